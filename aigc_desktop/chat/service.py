@@ -1,0 +1,192 @@
+"""ChatService: send, regenerate, edit-and-branch, stop.
+
+A turn, in order: the user's message is committed before any token is
+generated; the reply row is created as ``streaming``; its partial text is
+checkpointed at a bounded rate; it ends ``done``, ``stopped`` or ``error``
+with stats. Nothing here knows about Qt: the GUI, the CLI and the tests drive
+the same code.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from aigc_desktop.errors import UserError
+from aigc_desktop.llm.engine import Engine
+from aigc_desktop.llm.sampling import SamplingParams
+from aigc_desktop.store.conversations import ConversationRecord, ConversationStore, MessageRecord
+
+log = logging.getLogger(__name__)
+
+CHECKPOINT_SECONDS = 0.5
+TITLE_LENGTH = 60
+_CONTEXT_STATUSES = {"done", "stopped", "interrupted"}
+
+
+def title_from(text: str) -> str:
+    """A conversation title from the first user message: its first non-empty line, shortened."""
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if line:
+            return line if len(line) <= TITLE_LENGTH else line[: TITLE_LENGTH - 1].rstrip() + "…"
+    return "New chat"
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    user: MessageRecord | None
+    reply: MessageRecord
+    error: str | None = None
+
+
+class ChatService:
+    def __init__(
+        self,
+        store: ConversationStore,
+        engine: Engine,
+        *,
+        checkpoint_seconds: float = CHECKPOINT_SECONDS,
+    ) -> None:
+        self.store = store
+        self.engine = engine
+        self.checkpoint_seconds = checkpoint_seconds
+
+    # -- conversations ----------------------------------------------------------
+    def new_conversation(self, **fields) -> ConversationRecord:
+        return self.store.create(**fields)
+
+    def recover(self) -> int:
+        """Start-up: replies left ``streaming`` by a killed app become ``interrupted``."""
+        n = self.store.mark_interrupted()
+        if n:
+            log.warning("marked %d interrupted replies", n)
+        return n
+
+    def history(self, conversation_id: int, upto: MessageRecord | None = None) -> list[dict]:
+        """The chat messages the model sees: system prompt plus the current branch."""
+        conv = self.store.get(conversation_id)
+        branch = self.store.branch(conversation_id, upto.id if upto else None)
+        msgs: list[dict] = []
+        if conv.system_prompt and conv.system_prompt.strip():
+            msgs.append({"role": "system", "content": conv.system_prompt})
+        for m in branch:
+            if m.role == "user" or (m.role == "assistant" and m.status in _CONTEXT_STATUSES and m.content):
+                msgs.append({"role": m.role, "content": m.content})
+        return msgs
+
+    def sampling_for(self, conversation_id: int, overrides: SamplingParams | None = None) -> SamplingParams:
+        if overrides is not None:
+            return overrides
+        return SamplingParams.from_dict(self.store.get(conversation_id).sampling)
+
+    # -- turns ------------------------------------------------------------------
+    def send(
+        self,
+        conversation_id: int,
+        text: str,
+        *,
+        on_delta: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+        sampling: SamplingParams | None = None,
+        on_user_saved: Callable[[MessageRecord], None] | None = None,
+    ) -> TurnResult:
+        """Save the user's message, then stream and save the reply."""
+        if not text.strip():
+            raise UserError("The message is empty.")
+        conv = self.store.get(conversation_id)
+        user = self.store.add_message(conversation_id, "user", text)
+        if not conv.title:
+            self.store.rename(conversation_id, title_from(text))
+        if on_user_saved:
+            on_user_saved(user)
+        reply = self._reply(conversation_id, user, on_delta, cancel, sampling)
+        return TurnResult(user=user, reply=reply, error=reply.stats.get("error"))
+
+    def regenerate(
+        self,
+        message_id: int,
+        *,
+        on_delta: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+        sampling: SamplingParams | None = None,
+    ) -> TurnResult:
+        """A new sibling reply to the user message that ``message_id`` answers (or is)."""
+        msg = self.store.get_message(message_id)
+        if msg.role == "assistant":
+            if msg.parent_id is None:
+                raise UserError("This reply has no question to answer again.")
+            user = self.store.get_message(msg.parent_id)
+        else:
+            user = msg
+        reply = self._reply(msg.conversation_id, user, on_delta, cancel, sampling)
+        return TurnResult(user=None, reply=reply, error=reply.stats.get("error"))
+
+    def edit_and_resend(
+        self,
+        message_id: int,
+        new_text: str,
+        *,
+        on_delta: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+        sampling: SamplingParams | None = None,
+        on_user_saved: Callable[[MessageRecord], None] | None = None,
+    ) -> TurnResult:
+        """Edit a user message as a new branch: a sibling with the new text, then a reply."""
+        if not new_text.strip():
+            raise UserError("The message is empty.")
+        old = self.store.get_message(message_id)
+        if old.role != "user":
+            raise UserError("Only your own messages can be edited.")
+        user = self.store.add_message(old.conversation_id, "user", new_text, parent_id=old.parent_id)
+        if on_user_saved:
+            on_user_saved(user)
+        reply = self._reply(old.conversation_id, user, on_delta, cancel, sampling)
+        return TurnResult(user=user, reply=reply, error=reply.stats.get("error"))
+
+    def _reply(
+        self,
+        conversation_id: int,
+        user: MessageRecord,
+        on_delta: Callable[[str], None] | None,
+        cancel: threading.Event | None,
+        sampling: SamplingParams | None,
+    ) -> MessageRecord:
+        model_name = self.engine.model.name if self.engine.model else None
+        reply = self.store.add_message(
+            conversation_id, "assistant", "", parent_id=user.id, status="streaming", model=model_name
+        )
+        parts: list[str] = []
+        last_save = time.monotonic()
+        saved_len = 0
+        status, stats = "error", {}
+        try:
+            params = self.sampling_for(conversation_id, sampling)
+            messages = self.history(conversation_id, upto=user)
+            for delta in self.engine.stream_chat(messages, params, cancel):
+                if delta.done:
+                    stats = delta.stats.to_dict()
+                    status = "stopped" if delta.stats.finish_reason == "cancelled" else "done"
+                    break
+                parts.append(delta.text)
+                if on_delta:
+                    on_delta(delta.text)
+                now = time.monotonic()
+                if now - last_save >= self.checkpoint_seconds:
+                    content = "".join(parts)
+                    if len(content) != saved_len:
+                        self.store.update_message(reply.id, content=content)
+                        saved_len, last_save = len(content), now
+        except UserError as exc:
+            stats = {"error": str(exc)}
+            log.info("reply %s failed: %s", reply.id, exc)
+        except Exception as exc:  # a bug: keep the partial text, log the traceback
+            log.exception("generation failed for reply %s", reply.id)
+            stats = {"error": f"Generation failed: {exc}. Details are in the log file."}
+        if status == "error" and cancel is not None and cancel.is_set() and "error" not in stats:
+            status = "stopped"
+        self.store.update_message(reply.id, content="".join(parts), status=status, stats=stats)
+        return self.store.get_message(reply.id)

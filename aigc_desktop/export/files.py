@@ -1,0 +1,49 @@
+"""Writing exports to disk (the pure formatting lives in :mod:`.markdown`)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from aigc_desktop.errors import UserError
+from aigc_desktop.export.markdown import safe_filename, to_json, to_markdown
+from aigc_desktop.store.conversations import ConversationStore
+
+
+def render(store: ConversationStore, conversation_id: int, fmt: str) -> str:
+    conv = store.get(conversation_id)
+    branch = store.branch(conversation_id)
+    if fmt == "json":
+        return to_json(conv, store.messages(conversation_id), branch)
+    return to_markdown(conv, branch)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file so a full disk never leaves half an export."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"Could not write {path}: {exc.strerror or exc}") from exc
+
+
+def export_one(store: ConversationStore, conversation_id: int, path: Path, fmt: str = "md") -> Path:
+    write_text_atomic(Path(path), render(store, conversation_id, fmt))
+    return Path(path)
+
+
+def export_all(store: ConversationStore, folder: Path, fmt: str = "md") -> list[Path]:
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{folder} is a file; --all needs a folder.")
+    written = []
+    for conv in store.list():
+        path = folder / safe_filename(conv.title, conv.id, "json" if fmt == "json" else "md")
+        written.append(export_one(store, conv.id, path, fmt))
+    return written

@@ -1,0 +1,144 @@
+"""Conversation → Markdown and JSON (pure functions).
+
+Message text is written verbatim. Text that renders on its own (balanced
+code fences, no raw HTML) goes in as Markdown so the export reads like the
+chat; anything that could leak into the rest of the document — an unclosed
+fence, an HTML block such as ``<script>`` that CommonMark only ends at its
+closing tag — is wrapped in a fence longer than any backtick run inside it,
+so it survives unchanged and cannot break the document.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+
+from markdown_it import MarkdownIt
+
+from aigc_desktop import __version__
+from aigc_desktop.store.conversations import ConversationRecord, MessageRecord
+
+ROLE_HEADINGS = {"user": "User", "assistant": "Assistant", "system": "System"}
+JSON_FORMAT = "aigc-desktop.conversation"
+JSON_VERSION = 1
+
+_md = MarkdownIt("commonmark").enable("table")
+_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def _fmt_time(dt: datetime | None) -> str:
+    return dt.astimezone().strftime("%Y-%m-%d %H:%M") if dt else ""
+
+
+def is_self_contained(text: str) -> bool:
+    """True when the text, rendered as Markdown, cannot swallow what follows it."""
+    tokens = _md.parse(text)
+    lines = text.splitlines()
+    for tok in tokens:
+        if tok.type in ("html_block",):
+            return False
+        if tok.type == "inline" and any(c.type == "html_inline" for c in tok.children or ()):
+            return False
+        if tok.type == "fence":
+            end = tok.map[1] - 1 if tok.map else -1
+            closing = lines[end] if 0 <= end < len(lines) else ""
+            m = _FENCE_LINE.match(closing)
+            if end <= tok.map[0] or not m or m.group(1)[0] != tok.markup[0] or len(m.group(1)) < len(tok.markup) or closing.strip(m.group(1)[0] + " \t"):
+                return False
+    return True
+
+
+def fence_for(text: str) -> str:
+    """A backtick fence longer than any run of backticks in ``text``."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def message_block(msg: MessageRecord) -> str:
+    heading = ROLE_HEADINGS.get(msg.role, msg.role.title())
+    meta = [_fmt_time(msg.created_at)]
+    if msg.role == "assistant" and msg.model:
+        meta.append(msg.model)
+    if msg.status not in ("done",):
+        meta.append(msg.status)
+    meta_line = " · ".join(m for m in meta if m)
+    meta_line = re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", meta_line)
+    lines = [f"### {heading}", "", f"*{meta_line}*", ""]
+    body = msg.content
+    if body and is_self_contained(body):
+        lines.append(body.rstrip("\n"))
+    else:
+        fence = fence_for(body)
+        lines += [f"{fence}markdown", body.rstrip("\n"), fence]
+    return "\n".join(lines)
+
+
+def to_markdown(conv: ConversationRecord, messages: list[MessageRecord]) -> str:
+    """The current branch of a conversation as a Markdown document."""
+    title = conv.title or "Untitled conversation"
+    models = sorted({m.model for m in messages if m.model}) or ([conv.model] if conv.model else [])
+    header = [
+        f"# {title}",
+        "",
+        f"- Model: {', '.join(models) if models else 'unknown'}",
+        f"- Created: {_fmt_time(conv.created_at)}",
+        f"- Updated: {_fmt_time(conv.updated_at)}",
+        f"- Messages: {len(messages)}",
+        f"- Exported by AIGC Desktop {__version__}",
+    ]
+    if conv.system_prompt:
+        fence = fence_for(conv.system_prompt)
+        header += ["", "**System prompt**", "", f"{fence}text", conv.system_prompt.rstrip("\n"), fence]
+    parts = ["\n".join(header)]
+    parts += [message_block(m) for m in messages]
+    return "\n\n---\n\n".join(parts) + "\n"
+
+
+def _dt(dt: datetime | None) -> str | None:
+    return dt.isoformat() if dt else None
+
+
+def message_to_dict(m: MessageRecord) -> dict:
+    return {
+        "id": m.id,
+        "parent_id": m.parent_id,
+        "role": m.role,
+        "content": m.content,
+        "status": m.status,
+        "created": _dt(m.created_at),
+        "model": m.model,
+        "stats": m.stats,
+    }
+
+
+def to_json_dict(conv: ConversationRecord, all_messages: list[MessageRecord], branch: list[MessageRecord]) -> dict:
+    """Everything: the conversation, every message of every branch, and the current branch."""
+    return {
+        "format": JSON_FORMAT,
+        "version": JSON_VERSION,
+        "app_version": __version__,
+        "conversation": {
+            "id": conv.id,
+            "title": conv.title,
+            "created": _dt(conv.created_at),
+            "updated": _dt(conv.updated_at),
+            "model": conv.model,
+            "system_prompt": conv.system_prompt,
+            "sampling": conv.sampling,
+            "pinned": conv.pinned,
+            "current_leaf_id": conv.current_leaf_id,
+        },
+        "messages": [message_to_dict(m) for m in all_messages],
+        "current_branch": [m.id for m in branch],
+    }
+
+
+def to_json(conv: ConversationRecord, all_messages: list[MessageRecord], branch: list[MessageRecord]) -> str:
+    return json.dumps(to_json_dict(conv, all_messages, branch), ensure_ascii=False, indent=2) + "\n"
+
+
+def safe_filename(title: str, conv_id: int, ext: str) -> str:
+    """A file name for a conversation that works on every OS (Chinese kept)."""
+    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", title).strip(" .")[:80] or "conversation"
+    return f"{conv_id:05d} {cleaned}.{ext}"

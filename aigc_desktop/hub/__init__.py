@@ -1,0 +1,1 @@
+"""Models: the Hugging Face Hub (through huggingface_hub) and models on disk."""

@@ -1,0 +1,1 @@
+"""Inference through llama-cpp-python; nothing else lives here."""

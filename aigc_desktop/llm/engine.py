@@ -1,0 +1,375 @@
+"""The one interface between the app and llama.cpp.
+
+``Engine.stream_chat(messages, sampling, cancel)`` yields :class:`Delta`
+objects: text pieces, then one final delta with ``done=True`` and the reply's
+stats. The loaded ``Llama`` is kept between turns, so llama.cpp reuses the
+evaluated prefix of a follow-up turn (its KV cache) instead of re-reading the
+whole history. One generation at a time; cancel is a ``threading.Event``
+checked between tokens and, through llama.cpp's abort callback, inside a long
+prompt evaluation.
+"""
+
+from __future__ import annotations
+
+import codecs
+import ctypes
+import logging
+import os
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aigc_desktop.errors import ContextOverflowError, ModelLoadError
+from aigc_desktop.llm.context import FitResult, fit_messages
+from aigc_desktop.llm.gguf_info import check_gguf_file
+from aigc_desktop.llm.sampling import SamplingParams
+
+log = logging.getLogger(__name__)
+
+# Used only when a GGUF file carries no chat template of its own.
+CHATML_TEMPLATE = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n"
+    "{{ message['content'] }}<|im_end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+
+@dataclass(frozen=True)
+class ReplyStats:
+    prompt_tokens: int
+    completion_tokens: int
+    time_to_first_token: float | None  # seconds from the call to the first text
+    tokens_per_second: float | None  # decode speed, after the first token
+    total_seconds: float
+    finish_reason: str  # "stop", "length", "cancelled"
+    model: str
+    dropped_messages: int = 0
+
+    def to_dict(self) -> dict:
+        return {
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "time_to_first_token": self.time_to_first_token,
+            "tokens_per_second": self.tokens_per_second,
+            "total_seconds": self.total_seconds,
+            "finish_reason": self.finish_reason,
+            "model": self.model,
+            "dropped_messages": self.dropped_messages,
+        }
+
+
+@dataclass(frozen=True)
+class Delta:
+    text: str = ""
+    done: bool = False
+    stats: ReplyStats | None = None
+
+
+@dataclass
+class LoadedModel:
+    path: Path
+    name: str
+    n_ctx: int
+    n_threads: int
+    chat_template: str
+    eos_token: str
+    bos_token: str
+    metadata: dict = field(default_factory=dict)
+
+
+def default_threads() -> int:
+    try:
+        import psutil
+
+        physical = psutil.cpu_count(logical=False)
+    except Exception:
+        physical = None
+    return max(1, physical or os.cpu_count() or 1)
+
+
+def check_memory(path: Path, n_ctx: int) -> None:
+    """Refuse a model that clearly cannot fit in available memory, before llama.cpp tries."""
+    try:
+        import psutil
+
+        available = psutil.virtual_memory().available
+    except Exception:
+        return
+    need = path.stat().st_size * 1.1 + n_ctx * 1024 * 64  # weights + a rough KV allowance
+    if need > available:
+        raise ModelLoadError(
+            f"{path.name} needs about {need / 2**30:.1f} GB of memory and only "
+            f"{available / 2**30:.1f} GB is available. Pick a smaller model or quantization, "
+            "or close other programs."
+        )
+
+
+class Engine:
+    """Owns one ``llama_cpp.Llama``; safe to call from one worker thread at a time."""
+
+    def __init__(self) -> None:
+        self._llm = None
+        self._formatter = None
+        self.model: LoadedModel | None = None
+        self._lock = threading.RLock()
+        self._cancel = threading.Event()
+        self._abort_cb = None
+
+    # -- loading ----------------------------------------------------------------
+    @property
+    def loaded(self) -> bool:
+        return self._llm is not None
+
+    def load(self, path: str | Path, *, n_ctx: int = 4096, n_threads: int = 0) -> LoadedModel:
+        """Load a GGUF file. On any failure the previously loaded model stays loaded."""
+        from llama_cpp import Llama
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        from aigc_desktop.llm.native_log import recent_errors, route_llama_log
+
+        route_llama_log()
+        path = Path(path).expanduser()
+        check_gguf_file(path)
+        check_memory(path, n_ctx)
+        threads = n_threads or default_threads()
+        recent_errors(clear=True)
+        try:
+            llm = Llama(
+                model_path=str(path),
+                n_ctx=n_ctx,
+                n_threads=threads,
+                n_threads_batch=threads,
+                n_batch=512,
+                seed=0,
+                verbose=False,
+            )
+        except Exception as exc:
+            detail = "; ".join(recent_errors()[-3:]) or str(exc)
+            log.error("llama.cpp failed to load %s: %s", path, detail, exc_info=True)
+            raise ModelLoadError(f"{path.name} could not be loaded by llama.cpp: {detail}") from exc
+        metadata = dict(llm.metadata or {})
+        template = metadata.get("tokenizer.chat_template") or CHATML_TEMPLATE
+        eos_id = llm.token_eos()
+        bos_id = llm.token_bos()
+        eos = llm._model.token_get_text(eos_id) if eos_id != -1 else ""
+        bos = llm._model.token_get_text(bos_id) if bos_id != -1 else ""
+        # Jinja2ChatFormatter renders in jinja2's ImmutableSandboxedEnvironment:
+        # a template from an untrusted GGUF file cannot reach Python objects.
+        formatter = Jinja2ChatFormatter(
+            template=template, eos_token=eos, bos_token=bos, stop_token_ids=[eos_id]
+        )
+        with self._lock:
+            old = self._llm
+            self._llm, self._formatter = llm, formatter
+            self.model = LoadedModel(
+                path=path,
+                name=metadata.get("general.name") or path.stem,
+                n_ctx=llm.n_ctx(),
+                n_threads=threads,
+                chat_template=template,
+                eos_token=eos,
+                bos_token=bos,
+                metadata=metadata,
+            )
+            self._install_abort_callback()
+        if old is not None:
+            old.close()
+        log.info("loaded %s (n_ctx=%s, threads=%s)", path, n_ctx, threads)
+        return self.model
+
+    def unload(self) -> None:
+        with self._lock:
+            if self._llm is not None:
+                self._llm.close()
+            self._llm = self._formatter = self.model = None
+
+    def _install_abort_callback(self) -> None:
+        import llama_cpp
+
+        cancel = self._cancel
+
+        @llama_cpp.ggml_abort_callback
+        def _abort(_data) -> bool:
+            return cancel.is_set()
+
+        self._abort_cb = _abort  # keep alive for as long as the context
+        llama_cpp.llama_set_abort_callback(self._llm.ctx, _abort, None)
+
+    # -- tokens -----------------------------------------------------------------
+    def _require(self):
+        if self._llm is None:
+            raise ModelLoadError("No model is loaded.")
+        return self._llm
+
+    def format_prompt(self, messages: Sequence[dict]) -> list[int]:
+        llm = self._require()
+        result = self._formatter(messages=[{"role": m["role"], "content": m["content"]} for m in messages])
+        return llm.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True)
+
+    def count_tokens(self, messages: Sequence[dict]) -> int:
+        """Tokens the prompt for these messages takes, with the model's template and tokenizer."""
+        return len(self.format_prompt(messages))
+
+    def count_text_tokens(self, text: str) -> int:
+        return len(self._require().tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    def fit(self, messages: Sequence[dict], max_tokens: int) -> FitResult:
+        llm = self._require()
+        return fit_messages(messages, self.count_tokens, llm.n_ctx(), max_tokens)
+
+    # -- generation -------------------------------------------------------------
+    def stream_chat(
+        self,
+        messages: Sequence[dict],
+        sampling: SamplingParams | None = None,
+        cancel: threading.Event | None = None,
+        *,
+        fit: bool = True,
+    ) -> Iterator[Delta]:
+        """Stream a reply. The last delta has ``done=True`` and the stats.
+
+        With ``fit`` the oldest messages are left out when the history is too
+        long (see :mod:`aigc_desktop.llm.context`).
+        """
+        sampling = sampling or SamplingParams()
+        with self._lock:
+            yield from self._stream(list(messages), sampling, cancel, fit)
+
+    def _stream(self, messages, sampling: SamplingParams, cancel, fit: bool) -> Iterator[Delta]:
+        import llama_cpp
+
+        llm = self._require()
+        started = time.perf_counter()
+        n_ctx = llm.n_ctx()
+        if fit:
+            fitted = self.fit(messages, sampling.max_tokens)
+            tokens, dropped = self.format_prompt(fitted.messages), fitted.dropped
+        else:
+            tokens, dropped = self.format_prompt(messages), 0
+        if len(tokens) >= n_ctx:
+            raise ContextOverflowError(
+                f"The prompt takes {len(tokens):,} tokens; the context holds {n_ctx:,}."
+            )
+        self._cancel.clear()
+        cancel = cancel or threading.Event()
+        watcher_done = threading.Event()
+
+        def _forward_cancel() -> None:
+            # Mirror the caller's event into the one the abort callback reads.
+            while not watcher_done.is_set():
+                if cancel.wait(0.02):
+                    self._cancel.set()
+                    return
+
+        watcher = threading.Thread(target=_forward_cancel, name="cancel-watch", daemon=True)
+        watcher.start()
+
+        llm.set_seed(sampling.seed if sampling.seed is not None else random.randrange(2**31))
+        vocab = llama_cpp.llama_model_get_vocab(llm.model)
+        stop_text = self.model.eos_token if self.model else ""
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        generated: list[int] = []
+        first_at: float | None = None
+        finish = "length"
+        pending = ""  # text held back while it could be the start of the stop string
+        max_tokens = min(sampling.max_tokens, n_ctx - len(tokens))
+        try:
+            gen = llm.generate(
+                tokens,
+                top_k=sampling.top_k,
+                top_p=sampling.top_p,
+                min_p=sampling.min_p,
+                temp=sampling.temperature,
+                repeat_penalty=sampling.repeat_penalty,
+            )
+            try:
+                for token in gen:
+                    if cancel.is_set():
+                        finish = "cancelled"
+                        break
+                    if llama_cpp.llama_vocab_is_eog(vocab, token):
+                        finish = "stop"
+                        break
+                    generated.append(token)
+                    piece = decoder.decode(llm.detokenize([token]))
+                    if piece:
+                        pending += piece
+                        if stop_text and stop_text in pending:
+                            pending = pending.split(stop_text, 1)[0]
+                            finish = "stop"
+                            if pending:
+                                first_at = first_at or time.perf_counter()
+                                yield Delta(pending)
+                            pending = ""
+                            break
+                        keep = _stop_prefix_len(pending, stop_text)
+                        out, pending = pending[: len(pending) - keep], pending[len(pending) - keep :]
+                        if out:
+                            if first_at is None:
+                                first_at = time.perf_counter()
+                            yield Delta(out)
+                    if len(generated) >= max_tokens:
+                        finish = "length"
+                        break
+                    if cancel.is_set():
+                        finish = "cancelled"
+                        break
+            finally:
+                gen.close()
+        except RuntimeError as exc:
+            if cancel.is_set() or self._cancel.is_set():
+                finish = "cancelled"  # llama_decode aborted by the callback
+                llm.n_tokens = min(llm.n_tokens, len(llm._input_ids))
+            else:
+                raise
+        finally:
+            watcher_done.set()
+            self._cancel.clear()
+        tail = pending + decoder.decode(b"", final=True)
+        if tail and finish != "stop":
+            if first_at is None:
+                first_at = time.perf_counter()
+            yield Delta(tail)
+        ended = time.perf_counter()
+        decode_time = ended - first_at if first_at else 0.0
+        stats = ReplyStats(
+            prompt_tokens=len(tokens),
+            completion_tokens=len(generated),
+            time_to_first_token=(first_at - started) if first_at else None,
+            tokens_per_second=(len(generated) - 1) / decode_time
+            if len(generated) > 1 and decode_time > 0
+            else None,
+            total_seconds=ended - started,
+            finish_reason=finish,
+            model=self.model.name if self.model else "",
+            dropped_messages=dropped,
+        )
+        yield Delta(done=True, stats=stats)
+
+
+def _stop_prefix_len(text: str, stop: str) -> int:
+    """Length of the longest tail of ``text`` that is a prefix of ``stop``."""
+    if not stop:
+        return 0
+    for n in range(min(len(stop) - 1, len(text)), 0, -1):
+        if stop.startswith(text[-n:]):
+            return n
+    return 0
+
+
+def collect(stream: Iterator[Delta], on_text: Callable[[str], None] | None = None) -> tuple[str, ReplyStats]:
+    """Drain a stream into (text, stats)."""
+    parts: list[str] = []
+    stats = None
+    for delta in stream:
+        if delta.done:
+            stats = delta.stats
+        elif delta.text:
+            parts.append(delta.text)
+            if on_text:
+                on_text(delta.text)
+    assert stats is not None
+    return "".join(parts), stats

@@ -1,0 +1,61 @@
+"""llama.cpp's own log lines, routed into the app's log file.
+
+With ``verbose=False`` llama-cpp-python throws these away and a failed load
+says only "Failed to load model"; we keep them in the log file and remember the
+last error lines so a load failure can say why.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import threading
+from collections import deque
+
+log = logging.getLogger("aigc_desktop.llama_cpp")
+
+_LEVELS = {0: logging.CRITICAL, 1: logging.INFO, 2: logging.WARNING, 3: logging.ERROR, 4: logging.DEBUG}
+_recent_errors: deque[str] = deque(maxlen=20)
+_lock = threading.Lock()
+_callback = None  # keep the ctypes callback alive
+_pending = ""
+_last_level = logging.INFO
+
+
+def _handle(level: int, text: bytes, _user_data) -> None:
+    global _pending, _last_level
+    try:
+        chunk = text.decode("utf-8", errors="replace") if text else ""
+        with _lock:
+            lvl = _last_level if level == 5 else _LEVELS.get(level, logging.INFO)
+            _last_level = lvl
+            _pending += chunk
+            while "\n" in _pending:
+                line, _pending = _pending.split("\n", 1)
+                if not line.strip():
+                    continue
+                if lvl >= logging.WARNING:
+                    _recent_errors.append(line.strip())
+                if log.isEnabledFor(lvl):
+                    log.log(lvl, "%s", line)
+    except Exception:  # never let an exception cross into C
+        pass
+
+
+def route_llama_log() -> None:
+    """Install the callback (once per process)."""
+    global _callback
+    if _callback is not None:
+        return
+    import llama_cpp
+
+    _callback = llama_cpp.llama_log_callback(_handle)
+    llama_cpp.llama_log_set(_callback, ctypes.c_void_p(0))
+
+
+def recent_errors(clear: bool = False) -> list[str]:
+    with _lock:
+        out = list(_recent_errors)
+        if clear:
+            _recent_errors.clear()
+    return out

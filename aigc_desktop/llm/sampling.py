@@ -1,0 +1,60 @@
+"""Sampling parameters, validated once so that llama.cpp never sees nonsense."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+from aigc_desktop.errors import UserError
+
+
+@dataclass(frozen=True)
+class SamplingParams:
+    temperature: float = 0.7
+    top_p: float = 0.95
+    top_k: int = 40
+    min_p: float = 0.05
+    repeat_penalty: float = 1.1
+    max_tokens: int = 1024
+    seed: int | None = None  # None = a fresh random seed each reply
+
+    def __post_init__(self) -> None:
+        checks = [
+            (0.0 <= self.temperature <= 5.0, "Temperature must be between 0 and 5."),
+            (0.0 < self.top_p <= 1.0, "top_p must be greater than 0 and at most 1."),
+            (0 <= self.top_k <= 1000, "top_k must be between 0 (off) and 1000."),
+            (0.0 <= self.min_p < 1.0, "min_p must be at least 0 and below 1."),
+            (0.5 <= self.repeat_penalty <= 2.5, "Repeat penalty must be between 0.5 and 2.5."),
+            (1 <= self.max_tokens <= 131072, "Max tokens must be between 1 and 131072."),
+            (self.seed is None or 0 <= self.seed < 2**32, "Seed must be empty or between 0 and 4294967295."),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise UserError(message)
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "SamplingParams":
+        """Build from stored/user values; unknown keys are ignored, bad types rejected."""
+        data = dict(data or {})
+        known = {f.name: f for f in fields(cls)}
+        kwargs = {}
+        for key, value in data.items():
+            if key not in known or value is None and key != "seed":
+                continue
+            try:
+                if key in ("top_k", "max_tokens"):
+                    kwargs[key] = int(value)
+                elif key == "seed":
+                    kwargs[key] = None if value in (None, "") else int(value)
+                else:
+                    kwargs[key] = float(value)
+            except (TypeError, ValueError) as exc:
+                raise UserError(f"{key} must be a number, not {value!r}.") from exc
+        return cls(**kwargs)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def merged(self, **overrides) -> "SamplingParams":
+        values = self.to_dict()
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return SamplingParams.from_dict(values)

@@ -1,0 +1,1 @@
+"""Turning untrusted message text into safe rich text (no Qt here)."""

@@ -1,0 +1,1 @@
+"""Conversations in SQLite through SQLAlchemy 2.0; nothing else lives here."""

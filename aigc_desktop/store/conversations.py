@@ -1,0 +1,322 @@
+"""The conversation repository: everything the app does to stored chats.
+
+Returns plain frozen records, never ORM objects, so callers cannot hold a
+session open across a generation by accident.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select, update
+
+from aigc_desktop.store.db import Database
+from aigc_desktop.store.schema import MESSAGE_STATUSES, ROLES, Conversation, Message, utcnow
+
+
+def _aware(dt: datetime | None) -> datetime | None:
+    """SQLite drops tzinfo; everything is stored in UTC."""
+    if dt is None or dt.tzinfo is not None:
+        return dt
+    return dt.replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class MessageRecord:
+    id: int
+    conversation_id: int
+    parent_id: int | None
+    role: str
+    content: str
+    status: str
+    created_at: datetime
+    model: str | None
+    stats: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, m: Message) -> "MessageRecord":
+        return cls(
+            id=m.id,
+            conversation_id=m.conversation_id,
+            parent_id=m.parent_id,
+            role=m.role,
+            content=m.content,
+            status=m.status,
+            created_at=_aware(m.created_at),
+            model=m.model,
+            stats=dict(m.stats or {}),
+        )
+
+
+@dataclass(frozen=True)
+class ConversationRecord:
+    id: int
+    title: str
+    created_at: datetime
+    updated_at: datetime
+    model: str | None
+    system_prompt: str | None
+    sampling: dict
+    pinned: bool
+    current_leaf_id: int | None
+    message_count: int = 0
+
+    @classmethod
+    def of(cls, c: Conversation, message_count: int = 0) -> "ConversationRecord":
+        return cls(
+            id=c.id,
+            title=c.title,
+            created_at=_aware(c.created_at),
+            updated_at=_aware(c.updated_at),
+            model=c.model,
+            system_prompt=c.system_prompt,
+            sampling=dict(c.sampling or {}),
+            pinned=bool(c.pinned),
+            current_leaf_id=c.current_leaf_id,
+            message_count=message_count,
+        )
+
+
+class NotFound(LookupError):
+    pass
+
+
+class ConversationStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- conversations ----------------------------------------------------------
+    def create(
+        self,
+        title: str = "",
+        *,
+        model: str | None = None,
+        system_prompt: str | None = None,
+        sampling: dict | None = None,
+    ) -> ConversationRecord:
+        now = utcnow()
+        with self.db.transaction() as s:
+            conv = Conversation(
+                title=title,
+                created_at=now,
+                updated_at=now,
+                model=model,
+                system_prompt=system_prompt,
+                sampling=dict(sampling or {}),
+                pinned=False,
+            )
+            s.add(conv)
+            s.flush()
+            return ConversationRecord.of(conv)
+
+    def get(self, conversation_id: int) -> ConversationRecord:
+        with self.db.transaction() as s:
+            conv = s.get(Conversation, conversation_id)
+            if conv is None:
+                raise NotFound(f"No conversation with id {conversation_id}.")
+            count = s.scalar(
+                select(func.count(Message.id)).where(Message.conversation_id == conversation_id)
+            )
+            return ConversationRecord.of(conv, count or 0)
+
+    def list(self) -> list[ConversationRecord]:
+        """Pinned first, then newest first, with message counts."""
+        counts = (
+            select(Message.conversation_id, func.count(Message.id).label("n"))
+            .group_by(Message.conversation_id)
+            .subquery()
+        )
+        with self.db.transaction() as s:
+            rows = s.execute(
+                select(Conversation, func.coalesce(counts.c.n, 0))
+                .outerjoin(counts, counts.c.conversation_id == Conversation.id)
+                .order_by(Conversation.pinned.desc(), Conversation.updated_at.desc(), Conversation.id.desc())
+            ).all()
+            return [ConversationRecord.of(c, n) for c, n in rows]
+
+    def update(self, conversation_id: int, **fields) -> ConversationRecord:
+        allowed = {"title", "model", "system_prompt", "sampling", "pinned"}
+        bad = set(fields) - allowed
+        if bad:
+            raise TypeError(f"cannot update {sorted(bad)}")
+        with self.db.transaction() as s:
+            conv = s.get(Conversation, conversation_id)
+            if conv is None:
+                raise NotFound(f"No conversation with id {conversation_id}.")
+            for key, value in fields.items():
+                setattr(conv, key, value)
+            if set(fields) - {"pinned"}:
+                conv.updated_at = utcnow()
+            s.flush()
+            return ConversationRecord.of(conv)
+
+    def rename(self, conversation_id: int, title: str) -> ConversationRecord:
+        return self.update(conversation_id, title=title.strip())
+
+    def delete(self, conversation_id: int) -> None:
+        with self.db.transaction() as s:
+            conv = s.get(Conversation, conversation_id)
+            if conv is None:
+                raise NotFound(f"No conversation with id {conversation_id}.")
+            s.delete(conv)
+
+    # -- messages ---------------------------------------------------------------
+    def add_message(
+        self,
+        conversation_id: int,
+        role: str,
+        content: str,
+        *,
+        parent_id: int | None | type(...) = ...,
+        status: str = "done",
+        model: str | None = None,
+        stats: dict | None = None,
+        created_at: datetime | None = None,
+    ) -> MessageRecord:
+        """Append a message and make it the conversation's current leaf.
+
+        ``parent_id`` defaults to the current leaf (a plain append); pass an
+        explicit parent to start a sibling branch.
+        """
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        if status not in MESSAGE_STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        with self.db.transaction() as s:
+            conv = s.get(Conversation, conversation_id)
+            if conv is None:
+                raise NotFound(f"No conversation with id {conversation_id}.")
+            parent = conv.current_leaf_id if parent_id is ... else parent_id
+            msg = Message(
+                conversation_id=conversation_id,
+                parent_id=parent,
+                role=role,
+                content=content,
+                status=status,
+                created_at=created_at or utcnow(),
+                model=model,
+                stats=dict(stats or {}),
+            )
+            s.add(msg)
+            s.flush()
+            conv.current_leaf_id = msg.id
+            conv.updated_at = utcnow()
+            return MessageRecord.of(msg)
+
+    def update_message(
+        self,
+        message_id: int,
+        *,
+        content: str | None = None,
+        status: str | None = None,
+        stats: dict | None = None,
+        model: str | None = None,
+    ) -> None:
+        values: dict = {}
+        if content is not None:
+            values["content"] = content
+        if status is not None:
+            if status not in MESSAGE_STATUSES:
+                raise ValueError(f"unknown status {status!r}")
+            values["status"] = status
+        if stats is not None:
+            values["stats"] = stats
+        if model is not None:
+            values["model"] = model
+        if not values:
+            return
+        with self.db.transaction() as s:
+            s.execute(update(Message).where(Message.id == message_id).values(**values))
+
+    def get_message(self, message_id: int) -> MessageRecord:
+        with self.db.transaction() as s:
+            msg = s.get(Message, message_id)
+            if msg is None:
+                raise NotFound(f"No message with id {message_id}.")
+            return MessageRecord.of(msg)
+
+    def messages(self, conversation_id: int) -> list[MessageRecord]:
+        """Every message of the conversation (all branches), oldest first."""
+        with self.db.transaction() as s:
+            rows = s.scalars(
+                select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
+            ).all()
+            return [MessageRecord.of(m) for m in rows]
+
+    def branch(self, conversation_id: int, leaf_id: int | None = None) -> list[MessageRecord]:
+        """The path from the root to ``leaf_id`` (default: the current leaf)."""
+        all_msgs = {m.id: m for m in self.messages(conversation_id)}
+        if leaf_id is None:
+            leaf_id = self.get(conversation_id).current_leaf_id
+        path: list[MessageRecord] = []
+        seen: set[int] = set()
+        node = all_msgs.get(leaf_id) if leaf_id is not None else None
+        while node is not None and node.id not in seen:
+            seen.add(node.id)
+            path.append(node)
+            node = all_msgs.get(node.parent_id) if node.parent_id is not None else None
+        path.reverse()
+        return path
+
+    def siblings(self, message_id: int) -> list[MessageRecord]:
+        """Messages sharing this one's parent (itself included), oldest first."""
+        msg = self.get_message(message_id)
+        with self.db.transaction() as s:
+            parent_clause = (
+                Message.parent_id.is_(None) if msg.parent_id is None else Message.parent_id == msg.parent_id
+            )
+            rows = s.scalars(
+                select(Message)
+                .where(Message.conversation_id == msg.conversation_id, parent_clause)
+                .order_by(Message.id)
+            ).all()
+            return [MessageRecord.of(m) for m in rows]
+
+    def set_current_leaf(self, conversation_id: int, message_id: int) -> None:
+        """Switch to the branch through ``message_id``, down to its newest descendant."""
+        all_msgs = self.messages(conversation_id)
+        children: dict[int | None, list[int]] = {}
+        for m in all_msgs:
+            children.setdefault(m.parent_id, []).append(m.id)
+        if message_id not in {m.id for m in all_msgs}:
+            raise NotFound(f"No message {message_id} in conversation {conversation_id}.")
+        leaf = message_id
+        while children.get(leaf):
+            leaf = max(children[leaf])
+        with self.db.transaction() as s:
+            s.execute(
+                update(Conversation)
+                .where(Conversation.id == conversation_id)
+                .values(current_leaf_id=leaf)
+            )
+
+    def delete_message(self, message_id: int) -> None:
+        """Delete a message and its descendants; the current leaf moves to its parent
+        (or to a remaining sibling's branch)."""
+        msg = self.get_message(message_id)
+        branch_ids = {m.id for m in self.branch(msg.conversation_id)}
+        with self.db.transaction() as s:
+            s.delete(s.get(Message, message_id))
+        if message_id in branch_ids:
+            remaining = [m for m in self.siblings_of_parent(msg.conversation_id, msg.parent_id)]
+            if remaining:
+                self.set_current_leaf(msg.conversation_id, remaining[-1].id)
+            else:
+                with self.db.transaction() as s:
+                    s.execute(
+                        update(Conversation)
+                        .where(Conversation.id == msg.conversation_id)
+                        .values(current_leaf_id=msg.parent_id)
+                    )
+
+    def siblings_of_parent(self, conversation_id: int, parent_id: int | None) -> list[MessageRecord]:
+        return [m for m in self.messages(conversation_id) if m.parent_id == parent_id]
+
+    def mark_interrupted(self) -> int:
+        """At start-up: replies left ``streaming`` by a killed app become ``interrupted``."""
+        with self.db.transaction() as s:
+            result = s.execute(
+                update(Message).where(Message.status == "streaming").values(status="interrupted")
+            )
+            return result.rowcount or 0

@@ -1,0 +1,121 @@
+"""The one SQLAlchemy engine: pragmas, migrations, short transactional sessions.
+
+Like qutebrowser's SQL layer: WAL on, foreign keys on, every write inside a
+transaction, and a database written by a newer version of the app is refused
+rather than "upgraded" into something it does not understand.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from aigc_desktop.errors import DatabaseError
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def _alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def _on_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout = 5000")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")
+    cur.close()
+
+
+def describe_db_error(exc: BaseException, path: Path | None = None) -> str:
+    """A message a person can act on for a database failure."""
+    text_ = str(getattr(exc, "orig", exc)).lower()
+    where = f" ({path})" if path else ""
+    if "locked" in text_ or "busy" in text_:
+        return f"The conversation database{where} is locked by another program. Close it and try again."
+    if "disk" in text_ and "full" in text_ or "no space" in text_:
+        return f"The disk holding the conversation database{where} is full. Free some space and try again."
+    if "not a database" in text_ or "malformed" in text_ or "file is encrypted" in text_:
+        return f"The conversation database{where} is damaged or not a database file."
+    if "readonly" in text_ or "read-only" in text_ or "permission" in text_:
+        return f"The conversation database{where} cannot be written (read-only or no permission)."
+    return f"The conversation database{where} could not be used: {getattr(exc, 'orig', exc)}"
+
+
+class Database:
+    """Owns the engine; hands out short sessions with :meth:`transaction`."""
+
+    def __init__(self, path: Path, *, migrate: bool = True) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.engine = create_engine(f"sqlite:///{self.path}", future=True)
+        event.listen(self.engine, "connect", _on_connect)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        if migrate:
+            self.migrate()
+
+    # -- schema -----------------------------------------------------------------
+    def migrate(self) -> None:
+        """Bring the schema to head; refuse a database from a newer app version."""
+        cfg = _alembic_config(self.engine)
+        script = ScriptDirectory.from_config(cfg)
+        known = {rev.revision for rev in script.walk_revisions()}
+        try:
+            with self.engine.connect() as conn:
+                current = MigrationContext.configure(conn).get_current_heads()
+        except SQLAlchemyError as exc:
+            raise DatabaseError(describe_db_error(exc, self.path)) from exc
+        unknown = [rev for rev in current if rev not in known]
+        if unknown:
+            raise DatabaseError(
+                f"The conversation database {self.path} was written by a newer version of "
+                f"AIGC Desktop (schema {', '.join(unknown)}). Update the app to open it; "
+                "nothing was changed."
+            )
+        try:
+            command.upgrade(cfg, "head")
+        except SQLAlchemyError as exc:
+            raise DatabaseError(describe_db_error(exc, self.path)) from exc
+
+    def schema_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            heads = MigrationContext.configure(conn).get_current_heads()
+        return heads[0] if heads else None
+
+    # -- sessions ---------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One short session, committed on success, rolled back on error."""
+        session = self._sessions()
+        try:
+            with session.begin():
+                yield session
+        except OperationalError as exc:
+            raise DatabaseError(describe_db_error(exc, self.path)) from exc
+        finally:
+            session.close()
+
+    def integrity_check(self) -> str:
+        with self.engine.connect() as conn:
+            rows = conn.execute(text("PRAGMA integrity_check")).scalars().all()
+        return "\n".join(str(r) for r in rows)
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,52 @@
+"""Typed ORM models. A conversation is a tree of messages (``parent_id``)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+MESSAGE_STATUSES = ("streaming", "done", "stopped", "error", "interrupted")
+ROLES = ("system", "user", "assistant")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    model: Mapped[str | None] = mapped_column(String(1000))
+    system_prompt: Mapped[str | None] = mapped_column(Text)
+    sampling: Mapped[dict] = mapped_column(JSON, default=dict)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The leaf of the branch the person is looking at; not a FK so that the
+    # two tables do not depend on each other for inserts and deletes.
+    current_leaf_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_conversation_parent", "conversation_id", "parent_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(16))
+    content: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="done", index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    model: Mapped[str | None] = mapped_column(String(1000))
+    stats: Mapped[dict] = mapped_column(JSON, default=dict)

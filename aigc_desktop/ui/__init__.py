@@ -1,0 +1,1 @@
+"""The PySide6 shell: the only package that imports Qt."""

@@ -1,0 +1,57 @@
+"""QApplication bootstrap: the single place the GUI builds its services."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+log = logging.getLogger(__name__)
+
+
+def _excepthook(exc_type, exc, tb) -> None:
+    """A bug: traceback to the log file, a short note on screen, the app stays up."""
+    log.error("unhandled exception", exc_info=(exc_type, exc, tb))
+    try:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        from aigc_desktop.paths import app_paths
+
+        if QApplication.instance() is not None:
+            QMessageBox.warning(
+                None,
+                "AIGC Desktop",
+                f"Something went wrong: {exc}\nDetails are in {app_paths().log_file}",
+            )
+    except Exception:
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from aigc_desktop.errors import UserError
+    from aigc_desktop.runtime import open_runtime
+
+    app = QApplication.instance() or QApplication(sys.argv if argv is None else argv)
+    app.setApplicationName("AIGC Desktop")
+    app.setOrganizationName("aigc-desktop")
+    sys.excepthook = _excepthook
+    try:
+        runtime = open_runtime()
+    except UserError as exc:
+        QMessageBox.critical(None, "AIGC Desktop", str(exc))
+        return 1
+    from aigc_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(runtime)
+    window.show()
+    # Show the window first; the model loads afterwards, in the engine thread.
+    QTimer.singleShot(0, window.load_default_model)
+    code = app.exec()
+    runtime.close()
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

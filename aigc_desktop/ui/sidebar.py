@@ -1,0 +1,129 @@
+"""The conversation list: grouped by date, pinned on top, with a context menu.
+
+Signals:
+    conversationSelected(int id)
+    newRequested()
+    deleteRequested(int id)
+    renameRequested(int id)
+    pinRequested(int id, bool pinned)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+ID_ROLE = Qt.UserRole + 1
+
+
+def group_label(updated: datetime, pinned: bool, now: datetime | None = None) -> str:
+    if pinned:
+        return "Pinned"
+    now = now or datetime.now().astimezone()
+    day = updated.astimezone(now.tzinfo).date()
+    today = now.date()
+    if day >= today:
+        return "Today"
+    if day == today - timedelta(days=1):
+        return "Yesterday"
+    if day > today - timedelta(days=7):
+        return "Previous 7 days"
+    return "Older"
+
+
+class Sidebar(QWidget):
+    conversationSelected = Signal(int)
+    newRequested = Signal()
+    deleteRequested = Signal(int)
+    renameRequested = Signal(int)
+    pinRequested = Signal(int, bool)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.new_button = QPushButton("New chat", self)
+        self.new_button.setObjectName("newChatButton")
+        self.list = QListWidget(self)
+        self.list.setObjectName("conversationList")
+        self.list.setContextMenuPolicy(Qt.CustomContextMenu)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addWidget(self.new_button)
+        lay.addWidget(self.list, 1)
+        self._top_layout = lay
+        self._pinned: dict[int, bool] = {}
+        self._filling = False
+        self.new_button.clicked.connect(self.newRequested)
+        self.list.currentItemChanged.connect(self._current_changed)
+        self.list.customContextMenuRequested.connect(self._menu)
+        self.list.setMinimumWidth(220)
+
+    def set_conversations(self, convs, current_id: int | None) -> None:
+        self._filling = True
+        try:
+            self.list.clear()
+            self._pinned = {c.id: c.pinned for c in convs}
+            last_group = None
+            for c in convs:
+                group = group_label(c.updated_at, c.pinned)
+                if group != last_group:
+                    header = QListWidgetItem(group)
+                    header.setFlags(Qt.NoItemFlags)
+                    font = header.font()
+                    font.setBold(True)
+                    header.setFont(font)
+                    self.list.addItem(header)
+                    last_group = group
+                item = QListWidgetItem(c.title or "New chat")
+                item.setData(ID_ROLE, c.id)
+                item.setToolTip(c.title)
+                self.list.addItem(item)
+                if c.id == current_id:
+                    self.list.setCurrentItem(item)
+        finally:
+            self._filling = False
+
+    def ids(self) -> list[int]:
+        return [
+            self.list.item(i).data(ID_ROLE)
+            for i in range(self.list.count())
+            if self.list.item(i).data(ID_ROLE) is not None
+        ]
+
+    def select(self, conversation_id: int) -> None:
+        for i in range(self.list.count()):
+            if self.list.item(i).data(ID_ROLE) == conversation_id:
+                self.list.setCurrentRow(i)
+                return
+
+    def current_id(self) -> int | None:
+        item = self.list.currentItem()
+        return item.data(ID_ROLE) if item else None
+
+    def _current_changed(self, current, _previous) -> None:
+        if self._filling or current is None:
+            return
+        cid = current.data(ID_ROLE)
+        if cid is not None:
+            self.conversationSelected.emit(cid)
+
+    def _menu(self, pos) -> None:
+        item = self.list.itemAt(pos)
+        if item is None or item.data(ID_ROLE) is None:
+            return
+        cid = item.data(ID_ROLE)
+        menu = QMenu(self)
+        menu.addAction("Rename…", lambda: self.renameRequested.emit(cid))
+        pinned = self._pinned.get(cid, False)
+        menu.addAction("Unpin" if pinned else "Pin", lambda: self.pinRequested.emit(cid, not pinned))
+        menu.addSeparator()
+        menu.addAction("Delete…", lambda: self.deleteRequested.emit(cid))
+        menu.exec(self.list.mapToGlobal(pos))

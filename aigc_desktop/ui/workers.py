@@ -1,0 +1,106 @@
+"""The engine thread: model loads and generations run here, never on the GUI thread.
+
+``EngineWorker`` lives on its own ``QThread``; requests arrive by queued
+signal, results leave by signal. The ``Llama`` object is only touched from
+this one thread. Stop is a ``threading.Event`` the GUI sets directly.
+
+Signals of EngineWorker:
+    loadStarted(str path), loaded(str name, int n_ctx), loadFailed(str message)
+    userSaved(int conversation_id, int message_id)
+    replyStarted(int conversation_id)
+    delta(str text)                      batched: at most ~30 per second
+    finished(int conversation_id, int message_id, str status, dict stats)
+    failed(str message)                  a turn could not start (e.g. no model)
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from aigc_desktop.errors import UserError
+
+log = logging.getLogger(__name__)
+
+DELTA_INTERVAL = 1 / 30
+
+
+class EngineWorker(QObject):
+    loadStarted = Signal(str)
+    loaded = Signal(str, int)
+    loadFailed = Signal(str)
+    userSaved = Signal(int, int)
+    replyStarted = Signal(int)
+    delta = Signal(str)
+    finished = Signal(int, int, str, dict)
+    failed = Signal(str)
+
+    def __init__(self, runtime) -> None:
+        super().__init__()
+        self.rt = runtime
+        self.cancel = threading.Event()
+
+    @Slot(str, int, int)
+    def load(self, path: str, n_ctx: int, n_threads: int) -> None:
+        self.loadStarted.emit(path)
+        try:
+            model = self.rt.engine.load(path, n_ctx=n_ctx, n_threads=n_threads)
+        except UserError as exc:
+            self.loadFailed.emit(str(exc))
+            return
+        except Exception as exc:
+            log.exception("model load failed")
+            self.loadFailed.emit(f"The model could not be loaded ({exc}). Details are in the log file.")
+            return
+        self.loaded.emit(model.name, model.n_ctx)
+
+    @Slot(str, int, str)
+    def run_turn(self, kind: str, target_id: int, text: str) -> None:
+        """kind: "send" (target = conversation), "regenerate" (target = message),
+        "edit" (target = user message to edit)."""
+        self.cancel.clear()
+        buffer: list[str] = []
+        last = [time.monotonic()]
+
+        def on_delta(piece: str) -> None:
+            buffer.append(piece)
+            now = time.monotonic()
+            if now - last[0] >= DELTA_INTERVAL:
+                self.delta.emit("".join(buffer))
+                buffer.clear()
+                last[0] = now
+
+        def on_user(msg) -> None:
+            self.userSaved.emit(msg.conversation_id, msg.id)
+            self.replyStarted.emit(msg.conversation_id)
+
+        service = self.rt.service
+        try:
+            if not self.rt.engine.loaded:
+                raise UserError("No model is loaded yet. Choose one in Models, or wait for it to load.")
+            if kind == "send":
+                result = service.send(target_id, text, on_delta=on_delta, cancel=self.cancel, on_user_saved=on_user)
+            elif kind == "regenerate":
+                msg = self.rt.store.get_message(target_id)
+                self.replyStarted.emit(msg.conversation_id)
+                result = service.regenerate(target_id, on_delta=on_delta, cancel=self.cancel)
+            elif kind == "edit":
+                result = service.edit_and_resend(
+                    target_id, text, on_delta=on_delta, cancel=self.cancel, on_user_saved=on_user
+                )
+            else:
+                raise ValueError(kind)
+        except UserError as exc:
+            self.failed.emit(str(exc))
+            return
+        except Exception as exc:
+            log.exception("turn failed")
+            self.failed.emit(f"Something went wrong ({exc}). Details are in the log file.")
+            return
+        if buffer:
+            self.delta.emit("".join(buffer))
+        reply = result.reply
+        self.finished.emit(reply.conversation_id, reply.id, reply.status, dict(reply.stats))

@@ -1,0 +1,3 @@
+from aigc_desktop.ui.app import main
+
+raise SystemExit(main())

