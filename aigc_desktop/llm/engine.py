@@ -80,6 +80,23 @@ class LoadedModel:
     metadata: dict = field(default_factory=dict)
 
 
+def explain_load_failure(path: Path, lines: list[str], exc: BaseException) -> str:
+    """Turn llama.cpp's log lines about a failed load into a sentence a person can act on."""
+    text = " ".join(lines).lower()
+    if "not within the file bounds" in text or "incomplete" in text:
+        return f"{path.name} is truncated or corrupted (its data ends early). Download it again."
+    if "key-value" in text or "failed to read" in text or "invalid magic" in text:
+        return f"{path.name} is damaged: its GGUF header cannot be read."
+    if "unknown model architecture" in text:
+        arch = next((l.split("'")[1] for l in lines if "unknown model architecture" in l and "'" in l), "")
+        return (f"{path.name} uses a model architecture this version of llama.cpp does not know"
+                + (f" ({arch})" if arch else "") + ". Update the app or pick another model.")
+    if "alloc" in text or "memory" in text:
+        return f"{path.name} could not be loaded: not enough memory."
+    detail = "; ".join(lines[-2:]) or str(exc)
+    return f"{path.name} could not be loaded by llama.cpp: {detail}"
+
+
 def default_threads() -> int:
     try:
         import psutil
@@ -147,9 +164,9 @@ class Engine:
                 verbose=False,
             )
         except Exception as exc:
-            detail = "; ".join(recent_errors()[-3:]) or str(exc)
-            log.error("llama.cpp failed to load %s: %s", path, detail, exc_info=True)
-            raise ModelLoadError(f"{path.name} could not be loaded by llama.cpp: {detail}") from exc
+            lines = recent_errors()
+            log.error("llama.cpp failed to load %s: %s", path, lines, exc_info=True)
+            raise ModelLoadError(explain_load_failure(path, lines, exc)) from exc
         metadata = dict(llm.metadata or {})
         template = metadata.get("tokenizer.chat_template") or CHATML_TEMPLATE
         eos_id = llm.token_eos()
@@ -166,7 +183,7 @@ class Engine:
             self._llm, self._formatter = llm, formatter
             self.model = LoadedModel(
                 path=path,
-                name=metadata.get("general.name") or path.stem,
+                name=path.stem,
                 n_ctx=llm.n_ctx(),
                 n_threads=threads,
                 chat_template=template,

@@ -16,8 +16,13 @@ GGUF_MAGIC = b"GGUF"
 _MIN_SIZE = 24  # magic + version + tensor count + kv count
 
 
-def check_gguf_file(path: Path) -> None:
-    """Raise :class:`ModelLoadError` with the real reason a file is unusable."""
+def check_gguf_file(path: Path, *, deep: bool = False) -> None:
+    """Raise :class:`ModelLoadError` with the real reason a file is unusable.
+
+    The default check is instant (signature, version, size). ``deep`` also parses
+    the whole header with the ``gguf`` reader, which takes seconds on a large
+    vocabulary; the engine skips it because llama.cpp reports truncation itself.
+    """
     path = Path(path)
     if not path.exists():
         raise ModelLoadError(f"Model file not found: {path}")
@@ -40,6 +45,8 @@ def check_gguf_file(path: Path) -> None:
     version = struct.unpack("<I", head[4:8])[0]
     if version not in (2, 3):
         raise ModelLoadError(f"{path.name} uses GGUF version {version}, which is not supported.")
+    if not deep:
+        return
     try:
         info = read_gguf_info(path)
     except ModelLoadError:

@@ -14,7 +14,7 @@ from collections import deque
 
 log = logging.getLogger("aigc_desktop.llama_cpp")
 
-_LEVELS = {0: logging.CRITICAL, 1: logging.INFO, 2: logging.WARNING, 3: logging.ERROR, 4: logging.DEBUG}
+_LEVELS = {0: logging.CRITICAL, 1: logging.DEBUG, 2: logging.INFO, 3: logging.WARNING, 4: logging.ERROR}
 _recent_errors: deque[str] = deque(maxlen=20)
 _lock = threading.Lock()
 _callback = None  # keep the ctypes callback alive

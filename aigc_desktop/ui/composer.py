@@ -40,7 +40,9 @@ class ComposerEdit(QPlainTextEdit):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if key in (Qt.Key_Return, Qt.Key_Enter):
-            if self._composing or event.modifiers() & (Qt.ShiftModifier | Qt.AltModifier):
+            if self._composing:
+                return  # the input method owns this Enter (it commits the preedit)
+            if event.modifiers() & (Qt.ShiftModifier | Qt.AltModifier):
                 super().keyPressEvent(event)
                 return
             if not event.isAutoRepeat():

@@ -1,0 +1,111 @@
+"""The chat service on the real model: turns saved in order, checkpoints, stop, branches."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from aigc_desktop.chat.service import ChatService, title_from
+from aigc_desktop.llm.sampling import SamplingParams
+from aigc_desktop.paths import app_paths
+from aigc_desktop.store.conversations import ConversationStore
+from aigc_desktop.store.db import Database
+
+pytestmark = pytest.mark.real
+S = SamplingParams(max_tokens=16, temperature=0.0, seed=3)
+
+
+@pytest.fixture
+def service(store, real_engine):
+    return ChatService(store, real_engine)
+
+
+def test_three_turns_saved_and_reloaded_in_order(service, store):
+    """Three turns produce six messages on one branch, and a fresh store reads them back."""
+    conv = service.new_conversation()
+    for q in ("What is 2+2?", "And 3+3?", "写一句中文。"):
+        result = service.send(conv.id, q, sampling=S)
+        assert result.reply.status == "done" and result.reply.content
+        assert result.reply.stats["completion_tokens"] >= 1
+    db2 = Database(app_paths().database)
+    again = ConversationStore(db2).branch(conv.id)
+    assert [m.role for m in again] == ["user", "assistant"] * 3
+    assert [m.content for m in again if m.role == "user"] == ["What is 2+2?", "And 3+3?", "写一句中文。"]
+    assert all(again[i].parent_id == again[i - 1].id for i in range(1, 6))
+    assert store.get(conv.id).title == "What is 2+2?"
+    db2.close()
+
+
+def test_user_message_committed_before_first_token(service, store):
+    """When the first delta arrives, the user message is already in the database,
+    and the reply row exists as 'streaming'."""
+    conv = service.new_conversation()
+    seen = {}
+
+    def on_delta(_text):
+        if not seen:
+            branch = store.branch(conv.id)
+            seen["roles"] = [(m.role, m.status) for m in branch]
+
+    service.send(conv.id, "Hello there", on_delta=on_delta, sampling=S)
+    assert seen["roles"] == [("user", "done"), ("assistant", "streaming")]
+
+
+def test_partial_text_is_checkpointed(store, real_engine):
+    """With a tiny checkpoint interval, partial text reaches the database while streaming."""
+    service = ChatService(store, real_engine, checkpoint_seconds=0.0)
+    conv = service.new_conversation()
+    stored: list[str] = []
+
+    def on_delta(_text):
+        reply = store.branch(conv.id)[-1]
+        stored.append(reply.content)
+
+    service.send(conv.id, "Tell me about the sea.", on_delta=on_delta,
+                 sampling=SamplingParams(max_tokens=30, temperature=0.0, seed=1))
+    assert any(s for s in stored[1:])  # some partial text was already saved mid-stream
+
+
+def test_stop_keeps_partial_text(service, store):
+    """Stop ends the reply as 'stopped' with what was written so far."""
+    conv = service.new_conversation()
+    cancel = threading.Event()
+    got: list[str] = []
+
+    def on_delta(t):
+        got.append(t)
+        if len(got) == 4:
+            cancel.set()
+
+    result = service.send(conv.id, "Write a long poem.", on_delta=on_delta, cancel=cancel,
+                          sampling=SamplingParams(max_tokens=300, temperature=0.0, seed=1))
+    assert result.reply.status == "stopped"
+    assert result.reply.content == "".join(got) and result.reply.content
+
+
+def test_regenerate_and_edit_make_siblings(service, store):
+    """Regenerate adds a sibling reply; editing adds a sibling user message with its own reply."""
+    conv = service.new_conversation()
+    first = service.send(conv.id, "Pick a number.", sampling=S)
+    regen = service.regenerate(first.reply.id, sampling=SamplingParams(max_tokens=8, seed=99))
+    assert [m.id for m in store.siblings(first.reply.id)] == [first.reply.id, regen.reply.id]
+    edited = service.edit_and_resend(first.user.id, "Pick a colour.", sampling=S)
+    assert [m.id for m in store.siblings(first.user.id)] == [first.user.id, edited.user.id]
+    branch = store.branch(conv.id)
+    assert [m.content for m in branch][0] == "Pick a colour."
+    assert len(branch) == 2
+
+
+def test_error_keeps_user_message(service, store):
+    """A message over the context leaves the user's text saved and the reply marked error."""
+    conv = service.new_conversation()
+    result = service.send(conv.id, "很长 " * 5000, sampling=S)
+    assert result.reply.status == "error" and "too long" in result.error
+    assert store.branch(conv.id)[0].content.startswith("很长")
+
+
+def test_title_from_first_line():
+    """Titles come from the first non-empty line, shortened."""
+    assert title_from("\n\n  Hello   world \nmore") == "Hello world"
+    assert len(title_from("x" * 200)) == 60

@@ -1,0 +1,103 @@
+"""The CLI contract: every command, JSON shapes, exit codes, bad model files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from aigc_desktop.cli import main
+
+pytestmark = pytest.mark.real
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_chat_list_show_export_doctor(capsys, tmp_path, starter_model):
+    """A chat is streamed and saved; list/show/export/doctor see it."""
+    code, out, err = run(capsys, "chat", "--max-tokens", "12", "--seed", "1", "--temperature", "0", "你好")
+    assert code == 0 and out.strip()
+    code, out, _ = run(capsys, "chat", "--conversation", "1", "--max-tokens", "8", "again")
+    assert code == 0
+    code, out, _ = run(capsys, "list", "--json")
+    convs = json.loads(out)
+    assert convs[0]["id"] == 1 and convs[0]["message_count"] == 4 and convs[0]["title"] == "你好"
+    code, out, _ = run(capsys, "show", "1", "--json")
+    shown = json.loads(out)
+    assert [m["role"] for m in shown["messages"]] == ["user", "assistant", "user", "assistant"]
+    assert set(shown["messages"][0]) == {"id", "role", "content", "status", "created", "model"}
+    md = tmp_path / "out.md"
+    assert run(capsys, "export", "1", "-o", str(md))[0] == 0
+    assert "# 你好" in md.read_text(encoding="utf-8")
+    assert run(capsys, "export", "1", "--format", "json", "-o", str(tmp_path / "o.json"))[0] == 0
+    assert json.loads((tmp_path / "o.json").read_text(encoding="utf-8"))["conversation"]["id"] == 1
+    folder = tmp_path / "all"
+    assert run(capsys, "export", "--all", "-o", str(folder))[0] == 0
+    assert len(list(folder.glob("*.md"))) == 1
+    code, out, _ = run(capsys, "doctor")
+    assert code == 0 and "integrity: ok" in out
+
+
+@pytest.mark.parametrize("kind", ["text", "random", "truncated", "missing"])
+def test_bad_model_files_exit_1_then_app_still_works(capsys, tmp_path, starter_model, kind):
+    """A bad --model gives one clear line and exit 1; the next chat works."""
+    path = tmp_path / f"{kind}.gguf"
+    if kind == "text":
+        path.write_text("just text\n")
+    elif kind == "random":
+        path.write_bytes(os.urandom(10_000))
+    elif kind == "truncated":
+        path.write_bytes(starter_model.read_bytes()[:3_000_000])
+    code, out, err = run(capsys, "chat", "--model", str(path), "hi")
+    assert code == 1
+    assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+    expected = {"text": "not a GGUF", "random": "not a GGUF", "truncated": "truncated", "missing": "not found"}[kind]
+    assert expected in err
+    code, out, _ = run(capsys, "chat", "--max-tokens", "4", "hi")
+    assert code == 0
+
+
+def test_usage_errors_exit_2(capsys):
+    """Bad usage is exit 2."""
+    with pytest.raises(SystemExit) as e:
+        main(["show", "not-a-number"])
+    assert e.value.code == 2
+    with pytest.raises(SystemExit) as e:
+        main([])
+    assert e.value.code == 2
+
+
+def test_unknown_conversation_is_clear(capsys):
+    """Asking for a conversation that does not exist is one line, exit 1."""
+    code, _, err = run(capsys, "show", "42")
+    assert code == 1 and "No conversation with id 42" in err
+
+
+def test_newer_database_refused_by_cli(capsys, app_home):
+    """A database from a newer app version: clear message, exit 1, file untouched."""
+    import sqlite3
+
+    assert run(capsys, "list")[0] == 0
+    db = app_home / "data" / "conversations.sqlite3"
+    con = sqlite3.connect(db)
+    con.execute("update alembic_version set version_num='ffff'")
+    con.commit()
+    con.close()
+    code, _, err = run(capsys, "list")
+    assert code == 1 and "newer version" in err
+
+
+def test_module_entry_point_runs(app_home):
+    """`python -m aigc_desktop` is the CLI (a real subprocess, no traceback)."""
+    env = dict(os.environ, AIGC_DESKTOP_HOME=str(app_home))
+    proc = subprocess.run([sys.executable, "-m", "aigc_desktop", "list", "--json"], capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert proc.returncode == 0 and json.loads(proc.stdout) == []

@@ -1,0 +1,131 @@
+"""The window on the real model: send, stream, persist, reopen, export, IME, errors."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
+
+from tests.ui.conftest import send_and_wait
+
+pytestmark = pytest.mark.real
+
+
+def test_type_send_reply_streams_and_is_saved(qtbot, make_window):
+    """Enter sends; deltas reach the live message; the reply lands in the database."""
+    win = make_window()
+    deltas: list[str] = []
+    win.worker.delta.connect(deltas.append)
+    reply_id = send_and_wait(qtbot, win, "Hello! Who are you?")
+    reply = win.rt.store.get_message(reply_id)
+    assert reply.status == "done" and reply.content.strip()
+    assert deltas and "".join(deltas) == reply.content
+    assert win.composer.text() == ""  # cleared only after the message was saved
+    assert [w.record.role for w in win.chat.widgets] == ["user", "assistant"]
+    assert reply.content[:10] in win.chat.widgets[-1].body.toPlainText()
+    assert win.sidebar.ids() == [reply.conversation_id]
+    assert "tok/s" in win.speed_label.text() or "tokens" in win.speed_label.text()
+
+
+def test_new_window_on_same_database_shows_history(qtbot, make_window):
+    """History survives: a second window on the same data folder shows the conversation."""
+    win = make_window()
+    send_and_wait(qtbot, win, "Remember the word: 蓝莓")
+    win.close()
+    win2 = make_window(load_model=False)
+    assert len(win2.sidebar.ids()) == 1
+    texts = [w.body.toPlainText() for w in win2.chat.widgets]
+    assert any("蓝莓" in t for t in texts)
+
+
+def test_export_action_writes_markdown(qtbot, make_window, tmp_path):
+    """File → Export writes the current conversation to the chosen file."""
+    win = make_window()
+    send_and_wait(qtbot, win, "Export me: 导出")
+    target = tmp_path / "chat.md"
+    win.ask_save_path = lambda *a: str(target)
+    win.export_action.trigger()
+    text = target.read_text(encoding="utf-8")
+    assert "### User" in text and "Export me: 导出" in text and "### Assistant" in text
+
+
+def test_shift_enter_adds_newline_and_ime_enter_does_not_send(qtbot, make_window):
+    """Shift+Enter breaks the line; Enter while an input method is composing never sends."""
+    win = make_window(load_model=False)
+    sent: list[str] = []
+    win.composer.sendRequested.connect(sent.append)
+    edit = win.composer.edit
+    edit.setFocus()
+    qtbot.keyClicks(edit, "line one")
+    qtbot.keyClick(edit, Qt.Key_Return, Qt.ShiftModifier)
+    assert edit.toPlainText() == "line one\n" and sent == []
+    # Pinyin being composed: preedit text present.
+    edit.inputMethodEvent(QInputMethodEvent("nihao", []))
+    assert edit.composing
+    qtbot.keyClick(edit, Qt.Key_Return)
+    assert sent == []
+    commit = QInputMethodEvent()
+    commit.setCommitString("你好")
+    edit.inputMethodEvent(commit)
+    assert not edit.composing
+    qtbot.keyClick(edit, Qt.Key_Return)
+    assert sent == ["line one\n你好"]
+
+
+def test_stop_keeps_partial_reply(qtbot, make_window):
+    """Stop during streaming ends the reply as 'stopped' and keeps its text."""
+    win = make_window()
+    win.composer.edit.setPlainText("Write a very long story about the ocean and its creatures.")
+    stopped = []
+
+    def on_delta(_t):
+        if not stopped:
+            stopped.append(True)
+            win.composer.button.click()  # the Send button is Stop while busy
+
+    win.worker.delta.connect(on_delta)
+    with qtbot.wait_signal(win.turnFinished, timeout=60_000) as blocker:
+        qtbot.keyClick(win.composer.edit, Qt.Key_Return)
+    reply = win.rt.store.get_message(blocker.args[0])
+    assert reply.status == "stopped" and reply.content
+    assert win.composer.button.text() == "Send"
+
+
+def test_bad_model_keeps_previous_and_shows_message(qtbot, make_window, tmp_path):
+    """Loading a non-GGUF file shows a clear banner; the loaded model still chats."""
+    win = make_window()
+    bad = tmp_path / "notes.gguf"
+    bad.write_text("hello")
+    win.load_model(bad)
+    qtbot.waitUntil(win.banner.isVisible, timeout=30_000)
+    assert win.banner.isVisible() and "not a GGUF" in win.banner.text()
+    assert "Still using" in win.banner.text()
+    reply_id = send_and_wait(qtbot, win, "Still there?")
+    assert win.rt.store.get_message(reply_id).status == "done"
+
+
+def test_delete_conversation_asks_first(qtbot, make_window):
+    """Delete asks for confirmation; No keeps it, Yes removes it."""
+    win = make_window()
+    send_and_wait(qtbot, win, "to be deleted")
+    cid = win.sidebar.ids()[0]
+    win.confirm = lambda *a: False
+    win.delete_conversation(cid)
+    assert win.sidebar.ids() == [cid]
+    win.confirm = lambda *a: True
+    win.delete_conversation(cid)
+    assert win.sidebar.ids() == [] and win.chat.widgets == []
+
+
+def test_untrusted_html_renders_inert(qtbot, make_window):
+    """A message with a script, a remote image and a javascript: link shows as text."""
+    win = make_window(load_model=False)
+    store = win.rt.store
+    conv = store.create("xss")
+    store.add_message(conv.id, "user", "<script>alert(1)</script> ![x](http://127.0.0.1:9/x.png) [c](javascript:alert(1))")
+    win.open_conversation(conv.id)
+    body = win.chat.widgets[0].body
+    html = body.toHtml()
+    assert "<script" not in html.lower() and "<img" not in html.lower()
+    assert "javascript:" not in html.lower().replace("[c](javascript:alert(1))", "")
+    assert "<script>alert(1)</script>" in body.toPlainText()
