@@ -94,11 +94,27 @@ def render_markdown(text: str, theme: Theme = LIGHT) -> Rendered:
                 f'&nbsp;&nbsp;<a href="copy:{idx}" style="color:{theme.link};">Copy</a></td></tr>'
                 f'<tr><td><pre style="margin:0; white-space: pre-wrap;">{body}</pre></td></tr></table>'
             )
+        elif tok.type == "table_open":
+            out.append(
+                f'<table border="1" cellspacing="0" cellpadding="5" '
+                f'style="border-color:{theme.border}; border-collapse: collapse; margin: 4px 0;">'
+            )
+        elif tok.type == "th_open":
+            out.append(f'<th style="background-color:{theme.code_background};"{_align(tok)}>')
+        elif tok.type == "td_open":
+            out.append(f"<td{_align(tok)}>")
         elif tok.type == "inline":
             out.append(_render_inline(tok, env))
         else:
             out.append(renderer.renderToken(tokens, i, _parser.options, env))
     return Rendered("".join(out), codes)
+
+
+def _align(tok) -> str:
+    style = tok.attrGet("style") or ""
+    if "text-align:" in style:
+        return f' align="{html.escape(style.split("text-align:")[1].strip(" ;"))}"'
+    return ""
 
 
 def _render_inline(tok, env) -> str:
