@@ -202,6 +202,7 @@ class ChatView(QScrollArea):
         self._timer.setInterval(LIVE_RENDER_MS)
         self._timer.timeout.connect(self._render_live)
         self.copyRequested.connect(lambda text: QGuiApplication.clipboard().setText(text))
+        self._update_chrome()
 
     # -- whole conversation -----------------------------------------------------
     def set_messages(self, records: list, siblings: dict[int, list[int]] | None = None) -> None:

@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
         convs = self.rt.store.list()
         if convs:
             self.open_conversation(convs[0].id)
+        self.composer.edit.setFocus()
 
     # -- set-up -----------------------------------------------------------------
     def _build_menus(self) -> None:
