@@ -109,6 +109,11 @@ class MainWindow(QMainWindow):
         self._start_engine_thread()
         self._wire()
         self.apply_theme(self.rt.settings.theme)
+        hints = QApplication.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):
+            hints.colorSchemeChanged.connect(
+                lambda *_: self.rt.settings.theme == "system" and self.apply_theme("system")
+            )
         self.refresh_sidebar()
         convs = self.rt.store.list()
         if convs:
@@ -393,9 +398,9 @@ class MainWindow(QMainWindow):
         if self._busy or not self._require_model():
             return
         msg = self.rt.store.get_message(message_id)
-        parent = msg.parent_id if msg.role == "assistant" else msg.id
-        self.rt.store.set_current_leaf(msg.conversation_id, parent)
-        self.reload_messages()
+        question = msg.parent_id if msg.role == "assistant" else msg.id
+        # Show the branch up to the question while the new version is written.
+        self.chat.set_messages(self.rt.store.branch(msg.conversation_id, question))
         self._ensure_conversation_model()
         self._set_busy(True)
         self.turnRequested.emit("regenerate", message_id, "")
@@ -407,12 +412,9 @@ class MainWindow(QMainWindow):
         text = self.ask_text("Edit message", "Edit and resend (a new branch is kept):", msg.content)
         if text is None or not text.strip() or not self._require_model():
             return
-        self._editing_parent = msg.parent_id
-        if msg.parent_id is not None:
-            self.rt.store.set_current_leaf(msg.conversation_id, msg.parent_id)
-            branch_upto_parent = self.rt.store.branch(msg.conversation_id, msg.parent_id)
-        else:
-            branch_upto_parent = []
+        branch_upto_parent = (
+            self.rt.store.branch(msg.conversation_id, msg.parent_id) if msg.parent_id is not None else []
+        )
         self.chat.set_messages(branch_upto_parent)
         self._ensure_conversation_model()
         self._set_busy(True)
