@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QProgressBar,
     QPushButton,
     QToolBar,
     QFileDialog,
@@ -100,6 +101,11 @@ class MainWindow(QMainWindow):
         self.speed_label = QLabel("")
         self.context_label = QLabel("")
         self.context_label.setObjectName("contextMeter")
+        self.load_bar = QProgressBar()
+        self.load_bar.setRange(0, 0)  # busy indicator: llama.cpp loads in one call
+        self.load_bar.setMaximumWidth(120)
+        self.load_bar.setVisible(False)
+        self.statusBar().addWidget(self.load_bar)
         self.statusBar().addWidget(self.model_label, 1)
         self.statusBar().addPermanentWidget(self.context_label)
         self.statusBar().addPermanentWidget(self.speed_label)
@@ -288,10 +294,12 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_load_started(self, path: str) -> None:
         self.model_label.setText(f"Loading {Path(path).name}…")
+        self.load_bar.setVisible(True)
 
     @Slot(str, int)
     def _on_loaded(self, name: str, n_ctx: int) -> None:
         self.model_name = name
+        self.load_bar.setVisible(False)
         self.model_label.setText(f"Model: {name} · context {n_ctx:,} tokens")
         if self.banner.isVisible() and "model" in self.banner.text().lower():
             self.banner.setVisible(False)
@@ -301,6 +309,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_load_failed(self, message: str) -> None:
+        self.load_bar.setVisible(False)
         previous = f"Still using {self.model_name}." if self.model_name else "No model is loaded."
         self.model_label.setText(f"Model: {self.model_name}" if self.model_name else "No model")
         self.show_error(f"{message} {previous}")
