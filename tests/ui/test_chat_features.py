@@ -135,13 +135,13 @@ def test_conversation_settings_and_presets(qtbot, make_window):
         dialog.accept()
         seen["error"] = dialog.error.text()
         assert dialog.isVisible() or dialog.result() == 0
-        dialog.seed.setText("42")
         names = [dialog.preset.itemText(i) for i in range(dialog.preset.count())]
         seen["presets"] = names
         coder = next(n for n in names if "Coder" in n)
         dialog.apply_preset(coder)
         seen["system"] = dialog.system.toPlainText()
         dialog.temperature.setValue(0.3)
+        dialog.seed.setText("42")
         assert dialog.save_as_preset("我的预设")
         seen["after"] = [dialog.preset.itemText(i) for i in range(dialog.preset.count())]
         dialog.accept()

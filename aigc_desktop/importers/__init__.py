@@ -1,0 +1,65 @@
+"""Bring history in: our own JSON export and ChatGPT's ``conversations.json``.
+
+Imported text is untrusted and stored verbatim; it is only ever rendered
+through the inert Markdown renderer. Each file is imported in one
+transaction: a bad file adds nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from aigc_desktop.errors import UserError
+from aigc_desktop.importers.chatgpt import is_chatgpt, parse_chatgpt
+from aigc_desktop.importers.native import is_native, parse_native
+from aigc_desktop.importers.tree import ImportedConversation, write_conversations
+from aigc_desktop.store.conversations import ConversationStore
+
+MAX_BYTES = 500_000_000
+
+__all__ = ["import_file", "parse_data", "ImportedConversation"]
+
+
+def parse_data(data) -> list[ImportedConversation]:
+    """Recognise the format of already-decoded JSON and turn it into conversations."""
+    if is_native(data):
+        return parse_native(data)
+    if is_chatgpt(data):
+        return parse_chatgpt(data)
+    raise UserError(
+        "This file is not a chat export AIGC Desktop knows: expected an AIGC Desktop JSON export "
+        "or ChatGPT's conversations.json."
+    )
+
+
+def _read_json(path: Path):
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise UserError(f"{path.name} is too large to import ({path.stat().st_size:,} bytes).")
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path.name} is not a UTF-8 text file.") from exc
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{path.name} is not valid JSON (line {exc.lineno}: {exc.msg}).") from exc
+    except OSError as exc:
+        raise UserError(f"Cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def import_file(store: ConversationStore, path: Path) -> list[int]:
+    """Import a file (or every .json file in a folder); returns the new conversation ids."""
+    path = Path(path).expanduser()
+    if not path.exists():
+        raise UserError(f"File not found: {path}")
+    if path.is_dir():
+        files = sorted(path.glob("*.json"))
+        if not files:
+            raise UserError(f"No .json files in {path}.")
+        parsed = []
+        for f in files:
+            parsed.extend(parse_data(_read_json(f)))
+    else:
+        parsed = parse_data(_read_json(path))
+    if not parsed:
+        raise UserError(f"{path.name} contains no conversations.")
+    return write_conversations(store.db, parsed)

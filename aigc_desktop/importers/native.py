@@ -1,0 +1,69 @@
+"""Our own JSON export (format ``aigc-desktop.conversation``), one object or a list."""
+
+from __future__ import annotations
+
+from aigc_desktop.errors import UserError
+from aigc_desktop.export.markdown import JSON_FORMAT, JSON_VERSION
+from aigc_desktop.importers.tree import ImportedConversation, ImportedMessage, to_datetime
+
+ROLES = {"user", "assistant", "system"}
+
+
+def is_native(data) -> bool:
+    items = data if isinstance(data, list) else [data]
+    return bool(items) and all(isinstance(i, dict) and i.get("format") == JSON_FORMAT for i in items)
+
+
+def _one(obj: dict) -> ImportedConversation:
+    version = obj.get("version")
+    if not isinstance(version, int) or version > JSON_VERSION:
+        raise UserError(f"This export was written by a newer AIGC Desktop (format version {version}).")
+    conv = obj.get("conversation")
+    msgs = obj.get("messages")
+    if not isinstance(conv, dict) or not isinstance(msgs, list):
+        raise UserError("The export is damaged: it has no conversation or message list.")
+    known = {str(m.get("id")) for m in msgs if isinstance(m, dict)}
+    out: list[ImportedMessage] = []
+    placed: set[str] = set()
+    pending = [m for m in msgs if isinstance(m, dict)]
+    # Parents first, whatever order the file lists them in.
+    while pending:
+        progressed = False
+        rest = []
+        for m in pending:
+            parent = m.get("parent_id")
+            parent_key = str(parent) if parent is not None and str(parent) in known else None
+            if parent_key is None or parent_key in placed:
+                role = m.get("role")
+                if role not in ROLES or not isinstance(m.get("content", ""), str):
+                    raise UserError(f"The export is damaged: message {m.get('id')} has role {role!r}.")
+                key = str(m.get("id"))
+                out.append(ImportedMessage(
+                    key=key, parent_key=parent_key, role=role, content=m.get("content") or "",
+                    status=m.get("status") or "done", created_at=to_datetime(m.get("created")),
+                    model=m.get("model"), stats=m.get("stats") if isinstance(m.get("stats"), dict) else {},
+                ))
+                placed.add(key)
+                progressed = True
+            else:
+                rest.append(m)
+        if not progressed:
+            raise UserError("The export is damaged: its messages form a loop.")
+        pending = rest
+    leaf = conv.get("current_leaf_id")
+    return ImportedConversation(
+        title=str(conv.get("title") or ""),
+        messages=out,
+        current_key=str(leaf) if leaf is not None and str(leaf) in placed else None,
+        created_at=to_datetime(conv.get("created")),
+        updated_at=to_datetime(conv.get("updated")),
+        model=conv.get("model"),
+        system_prompt=conv.get("system_prompt"),
+        sampling=conv.get("sampling") if isinstance(conv.get("sampling"), dict) else {},
+        pinned=bool(conv.get("pinned")),
+    )
+
+
+def parse_native(data) -> list[ImportedConversation]:
+    items = data if isinstance(data, list) else [data]
+    return [_one(i) for i in items]

@@ -1,0 +1,93 @@
+"""The format-neutral shape of an imported conversation, and writing it in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from aigc_desktop.store.db import Database
+from aigc_desktop.store.schema import MESSAGE_STATUSES, Conversation, Message, utcnow
+
+
+@dataclass
+class ImportedMessage:
+    key: str
+    parent_key: str | None
+    role: str
+    content: str
+    status: str = "done"
+    created_at: datetime | None = None
+    model: str | None = None
+    stats: dict = field(default_factory=dict)
+
+
+@dataclass
+class ImportedConversation:
+    title: str
+    messages: list[ImportedMessage]  # parents before children
+    current_key: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    model: str | None = None
+    system_prompt: str | None = None
+    sampling: dict = field(default_factory=dict)
+    pinned: bool = False
+
+
+def to_datetime(value) -> datetime | None:
+    """Accept ISO strings and Unix timestamps; anything else is 'unknown'."""
+    try:
+        if value is None:
+            return None
+        if isinstance(value, (int, float)):
+            return datetime.fromtimestamp(float(value), tz=timezone.utc)
+        dt = datetime.fromisoformat(str(value))
+        return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def _status(status: str) -> str:
+    if status == "streaming":  # cut off when it was exported
+        return "interrupted"
+    return status if status in MESSAGE_STATUSES else "done"
+
+
+def write_conversations(db: Database, convs: list[ImportedConversation]) -> list[int]:
+    """Insert all conversations in one transaction; ids of the new conversations."""
+    ids: list[int] = []
+    with db.transaction() as s:
+        for conv in convs:
+            now = utcnow()
+            row = Conversation(
+                title=(conv.title or "Imported chat")[:500],
+                created_at=conv.created_at or now,
+                updated_at=conv.updated_at or conv.created_at or now,
+                model=conv.model,
+                system_prompt=conv.system_prompt,
+                sampling=dict(conv.sampling or {}),
+                pinned=bool(conv.pinned),
+            )
+            s.add(row)
+            s.flush()
+            id_of: dict[str, int] = {}
+            for m in conv.messages:
+                msg = Message(
+                    conversation_id=row.id,
+                    parent_id=id_of.get(m.parent_key) if m.parent_key else None,
+                    role=m.role,
+                    content=m.content,
+                    status=_status(m.status),
+                    created_at=m.created_at or row.created_at,
+                    model=m.model,
+                    stats=dict(m.stats or {}),
+                )
+                s.add(msg)
+                s.flush()
+                id_of[m.key] = msg.id
+            leaf = id_of.get(conv.current_key) if conv.current_key else None
+            if leaf is None and conv.messages:
+                leaf = id_of[conv.messages[-1].key]
+            row.current_leaf_id = leaf
+            ids.append(row.id)
+    return ids
