@@ -166,7 +166,7 @@ class ChatService:
         try:
             params = self.sampling_for(conversation_id, sampling)
             messages = self.history(conversation_id, upto=user)
-            for delta in self.engine.stream_chat(messages, params, cancel):
+            for delta in self.engine.stream_chat(messages, params, cancel, cache_key=f"conv:{conversation_id}"):
                 if delta.done:
                     stats = delta.stats.to_dict()
                     status = "stopped" if delta.stats.finish_reason == "cancelled" else "done"

@@ -26,6 +26,7 @@ from aigc_desktop.errors import ContextOverflowError, ModelLoadError
 from aigc_desktop.llm.context import FitResult, fit_messages
 from aigc_desktop.llm.gguf_info import check_gguf_file
 from aigc_desktop.llm.sampling import SamplingParams
+from aigc_desktop.llm.state_cache import DEFAULT_BUDGET, StateCache, capture, common_prefix, restore
 
 log = logging.getLogger(__name__)
 
@@ -127,13 +128,16 @@ def check_memory(path: Path, n_ctx: int) -> None:
 class Engine:
     """Owns one ``llama_cpp.Llama``; safe to call from one worker thread at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, state_budget: int = DEFAULT_BUDGET) -> None:
         self._llm = None
         self._formatter = None
         self.model: LoadedModel | None = None
         self._lock = threading.RLock()
-        self._cancel = threading.Event()
+        self._active_cancel: threading.Event | None = None
         self._abort_cb = None
+        self.state_cache = StateCache(state_budget)
+        self._owner_key: str | None = None  # whose tokens the context holds now
+        self.last_restore: str | None = None  # for tests and benchmarks
 
     # -- loading ----------------------------------------------------------------
     @property
@@ -192,6 +196,8 @@ class Engine:
                 metadata=metadata,
             )
             self._install_abort_callback()
+            self.state_cache.clear()
+            self._owner_key = None
         if old is not None:
             old.close()
         log.info("loaded %s (n_ctx=%s, threads=%s)", path, n_ctx, threads)
@@ -202,15 +208,17 @@ class Engine:
             if self._llm is not None:
                 self._llm.close()
             self._llm = self._formatter = self.model = None
+            self.state_cache.clear()
+            self._owner_key = None
 
     def _install_abort_callback(self) -> None:
         import llama_cpp
 
-        cancel = self._cancel
-
         @llama_cpp.ggml_abort_callback
         def _abort(_data) -> bool:
-            return cancel.is_set()
+            # Runs inside llama_decode: a Stop reaches a long prompt evaluation.
+            event = self._active_cancel
+            return event is not None and event.is_set()
 
         self._abort_cb = _abort  # keep alive for as long as the context
         llama_cpp.llama_set_abort_callback(self._llm.ctx, _abort, None)
@@ -245,17 +253,39 @@ class Engine:
         cancel: threading.Event | None = None,
         *,
         fit: bool = True,
+        cache_key: str | None = None,
     ) -> Iterator[Delta]:
         """Stream a reply. The last delta has ``done=True`` and the stats.
 
         With ``fit`` the oldest messages are left out when the history is too
-        long (see :mod:`aigc_desktop.llm.context`).
+        long (see :mod:`aigc_desktop.llm.context`). ``cache_key`` names the
+        conversation, so its evaluated state can be kept while another one uses
+        the model (see :mod:`aigc_desktop.llm.state_cache`).
         """
         sampling = sampling or SamplingParams()
         with self._lock:
-            yield from self._stream(list(messages), sampling, cancel, fit)
+            yield from self._stream(list(messages), sampling, cancel, fit, cache_key)
 
-    def _stream(self, messages, sampling: SamplingParams, cancel, fit: bool) -> Iterator[Delta]:
+    def _switch_state(self, llm, tokens: list[int], cache_key: str | None) -> None:
+        """Save the outgoing conversation's state and restore the incoming one's."""
+        self.last_restore = None
+        if cache_key is None or cache_key == self._owner_key:
+            self._owner_key = cache_key or self._owner_key
+            return
+        if self._owner_key is not None:
+            saved = capture(llm)
+            if saved is not None:
+                self.state_cache.put(self._owner_key, saved)
+        self._owner_key = cache_key
+        cached = self.state_cache.get(cache_key)
+        if cached is None:
+            return
+        here = common_prefix(llm.input_ids[: llm.n_tokens], tokens)
+        there = common_prefix(cached.tokens, tokens)
+        if there > here and restore(llm, cached):
+            self.last_restore = cache_key
+
+    def _stream(self, messages, sampling: SamplingParams, cancel, fit: bool, cache_key=None) -> Iterator[Delta]:
         import llama_cpp
 
         llm = self._require()
@@ -270,19 +300,9 @@ class Engine:
             raise ContextOverflowError(
                 f"The prompt takes {len(tokens):,} tokens; the context holds {n_ctx:,}."
             )
-        self._cancel.clear()
         cancel = cancel or threading.Event()
-        watcher_done = threading.Event()
-
-        def _forward_cancel() -> None:
-            # Mirror the caller's event into the one the abort callback reads.
-            while not watcher_done.is_set():
-                if cancel.wait(0.02):
-                    self._cancel.set()
-                    return
-
-        watcher = threading.Thread(target=_forward_cancel, name="cancel-watch", daemon=True)
-        watcher.start()
+        self._switch_state(llm, tokens, cache_key)
+        self._active_cancel = cancel
 
         llm.set_seed(sampling.seed if sampling.seed is not None else random.randrange(2**31))
         vocab = llama_cpp.llama_model_get_vocab(llm.model)
@@ -336,15 +356,13 @@ class Engine:
                         break
             finally:
                 gen.close()
-        except RuntimeError as exc:
-            if cancel.is_set() or self._cancel.is_set():
-                finish = "cancelled"  # llama_decode aborted by the callback
-                llm.n_tokens = min(llm.n_tokens, len(llm._input_ids))
-            else:
+        except RuntimeError:
+            if not cancel.is_set():
                 raise
+            finish = "cancelled"  # llama_decode aborted by the callback; n_tokens still
+            # counts only whole batches, and the next eval trims the KV cache to it.
         finally:
-            watcher_done.set()
-            self._cancel.clear()
+            self._active_cancel = None
         tail = pending + decoder.decode(b"", final=True)
         if tail and finish != "stop":
             if first_at is None:
