@@ -44,12 +44,21 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     from aigc_desktop.ui.main_window import MainWindow
 
+    from aigc_desktop.instance import InstanceLock
+
+    lock = InstanceLock(runtime.paths.data)
     window = MainWindow(runtime)
     window.show()
+    if not lock.acquire():
+        window.show_info(
+            "Another AIGC Desktop window is open on this data folder. Both are safe to use; "
+            "each window's list refreshes when you switch to it."
+        )
     # Show the window first; the model loads afterwards, in the engine thread.
     QTimer.singleShot(0, window.load_default_model)
     code = app.exec()
     runtime.close()
+    lock.release()
     return code
 
 

@@ -726,6 +726,14 @@ class MainWindow(QMainWindow):
             log.warning("could not save settings: %s", exc)
         self.apply_theme(choice)
 
+    def changeEvent(self, event) -> None:
+        # Another process (a second window, the CLI) may have added chats meanwhile.
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.ActivationChange and self.isActiveWindow() and not self._busy:
+            self.refresh_sidebar()
+        super().changeEvent(event)
+
     # -- shutdown ---------------------------------------------------------------
     def closeEvent(self, event) -> None:
         self.worker.cancel.set()

@@ -1,0 +1,43 @@
+"""Second instance detection and safe concurrent writers on one data folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+from aigc_desktop.instance import InstanceLock
+from aigc_desktop.paths import app_paths
+
+
+def test_second_process_sees_the_lock(tmp_path):
+    """While one process holds the lock another cannot; after release it can."""
+    first = InstanceLock(tmp_path)
+    assert first.acquire()
+    code = "import sys; from aigc_desktop.instance import InstanceLock; " \
+           f"sys.exit(0 if InstanceLock({str(tmp_path)!r}).acquire() else 3)"
+    assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 3
+    first.release()
+    assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
+
+
+def test_two_processes_writing_keep_database_intact(app_home):
+    """Two processes appending messages at once: every row lands, integrity is ok."""
+    from aigc_desktop.runtime import open_runtime
+
+    rt = open_runtime()
+    conv = rt.store.create("shared")
+    script = textwrap.dedent(f"""
+        from aigc_desktop.runtime import open_runtime
+        rt = open_runtime(recover=False)
+        for i in range(150):
+            rt.store.add_message({conv.id}, "user", f"msg {{i}}", parent_id=None)
+    """)
+    env = dict(os.environ, AIGC_DESKTOP_HOME=str(app_home))
+    procs = [subprocess.Popen([sys.executable, "-c", script], env=env) for _ in range(2)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    assert len(rt.store.messages(conv.id)) == 300
+    assert rt.db.integrity_check() == "ok"
+    rt.close()
+    assert app_paths().database.exists()
