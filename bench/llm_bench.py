@@ -1,0 +1,122 @@
+"""Engine and chat-service benchmarks on the real model, each ratio measured side by side."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from common import THREADS, fresh_home, median, model_path, report
+
+PROMPT = "Write a long, detailed story about a lighthouse keeper and the sea."
+
+
+def decode_ratio(rounds: int = 3, n: int = 160) -> None:
+    """Decode speed through ChatService (with SQLite checkpoints) ÷ raw llama-cpp-python."""
+    from llama_cpp import Llama
+
+    from aigc_desktop.llm.sampling import SamplingParams
+    from aigc_desktop.runtime import open_runtime
+
+    fresh_home()
+    rt = open_runtime()
+    rt.engine.load(model_path(), n_ctx=2048, n_threads=THREADS)
+    raw = Llama(str(model_path()), n_ctx=2048, n_threads=THREADS, n_threads_batch=THREADS, seed=5, verbose=False)
+    tokens = rt.engine.format_prompt([{"role": "user", "content": PROMPT}])
+    app_rates, raw_rates = [], []
+    for _ in range(rounds):
+        # Raw: the same prompt tokens, same sampler settings, timed from first to last token.
+        raw.reset()
+        raw.set_seed(5)
+        first = last = None
+        count = 0
+        for tok in raw.generate(tokens, top_k=40, top_p=0.95, min_p=0.05, temp=0.7, repeat_penalty=1.1):
+            now = time.perf_counter()
+            first = first or now
+            last = now
+            count += 1
+            if count >= n:
+                break
+        raw_rates.append((count - 1) / (last - first))
+        conv = rt.service.new_conversation()
+        rt.engine._llm.reset()  # no prefix advantage for the app path either
+        result = rt.service.send(conv.id, PROMPT, sampling=SamplingParams(max_tokens=n, temperature=0.7, seed=5))
+        app_rates.append(result.reply.stats["tokens_per_second"])
+    report("decode_tokens_per_s_app", median(app_rates), "tok/s", "info")
+    report("decode_tokens_per_s_raw", median(raw_rates), "tok/s", "info")
+    report("decode_ratio_app_over_raw", median(app_rates) / median(raw_rates), "x", ">= 0.97")
+    raw.close()
+    rt.close()
+
+
+def ttft_turns(turns: int = 20) -> None:
+    """Time to first token of turn 20 ÷ turn 1, and of returning to that chat after another."""
+    from aigc_desktop.llm.sampling import SamplingParams
+    from aigc_desktop.runtime import open_runtime
+
+    fresh_home()
+    rt = open_runtime()
+    rt.engine.load(model_path(), n_ctx=4096, n_threads=THREADS)
+    s = SamplingParams(max_tokens=40, temperature=0.7, seed=1)
+    a = rt.service.new_conversation()
+    ttft = []
+    for i in range(turns):
+        r = rt.service.send(a.id, f"Turn {i}: tell me one more fact about the ocean, with some detail.", sampling=s)
+        ttft.append(r.reply.stats["time_to_first_token"])
+    prompt_tokens = r.reply.stats["prompt_tokens"]
+    b = rt.service.new_conversation()
+    for i in range(3):
+        rt.service.send(b.id, f"Other chat {i}: describe a mountain.", sampling=s)
+    back = rt.service.send(a.id, "Back again: one more ocean fact.", sampling=s)
+    # The same return without the state cache: what a cold prefill costs.
+    rt.service.send(b.id, "Other chat again.", sampling=s)
+    rt.engine.state_cache.clear()
+    cold = rt.service.send(a.id, "And another ocean fact.", sampling=s)
+    report("ttft_turn1", ttft[0], "s", "info")
+    report(f"ttft_turn{turns}", ttft[-1], "s", f"info; history {prompt_tokens} tokens")
+    report(f"ttft_turn{turns}_over_turn1", ttft[-1] / ttft[0], "x", "<= 1.0")
+    report("ttft_switch_back_over_turn1", back.reply.stats["time_to_first_token"] / ttft[0], "x", "<= 2")
+    report("ttft_switch_back_without_state_cache_over_turn1",
+           cold.reply.stats["time_to_first_token"] / ttft[0], "x", "info")
+    rt.close()
+
+
+def stop_latency(rounds: int = 5) -> None:
+    """Time from Stop to the end of the stream, while decoding and while evaluating a long prompt."""
+    from aigc_desktop.llm.engine import Engine
+    from aigc_desktop.llm.sampling import SamplingParams
+
+    engine = Engine()
+    engine.load(model_path(), n_ctx=4096, n_threads=THREADS)
+
+    def measure(messages, delay_s: float, when_first_delta: bool) -> float:
+        cancel = threading.Event()
+        fired = {}
+
+        def fire():
+            fired["t"] = time.perf_counter()
+            cancel.set()
+
+        timer = None
+        if not when_first_delta:
+            timer = threading.Timer(delay_s, fire)
+            timer.start()
+        count = 0
+        for delta in engine.stream_chat(messages, SamplingParams(max_tokens=400, temperature=0.7), cancel):
+            if delta.done:
+                ended = time.perf_counter()
+                assert delta.stats.finish_reason == "cancelled", delta.stats
+                break
+            count += 1
+            if when_first_delta and count == 5:
+                fire()
+        if timer:
+            timer.cancel()
+        engine._llm.reset()
+        return ended - fired["t"]
+
+    decode = [measure([{"role": "user", "content": PROMPT}], 0, True) for _ in range(rounds)]
+    long_prompt = [{"role": "user", "content": "Summarise this. " + "The quick brown fox jumps. " * 500}]
+    prefill = [measure(long_prompt, 0.3, False) for _ in range(rounds)]
+    report("stop_latency_decoding", max(decode) * 1000, "ms", "< 100")
+    report("stop_latency_prompt_eval", max(prefill) * 1000, "ms", "< 100")
+    engine.unload()
