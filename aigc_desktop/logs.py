@@ -34,6 +34,5 @@ def setup_logging(log_file: Path, level: int = logging.INFO) -> None:
     root.setLevel(level)
     root.propagate = False
     _configured = log_file
-    from aigc_desktop.llm.native_log import route_llama_log
-
-    route_llama_log()
+    # llama.cpp's log is routed when the engine first loads a model (Engine.load),
+    # so that importing llama_cpp does not slow the window's first appearance.

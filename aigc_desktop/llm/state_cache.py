@@ -22,8 +22,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +31,7 @@ DEFAULT_BUDGET = 512 * 2**20
 
 @dataclass(frozen=True)
 class SavedState:
-    tokens: np.ndarray  # the evaluated token ids, in order
+    tokens: Any  # numpy array of the evaluated token ids, in order
     data: bytes  # llama.cpp's serialised context state
 
     @property
@@ -41,6 +40,8 @@ class SavedState:
 
 
 def common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+    import numpy as np  # imported on first use: numpy costs ~0.4 s at start-up
+
     n = min(len(a), len(b))
     if n == 0:
         return 0
@@ -90,6 +91,7 @@ class StateCache:
 def capture(llm) -> SavedState | None:
     """Copy the evaluated state of a ``llama_cpp.Llama`` (None when empty)."""
     import llama_cpp
+    import numpy as np
 
     n = int(llm.n_tokens)
     if n <= 0:

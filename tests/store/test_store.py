@@ -92,3 +92,15 @@ def test_delete_conversation_cascades(store):
     with pytest.raises(NotFound):
         store.get_message(m.id)
     assert store.list() == []
+
+
+def test_head_revision_constant_matches_migrations(tmp_path):
+    """The fast start-up path's HEAD_REVISION is Alembic's real head."""
+    from alembic.script import ScriptDirectory
+
+    from aigc_desktop.store.db import HEAD_REVISION, _alembic_config
+
+    db = Database(tmp_path / "h.sqlite3")
+    assert ScriptDirectory.from_config(_alembic_config(db.engine)).get_current_head() == HEAD_REVISION
+    assert db.schema_revision() == HEAD_REVISION
+    db.close()
