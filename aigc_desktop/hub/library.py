@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import importlib.metadata
 import logging
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
-from aigc_desktop.errors import ModelLoadError
+from aigc_desktop.errors import ModelLoadError, UserError
 from aigc_desktop.paths import app_paths
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,7 @@ def installed_models() -> list[Path]:
         found.append(starter)
     folder = app_paths().models
     if folder.is_dir():
+        # ``*.gguf`` never matches ``*.gguf.part``: an unfinished download is not a model.
         found.extend(sorted(p for p in folder.rglob("*.gguf") if p.is_file()))
     return found
 
@@ -74,3 +77,106 @@ def resolve_model(name_or_path: str | None) -> Path:
         if path.stem.lower() == wanted or path.name.lower() == name_or_path.lower():
             return path
     return candidate  # let the loader explain that it does not exist
+
+
+# -- listing, import, delete, default ------------------------------------------------
+
+_info_cache: dict = {}
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    path: Path
+    name: str
+    size: int
+    is_starter: bool
+    info: object | None  # GGUFInfo, or None when unreadable
+    problem: str | None  # why the file cannot be used
+
+    @property
+    def quant(self) -> str:
+        return getattr(self.info, "file_type", None) or ""
+
+
+def model_info(path: Path):
+    """GGUF metadata of a file, cached by (path, size, mtime)."""
+    from aigc_desktop.llm.gguf_info import read_gguf_info
+
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if key not in _info_cache:
+        _info_cache[key] = read_gguf_info(path)
+    return _info_cache[key]
+
+
+def list_models() -> list[ModelEntry]:
+    """Every usable-looking model with its metadata; broken files are listed with the reason."""
+    from aigc_desktop.llm.gguf_info import check_gguf_file
+
+    starter = starter_model_path()
+    out = []
+    for path in installed_models():
+        info, problem = None, None
+        try:
+            check_gguf_file(path)
+            info = model_info(path)
+            if info.data_end and path.stat().st_size < info.data_end:
+                problem = "truncated: download it again"
+        except UserError as exc:
+            problem = str(exc)
+        except Exception as exc:  # a damaged header can fail in many ways
+            problem = f"unreadable GGUF header ({exc.__class__.__name__})"
+        out.append(ModelEntry(path, path.stem, path.stat().st_size, path == starter, info, problem))
+    return out
+
+
+def import_model(source: Path, *, move: bool = False) -> Path:
+    """Copy (or move) a GGUF file into the models folder after checking it."""
+    from aigc_desktop.llm.gguf_info import check_gguf_file
+
+    source = Path(source).expanduser()
+    check_gguf_file(source, deep=True)
+    target = models_dir() / source.name
+    if target.exists():
+        if target.resolve() == source.resolve():
+            return target
+        raise UserError(f"A model named {source.name} is already installed.")
+    free = shutil.disk_usage(target.parent).free
+    if free < source.stat().st_size + 64 * 2**20:
+        raise UserError(f"Not enough disk space to import {source.name}.")
+    tmp = target.with_name(target.name + ".part")
+    try:
+        if move:
+            shutil.move(str(source), tmp)
+        else:
+            shutil.copyfile(source, tmp)
+        tmp.replace(target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"Could not import {source.name}: {exc.strerror or exc}") from exc
+    return target
+
+
+def delete_model(name_or_path: str | Path) -> Path:
+    """Remove a model file from the models folder (the bundled starter cannot be removed)."""
+    path = resolve_model(str(name_or_path))
+    if path == starter_model_path():
+        raise UserError("The starter model is part of the app and cannot be removed.")
+    folder = app_paths().models.resolve()
+    if not path.exists() or folder not in path.resolve().parents:
+        raise UserError(f"No installed model named {name_or_path}.")
+    path.unlink()
+    return path
+
+
+def set_default_model(name_or_path: str) -> Path:
+    from aigc_desktop.settings import Settings
+
+    path = resolve_model(name_or_path)
+    if not path.exists():
+        raise UserError(f"No model named {name_or_path}.")
+    paths = app_paths().ensure()
+    settings = Settings.load(paths.settings_file)
+    settings.default_model = str(path)
+    settings.save(paths.settings_file)
+    return path

@@ -1,0 +1,163 @@
+"""`models …` commands: list, catalog, search, files, download, import, remove, default."""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from pathlib import Path
+
+from aigc_desktop.errors import UserError
+
+
+def add_parsers(sub) -> None:
+    models = sub.add_parser("models", help="find, download and manage GGUF models")
+    msub = models.add_subparsers(dest="models_command", required=True, parser_class=sub._parser_class)
+    p = msub.add_parser("list", help="installed models with their metadata")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_list)
+    p = msub.add_parser("catalog", help="the curated starter list, with a memory fit estimate")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_catalog)
+    p = msub.add_parser("search", help="search the Hub for GGUF repositories")
+    p.add_argument("query")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_search)
+    p = msub.add_parser("files", help="a repository's GGUF files")
+    p.add_argument("repo")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_files)
+    p = msub.add_parser("download", help="download (or resume) a GGUF file into the models folder")
+    p.add_argument("repo")
+    p.add_argument("file")
+    p.set_defaults(handler=cmd_download)
+    p = msub.add_parser("import", help="copy a local GGUF file into the models folder")
+    p.add_argument("path")
+    p.set_defaults(handler=cmd_import)
+    p = msub.add_parser("remove", help="delete an installed model")
+    p.add_argument("name")
+    p.set_defaults(handler=cmd_remove)
+    p = msub.add_parser("default", help="set the model new chats use")
+    p.add_argument("name")
+    p.set_defaults(handler=cmd_default)
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**30:.2f} GB" if n >= 2**30 else f"{n / 2**20:.0f} MB"
+
+
+def cmd_list(args) -> int:
+    from aigc_desktop.hub.library import list_models
+
+    entries = list_models()
+    if args.json:
+        print(json.dumps([
+            {"name": e.name, "path": str(e.path), "size": e.size, "starter": e.is_starter,
+             "quant": e.quant, "architecture": getattr(e.info, "architecture", None),
+             "parameters": getattr(e.info, "parameter_count", None),
+             "context_length": getattr(e.info, "context_length", None), "problem": e.problem}
+            for e in entries
+        ], ensure_ascii=False, indent=2))
+        return 0
+    for e in entries:
+        info = e.info
+        desc = (f"{info.architecture} {info.parameters_label} {e.quant} ctx {info.context_length}" if info else "")
+        flag = f"  !! {e.problem}" if e.problem else ""
+        print(f"{e.name:<48} {_size(e.size):>9}  {desc}{' (starter)' if e.is_starter else ''}{flag}")
+    return 0
+
+
+def cmd_catalog(args) -> int:
+    from aigc_desktop.hub import fit
+    from aigc_desktop.hub.catalog import load_catalog
+
+    avail = fit.available_memory()
+    entries = load_catalog()
+    if args.json:
+        print(json.dumps([
+            {"name": c.name, "repo": c.repo, "file": c.file, "size": c.size, "license": c.license,
+             "quant": c.quant, "fit": fit.estimate(c.size, avail)} for c in entries
+        ], ensure_ascii=False, indent=2))
+        return 0
+    for c in entries:
+        print(f"{c.name:<34} {_size(c.size):>9}  {fit.estimate(c.size, avail):<8} {c.repo} {c.file}")
+    return 0
+
+
+def cmd_search(args) -> int:
+    from aigc_desktop.hub.catalog import search_repos
+
+    hits = search_repos(args.query)
+    if args.json:
+        print(json.dumps([{"repo": h.repo, "downloads": h.downloads, "likes": h.likes} for h in hits], indent=2))
+    else:
+        for h in hits:
+            print(f"{h.repo:<60} {h.downloads:>10,} downloads")
+        if not hits:
+            print("no GGUF repositories found")
+    return 0
+
+
+def cmd_files(args) -> int:
+    from aigc_desktop.hub import fit
+    from aigc_desktop.hub.catalog import list_gguf_files
+
+    files = list_gguf_files(args.repo)
+    avail = fit.available_memory()
+    if args.json:
+        print(json.dumps([{"file": f.filename, "size": f.size, "sha256": f.sha256, "quant": f.quant,
+                           "fit": fit.estimate(f.size, avail)} for f in files], indent=2))
+    else:
+        for f in files:
+            print(f"{f.filename:<60} {_size(f.size):>9}  {f.quant:<8} {fit.estimate(f.size, avail)}")
+    return 0
+
+
+def cmd_download(args) -> int:
+    from aigc_desktop.hub.catalog import list_gguf_files
+    from aigc_desktop.hub.download import download
+
+    match = [f for f in list_gguf_files(args.repo) if f.filename == args.file or Path(f.filename).name == args.file]
+    if not match:
+        raise UserError(f"{args.file} is not a GGUF file of {args.repo}.")
+    cancel = threading.Event()
+    last = [-1]
+
+    def show(p) -> None:
+        pct = int(p.fraction * 100)
+        if pct != last[0]:
+            last[0] = pct
+            eta = f", {p.eta:.0f}s left" if p.eta is not None else ""
+            print(f"\r{pct:3d}%  {p.done / 2**20:,.1f}/{p.total / 2**20:,.1f} MB  "
+                  f"{p.speed / 2**20:.1f} MB/s{eta}   ", end="", file=sys.stderr, flush=True)
+
+    try:
+        path = download(match[0], progress=show, cancel=cancel)
+    except KeyboardInterrupt:
+        cancel.set()
+        print("\ncancelled; run the same command again to resume", file=sys.stderr)
+        return 130
+    print(file=sys.stderr)
+    print(f"saved {path}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from aigc_desktop.hub.library import import_model
+
+    print(f"imported {import_model(Path(args.path))}")
+    return 0
+
+
+def cmd_remove(args) -> int:
+    from aigc_desktop.hub.library import delete_model
+
+    print(f"removed {delete_model(args.name)}")
+    return 0
+
+
+def cmd_default(args) -> int:
+    from aigc_desktop.hub.library import set_default_model
+
+    print(f"default model: {set_default_model(args.name)}")
+    return 0

@@ -1,0 +1,114 @@
+"""The curated starter list (resources/catalog.json) and Hub search for GGUF repositories."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from aigc_desktop.errors import UserError
+from aigc_desktop.hub.endpoint import HubConfig, hub_config
+
+CATALOG_FILE = Path(__file__).resolve().parents[2] / "resources" / "catalog.json"
+_QUANT = re.compile(r"(?i)(?:^|[-_.])((?:IQ|Q)\d(?:_[A-Z0-9]+)*|F16|BF16|F32)(?=[-_.]|$)")
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    name: str
+    repo: str
+    file: str
+    size: int
+    license: str
+    languages: tuple[str, ...]
+    notes: str
+
+    @property
+    def quant(self) -> str:
+        return quant_label(self.file)
+
+
+@dataclass(frozen=True)
+class RepoHit:
+    repo: str
+    downloads: int
+    likes: int
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    repo: str
+    filename: str
+    size: int
+    sha256: str | None
+
+    @property
+    def quant(self) -> str:
+        return quant_label(self.filename)
+
+
+def quant_label(filename: str) -> str:
+    """Q4_K_M, IQ3_XS, F16… from a GGUF file name; '' when it says none."""
+    stem = Path(filename).name.removesuffix(".gguf")
+    found = _QUANT.findall(stem)
+    return found[-1].upper() if found else ""
+
+
+def load_catalog(path: Path = CATALOG_FILE) -> list[CatalogEntry]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UserError(f"The model catalog {path} cannot be read: {exc}") from exc
+    return [
+        CatalogEntry(m["name"], m["repo"], m["file"], int(m["size"]), m["license"],
+                     tuple(m.get("languages", ())), m.get("notes", ""))
+        for m in data["models"]
+    ]
+
+
+def _api(config: HubConfig):
+    from huggingface_hub import HfApi
+
+    config.require_online()
+    return HfApi(endpoint=config.endpoint)
+
+
+def _network_error(exc: Exception, config: HubConfig) -> UserError:
+    return UserError(f"Could not reach the Hub at {config.endpoint}: {exc}. "
+                     "Check the connection or the Hub address (a mirror) in Models → Settings.")
+
+
+def search_repos(query: str, limit: int = 30, config: HubConfig | None = None) -> list[RepoHit]:
+    """GGUF model repositories matching ``query``, most downloaded first."""
+    config = config or hub_config()
+    api = _api(config)
+    try:
+        models = api.list_models(search=query or None, filter="gguf", sort="downloads", limit=limit)
+        return [RepoHit(m.id, int(getattr(m, "downloads", 0) or 0), int(getattr(m, "likes", 0) or 0)) for m in models]
+    except UserError:
+        raise
+    except Exception as exc:
+        raise _network_error(exc, config) from exc
+
+
+def list_gguf_files(repo: str, config: HubConfig | None = None) -> list[RemoteFile]:
+    """The repository's .gguf files with sizes and sha256, smallest first."""
+    from huggingface_hub.hf_api import RepoFile
+
+    config = config or hub_config()
+    api = _api(config)
+    try:
+        entries = list(api.list_repo_tree(repo, recursive=True))
+    except Exception as exc:
+        from huggingface_hub.errors import RepositoryNotFoundError
+
+        if isinstance(exc, RepositoryNotFoundError):
+            raise UserError(f"No model repository “{repo}” on {config.endpoint}.") from exc
+        raise _network_error(exc, config) from exc
+    files = [
+        RemoteFile(repo, e.path, int(e.lfs.size if e.lfs else e.size), e.lfs.sha256 if e.lfs else None)
+        for e in entries
+        if isinstance(e, RepoFile) and e.path.lower().endswith(".gguf")
+    ]
+    return sorted(files, key=lambda f: f.size)

@@ -1,0 +1,50 @@
+"""Which Hub to talk to, and whether to talk at all.
+
+huggingface_hub reads ``HF_ENDPOINT`` and ``HF_HUB_OFFLINE`` once, at import;
+a setting changed in the window must still apply, so every call here passes
+the endpoint explicitly and checks the offline switch before any request.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from aigc_desktop.errors import UserError
+from aigc_desktop.paths import app_paths
+from aigc_desktop.settings import Settings
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+
+
+class OfflineError(UserError):
+    """The person switched the app offline; nothing may touch the network."""
+
+
+@dataclass(frozen=True)
+class HubConfig:
+    endpoint: str
+    offline: bool
+
+    def require_online(self) -> None:
+        if self.offline:
+            raise OfflineError(
+                "AIGC Desktop is in offline mode, so it does not connect to the Hub. "
+                "Turn offline mode off in Models → Settings to search or download."
+            )
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def hub_config(settings: Settings | None = None) -> HubConfig:
+    """Settings first, then the environment (``HF_ENDPOINT``, ``HF_HUB_OFFLINE``), then huggingface.co."""
+    settings = settings or Settings.load(app_paths().settings_file)
+    endpoint = (settings.hub_endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
+    if not endpoint.startswith(("http://", "https://")):
+        raise UserError(f"The Hub address must start with http:// or https://, not “{endpoint}”.")
+    offline = settings.offline or _truthy(os.environ.get("HF_HUB_OFFLINE")) or _truthy(os.environ.get("AIGC_DESKTOP_OFFLINE"))
+    # Xet transfers ignore HF_ENDPOINT (a mirror would be bypassed); we never use them.
+    os.environ.setdefault("HF_HUB_DISABLE_XET", "1")
+    return HubConfig(endpoint=endpoint, offline=offline)
