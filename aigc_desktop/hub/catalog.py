@@ -103,7 +103,8 @@ def list_gguf_files(repo: str, config: HubConfig | None = None) -> list[RemoteFi
     except Exception as exc:
         from huggingface_hub.errors import RepositoryNotFoundError
 
-        if isinstance(exc, RepositoryNotFoundError):
+        status = getattr(getattr(exc, "response", None), "status_code", None)
+        if isinstance(exc, RepositoryNotFoundError) or status == 404:
             raise UserError(f"No model repository “{repo}” on {config.endpoint}.") from exc
         raise _network_error(exc, config) from exc
     files = [

@@ -1,0 +1,91 @@
+"""Models on disk (metadata, import, delete, default) and the `models` CLI against the fake Hub."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from aigc_desktop.cli import main
+from aigc_desktop.errors import UserError
+from aigc_desktop.hub.library import (
+    delete_model,
+    import_model,
+    installed_models,
+    list_models,
+    resolve_model,
+    set_default_model,
+)
+from aigc_desktop.llm.gguf_info import read_gguf_info
+from aigc_desktop.paths import app_paths
+from aigc_desktop.settings import Settings
+from tests.hub.conftest import FILE, REPO
+
+
+def test_starter_metadata_read_quickly_without_weights(starter_model):
+    """Architecture, context length, quantization and parameter count come from the header alone."""
+    info = read_gguf_info(starter_model)
+    assert info.architecture == "llama" and info.context_length == 8192 and info.file_type == "Q4_1"
+    assert 130e6 < info.parameter_count < 140e6 and info.parameters_label == "135M"
+    assert info.data_end == starter_model.stat().st_size
+    assert "im_start" in info.chat_template
+
+
+@pytest.mark.parametrize("kind, message", [
+    ("text", "not a GGUF"), ("random", "not a GGUF"), ("truncated", "truncated"), ("empty", "empty"),
+])
+def test_import_rejects_bad_files(tmp_path, starter_model, kind, message):
+    """Import checks the file first; nothing lands in the models folder."""
+    bad = tmp_path / f"{kind}.gguf"
+    bad.write_bytes({"text": b"hello\n", "random": os.urandom(5000), "empty": b"",
+                     "truncated": starter_model.read_bytes()[:20_000_000]}[kind])
+    with pytest.raises(UserError, match=message):
+        import_model(bad)
+    assert not any(p.name == bad.name for p in installed_models())
+
+
+def test_import_list_default_delete(tmp_path, starter_model):
+    """An imported model is listed with metadata, can be the default, and can be deleted."""
+    copy = tmp_path / "My-Model.Q4_1.gguf"
+    copy.write_bytes(starter_model.read_bytes())
+    target = import_model(copy)
+    entries = {e.name: e for e in list_models()}
+    assert entries["My-Model.Q4_1"].info.architecture == "llama" and entries["My-Model.Q4_1"].problem is None
+    assert entries[starter_model.stem].is_starter
+    set_default_model("My-Model.Q4_1")
+    assert Settings.load(app_paths().settings_file).default_model == str(target)
+    assert resolve_model("my-model.q4_1") == target
+    with pytest.raises(UserError, match="starter model"):
+        delete_model(starter_model.stem)
+    delete_model("My-Model.Q4_1")
+    assert not target.exists()
+
+
+def test_cli_models_against_fake_hub(hub, capsys, tmp_path):
+    """search, files, download, list --json, default, remove through the CLI."""
+    assert main(["models", "search", "smol", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["repo"] == REPO
+    assert main(["models", "files", REPO, "--json"]) == 0
+    files = json.loads(capsys.readouterr().out)
+    assert [f["quant"] for f in files] == ["Q8_0", "Q4_1"] and all(f["fit"] for f in files)
+    assert main(["models", "download", REPO, FILE]) == 0
+    out, err = capsys.readouterr()
+    assert "saved" in out and "100%" in err
+    assert main(["models", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    downloaded = [m for m in listed if m["path"].startswith(str(app_paths().models))]
+    assert downloaded[0]["quant"] == "Q4_1" and downloaded[0]["context_length"] == 8192
+    assert main(["models", "default", FILE]) == 0
+    assert main(["chat", "--model", "SmolLM2-135M-Instruct.Q4_1", "--max-tokens", "3", "hi"]) == 0
+    capsys.readouterr()
+    assert main(["models", "remove", str(app_paths().models / FILE)]) == 0
+    assert main(["models", "download", REPO, "missing.gguf"]) == 1
+    assert "not a GGUF file of" in capsys.readouterr().err
+
+
+def test_cli_offline(capsys, monkeypatch):
+    """Offline mode: one clear line, exit 1."""
+    monkeypatch.setenv("AIGC_DESKTOP_OFFLINE", "1")
+    assert main(["models", "search", "qwen"]) == 1
+    assert "offline mode" in capsys.readouterr().err
