@@ -151,6 +151,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
 
         models_menu = self.menuBar().addMenu("&Models")
+        self.manage_models_action = QAction("Manage models…", self, shortcut=QKeySequence("Ctrl+M"))
+        self.manage_models_action.triggered.connect(self.show_models)
+        models_menu.addAction(self.manage_models_action)
         self.open_model_action = QAction("Open model file…", self)
         self.open_model_action.triggered.connect(self.choose_model_file)
         models_menu.addAction(self.open_model_action)
@@ -285,6 +288,25 @@ class MainWindow(QMainWindow):
 
     def load_model(self, path) -> None:
         self.loadRequested.emit(str(path), int(self.rt.settings.n_ctx), int(self.rt.settings.n_threads))
+
+    def show_models(self):
+        """The Models window (one per main window; downloads continue while it is closed)."""
+        from aigc_desktop.ui.models_dialog import ModelsDialog
+
+        if getattr(self, "models_dialog", None) is None:
+            self.models_dialog = ModelsDialog(self)
+            self.models_dialog.useModel.connect(self.use_model)
+            self.models_dialog.modelsChanged.connect(self.refresh_model_combo)
+        self.models_dialog.refresh_installed()
+        self.models_dialog.show()
+        self.models_dialog.raise_()
+        return self.models_dialog
+
+    def use_model(self, path: str) -> None:
+        """Switch the chat to this model (remembered by the current conversation)."""
+        if self.current_id is not None and not self._busy:
+            self.rt.store.update(self.current_id, model=path)
+        self.load_model(path)
 
     def choose_model_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open model file", str(Path.home()), "GGUF models (*.gguf)")
@@ -749,6 +771,8 @@ class MainWindow(QMainWindow):
 
     # -- shutdown ---------------------------------------------------------------
     def closeEvent(self, event) -> None:
+        if getattr(self, "models_dialog", None) is not None:
+            self.models_dialog.queue.close()
         self.worker.cancel.set()
         self.thread_.quit()
         self.thread_.wait(10_000)
