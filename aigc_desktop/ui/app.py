@@ -30,37 +30,49 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from aigc_desktop.errors import UserError
-    from aigc_desktop.runtime import open_runtime
+    from aigc_desktop.paths import app_paths
+    from aigc_desktop.settings import Settings
 
     app = QApplication.instance() or QApplication(sys.argv if argv is None else argv)
     app.setApplicationName("AIGC Desktop")
     app.setOrganizationName("aigc-desktop")
     sys.excepthook = _excepthook
-    try:
-        runtime = open_runtime()
-    except UserError as exc:
-        QMessageBox.critical(None, "AIGC Desktop", str(exc))
-        return 1
     from aigc_desktop.ui.main_window import MainWindow
 
-    from aigc_desktop.instance import InstanceLock
-
-    lock = InstanceLock(runtime.paths.data)
-    window = MainWindow(runtime)
+    # Show the window first: the database layer and llama.cpp load behind it.
+    window = MainWindow(None, Settings.load(app_paths().settings_file))
     window.show()
-    if not lock.acquire():
-        window.show_info(
-            "Another AIGC Desktop window is open on this data folder. Both are safe to use; "
-            "each window's list refreshes when you switch to it."
-        )
-    # Show the window first; the model loads afterwards, in the engine thread.
-    QTimer.singleShot(0, window.load_default_model)
-    code = app.exec()
-    runtime.close()
-    lock.release()
-    return code
+    app.processEvents()  # paint the window before the slow imports
+    state: dict = {}
 
+    def start_services() -> None:
+        from aigc_desktop.errors import UserError
+        from aigc_desktop.instance import InstanceLock
+        from aigc_desktop.runtime import open_runtime
+
+        try:
+            runtime = open_runtime()
+        except UserError as exc:
+            QMessageBox.critical(window, "AIGC Desktop", str(exc))
+            state["code"] = 1
+            app.quit()
+            return
+        state["runtime"] = runtime
+        lock = state["lock"] = InstanceLock(runtime.paths.data)
+        window.attach(runtime)
+        if not lock.acquire():
+            window.show_info(
+                "Another AIGC Desktop window is open on this data folder. Both are safe to use; "
+                "each window's list refreshes when you switch to it."
+            )
+        window.load_default_model()
+
+    QTimer.singleShot(0, start_services)
+    code = app.exec()
+    if "runtime" in state:
+        state["runtime"].close()
+        state["lock"].release()
+    return state.get("code", code)
 
 if __name__ == "__main__":
     raise SystemExit(main())

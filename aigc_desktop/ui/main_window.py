@@ -31,13 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from aigc_desktop.errors import UserError
-from aigc_desktop.export.files import export_all, export_one
-from aigc_desktop.export.markdown import safe_filename
 from aigc_desktop.hub.library import installed_models, resolve_model
 from aigc_desktop.llm.context import reply_budget
 from aigc_desktop.llm.sampling import SamplingParams
-from aigc_desktop.store.conversations import MessageRecord, NotFound
-from aigc_desktop.store.schema import utcnow
 from aigc_desktop.ui import theme as theme_mod
 from aigc_desktop.ui.chat_view import ChatView
 from aigc_desktop.ui.composer import Composer
@@ -68,9 +64,12 @@ class MainWindow(QMainWindow):
     turnFinished = Signal(int)
     modelReady = Signal(str)
 
-    def __init__(self, runtime) -> None:
+    def __init__(self, runtime=None, settings=None) -> None:
+        """Builds the widgets; with no ``runtime`` yet the window can be shown at
+        once (SQLAlchemy and llama.cpp imports take seconds) and :meth:`attach`
+        brings the services in afterwards."""
         super().__init__()
-        self.rt = runtime
+        self.rt = None
         self.setWindowTitle("AIGC Desktop")
         self.resize(1100, 760)
         self.current_id: int | None = None
@@ -111,16 +110,30 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.context_label)
         self.statusBar().addPermanentWidget(self.speed_label)
         self._build_toolbar()
-
         self._build_menus()
-        self._start_engine_thread()
-        self._wire()
-        self.apply_theme(self.rt.settings.theme)
+        self._theme_choice = (runtime.settings if runtime else settings).theme if (runtime or settings) else "system"
+        self.apply_theme(self._theme_choice)
         hints = QApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
             hints.colorSchemeChanged.connect(
-                lambda *_: self.rt.settings.theme == "system" and self.apply_theme("system")
+                lambda *_: self._theme_choice == "system" and self.apply_theme("system")
             )
+        if runtime is not None:
+            self.attach(runtime)
+        else:
+            self.centralWidget().setEnabled(False)
+            self.menuBar().setEnabled(False)
+            self.model_label.setText("Opening your conversations…")
+
+    def attach(self, runtime) -> None:
+        """Connect the core services: engine thread, store, conversation list."""
+        self.rt = runtime
+        self.centralWidget().setEnabled(True)
+        self.menuBar().setEnabled(True)
+        self.model_label.setText("No model")
+        self._start_engine_thread()
+        self._wire()
+        self.refresh_model_combo()
         self.refresh_sidebar()
         convs = self.rt.store.list()
         if convs:
@@ -197,6 +210,8 @@ class MainWindow(QMainWindow):
         self.refresh_model_combo()
 
     def refresh_model_combo(self) -> None:
+        if self.rt is None:
+            return
         current = str(self.rt.engine.model.path) if self.rt.engine.model else None
         self.model_combo.blockSignals(True)
         self.model_combo.clear()
@@ -346,6 +361,8 @@ class MainWindow(QMainWindow):
             self.sidebar.select(self.current_id)
             self.show_info("A reply is still being written. Stop it first to switch conversations.")
             return
+        from aigc_desktop.store.conversations import NotFound
+
         try:
             self.rt.store.get(conversation_id)
         except NotFound:
@@ -504,6 +521,9 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_reply_started(self, conversation_id: int) -> None:
+        from aigc_desktop.store.conversations import MessageRecord
+        from aigc_desktop.store.schema import utcnow
+
         placeholder = MessageRecord(
             id=-1, conversation_id=conversation_id, parent_id=None, role="assistant", content="",
             status="streaming", created_at=utcnow(), model=self.model_name, stats={},
@@ -716,6 +736,9 @@ class MainWindow(QMainWindow):
 
     # -- export -----------------------------------------------------------------
     def export_current(self, fmt: str = "md") -> Path | None:
+        from aigc_desktop.export.files import export_one
+        from aigc_desktop.export.markdown import safe_filename
+
         if self.current_id is None:
             self.show_info("Open a conversation to export it.")
             return None
@@ -735,6 +758,8 @@ class MainWindow(QMainWindow):
         return out
 
     def export_everything(self) -> None:
+        from aigc_desktop.export.files import export_all
+
         folder = self.ask_folder("Export all conversations to folder")
         if not folder:
             return
@@ -754,6 +779,7 @@ class MainWindow(QMainWindow):
         self.chat.set_theme(theme)
 
     def set_theme(self, choice: str) -> None:
+        self._theme_choice = choice
         self.rt.settings.theme = choice
         try:
             self.rt.settings.save(self.rt.paths.settings_file)
@@ -765,12 +791,15 @@ class MainWindow(QMainWindow):
         # Another process (a second window, the CLI) may have added chats meanwhile.
         from PySide6.QtCore import QEvent
 
-        if event.type() == QEvent.ActivationChange and self.isActiveWindow() and not self._busy:
+        if event.type() == QEvent.ActivationChange and self.isActiveWindow() and not self._busy and self.rt:
             self.refresh_sidebar()
         super().changeEvent(event)
 
     # -- shutdown ---------------------------------------------------------------
     def closeEvent(self, event) -> None:
+        if self.rt is None:
+            super().closeEvent(event)
+            return
         if getattr(self, "models_dialog", None) is not None:
             self.models_dialog.queue.close()
         self.worker.cancel.set()
