@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aigc_desktop.errors import ContextOverflowError, ModelLoadError
-from aigc_desktop.llm.context import FitResult, fit_messages
+from aigc_desktop.llm.context import FitResult, fit_messages, reply_budget
 from aigc_desktop.llm.gguf_info import check_gguf_file
 from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.llm.state_cache import DEFAULT_BUDGET, StateCache, capture, common_prefix, restore
@@ -136,6 +136,7 @@ class Engine:
         self._active_cancel: threading.Event | None = None
         self._abort_cb = None
         self.state_cache = StateCache(state_budget)
+        self._pieces: dict[int, bytes] = {}  # token id -> its bytes (or _EOG), per loaded model
         self._owner_key: str | None = None  # whose tokens the context holds now
         self.last_restore: str | None = None  # for tests and benchmarks
 
@@ -198,6 +199,7 @@ class Engine:
             self._install_abort_callback()
             self.state_cache.clear()
             self._owner_key = None
+            self._pieces = {}
         if old is not None:
             old.close()
         log.info("loaded %s (n_ctx=%s, threads=%s)", path, n_ctx, threads)
@@ -291,11 +293,10 @@ class Engine:
         llm = self._require()
         started = time.perf_counter()
         n_ctx = llm.n_ctx()
-        if fit:
+        tokens, dropped = self.format_prompt(messages), 0
+        if fit and len(tokens) > n_ctx - reply_budget(n_ctx, sampling.max_tokens):
             fitted = self.fit(messages, sampling.max_tokens)
             tokens, dropped = self.format_prompt(fitted.messages), fitted.dropped
-        else:
-            tokens, dropped = self.format_prompt(messages), 0
         if len(tokens) >= n_ctx:
             raise ContextOverflowError(
                 f"The prompt takes {len(tokens):,} tokens; the context holds {n_ctx:,}."
@@ -308,6 +309,7 @@ class Engine:
         vocab = llama_cpp.llama_model_get_vocab(llm.model)
         stop_text = self.model.eos_token if self.model else ""
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        pieces = self._pieces
         generated: list[int] = []
         first_at: float | None = None
         finish = "length"
@@ -327,11 +329,15 @@ class Engine:
                     if cancel.is_set():
                         finish = "cancelled"
                         break
-                    if llama_cpp.llama_vocab_is_eog(vocab, token):
+                    raw_piece = pieces.get(token)
+                    if raw_piece is None:  # per-token ctypes calls are cached: decode speed matters
+                        raw_piece = _EOG if llama_cpp.llama_vocab_is_eog(vocab, token) else llm.detokenize([token])
+                        pieces[token] = raw_piece
+                    if raw_piece is _EOG:
                         finish = "stop"
                         break
                     generated.append(token)
-                    piece = decoder.decode(llm.detokenize([token]))
+                    piece = decoder.decode(raw_piece)
                     if piece:
                         pending += piece
                         if stop_text and stop_text in pending:
@@ -342,7 +348,7 @@ class Engine:
                                 yield Delta(pending)
                             pending = ""
                             break
-                        keep = _stop_prefix_len(pending, stop_text)
+                        keep = _stop_prefix_len(pending, stop_text) if "<" in pending or not stop_text.startswith("<") else 0
                         out, pending = pending[: len(pending) - keep], pending[len(pending) - keep :]
                         if out:
                             if first_at is None:
@@ -383,6 +389,9 @@ class Engine:
             dropped_messages=dropped,
         )
         yield Delta(done=True, stats=stats)
+
+
+_EOG = object()  # marks end-of-generation tokens in the piece cache
 
 
 def _stop_prefix_len(text: str, stop: str) -> int:
