@@ -81,3 +81,7 @@ def run() -> None:
            f"< 50; {reply.stats.get('completion_tokens')} tokens streamed")
     win.close()
     rt.close()
+
+
+if __name__ == "__main__":
+    run()

@@ -97,9 +97,11 @@ def capture(llm) -> SavedState | None:
     if n <= 0:
         return None
     size = llama_cpp.llama_state_get_size(llm.ctx)
+    # memoryview copies in C; slicing the ctypes array would build a list of
+    # Python ints (tens of millions for a long chat: most of a second).
     buf = (ctypes.c_uint8 * int(size))()
     written = llama_cpp.llama_state_get_data(llm.ctx, buf, size)
-    return SavedState(tokens=np.array(llm.input_ids[:n], dtype=np.intc), data=bytes(buf[: int(written)]))
+    return SavedState(tokens=np.array(llm.input_ids[:n], dtype=np.intc), data=bytes(memoryview(buf)[: int(written)]))
 
 
 def restore(llm, state: SavedState) -> bool:
