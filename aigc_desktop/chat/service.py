@@ -83,6 +83,20 @@ class ChatService:
             return overrides
         return SamplingParams.from_dict(self.store.get(conversation_id).sampling)
 
+    def prefill(self, conversation_id: int, draft: str = "", cancel: threading.Event | None = None) -> int:
+        """Evaluate the next turn's prompt up to ``draft`` while the person is still typing.
+
+        Only a speed-up: the reply is the same with or without it. Returns the
+        tokens evaluated (0 when there was nothing to do).
+        """
+        if not self.engine.loaded:
+            return 0
+        params = self.sampling_for(conversation_id)
+        return self.engine.prefill(
+            self.history(conversation_id), draft, cancel,
+            cache_key=f"conv:{conversation_id}", max_tokens=params.max_tokens,
+        )
+
     # -- turns ------------------------------------------------------------------
     def send(
         self,

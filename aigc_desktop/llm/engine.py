@@ -268,6 +268,55 @@ class Engine:
         with self._lock:
             yield from self._stream(list(messages), sampling, cancel, fit, cache_key)
 
+    def prefill(
+        self,
+        messages: Sequence[dict],
+        draft: str = "",
+        cancel: threading.Event | None = None,
+        *,
+        cache_key: str | None = None,
+        max_tokens: int = 0,
+    ) -> int:
+        """Evaluate ahead of time the prompt the next turn will start with.
+
+        ``messages`` is the history and ``draft`` what the person has typed so
+        far (maybe nothing). The prompt up to the end of the draft goes into
+        the KV cache now, while they type; when they send, ``stream_chat``
+        finds it evaluated and starts from where the final text differs, so a
+        long chat's next reply starts after a handful of tokens. Returns the
+        number of tokens evaluated; 0 when nothing was new or the prompt
+        would need fitting. ``cancel`` interrupts it like a reply.
+        """
+        with self._lock:
+            llm = self._require()
+            msgs = [{"role": m["role"], "content": m["content"]} for m in messages]
+            msgs.append({"role": "user", "content": draft + _DRAFT_MARK})
+            result = self._formatter(messages=msgs)
+            head, mark, _ = result.prompt.partition(_DRAFT_MARK)
+            if not mark:  # the template rewrote the text: nothing to line up with
+                return 0
+            tokens = llm.tokenize(head.encode("utf-8"), add_bos=not result.added_special, special=True)
+            n_ctx = llm.n_ctx()
+            if len(tokens) > n_ctx - reply_budget(n_ctx, max_tokens):
+                return 0
+            cancel = cancel or threading.Event()
+            if cancel.is_set():
+                return 0
+            self._switch_state(llm, tokens, cache_key)
+            start = common_prefix(llm.input_ids[: llm.n_tokens], tokens)
+            if start >= len(tokens):
+                return 0
+            llm.n_tokens = start  # eval() drops the KV cells from here on
+            self._active_cancel = cancel
+            try:
+                llm.eval(tokens[start:])
+            except RuntimeError:
+                if not cancel.is_set():
+                    raise
+            finally:
+                self._active_cancel = None
+            return llm.n_tokens - start
+
     def _switch_state(self, llm, tokens: list[int], cache_key: str | None) -> None:
         """Save the outgoing conversation's state and restore the incoming one's."""
         self.last_restore = None
@@ -392,6 +441,7 @@ class Engine:
 
 
 _EOG = object()  # marks end-of-generation tokens in the piece cache
+_DRAFT_MARK = "\ue000"  # a private-use character: where the draft ends in the formatted prompt
 
 
 def _stop_prefix_len(text: str, stop: str) -> int:

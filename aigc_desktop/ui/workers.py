@@ -11,6 +11,10 @@ Signals of EngineWorker:
     delta(str text)                      batched: at most ~30 per second
     finished(int conversation_id, int message_id, str status, dict stats)
     failed(str message)                  a turn could not start (e.g. no model)
+
+Slots: load, run_turn, and prefill (the next turn's prompt evaluated while the
+person types; it runs only when nothing else is queued, and the GUI cancels it
+through the event it passes before asking for anything else).
 """
 
 from __future__ import annotations
@@ -56,6 +60,15 @@ class EngineWorker(QObject):
             self.loadFailed.emit(f"The model could not be loaded ({exc}). Details are in the log file.")
             return
         self.loaded.emit(model.name, model.n_ctx)
+
+    @Slot(int, str, object)
+    def prefill(self, conversation_id: int, draft: str, cancel: threading.Event) -> None:
+        if cancel.is_set():
+            return
+        try:
+            self.rt.service.prefill(conversation_id, draft, cancel)
+        except Exception:  # only a speed-up: the turn itself reports real problems
+            log.debug("prefill skipped", exc_info=True)
 
     @Slot(str, int, str)
     def run_turn(self, kind: str, target_id: int, text: str) -> None:

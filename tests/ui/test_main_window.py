@@ -129,3 +129,29 @@ def test_untrusted_html_renders_inert(qtbot, make_window):
     assert "<script" not in html.lower() and "<img" not in html.lower()
     assert "javascript:" not in html.lower().replace("[c](javascript:alert(1))", "")
     assert "<script>alert(1)</script>" in body.toPlainText()
+
+
+def test_draft_is_evaluated_while_typing(qtbot, make_window):
+    """A pause in typing lets the engine evaluate the history and the draft; the send then
+    evaluates only the assistant header, and the reply is saved as usual."""
+    win = make_window()
+    send_and_wait(qtbot, win, "Hello! Name a colour.")
+    llm = win.rt.engine._llm
+    draft = "And another colour, please? 再来一个。"
+    win.composer.edit.setPlainText(draft)  # textChanged starts the pause timer
+
+    def evaluated_text() -> str:
+        return llm.detokenize(list(llm.input_ids[: llm.n_tokens])).decode("utf-8", "replace")
+
+    qtbot.waitUntil(lambda: evaluated_text().endswith(draft), timeout=30_000)
+    evaluated: list[int] = []
+    original = llm.eval
+    llm.eval = lambda tokens: (evaluated.append(len(tokens)), original(tokens))[1]
+    try:
+        with qtbot.wait_signal(win.turnFinished, timeout=60_000) as blocker:
+            qtbot.keyClick(win.composer.edit, Qt.Key_Return)
+    finally:
+        del llm.eval
+    reply = win.rt.store.get_message(blocker.args[0])
+    assert reply.status == "done"
+    assert reply.stats["prompt_tokens"] > 40 and evaluated[0] <= 10
