@@ -20,9 +20,9 @@ def render(store: ConversationStore, conversation_id: int, fmt: str) -> str:
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Write via a temporary file so a full disk never leaves half an export."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
             fh.flush()

@@ -16,7 +16,9 @@ def is_native(data) -> bool:
 
 def _one(obj: dict) -> ImportedConversation:
     version = obj.get("version")
-    if not isinstance(version, int) or version > JSON_VERSION:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise UserError(f"This file is not a valid AIGC Desktop export: its format version is {version!r}.")
+    if version > JSON_VERSION:
         raise UserError(f"This export was written by a newer AIGC Desktop (format version {version}).")
     conv = obj.get("conversation")
     msgs = obj.get("messages")

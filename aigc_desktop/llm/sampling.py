@@ -7,6 +7,12 @@ from dataclasses import asdict, dataclass, fields
 from aigc_desktop.errors import UserError
 
 
+LABELS = {
+    "temperature": "Temperature", "top_p": "top_p", "top_k": "top_k", "min_p": "min_p",
+    "repeat_penalty": "Repeat penalty", "max_tokens": "Max tokens", "seed": "Seed",
+}
+
+
 @dataclass(frozen=True)
 class SamplingParams:
     temperature: float = 0.7
@@ -25,7 +31,7 @@ class SamplingParams:
             (0.0 <= self.min_p < 1.0, "min_p must be at least 0 and below 1."),
             (0.5 <= self.repeat_penalty <= 2.5, "Repeat penalty must be between 0.5 and 2.5."),
             (1 <= self.max_tokens <= 131072, "Max tokens must be between 1 and 131072."),
-            (self.seed is None or 0 <= self.seed < 2**32, "Seed must be empty or between 0 and 4294967295."),
+            (self.seed is None or 0 <= self.seed < 2**32, "Seed must be empty or -1 (random), or between 0 and 4294967295."),
         ]
         for ok, message in checks:
             if not ok:
@@ -44,11 +50,12 @@ class SamplingParams:
                 if key in ("top_k", "max_tokens"):
                     kwargs[key] = int(value)
                 elif key == "seed":
-                    kwargs[key] = None if value in (None, "") else int(value)
+                    seed = None if value in (None, "") else int(value)
+                    kwargs[key] = None if seed == -1 else seed  # -1 means random, as in llama.cpp
                 else:
                     kwargs[key] = float(value)
             except (TypeError, ValueError) as exc:
-                raise UserError(f"{key} must be a number, not {value!r}.") from exc
+                raise UserError(f"{LABELS.get(key, key)} must be a number, not {value!r}.") from exc
         return cls(**kwargs)
 
     def to_dict(self) -> dict:

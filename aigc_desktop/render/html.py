@@ -134,8 +134,9 @@ def _render_inline(tok, env) -> str:
 
 
 def document_html(body: str, theme: Theme = LIGHT) -> str:
-    """Wrap rendered HTML with base styles Qt's rich text understands."""
+    """Wrap rendered HTML with base styles Qt's rich text understands. The body has no
+    background of its own: the message bubble's colour shows through."""
     return (
-        f'<html><body style="color:{theme.text}; background-color:{theme.background};">'
+        f'<html><body style="color:{theme.text};">'
         f"{body}</body></html>"
     )

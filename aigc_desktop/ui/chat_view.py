@@ -78,6 +78,9 @@ class MessageBody(QTextBrowser):
     def sizeHint(self) -> QSize:
         return QSize(400, self.height())
 
+    def minimumSizeHint(self) -> QSize:
+        return QSize(80, self.height())
+
 
 class MessageWidget(QFrame):
     def __init__(self, view: "ChatView", record, theme: Theme) -> None:
@@ -90,6 +93,10 @@ class MessageWidget(QFrame):
         self.setFrameShape(QFrame.StyledPanel)
         self.header = QLabel(self)
         self.header.setTextFormat(Qt.PlainText)
+        # A long model name must not widen the bubble; the full text is in the tooltip.
+        self.header.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.header.setMinimumWidth(30)
+        self.header.setWordWrap(True)
         self.body = MessageBody(self)
         self.body.anchorClicked.connect(self._link)
         self.actions = QHBoxLayout()
@@ -153,6 +160,7 @@ class MessageWidget(QFrame):
         if error:
             bits.append(error)
         self.header.setText(" · ".join(bits))
+        self.header.setToolTip(self.header.text())
         rendered = render_markdown(self.text, self.theme)
         self.body.set_rendered(document_html(rendered.html, self.theme), rendered.code_blocks)
 
@@ -174,9 +182,17 @@ class ChatView(QScrollArea):
     siblingRequested = Signal(int)
     deleteRequested = Signal(int)
 
+    def minimumSizeHint(self) -> QSize:
+        # As narrow as the messages can wrap (their buttons), plus the scroll bar.
+        inner = self._inner.minimumSizeHint().width()
+        return QSize(inner + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth(), 120)
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setWidgetResizable(True)
+        # Messages wrap to the pane; a narrow window shrinks the sidebar (see minimumSizeHint)
+        # rather than scrolling sideways.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.setObjectName("chatView")
         self.theme = LIGHT
         self._inner = QWidget()

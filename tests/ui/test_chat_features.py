@@ -48,7 +48,7 @@ def test_edit_creates_branch_and_keeps_old(qtbot, make_window):
     conv = _conversation(win)
     send_and_wait(qtbot, win, "Tell me about cats.")
     old_user = win.chat.widgets[0].record.id
-    win.ask_text = lambda *a: "Tell me about dogs."
+    win.ask_long_text = lambda *a: "Tell me about dogs."
     with qtbot.wait_signal(win.turnFinished, timeout=60_000):
         win.chat.widgets[0].edit_btn.click()
     branch = win.rt.store.branch(conv.id)
@@ -65,7 +65,7 @@ def test_up_edits_last_message(qtbot, make_window):
     _conversation(win)
     send_and_wait(qtbot, win, "first try")
     asked = []
-    win.ask_text = lambda title, label, value: asked.append(value) or None
+    win.ask_long_text = lambda title, label, value: asked.append(value) or None
     win.composer.edit.setFocus()
     qtbot.keyClick(win.composer.edit, Qt.Key_Up)
     assert asked == ["first try"]

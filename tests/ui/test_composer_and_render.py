@@ -60,3 +60,26 @@ def test_theme_switch_rerenders(qtbot, make_window):
     assert Settings.load(win.rt.paths.settings_file).theme == "dark"
     win.set_theme("light")
     assert win.chat.theme is LIGHT
+
+
+def test_narrow_window_wraps_messages_without_sideways_scrolling(qtbot, make_window):
+    """At 560 px wide, messages wrap to the pane: no horizontal scrollbar, nothing cut off."""
+    win = make_window(load_model=False)
+    conv = win.rt.store.create("a rather long conversation title that does not fit in the sidebar at all")
+    for i in range(3):
+        win.rt.store.add_message(conv.id, "user", f"question {i} " + "word " * 100)
+        win.rt.store.add_message(conv.id, "assistant", "回答" * 300, status="done",
+                                 model="a-model-file-with-a-very-long-name-Q4_K_M.gguf")
+    win.refresh_sidebar()
+    win.open_conversation(conv.id)
+    win.resize(560, 600)
+    qtbot.waitUntil(lambda: win.width() <= 560)
+    for _ in range(5):
+        QGuiApplication.processEvents()
+    viewport = win.chat.viewport().width()
+    assert win.chat.widget().minimumSizeHint().width() <= viewport
+    assert win.chat.widget().width() <= viewport
+    assert win.sidebar.list.horizontalScrollBar().maximum() == 0
+    for w in win.chat.widgets:
+        assert w.geometry().right() <= viewport
+        assert w.delete_btn.geometry().right() <= w.width()
