@@ -247,3 +247,51 @@ def test_untrusted_content_fetches_nothing(qtbot, make_window):
         server.shutdown()
         server.server_close()
     assert _Recorder.hits == []
+
+
+def test_clicking_another_chat_while_streaming_keeps_the_live_reply(qtbot, make_window):
+    """A click on another chat mid-reply is refused with a note; the reply keeps
+    streaming into the view and ends showing the saved text."""
+    win = make_window()
+    other = win.rt.store.create("other chat")
+    conv = _conversation(win)
+    win.rt.store.update(conv.id, sampling={"max_tokens": 40, "temperature": 0.0, "seed": 1})
+    win.refresh_sidebar()
+    clicked = []
+
+    def on_delta(_t):
+        if not clicked:
+            clicked.append(1)
+            row = next(i for i in range(win.sidebar.list.count())
+                       if win.sidebar.list.item(i).data(Qt.UserRole + 1) == other.id)
+            win.sidebar.list.setCurrentRow(row)  # what a click does
+
+    win.worker.delta.connect(on_delta)
+    reply = send_and_wait(qtbot, win, "Write a poem about the sea.")
+    assert clicked and win.current_id == conv.id
+    rec = win.rt.store.get_message(reply)
+    live = win.chat.widgets[-1]
+    assert live.record.id == reply and live.record.status == rec.status != "streaming"
+    assert live.text == rec.content and rec.content
+    assert not win.banner.isVisible()  # the "stop it first" note goes with the reply
+    assert win.sidebar.current_id() == conv.id
+
+
+def test_deleting_the_streaming_chat_stops_then_deletes_it(qtbot, make_window):
+    win = make_window()
+    conv = _conversation(win)
+    win.rt.store.update(conv.id, sampling={"max_tokens": 400, "temperature": 0.0, "seed": 1})
+    win.confirm = lambda *a: True
+    fired = []
+
+    def on_delta(_t):
+        if not fired:
+            fired.append(1)
+            win.delete_conversation(conv.id)
+
+    win.worker.delta.connect(on_delta)
+    send_and_wait(qtbot, win, "Write a very long essay about rivers.")
+    assert fired
+    assert conv.id not in [c.id for c in win.rt.store.list()]
+    assert win.current_id is None and win.chat.widgets == []
+    assert not win.composer.busy and win.composer.button.text() == "Send"
