@@ -25,6 +25,25 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+def int_in(low: int, high: int = 2**63 - 1):
+    """An argparse type: a whole number in [low, high] (ids, counts, seeds)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is out of range ({low} to {high})")
+        return value
+
+    parse.__name__ = "whole number"
+    return parse
+
+
+ID = int_in(1)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="aigc-desktop-cli", description="AIGC Desktop: offline chat with local GGUF models.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -32,9 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="send a message and stream the reply")
     chat.add_argument("text", help="the message")
     chat.add_argument("--model", help="a .gguf path or an installed model's name")
-    chat.add_argument("--conversation", type=int, help="continue this conversation id")
-    chat.add_argument("--max-tokens", type=int)
-    chat.add_argument("--seed", type=int)
+    chat.add_argument("--conversation", type=ID, help="continue this conversation id")
+    chat.add_argument("--max-tokens", type=int_in(1, 131072))
+    chat.add_argument("--seed", type=int_in(-1, 2**32 - 1), help="-1 for a random seed")
     chat.add_argument("--temperature", type=float)
     chat.add_argument("--system", help="system prompt for a new conversation")
 
@@ -42,12 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     ls.add_argument("--json", action="store_true")
 
     show = sub.add_parser("show", help="the messages of a conversation's current branch")
-    show.add_argument("id", type=int)
+    show.add_argument("id", type=ID)
     show.add_argument("--json", action="store_true")
 
     exp = sub.add_parser("export", help="export conversations to Markdown or JSON")
     target = exp.add_mutually_exclusive_group(required=True)
-    target.add_argument("id", type=int, nargs="?")
+    target.add_argument("id", type=ID, nargs="?")
     target.add_argument("--all", action="store_true")
     exp.add_argument("--format", choices=("md", "json"), default="md")
     exp.add_argument("-o", "--output", required=True, help="file (or folder with --all)")
@@ -78,18 +97,25 @@ def _rt():
 def cmd_chat(args) -> int:
     from aigc_desktop.hub.library import resolve_model
 
+    from aigc_desktop.llm.sampling import SamplingParams
+
+    if not args.text.strip():
+        raise UserError("The message is empty.")
     rt = _rt()
+    # Everything that can be refused is checked before anything is stored, so a
+    # failed command leaves no empty conversation behind.
     model_path = resolve_model(args.model or rt.settings.default_model or None)
-    if args.conversation is not None:
-        conv = rt.store.get(args.conversation)
-    else:
-        conv = rt.service.new_conversation(model=str(model_path), system_prompt=args.system)
+    conv = rt.store.get(args.conversation) if args.conversation is not None else None
+    stored = SamplingParams.from_dict(conv.sampling) if conv else SamplingParams()
+    sampling = stored.merged(max_tokens=args.max_tokens, seed=args.seed, temperature=args.temperature)
     rt.engine.load(model_path, n_ctx=rt.settings.n_ctx, n_threads=rt.settings.n_threads)
-    sampling = rt.service.sampling_for(conv.id).merged(
-        max_tokens=args.max_tokens, seed=args.seed, temperature=args.temperature
-    )
+    if conv is None:
+        conv = rt.service.new_conversation(model=str(model_path), system_prompt=args.system)
+
+    wrote = []
 
     def out(text: str) -> None:
+        wrote.append(1)
         sys.stdout.write(text)
         sys.stdout.flush()
 
@@ -99,7 +125,8 @@ def cmd_chat(args) -> int:
     except KeyboardInterrupt:
         cancel.set()
         raise
-    sys.stdout.write("\n")
+    if wrote:
+        sys.stdout.write("\n")
     stats = result.reply.stats
     if result.error:
         raise UserError(result.error)
@@ -162,6 +189,8 @@ def cmd_export(args) -> int:
     from aigc_desktop.export.files import export_all, export_one
     from aigc_desktop.store.conversations import NotFound
 
+    if not args.output.strip():
+        raise UserError("-o needs a file name (or a folder with --all).")
     rt = _rt()
     out = Path(args.output).expanduser()
     if args.all:
@@ -224,11 +253,27 @@ COMMANDS = {
 }
 
 
+def _start_logging() -> None:
+    """Every command logs to the app's log file (and nowhere else) from its first line."""
+    from aigc_desktop.logs import setup_logging
+    from aigc_desktop.paths import app_paths
+
+    try:
+        paths = app_paths().ensure()
+    except OSError as exc:
+        raise UserError(f"Cannot create the app's folders: {exc.strerror or exc} ({exc.filename})") from exc
+    try:
+        setup_logging(paths.log_file)
+    except OSError as exc:
+        raise UserError(f"Cannot write the log file {paths.log_file}: {exc.strerror or exc}") from exc
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None) or COMMANDS[args.command]
     try:
+        _start_logging()
         return handler(args) or 0
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)

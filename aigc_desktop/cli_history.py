@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from aigc_desktop.cli import int_in
+
 
 def add_parsers(sub) -> None:
     p = sub.add_parser("search", help="search titles and messages of all conversations")
     p.add_argument("query")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=int_in(1, 10_000), default=50)
     p.set_defaults(handler=cmd_search)
 
     p = sub.add_parser("import", help="import our JSON export or ChatGPT's conversations.json")

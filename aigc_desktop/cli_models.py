@@ -137,6 +137,10 @@ def cmd_download(args) -> int:
         cancel.set()
         print("\ncancelled; run the same command again to resume", file=sys.stderr)
         return 130
+    except UserError:
+        if last[0] >= 0:
+            print(file=sys.stderr)  # end the progress line: the error gets a line of its own
+        raise
     print(file=sys.stderr)
     print(f"saved {path}")
     return 0

@@ -35,20 +35,50 @@ class Settings:
 
     @classmethod
     def load(cls, path: Path) -> "Settings":
-        """Read settings; a broken file is logged and replaced by defaults, never fatal."""
-        if not path.exists():
-            return cls()
+        """Read settings; a broken file or a bad value is logged and replaced by the
+        default (value by value, so one bad entry does not lose the others), never fatal."""
         try:
+            if not path.exists():
+                return cls()
             raw = json.loads(path.read_text(encoding="utf-8"))
-            known = {f.name for f in fields(cls)}
-            return cls(**{k: v for k, v in raw.items() if k in known}).validate()
-        except (OSError, ValueError, TypeError, UserError):
-            log.exception("settings file %s unreadable; using defaults", path)
-            return cls()
+        except (OSError, ValueError) as exc:
+            log.warning("settings file %s unreadable (%s); using defaults", path, exc)
+            settings = cls()
+            settings._unreadable = True
+            return settings
+        if not isinstance(raw, dict):
+            log.warning("settings file %s is not a JSON object; using defaults", path)
+            settings = cls()
+            settings._unreadable = True
+            return settings
+        settings = cls()
+        for f in fields(cls):
+            if f.name not in raw:
+                continue
+            value, default = raw[f.name], getattr(settings, f.name)
+            if type(default) is int and isinstance(value, float) and value.is_integer():
+                value = int(value)
+            if type(value) is not type(default):
+                log.warning("settings: %s=%r is not a %s; using %r", f.name, value, type(default).__name__, default)
+                continue
+            setattr(settings, f.name, value)
+            try:
+                settings.validate()
+            except UserError as exc:
+                log.warning("settings: %s (%s); using %r", exc, f.name, default)
+                setattr(settings, f.name, default)
+        return settings
 
     def save(self, path: Path) -> None:
         self.validate()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if getattr(self, "_unreadable", False) and path.is_file():
+                # Keep the file we could not read rather than overwrite it silently.
+                path.replace(path.with_name(path.name + ".broken"))
+                self._unreadable = False
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False), encoding="utf-8")
+            tmp.replace(path)
+        except OSError as exc:
+            raise UserError(f"Could not save the settings to {path}: {exc.strerror or exc}") from exc

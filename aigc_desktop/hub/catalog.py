@@ -70,13 +70,20 @@ def load_catalog(path: Path = CATALOG_FILE) -> list[CatalogEntry]:
 def _api(config: HubConfig):
     from huggingface_hub import HfApi
 
+    from aigc_desktop.hub.client import use_app_client
+
     config.require_online()
+    use_app_client()
     return HfApi(endpoint=config.endpoint)
 
 
 def _network_error(exc: Exception, config: HubConfig) -> UserError:
-    return UserError(f"Could not reach the Hub at {config.endpoint}: {exc}. "
-                     "Check the connection or the Hub address (a mirror) in Models → Settings.")
+    from aigc_desktop.hub.client import HubUnavailable
+
+    if isinstance(exc, HubUnavailable):
+        return UserError(f"The Hub at {config.endpoint} is not working right now ({exc}); try again later.")
+    return UserError(f"Could not reach the Hub at {config.endpoint}: {exc}. Check the connection, or the "
+                     "Hub address (a mirror) in the window's Models → Settings or HF_ENDPOINT.")
 
 
 def search_repos(query: str, limit: int = 30, config: HubConfig | None = None) -> list[RepoHit]:
@@ -94,12 +101,15 @@ def search_repos(query: str, limit: int = 30, config: HubConfig | None = None) -
 
 def list_gguf_files(repo: str, config: HubConfig | None = None) -> list[RemoteFile]:
     """The repository's .gguf files with sizes and sha256, smallest first."""
+    from huggingface_hub.errors import HFValidationError
     from huggingface_hub.hf_api import RepoFile
 
     config = config or hub_config()
     api = _api(config)
     try:
         entries = list(api.list_repo_tree(repo, recursive=True))
+    except HFValidationError as exc:
+        raise UserError(f"“{repo}” is not a valid repository name (expected owner/name).") from exc
     except Exception as exc:
         from huggingface_hub.errors import RepositoryNotFoundError
 
@@ -108,7 +118,7 @@ def list_gguf_files(repo: str, config: HubConfig | None = None) -> list[RemoteFi
             raise UserError(f"No model repository “{repo}” on {config.endpoint}.") from exc
         raise _network_error(exc, config) from exc
     files = [
-        RemoteFile(repo, e.path, int(e.lfs.size if e.lfs else e.size), e.lfs.sha256 if e.lfs else None)
+        RemoteFile(repo, e.path, int((e.lfs.size if e.lfs else e.size) or 0), e.lfs.sha256 if e.lfs else None)
         for e in entries
         if isinstance(e, RepoFile) and e.path.lower().endswith(".gguf")
     ]

@@ -4,9 +4,12 @@ huggingface_hub 2.x cannot resume across runs (each attempt gets a fresh
 temporary file that is deleted on failure) and has no public cancel, and its
 Xet path ignores ``HF_ENDPOINT``. So the Hub library supplies the URL for the
 configured endpoint, its headers (auth, user agent) and its HTTP client, and
-the bytes go through here: into ``<name>.part`` in the models folder with HTTP
-Range requests, checked against the Hub's sha256, and renamed into place only
-when verified. A ``.part`` is never listed as a model.
+the bytes go through here: into ``<name>.<key>.part`` in the models folder
+with HTTP Range requests, checked against the Hub's sha256 and the GGUF
+signature, and renamed into place only when verified. The key comes from the
+repository and path, so a ``.part`` only ever resumes the file it came from.
+Two files with one name (``a/m.gguf``, ``b/m.gguf``) do not overwrite each
+other: the second is saved as ``b_m.gguf``. A ``.part`` is never listed as a model.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from aigc_desktop.errors import UserError
+from aigc_desktop.errors import ModelLoadError, UserError
 from aigc_desktop.hub.catalog import RemoteFile
 from aigc_desktop.hub.endpoint import HubConfig, hub_config
 from aigc_desktop.paths import app_paths
@@ -59,8 +62,24 @@ def _mb(n: float) -> str:
     return f"{n / 2**20:,.1f} MB"
 
 
-def part_path(final: Path) -> Path:
-    return final.with_name(final.name + PART_SUFFIX)
+def part_path(remote: RemoteFile, dest_dir: Path) -> Path:
+    key = hashlib.sha256(f"{remote.repo}/{remote.filename}".encode()).hexdigest()[:10]
+    return Path(dest_dir) / f"{Path(remote.filename).name}.{key}{PART_SUFFIX}"
+
+
+def _names(remote: RemoteFile) -> list[str]:
+    """File names to try in turn: the plain name, then ones that say where it came from."""
+    path = Path(remote.filename)
+    names = [path.name]
+    if path.parent != Path("."):
+        names.append(f"{'_'.join(path.parent.parts)}_{path.name}")
+    names.append(f"{remote.repo.replace('/', '_')}_{'_'.join(path.parts)}")
+    return names
+
+
+def _same_file(path: Path, size: int, sha256: str, cancel: threading.Event | None) -> bool:
+    return (path.is_file() and path.stat().st_size == size
+            and _sha256_of(path, cancel).hexdigest() == sha256.lower())
 
 
 def _sha256_of(path: Path, cancel: threading.Event | None) -> "hashlib._Hash":
@@ -88,15 +107,22 @@ def download(
     from huggingface_hub import hf_hub_url
     from huggingface_hub.utils import build_hf_headers, get_session
 
+    from aigc_desktop.hub.client import HubUnreachable, use_app_client
+
     config = config or hub_config()
     config.require_online()
+    use_app_client()
     dest_dir = Path(dest_dir or app_paths().models)
     dest_dir.mkdir(parents=True, exist_ok=True)
-    final = dest_dir / Path(remote.filename).name
-    part = part_path(final)
+    name = Path(remote.filename).name
+    part = part_path(remote, dest_dir)
     total = int(remote.size)
-    if final.exists() and final.stat().st_size == total:
-        return final
+    if total <= 0:
+        raise DownloadError(f"The Hub lists {remote.filename} with {total} bytes: an empty file is not a model.")
+    if remote.sha256:  # already here? (without a sha256 the file is small: fetch it, then compare)
+        for final in (dest_dir / n for n in _names(remote)):
+            if _same_file(final, total, remote.sha256, cancel):
+                return final
     have = part.stat().st_size if part.exists() else 0
     if have > total:
         part.unlink()
@@ -104,7 +130,7 @@ def download(
     free = shutil.disk_usage(dest_dir).free
     if free < total - have + DISK_MARGIN:
         raise DownloadError(
-            f"Not enough disk space for {final.name}: it needs {_mb(total - have)} more and "
+            f"Not enough disk space for {name}: it needs {_mb(total - have)} more and "
             f"{_mb(free)} is free in {dest_dir}."
         )
     hasher = _sha256_of(part, cancel) if have else hashlib.sha256()
@@ -115,7 +141,7 @@ def download(
     attempt = 0
     while have < total:
         if cancel is not None and cancel.is_set():
-            raise DownloadCancelled(f"Download of {final.name} cancelled; {_mb(have)} kept to resume later.")
+            raise DownloadCancelled(f"Download of {name} cancelled; {_mb(have)} kept to resume later.")
         headers = dict(build_hf_headers())
         if have:
             headers["Range"] = f"bytes={have}-"
@@ -136,7 +162,7 @@ def download(
                     for chunk in resp.iter_bytes(CHUNK):
                         if cancel is not None and cancel.is_set():
                             raise DownloadCancelled(
-                                f"Download of {final.name} cancelled; {_mb(have)} kept to resume later."
+                                f"Download of {name} cancelled; {_mb(have)} kept to resume later."
                             )
                         fh.write(chunk)
                         hasher.update(chunk)
@@ -152,9 +178,12 @@ def download(
                             progress(Progress(have, total, speed, eta))
         except DownloadError:
             raise
+        except HubUnreachable as exc:
+            raise DownloadError(f"Could not reach the Hub at {config.endpoint}: {exc}. "
+                                f"{_mb(have)} of {name} kept to resume later.") from exc
         except OSError as exc:
             if exc.errno == errno.ENOSPC:
-                raise DownloadError(f"The disk is full; {_mb(have)} of {final.name} kept to resume later.") from exc
+                raise DownloadError(f"The disk is full; {_mb(have)} of {name} kept to resume later.") from exc
             raise DownloadError(f"Could not write {part}: {exc.strerror or exc}") from exc
         except httpx2.HTTPError as exc:
             attempt += 1
@@ -169,17 +198,31 @@ def download(
             continue
     size = part.stat().st_size if part.exists() else 0
     if size != total:
-        raise DownloadError(f"{final.name} arrived with {size:,} bytes instead of {total:,}; try again.")
+        raise DownloadError(f"{name} arrived with {size:,} bytes instead of {total:,}; try again.")
     digest = hasher.hexdigest()
     if remote.sha256 and digest != remote.sha256.lower():
         part.unlink(missing_ok=True)
         raise DownloadError(
-            f"{final.name} failed verification (sha256 {digest[:12]}… instead of {remote.sha256[:12]}…); "
+            f"{name} failed verification (sha256 {digest[:12]}… instead of {remote.sha256[:12]}…); "
             "the damaged file was removed."
         )
-    os.replace(part, final)
-    log.info("downloaded %s/%s -> %s", remote.repo, remote.filename, final)
-    return final
+    from aigc_desktop.llm.gguf_info import check_gguf_file
+
+    try:
+        check_gguf_file(part)  # a non-LFS file has no sha256: this is what stops an HTML page
+    except ModelLoadError as exc:
+        part.unlink(missing_ok=True)
+        raise DownloadError(f"{str(exc).replace(part.name, remote.filename)} The download was removed.") from exc
+    for final in (dest_dir / n for n in _names(remote)):
+        if not final.exists():
+            os.replace(part, final)
+            log.info("downloaded %s/%s -> %s", remote.repo, remote.filename, final)
+            return final
+        if _same_file(final, total, digest, cancel):
+            part.unlink()
+            return final
+    raise DownloadError(f"{remote.filename} was not saved: other files already use the names "
+                        f"{', '.join(_names(remote))} in {dest_dir}.")
 
 
 @dataclass

@@ -25,12 +25,13 @@ class OfflineError(UserError):
 class HubConfig:
     endpoint: str
     offline: bool
+    offline_because: str = ""  # how to switch it off, for the message
 
     def require_online(self) -> None:
         if self.offline:
             raise OfflineError(
                 "AIGC Desktop is in offline mode, so it does not connect to the Hub. "
-                "Turn offline mode off in Models → Settings to search or download."
+                f"To search or download, {self.offline_because or 'turn offline mode off'}."
             )
 
 
@@ -44,7 +45,12 @@ def hub_config(settings: Settings | None = None) -> HubConfig:
     endpoint = (settings.hub_endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
     if not endpoint.startswith(("http://", "https://")):
         raise UserError(f"The Hub address must start with http:// or https://, not “{endpoint}”.")
-    offline = settings.offline or _truthy(os.environ.get("HF_HUB_OFFLINE")) or _truthy(os.environ.get("AIGC_DESKTOP_OFFLINE"))
+    # The CLI and the window share these switches, so the message names the one that is on.
+    because = [f"unset the environment variable {var}" for var in ("AIGC_DESKTOP_OFFLINE", "HF_HUB_OFFLINE")
+               if _truthy(os.environ.get(var))]
+    if settings.offline:
+        because.append("untick Offline in the window (Models → Settings) or set \"offline\": false in "
+                       f"{app_paths().settings_file}")
     # Xet transfers ignore HF_ENDPOINT (a mirror would be bypassed); we never use them.
     os.environ.setdefault("HF_HUB_DISABLE_XET", "1")
-    return HubConfig(endpoint=endpoint, offline=offline)
+    return HubConfig(endpoint=endpoint, offline=bool(because), offline_because=" and ".join(because))

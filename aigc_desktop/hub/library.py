@@ -72,11 +72,13 @@ def resolve_model(name_or_path: str | None) -> Path:
     candidate = Path(name_or_path).expanduser()
     if candidate.exists() or candidate.suffix == ".gguf" and ("/" in name_or_path or "\\" in name_or_path):
         return candidate
-    wanted = name_or_path.removesuffix(".gguf").lower()
-    for path in installed_models():
-        if path.stem.lower() == wanted or path.name.lower() == name_or_path.lower():
-            return path
-    return candidate  # let the loader explain that it does not exist
+    return _named(name_or_path, installed_models()) or candidate  # else the loader explains
+
+
+def _named(name: str, paths: list[Path]) -> Path | None:
+    """The first of ``paths`` whose file name is ``name`` (``.gguf`` optional, any case)."""
+    wanted = name.removesuffix(".gguf").lower()
+    return next((p for p in paths if p.stem.lower() == wanted or p.name.lower() == name.lower()), None)
 
 
 # -- listing, import, delete, default ------------------------------------------------
@@ -136,11 +138,13 @@ def import_model(source: Path, *, move: bool = False) -> Path:
 
     source = Path(source).expanduser()
     check_gguf_file(source, deep=True)
-    target = models_dir() / source.name
+    # Only ``*.gguf`` is listed: model.bin becomes model.gguf, a.Q4_1 becomes a.Q4_1.gguf.
+    stem = source.stem if source.suffix[1:].isalpha() else source.name
+    target = models_dir() / f"{stem}.gguf"
     if target.exists():
         if target.resolve() == source.resolve():
             return target
-        raise UserError(f"A model named {source.name} is already installed.")
+        raise UserError(f"A model named {target.name} is already installed.")
     free = shutil.disk_usage(target.parent).free
     if free < source.stat().st_size + 64 * 2**20:
         raise UserError(f"Not enough disk space to import {source.name}.")
@@ -158,25 +162,36 @@ def import_model(source: Path, *, move: bool = False) -> Path:
 
 
 def delete_model(name_or_path: str | Path) -> Path:
-    """Remove a model file from the models folder (the bundled starter cannot be removed)."""
-    path = resolve_model(str(name_or_path))
-    if path == starter_model_path():
-        raise UserError("The starter model is part of the app and cannot be removed.")
+    """Remove a model file from the models folder (the bundled starter cannot be removed).
+
+    A name is looked up in the models folder first: an imported copy of the
+    starter model has the starter's name and must still be removable.
+    """
+    name = str(name_or_path)
+    starter = starter_model_path()
     folder = app_paths().models.resolve()
-    if not path.exists() or folder not in path.resolve().parents:
-        raise UserError(f"No installed model named {name_or_path}.")
-    path.unlink()
-    return path
+    if name.strip():
+        in_folder = [p for p in installed_models() if p != starter]
+        path = _named(name, in_folder) or Path(name).expanduser()
+        if path.is_file() and folder in path.resolve().parents:
+            path.unlink()
+            return path
+        if starter and (path.resolve() == starter or _named(name, [starter])):
+            raise UserError("The starter model is part of the app and cannot be removed.")
+    raise UserError(f"No installed model is named “{name}”.")
 
 
-def set_default_model(name_or_path: str) -> Path:
+def set_default_model(name_or_path: str | Path) -> Path:
+    from aigc_desktop.llm.gguf_info import check_gguf_file
     from aigc_desktop.settings import Settings
 
-    path = resolve_model(name_or_path)
-    if not path.exists():
-        raise UserError(f"No model named {name_or_path}.")
+    name = str(name_or_path)
+    path = resolve_model(name) if name.strip() else None
+    if path is None or not path.exists():
+        raise UserError(f"No model is named “{name}”: give a name from `models list` or a .gguf file's path.")
+    check_gguf_file(path)  # a folder or a text file would make every later chat fail
     paths = app_paths().ensure()
     settings = Settings.load(paths.settings_file)
-    settings.default_model = str(path)
+    settings.default_model = str(path.absolute())
     settings.save(paths.settings_file)
     return path

@@ -2,13 +2,14 @@
 
 Hidden, system and tool nodes are skipped and their children re-attached to
 the nearest kept ancestor, so branches (edited prompts, regenerated answers)
-survive as siblings. Only text parts are kept.
+survive as siblings. Only text parts are kept; fields of an unexpected type are
+treated as missing (a message without readable text or role is skipped).
 """
 
 from __future__ import annotations
 
 from aigc_desktop.errors import UserError
-from aigc_desktop.importers.tree import ImportedConversation, ImportedMessage, to_datetime
+from aigc_desktop.importers.tree import ImportedConversation, ImportedMessage, optional_text, to_datetime
 
 KEEP_ROLES = {"user", "assistant"}
 
@@ -21,11 +22,18 @@ def is_chatgpt(data) -> bool:
     )
 
 
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
 def _text(message: dict) -> str | None:
-    content = message.get("content") or {}
+    content = _dict(message.get("content"))
     if content.get("content_type") not in ("text", "multimodal_text", None):
         return None
-    parts = [p for p in content.get("parts") or [] if isinstance(p, str)]
+    parts = content.get("parts")
+    if isinstance(parts, str):
+        parts = [parts]
+    parts = [p for p in parts if isinstance(p, str)] if isinstance(parts, list) else []
     text = "\n\n".join(p for p in parts if p)
     return text or None
 
@@ -34,10 +42,10 @@ def _keep(node: dict) -> tuple[str, str] | None:
     msg = node.get("message")
     if not isinstance(msg, dict):
         return None
-    role = (msg.get("author") or {}).get("role")
-    if role not in KEEP_ROLES:
+    role = _dict(msg.get("author")).get("role")
+    if not isinstance(role, str) or role not in KEEP_ROLES:
         return None
-    if (msg.get("metadata") or {}).get("is_visually_hidden_from_conversation"):
+    if _dict(msg.get("metadata")).get("is_visually_hidden_from_conversation"):
         return None
     text = _text(msg)
     return (role, text) if text is not None else None
@@ -53,7 +61,7 @@ def _one(conv: dict) -> ImportedConversation:
     seen: set[str] = set()
     while stack:
         node_id, kept_parent = stack.pop()
-        if node_id in seen or node_id not in mapping:
+        if node_id in seen or not isinstance(mapping.get(node_id), dict):
             continue
         seen.add(node_id)
         node = mapping[node_id]
@@ -61,20 +69,23 @@ def _one(conv: dict) -> ImportedConversation:
         here = kept_parent
         if kept:
             role, text = kept
+            msg = node["message"]
             out.append(ImportedMessage(
                 key=node_id, parent_key=kept_parent, role=role, content=text,
-                created_at=to_datetime((node.get("message") or {}).get("create_time")),
-                model=((node.get("message") or {}).get("metadata") or {}).get("model_slug"),
+                created_at=to_datetime(msg.get("create_time")),
+                model=optional_text(_dict(msg.get("metadata")).get("model_slug")),
             ))
             here = node_id
         kept_for[node_id] = here
-        for child in reversed(node.get("children") or []):
-            stack.append((child, here))
+        children = node.get("children")
+        for child in reversed(children if isinstance(children, list) else []):
+            if isinstance(child, str):
+                stack.append((child, here))
     current = conv.get("current_node")
     return ImportedConversation(
-        title=str(conv.get("title") or "ChatGPT chat"),
+        title=optional_text(conv.get("title")) or "ChatGPT chat",
         messages=out,
-        current_key=kept_for.get(current) if current else None,
+        current_key=kept_for.get(current) if isinstance(current, str) else None,
         created_at=to_datetime(conv.get("create_time")),
         updated_at=to_datetime(conv.get("update_time")),
     )
@@ -86,5 +97,5 @@ def parse_chatgpt(data: list) -> list[ImportedConversation]:
         try:
             convs.append(_one(c))
         except (AttributeError, TypeError, KeyError) as exc:
-            raise UserError(f"The ChatGPT export is damaged near “{c.get('title', '?')}”.") from exc
+            raise UserError(f"The ChatGPT export is damaged near “{optional_text(c.get('title')) or '?'}”.") from exc
     return [c for c in convs if c.messages]

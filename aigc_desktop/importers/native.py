@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from aigc_desktop.errors import UserError
 from aigc_desktop.export.markdown import JSON_FORMAT, JSON_VERSION
-from aigc_desktop.importers.tree import ImportedConversation, ImportedMessage, to_datetime
+from aigc_desktop.importers.tree import ImportedConversation, ImportedMessage, optional_text, to_datetime
+from aigc_desktop.llm.sampling import SamplingParams
 
 ROLES = {"user", "assistant", "system"}
+SAMPLING_KEYS = {f.name for f in fields(SamplingParams)}
+
+
+def _sampling(value) -> dict:
+    """Keep the settings the chat can use, so a hand-edited file cannot break the conversation."""
+    kept = {}
+    for key, v in (value.items() if isinstance(value, dict) else []):
+        if key == "n_ctx":
+            if isinstance(v, int) and not isinstance(v, bool) and 256 <= v <= 1_048_576:
+                kept[key] = v
+        elif key in SAMPLING_KEYS and (v is not None or key == "seed"):
+            try:
+                kept[key] = getattr(SamplingParams.from_dict({key: v}), key)
+            except (UserError, OverflowError):  # OverflowError: int(Infinity)
+                pass
+    return kept
 
 
 def is_native(data) -> bool:
@@ -37,13 +56,15 @@ def _one(obj: dict) -> ImportedConversation:
             parent_key = str(parent) if parent is not None and str(parent) in known else None
             if parent_key is None or parent_key in placed:
                 role = m.get("role")
-                if role not in ROLES or not isinstance(m.get("content", ""), str):
+                if not isinstance(role, str) or role not in ROLES:
                     raise UserError(f"The export is damaged: message {m.get('id')} has role {role!r}.")
+                if not isinstance(m.get("content", ""), str):
+                    raise UserError(f"The export is damaged: message {m.get('id')} has no text content.")
                 key = str(m.get("id"))
                 out.append(ImportedMessage(
                     key=key, parent_key=parent_key, role=role, content=m.get("content") or "",
                     status=m.get("status") or "done", created_at=to_datetime(m.get("created")),
-                    model=m.get("model"), stats=m.get("stats") if isinstance(m.get("stats"), dict) else {},
+                    model=optional_text(m.get("model")), stats=m.get("stats") if isinstance(m.get("stats"), dict) else {},
                 ))
                 placed.add(key)
                 progressed = True
@@ -54,15 +75,15 @@ def _one(obj: dict) -> ImportedConversation:
         pending = rest
     leaf = conv.get("current_leaf_id")
     return ImportedConversation(
-        title=str(conv.get("title") or ""),
+        title=optional_text(conv.get("title")) or "",
         messages=out,
         current_key=str(leaf) if leaf is not None and str(leaf) in placed else None,
         created_at=to_datetime(conv.get("created")),
         updated_at=to_datetime(conv.get("updated")),
-        model=conv.get("model"),
-        system_prompt=conv.get("system_prompt"),
-        sampling=conv.get("sampling") if isinstance(conv.get("sampling"), dict) else {},
-        pinned=bool(conv.get("pinned")),
+        model=optional_text(conv.get("model")),
+        system_prompt=optional_text(conv.get("system_prompt")),
+        sampling=_sampling(conv.get("sampling")),
+        pinned=conv.get("pinned") in (True, 1),  # not "false", which is truthy
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -34,10 +35,23 @@ class ImportedConversation:
     pinned: bool = False
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(value: str | None) -> str | None:
+    """JSON allows lone surrogates ("\\ud800") but UTF-8 cannot store them: use U+FFFD."""
+    return _SURROGATE.sub("\ufffd", value) if value is not None else None
+
+
+def optional_text(value) -> str | None:
+    """Optional metadata (a model name, a title) of any other type is treated as missing."""
+    return value if isinstance(value, str) else None
+
+
 def to_datetime(value) -> datetime | None:
     """Accept ISO strings and Unix timestamps; anything else is 'unknown'."""
     try:
-        if value is None:
+        if value is None or isinstance(value, bool):
             return None
         if isinstance(value, (int, float)):
             return datetime.fromtimestamp(float(value), tz=timezone.utc)
@@ -60,11 +74,11 @@ def write_conversations(db: Database, convs: list[ImportedConversation]) -> list
         for conv in convs:
             now = utcnow()
             row = Conversation(
-                title=(conv.title or "Imported chat")[:500],
+                title=clean_text(conv.title or "Imported chat")[:500],
                 created_at=conv.created_at or now,
                 updated_at=conv.updated_at or conv.created_at or now,
-                model=conv.model,
-                system_prompt=conv.system_prompt,
+                model=clean_text(conv.model),
+                system_prompt=clean_text(conv.system_prompt),
                 sampling=dict(conv.sampling or {}),
                 pinned=bool(conv.pinned),
             )
@@ -76,10 +90,10 @@ def write_conversations(db: Database, convs: list[ImportedConversation]) -> list
                     conversation_id=row.id,
                     parent_id=id_of.get(m.parent_key) if m.parent_key else None,
                     role=m.role,
-                    content=m.content,
+                    content=clean_text(m.content),
                     status=_status(m.status),
                     created_at=m.created_at or row.created_at,
-                    model=m.model,
+                    model=clean_text(m.model),
                     stats=dict(m.stats or {}),
                 )
                 s.add(msg)

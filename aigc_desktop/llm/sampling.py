@@ -54,7 +54,7 @@ class SamplingParams:
                     kwargs[key] = None if seed == -1 else seed  # -1 means random, as in llama.cpp
                 else:
                     kwargs[key] = float(value)
-            except (TypeError, ValueError) as exc:
+            except (TypeError, ValueError, OverflowError) as exc:
                 raise UserError(f"{LABELS.get(key, key)} must be a number, not {value!r}.") from exc
         return cls(**kwargs)
 

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select, update
 
+from aigc_desktop.errors import UserError
 from aigc_desktop.store.db import Database
 from aigc_desktop.store.schema import MESSAGE_STATUSES, ROLES, Conversation, Message, utcnow
 
@@ -78,8 +79,8 @@ class ConversationRecord:
         )
 
 
-class NotFound(LookupError):
-    pass
+class NotFound(UserError, LookupError):
+    """No conversation or message with that id; the message is fit to show."""
 
 
 class ConversationStore:
@@ -243,7 +244,7 @@ class ConversationStore:
         must stay well under the GUI's frame budget.
         """
         cols = Message.__table__.c
-        with self.db.engine.connect() as conn:
+        with self.db.connect() as conn:
             rows = conn.execute(
                 select(cols.id, cols.conversation_id, cols.parent_id, cols.role, cols.content, cols.status,
                        cols.created_at, cols.model, cols.stats)
@@ -257,7 +258,7 @@ class ConversationStore:
         ]
 
     def current_leaf(self, conversation_id: int) -> int | None:
-        with self.db.engine.connect() as conn:
+        with self.db.connect() as conn:
             return conn.execute(
                 select(Conversation.current_leaf_id).where(Conversation.id == conversation_id)
             ).scalar()

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DatabaseError as SQLDatabaseError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -58,6 +59,15 @@ def describe_db_error(exc: BaseException, path: Path | None = None) -> str:
     if "readonly" in text_ or "read-only" in text_ or "permission" in text_:
         return f"The conversation database{where} cannot be written (read-only or no permission)."
     return f"The conversation database{where} could not be used: {getattr(exc, 'orig', exc)}"
+
+
+def is_environment_error(exc: BaseException) -> bool:
+    """True for failures of the file or the disk (locked, damaged, full, read-only),
+    which a person can act on; False for a bug such as a bad SQL statement."""
+    if isinstance(exc, OperationalError):
+        return True
+    text_ = str(getattr(exc, "orig", exc)).lower()
+    return any(k in text_ for k in ("malformed", "not a database", "file is encrypted", "disk", "readonly"))
 
 
 class Database:
@@ -125,14 +135,33 @@ class Database:
         try:
             with session.begin():
                 yield session
-        except OperationalError as exc:
+        except SQLDatabaseError as exc:
+            if not is_environment_error(exc):
+                raise
+            log.exception("database error")
             raise DatabaseError(describe_db_error(exc, self.path)) from exc
         finally:
             session.close()
 
+    @contextmanager
+    def connect(self):
+        """A plain connection for reads (and FTS queries); file and disk failures
+        become :class:`DatabaseError` like in :meth:`transaction`."""
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except SQLDatabaseError as exc:
+            if not is_environment_error(exc):
+                raise
+            log.exception("database error")
+            raise DatabaseError(describe_db_error(exc, self.path)) from exc
+
     def integrity_check(self) -> str:
-        with self.engine.connect() as conn:
-            rows = conn.execute(text("PRAGMA integrity_check")).scalars().all()
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.execute(text("PRAGMA integrity_check")).scalars().all()
+        except SQLDatabaseError as exc:
+            raise DatabaseError(describe_db_error(exc, self.path)) from exc
         return "\n".join(str(r) for r in rows)
 
     def close(self) -> None:

@@ -88,7 +88,7 @@ def search(db: Database, query: str, limit: int = 50) -> list[SearchHit]:
     for i, t in enumerate(terms):
         params[f"t{i}"] = _like(t)
         title_where.append(f"c.title LIKE :t{i} ESCAPE '\\'")
-    with db.engine.connect() as conn:
+    with db.connect() as conn:
         for row in conn.execute(
             text(f"SELECT c.id, c.title, c.updated_at FROM conversations c WHERE {' AND '.join(title_where)} "
                  "ORDER BY c.updated_at DESC LIMIT :limit"),

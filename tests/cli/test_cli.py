@@ -101,3 +101,76 @@ def test_module_entry_point_runs(app_home):
     proc = subprocess.run([sys.executable, "-m", "aigc_desktop", "list", "--json"], capture_output=True,
                           text=True, env=env, timeout=120)
     assert proc.returncode == 0 and json.loads(proc.stdout) == []
+
+
+@pytest.mark.parametrize("args", [
+    ["--model", "/no/such/model.gguf"],
+    ["--temperature", "-1"],
+    ["--conversation", "99999"],
+])
+def test_refused_chat_stores_nothing(capsys, args):
+    """A chat refused before generation (bad model, bad value, unknown conversation)
+    is one clear line, exit 1, and leaves no empty conversation behind."""
+    code, out, err = run(capsys, "chat", *args, "hi")
+    assert code == 1 and err.startswith("error: ") and len(err.strip().splitlines()) == 1
+    assert "unexpected" not in err and out == ""
+    assert json.loads(run(capsys, "list", "--json")[1]) == []
+
+
+def test_out_of_range_numbers_are_usage_errors(capsys):
+    for argv in (["show", "99999999999999999999999"], ["chat", "--max-tokens", "0", "hi"],
+                 ["search", "x", "--limit", "-1"], ["chat", "--seed", "abc", "hi"]):
+        with pytest.raises(SystemExit) as e:
+            main(argv)
+        assert e.value.code == 2, argv
+
+
+def test_damaged_database_is_one_clear_line(capsys, app_home, starter_model):
+    """Garbage in the data pages (header intact): read commands say the database is
+    damaged instead of printing SQL; doctor exits 1."""
+    import random
+    import sqlite3
+
+    for i in range(3):
+        assert run(capsys, "chat", "--max-tokens", "3", f"hello {i}")[0] == 0
+    db = app_home / "data" / "conversations.sqlite3"
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    data = bytearray(db.read_bytes())
+    rnd = random.Random(1)
+    data[4096:] = bytes(rnd.randrange(256) for _ in range(len(data) - 4096))
+    db.write_bytes(bytes(data))
+    for argv in (["list"], ["show", "2"], ["search", "hello"], ["chat", "--max-tokens", "3", "hi"]):
+        code, _, err = run(capsys, *argv)
+        assert code == 1 and "damaged" in err and "SELECT" not in err, (argv, err)
+        assert len(err.strip().splitlines()) == 1
+    assert run(capsys, "doctor")[0] == 1
+
+
+def test_malformed_settings_fall_back_value_by_value(capsys, app_home):
+    """settings.json that is not an object, or has a value of the wrong type, never
+    breaks a command; good values are kept."""
+    cfg = app_home / "config" / "settings.json"
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text("[1]")
+    assert run(capsys, "list")[0] == 0
+    cfg.write_text('{"default_model": 5, "offline": true, "n_ctx": 99}')
+    assert run(capsys, "list")[0] == 0
+    from aigc_desktop.settings import Settings
+
+    s = Settings.load(cfg)
+    assert s.offline is True and s.default_model == "" and s.n_ctx == 4096
+
+
+def test_unreadable_settings_are_kept_aside_when_saving(app_home):
+    from aigc_desktop.settings import Settings
+
+    cfg = app_home / "settings.json"
+    app_home.mkdir(parents=True)
+    cfg.write_text('{"offline": true,')
+    s = Settings.load(cfg)
+    s.theme = "dark"
+    s.save(cfg)
+    assert (app_home / "settings.json.broken").read_text() == '{"offline": true,'
+    assert Settings.load(cfg).theme == "dark"

@@ -3,7 +3,8 @@
 It answers the requests huggingface_hub makes for search (/api/models), file
 listings (/api/models/{repo}/tree/{rev}) and downloads (/{repo}/resolve/{rev}/{file}
 with Range support), serves real bytes, records every request, and can cut a
-transfer once or advertise a wrong sha256. Loopback only; a daemon thread
+transfer once, advertise a wrong sha256, list a file as non-LFS (no sha256) or
+with a made-up size, or answer every request with one status (a broken Hub). Loopback only; a daemon thread
 stopped by the fixture.
 """
 
@@ -32,6 +33,9 @@ class HubState:
     requests: list[tuple[str, str, str | None]] = field(default_factory=list)
     cut_after: int | None = None  # cut the next download after this many bytes, once
     wrong_sha: set[str] = field(default_factory=set)
+    plain: set[str] = field(default_factory=set)  # listed without LFS info, so without a sha256
+    listed_size: dict[str, int | None] = field(default_factory=dict)  # size the listing claims
+    status: int | None = None  # answer everything with this status
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, repo: str, name: str, path: Path) -> HostedFile:
@@ -72,6 +76,8 @@ class _Handler(BaseHTTPRequestHandler):
         path = unquote(url.path)
         with self.state.lock:
             self.state.requests.append((self.command, path, self.headers.get("Range")))
+        if self.state.status is not None:
+            return self._json({"error": "broken"}, self.state.status)
         if path == "/api/models":
             q = parse_qs(url.query)
             term = (q.get("search") or [""])[0].lower()
@@ -86,8 +92,11 @@ class _Handler(BaseHTTPRequestHandler):
             entries = [{"type": "file", "path": "README.md", "size": 10, "oid": "0" * 40}]
             for name, f in self.state.repos[repo].items():
                 sha = ("0" * 64) if name in self.state.wrong_sha else f.sha256
-                entries.append({"type": "file", "path": name, "size": f.size, "oid": "1" * 40,
-                                "lfs": {"oid": sha, "size": f.size, "pointerSize": 134}})
+                size = self.state.listed_size.get(name, f.size)
+                entry = {"type": "file", "path": name, "size": size, "oid": "1" * 40}
+                if name not in self.state.plain:
+                    entry["lfs"] = {"oid": sha, "size": size, "pointerSize": 134}
+                entries.append(entry)
             return self._json(entries)
         m = re.fullmatch(r"/(.+?)/resolve/([^/]+)/(.+)", path)
         if m and m.group(1) in self.state.repos and m.group(3) in self.state.repos[m.group(1)]:

@@ -40,7 +40,7 @@ def test_search_then_files_then_download_with_progress(hub, starter_model):
     assert hashlib.sha256(path.read_bytes()).hexdigest() == big.sha256
     assert seen and seen[-1].done == big.size and seen[-1].fraction == 1.0
     assert all(a.done <= b.done for a, b in zip(seen, seen[1:]))
-    assert not part_path(path).exists()
+    assert not part_path(big, app_paths().models).exists()
 
 
 def test_cut_connection_resumes_with_range(hub):
@@ -49,7 +49,7 @@ def test_cut_connection_resumes_with_range(hub):
     hub.state.cut_after = 40_000_000
     with pytest.raises(DownloadError, match="Start the download again to resume"):
         download(remote, retries=0)
-    part = part_path(app_paths().models / FILE)
+    part = part_path(remote, app_paths().models)
     assert part.exists() and 0 < part.stat().st_size <= 40_000_000
     assert (app_paths().models / FILE) not in installed_models()
     kept = part.stat().st_size
@@ -74,7 +74,7 @@ def test_wrong_sha256_rejected_and_removed(hub):
     with pytest.raises(DownloadError, match="failed verification"):
         download(_remote())
     assert not (app_paths().models / FILE).exists()
-    assert not part_path(app_paths().models / FILE).exists()
+    assert not part_path(_remote(), app_paths().models).exists()
 
 
 def test_cancel_leaves_no_model_listed(hub):
@@ -87,7 +87,7 @@ def test_cancel_leaves_no_model_listed(hub):
 
     with pytest.raises(DownloadCancelled):
         download(_remote(), progress=progress, cancel=cancel)
-    assert part_path(app_paths().models / FILE).exists()
+    assert part_path(_remote(), app_paths().models).exists()
     assert all(p.suffix == ".gguf" and not p.name.endswith(".part") for p in installed_models())
     assert (app_paths().models / FILE) not in installed_models()
 

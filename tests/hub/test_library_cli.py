@@ -89,3 +89,40 @@ def test_cli_offline(capsys, monkeypatch):
     monkeypatch.setenv("AIGC_DESKTOP_OFFLINE", "1")
     assert main(["models", "search", "qwen"]) == 1
     assert "offline mode" in capsys.readouterr().err
+
+
+def test_import_other_extension_becomes_gguf(tmp_path, starter_model):
+    """A GGUF called model.bin is imported as model.gguf, listed, and removable."""
+    source = tmp_path / "model.bin"
+    source.write_bytes(starter_model.read_bytes())
+    target = import_model(source)
+    assert target == app_paths().models / "model.gguf"
+    assert "model" in {e.name for e in list_models()}
+    assert delete_model("model") == target and not target.exists()
+
+
+def test_imported_copy_of_starter_is_removable(starter_model, capsys):
+    """A copy of the starter in the models folder is the one a name removes; the starter stays."""
+    copy = import_model(starter_model)
+    assert copy.parent == app_paths().models
+    assert main(["models", "remove", starter_model.stem]) == 0
+    assert not copy.exists() and starter_model.exists()
+    capsys.readouterr()
+    assert main(["models", "remove", starter_model.stem]) == 1
+    assert "starter model" in capsys.readouterr().err
+    assert main(["models", "remove", ""]) == 1
+    assert "No installed model is named “”" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind, message", [
+    ("text", "not a GGUF"), ("folder", "folder"), ("missing", "No model is named"), ("empty", "No model is named"),
+])
+def test_default_must_be_a_model(tmp_path, capsys, kind, message):
+    """`models default` refuses what is not a GGUF or an installed model, and keeps the setting."""
+    text = tmp_path / "x.txt"
+    text.write_text("hello\n")
+    arg = {"text": str(text), "folder": str(tmp_path), "missing": "no-such-model", "empty": ""}[kind]
+    assert main(["models", "default", arg]) == 1
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+    assert Settings.load(app_paths().settings_file).default_model in (None, "")
