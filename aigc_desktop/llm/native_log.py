@@ -34,6 +34,11 @@ def _handle(level: int, text: bytes, _user_data) -> None:
                 line, _pending = _pending.split("\n", 1)
                 if not line.strip():
                     continue
+                if "failed to decode, ret = 2" in line:
+                    # ret 2 = aborted by our abort callback (Stop, or a cancelled
+                    # evaluate-ahead): expected, not an error.
+                    log.debug("%s (aborted on request)", line)
+                    continue
                 if lvl >= logging.WARNING:
                     _recent_errors.append(line.strip())
                 if log.isEnabledFor(lvl):

@@ -410,6 +410,8 @@ class MainWindow(QMainWindow):
         except NotFound:
             self.refresh_sidebar()
             return
+        if conversation_id != self.current_id:
+            self.speed_label.setText("")  # it described another chat's last reply
         self.current_id = conversation_id
         self.reload_messages()
         self.sidebar.select(conversation_id)
@@ -621,7 +623,7 @@ class MainWindow(QMainWindow):
                 self.update_context_meter()
         tps = stats.get("tokens_per_second")
         self.speed_label.setText(
-            f"{stats.get('completion_tokens', 0)} tokens" + (f" · {tps:.1f} tok/s" if tps else "")
+            f"  |  Last reply: {stats.get('completion_tokens', 0)} tokens" + (f" · {tps:.1f} tok/s" if tps else "")
         )
         if stats.get("error"):
             self.show_error(stats["error"])
