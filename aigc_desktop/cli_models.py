@@ -155,8 +155,13 @@ def cmd_import(args) -> int:
 
 def cmd_remove(args) -> int:
     from aigc_desktop.hub.library import delete_model
+    from aigc_desktop.paths import app_paths
+    from aigc_desktop.settings import Settings
 
+    before = Settings.load(app_paths().settings_file).default_model
     print(f"removed {delete_model(args.name)}")
+    if before and not Settings.load(app_paths().settings_file).default_model:
+        print("it was the default model; new chats now use the starter model")
     return 0
 
 

@@ -41,3 +41,36 @@ def test_two_processes_writing_keep_database_intact(app_home):
     assert rt.db.integrity_check() == "ok"
     rt.close()
     assert app_paths().database.exists()
+
+
+def test_sigterm_closes_the_window_cleanly(app_home):
+    """SIGTERM (logout, `kill`) closes the app the normal way: exit code 0, the lock
+    released, the database intact."""
+    import signal
+    import time
+    from pathlib import Path
+
+    env = dict(os.environ, AIGC_DESKTOP_HOME=str(app_home), QT_QPA_PLATFORM="offscreen")
+    main_py = Path(__file__).resolve().parents[1] / "main.py"
+    proc = subprocess.Popen([sys.executable, str(main_py)], env=env)
+    data = app_paths().data
+    try:
+        for _ in range(600):  # until the window holds the data folder's lock (bounded)
+            probe = InstanceLock(data)
+            if data.exists() and not probe.acquire():
+                break
+            probe.release()
+            assert proc.poll() is None, "the app exited early"
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the app never took its lock")
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    probe = InstanceLock(data)
+    assert probe.acquire()
+    probe.release()
+    log_text = app_paths().log_file.read_text(encoding="utf-8")
+    assert "SIGTERM: closing" in log_text

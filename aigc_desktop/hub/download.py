@@ -8,6 +8,10 @@ the bytes go through here: into ``<name>.<key>.part`` in the models folder
 with HTTP Range requests, checked against the Hub's sha256 and the GGUF
 signature, and renamed into place only when verified. The key comes from the
 repository and path, so a ``.part`` only ever resumes the file it came from.
+Next to each ``.part`` a small JSON sidecar (``<part>.json``) says which remote
+file it belongs to, so a window opened later can offer to resume it.
+A cut connection that made progress is retried without limit (after a growing,
+cancellable pause); only ``retries`` failures in a row without a new byte end it.
 Two files with one name (``a/m.gguf``, ``b/m.gguf``) do not overwrite each
 other: the second is saved as ``b_m.gguf``. A ``.part`` is never listed as a model.
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import logging
 import os
 import queue
@@ -36,6 +41,8 @@ log = logging.getLogger(__name__)
 CHUNK = 1 << 20
 DISK_MARGIN = 64 * 2**20
 PART_SUFFIX = ".part"
+SIDECAR_SUFFIX = ".json"  # <name>.<key>.part.json
+MAX_BACKOFF = 30.0
 
 
 class DownloadError(UserError):
@@ -44,6 +51,21 @@ class DownloadError(UserError):
 
 class DownloadCancelled(DownloadError):
     pass
+
+
+class _Transient(Exception):
+    """The Hub answered a server error or "too many requests": worth another attempt."""
+
+    def __init__(self, text: str, status: int) -> None:
+        super().__init__(text)
+        self.status = status
+
+
+def _kept_note(have: int, total: int) -> str:
+    if not have:
+        return ""
+    return (f" {_mb(have)} of {_mb(total)} is kept; Resume (or the same download command) "
+            "continues from there.")
 
 
 @dataclass(frozen=True)
@@ -65,6 +87,72 @@ def _mb(n: float) -> str:
 def part_path(remote: RemoteFile, dest_dir: Path) -> Path:
     key = hashlib.sha256(f"{remote.repo}/{remote.filename}".encode()).hexdigest()[:10]
     return Path(dest_dir) / f"{Path(remote.filename).name}.{key}{PART_SUFFIX}"
+
+
+def sidecar_path(part: Path) -> Path:
+    return part.with_name(part.name + SIDECAR_SUFFIX)
+
+
+def _write_sidecar(remote: RemoteFile, part: Path, endpoint: str) -> None:
+    data = {"repo": remote.repo, "filename": remote.filename, "size": remote.size,
+            "sha256": remote.sha256, "endpoint": endpoint}
+    try:
+        sidecar_path(part).write_text(json.dumps(data, indent=1), encoding="utf-8")
+    except OSError as exc:  # only resuming from a later window needs it
+        log.warning("cannot write %s: %s", sidecar_path(part), exc)
+
+
+@dataclass(frozen=True)
+class Unfinished:
+    """A ``.part`` left on disk by an earlier download, with the remote file it belongs to."""
+
+    remote: RemoteFile
+    part: Path
+    kept: int  # bytes already on disk
+    endpoint: str
+
+
+def unfinished_downloads(dest_dir: Path | None = None) -> list[Unfinished]:
+    """Downloads that stopped part-way, found from their sidecars (oldest first)."""
+    folder = Path(dest_dir or app_paths().models)
+    found = []
+    for side in sorted(folder.glob(f"*{PART_SUFFIX}{SIDECAR_SUFFIX}"), key=lambda p: p.stat().st_mtime):
+        part = side.with_name(side.name.removesuffix(SIDECAR_SUFFIX))
+        try:
+            data = json.loads(side.read_text(encoding="utf-8"))
+            remote = RemoteFile(str(data["repo"]), str(data["filename"]), int(data["size"]), data.get("sha256"))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("ignoring unreadable download record %s: %s", side, exc)
+            continue
+        if part_path(remote, folder) != part:
+            log.warning("ignoring download record %s: it does not match its .part", side)
+            continue
+        kept = part.stat().st_size if part.is_file() else 0
+        found.append(Unfinished(remote, part, kept, str(data.get("endpoint") or "")))
+    return found
+
+
+def discard_partial(remote: RemoteFile, dest_dir: Path | None = None) -> None:
+    """Delete an unfinished download's ``.part`` and its sidecar."""
+    part = part_path(remote, Path(dest_dir or app_paths().models))
+    try:
+        part.unlink(missing_ok=True)
+        sidecar_path(part).unlink(missing_ok=True)
+    except OSError as exc:
+        raise DownloadError(f"Could not remove {part.name}: {exc.strerror or exc}") from exc
+
+
+def _remove_part(part: Path) -> None:
+    part.unlink(missing_ok=True)
+    sidecar_path(part).unlink(missing_ok=True)
+
+
+def _pause(seconds: float, cancel: threading.Event | None, name: str, have: int) -> None:
+    """Wait before the next attempt; Cancel ends the wait at once."""
+    if seconds <= 0:
+        return
+    if (cancel or threading.Event()).wait(seconds):
+        raise DownloadCancelled(f"Download of {name} cancelled; {_mb(have)} kept to resume later.")
 
 
 def _names(remote: RemoteFile) -> list[str]:
@@ -101,13 +189,15 @@ def download(
     config: HubConfig | None = None,
     retries: int = 3,
     timeout: float = 30.0,
+    backoff: float = 1.0,
 ) -> Path:
-    """Download (or resume) one file; returns the verified file's path."""
-    import httpx2
-    from huggingface_hub import hf_hub_url
-    from huggingface_hub.utils import build_hf_headers, get_session
+    """Download (or resume) one file; returns the verified file's path.
 
-    from aigc_desktop.hub.client import HubUnreachable, use_app_client
+    ``retries`` is how many failed attempts in a row *without a new byte* are
+    retried (0: none); attempt ``n`` of such a run first waits
+    ``backoff * 2**(n-1)`` seconds, at most :data:`MAX_BACKOFF`.
+    """
+    from aigc_desktop.hub.client import use_app_client
 
     config = config or hub_config()
     config.require_online()
@@ -122,10 +212,11 @@ def download(
     if remote.sha256:  # already here? (without a sha256 the file is small: fetch it, then compare)
         for final in (dest_dir / n for n in _names(remote)):
             if _same_file(final, total, remote.sha256, cancel):
+                _remove_part(part)  # a leftover .part of a file that is complete
                 return final
     have = part.stat().st_size if part.exists() else 0
     if have > total:
-        part.unlink()
+        _remove_part(part)
         have = 0
     free = shutil.disk_usage(dest_dir).free
     if free < total - have + DISK_MARGIN:
@@ -133,15 +224,34 @@ def download(
             f"Not enough disk space for {name}: it needs {_mb(total - have)} more and "
             f"{_mb(free)} is free in {dest_dir}."
         )
+    _write_sidecar(remote, part, config.endpoint)
+    try:
+        return _transfer(remote, dest_dir, part, have, config, progress, cancel, retries, timeout, backoff)
+    finally:
+        if not part.exists() or part.stat().st_size == 0:  # done, removed, or nothing to resume
+            _remove_part(part)
+
+
+def _transfer(remote, dest_dir, part, have, config, progress, cancel, retries, timeout, backoff) -> Path:
+    import httpx2
+    from huggingface_hub import hf_hub_url
+    from huggingface_hub.utils import build_hf_headers, get_session
+
+    from aigc_desktop.hub.client import HubUnreachable
+
+    name = Path(remote.filename).name
+    total = int(remote.size)
     hasher = _sha256_of(part, cancel) if have else hashlib.sha256()
     url = hf_hub_url(remote.repo, remote.filename, endpoint=config.endpoint)
     session = get_session()
     started = time.monotonic()
     window: list[tuple[float, int]] = [(started, have)]
-    attempt = 0
+    failures = 0  # failed attempts in a row that brought no new byte
+    received = False  # did this call get any byte yet?
     while have < total:
         if cancel is not None and cancel.is_set():
             raise DownloadCancelled(f"Download of {name} cancelled; {_mb(have)} kept to resume later.")
+        attempt_start = have
         headers = dict(build_hf_headers())
         if have:
             headers["Range"] = f"bytes={have}-"
@@ -153,8 +263,11 @@ def download(
                     raise DownloadError(f"{remote.filename} is not in {remote.repo} on {config.endpoint}.")
                 if resp.status_code in (401, 403):
                     raise DownloadError(f"{remote.repo} needs a login or accepting its licence on the Hub.")
+                if resp.status_code >= 500 or resp.status_code == 429:  # a passing fault: retried below
+                    raise _Transient(f"HTTP {resp.status_code}", resp.status_code)
                 if resp.status_code not in (200, 206):
-                    raise DownloadError(f"The Hub answered {resp.status_code} for {remote.filename}.")
+                    raise DownloadError(f"The Hub answered {resp.status_code} for {remote.filename}."
+                                        + _kept_note(have, total))
                 mode = "ab"
                 if resp.status_code == 200 and have:
                     have, hasher, mode = 0, hashlib.sha256(), "wb"  # no range support: start over
@@ -179,21 +292,34 @@ def download(
         except DownloadError:
             raise
         except HubUnreachable as exc:
-            raise DownloadError(f"Could not reach the Hub at {config.endpoint}: {exc}. "
-                                f"{_mb(have)} of {name} kept to resume later.") from exc
+            # A dead Hub at the start fails fast; losing it mid-file (a flaky line) is retried below.
+            if not received or failures >= retries:
+                raise DownloadError(f"Could not reach the Hub at {config.endpoint}: {exc}. "
+                                    f"{_mb(have)} of {name} kept to resume later.") from exc
+            failures += 1
+            log.warning("download of %s: Hub unreachable at %d bytes (%d failed in a row): %s",
+                        remote.filename, have, failures, exc)
+            _pause(min(MAX_BACKOFF, backoff * 2 ** (failures - 1)), cancel, name, have)
+            continue
         except OSError as exc:
             if exc.errno == errno.ENOSPC:
                 raise DownloadError(f"The disk is full; {_mb(have)} of {name} kept to resume later.") from exc
             raise DownloadError(f"Could not write {part}: {exc.strerror or exc}") from exc
-        except httpx2.HTTPError as exc:
-            attempt += 1
-            log.warning("download of %s cut at %d bytes (attempt %d): %s", remote.filename, have, attempt, exc)
-            if attempt > retries:
+        except (httpx2.HTTPError, _Transient) as exc:
+            have = part.stat().st_size if part.exists() else 0
+            received = received or have > attempt_start
+            failures = 1 if have > attempt_start else failures + 1
+            log.warning("download of %s stopped at %d bytes (%d failed in a row): %s",
+                        remote.filename, have, failures, exc)
+            if failures > retries:
+                if isinstance(exc, _Transient):
+                    raise DownloadError(f"The Hub answered {exc.status} for {remote.filename}."
+                                        + _kept_note(have, total)) from exc
                 raise DownloadError(
                     f"The connection broke after {_mb(have)} of {_mb(total)} ({exc.__class__.__name__}). "
                     "Start the download again to resume from there."
                 ) from exc
-            have = part.stat().st_size if part.exists() else 0
+            _pause(min(MAX_BACKOFF, backoff * 2 ** (failures - 1)), cancel, name, have)
             hasher = _sha256_of(part, cancel) if have else hashlib.sha256()
             continue
     size = part.stat().st_size if part.exists() else 0
@@ -201,7 +327,7 @@ def download(
         raise DownloadError(f"{name} arrived with {size:,} bytes instead of {total:,}; try again.")
     digest = hasher.hexdigest()
     if remote.sha256 and digest != remote.sha256.lower():
-        part.unlink(missing_ok=True)
+        _remove_part(part)
         raise DownloadError(
             f"{name} failed verification (sha256 {digest[:12]}… instead of {remote.sha256[:12]}…); "
             "the damaged file was removed."
@@ -209,9 +335,11 @@ def download(
     from aigc_desktop.llm.gguf_info import check_gguf_file
 
     try:
-        check_gguf_file(part)  # a non-LFS file has no sha256: this is what stops an HTML page
+        # A non-LFS file has no sha256: this stops an HTML page. The deep check (as import
+        # does) stops a GGUF that was uploaded truncated, which its own sha256 cannot.
+        check_gguf_file(part, deep=True)
     except ModelLoadError as exc:
-        part.unlink(missing_ok=True)
+        _remove_part(part)
         raise DownloadError(f"{str(exc).replace(part.name, remote.filename)} The download was removed.") from exc
     for final in (dest_dir / n for n in _names(remote)):
         if not final.exists():
@@ -219,7 +347,7 @@ def download(
             log.info("downloaded %s/%s -> %s", remote.repo, remote.filename, final)
             return final
         if _same_file(final, total, digest, cancel):
-            part.unlink()
+            _remove_part(part)
             return final
     raise DownloadError(f"{remote.filename} was not saved: other files already use the names "
                         f"{', '.join(_names(remote))} in {dest_dir}.")
@@ -230,15 +358,21 @@ class Job:
     id: int
     remote: RemoteFile
     cancel: threading.Event
-    state: str = "queued"  # queued, running, done, failed, cancelled
+    state: str = "queued"  # queued, running, done, failed, cancelled, paused (found on disk), removed
     message: str = ""
     path: Path | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.state in ("queued", "running")
 
 
 class DownloadQueue:
     """Runs downloads one at a time on a background thread.
 
     Callbacks run on that thread; a GUI forwards them with queued signals.
+    A job that failed, was cancelled or was found paused on disk can be
+    queued again with :meth:`resume`; it continues from its ``.part``.
     """
 
     def __init__(
@@ -247,35 +381,86 @@ class DownloadQueue:
         on_finished: Callable[[Job], None] | None = None,
         config_factory: Callable[[], HubConfig] = hub_config,
         dest_dir: Path | None = None,
+        backoff: float = 1.0,
     ) -> None:
         self.on_progress = on_progress
         self.on_finished = on_finished
         self.config_factory = config_factory
         self.dest_dir = dest_dir
+        self.backoff = backoff
         self.jobs: list[Job] = []
         self._queue: queue.Queue[Job | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._next = 1
+        self._lock = threading.Lock()
 
     def add(self, remote: RemoteFile) -> Job:
-        job = Job(self._next, remote, threading.Event())
-        self._next += 1
-        self.jobs.append(job)
-        self._queue.put(job)
-        if self._thread is None or not self._thread.is_alive():
-            self._thread = threading.Thread(target=self._run, name="downloads", daemon=True)
-            self._thread.start()
+        job = self._new_job(remote, "queued")
+        self._start(job)
         return job
+
+    def add_paused(self, remote: RemoteFile, message: str = "") -> Job:
+        """A job for an unfinished download found on disk; it waits for :meth:`resume`."""
+        job = self._new_job(remote, "paused")
+        job.message = message
+        return job
+
+    def resume(self, job_id: int) -> Job:
+        """Queue a failed, cancelled or paused job again (it resumes from its ``.part``)."""
+        job = self.job(job_id)
+        with self._lock:
+            if job.active or job.state in ("done", "removed"):
+                return job
+            job.cancel = threading.Event()
+            job.state, job.message = "queued", ""
+        self._start(job)
+        return job
+
+    def discard(self, job_id: int) -> Job:
+        """Forget a job that is not running and delete its ``.part`` and sidecar."""
+        job = self.job(job_id)
+        if job.active:
+            raise DownloadError(f"{job.remote.filename} is still downloading; cancel it first.")
+        if job.state != "done":
+            discard_partial(job.remote, self.dest_dir)
+        job.state = "removed"
+        return job
+
+    def job(self, job_id: int) -> Job:
+        return next(j for j in self.jobs if j.id == job_id)
+
+    def has_active(self) -> bool:
+        """True while a download runs or waits in the queue (asked before quitting)."""
+        return any(j.active for j in self.jobs)
 
     def cancel(self, job_id: int) -> None:
         for job in self.jobs:
             if job.id == job_id:
                 job.cancel.set()
 
+    def cancel_all(self) -> None:
+        for job in self.jobs:
+            if job.active:
+                job.cancel.set()
+
     def close(self) -> None:
         for job in self.jobs:
             job.cancel.set()
         self._queue.put(None)
+
+    def _new_job(self, remote: RemoteFile, state: str) -> Job:
+        with self._lock:
+            job = Job(self._next, remote, threading.Event(), state)
+            self._next += 1
+            self.jobs.append(job)
+        return job
+
+    def _start(self, job: Job) -> None:
+        self._queue.put(job)
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="downloads", daemon=True)
+                self._thread.start()
 
     def _run(self) -> None:
         while True:
@@ -290,6 +475,7 @@ class DownloadQueue:
                     job.path = download(
                         job.remote, self.dest_dir, cancel=job.cancel, config=self.config_factory(),
                         progress=(lambda p, j=job: self.on_progress(j, p)) if self.on_progress else None,
+                        backoff=self.backoff,
                     )
                     job.state, job.message = "done", f"Saved {job.path.name}"
                 except DownloadCancelled as exc:

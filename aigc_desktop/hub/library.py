@@ -164,6 +164,8 @@ def import_model(source: Path, *, move: bool = False) -> Path:
 def delete_model(name_or_path: str | Path) -> Path:
     """Remove a model file from the models folder (the bundled starter cannot be removed).
 
+    When it was the default model, the default goes back to "" (the starter model).
+
     A name is looked up in the models folder first: an imported copy of the
     starter model has the starter's name and must still be removable.
     """
@@ -174,7 +176,14 @@ def delete_model(name_or_path: str | Path) -> Path:
         in_folder = [p for p in installed_models() if p != starter]
         path = _named(name, in_folder) or Path(name).expanduser()
         if path.is_file() and folder in path.resolve().parents:
-            path.unlink()
+            was_default = is_default_model(path)
+            try:
+                path.unlink()
+            except OSError as exc:  # read-only folder, or (on Windows) the file is in use
+                raise UserError(f"Could not delete {path.name}: {exc.strerror or exc}.") from exc
+            if was_default:  # else every later start would look for a missing file
+                _save_default("")
+                log.info("deleted the default model %s; the default is the starter model again", path)
             return path
         if starter and (path.resolve() == starter or _named(name, [starter])):
             raise UserError("The starter model is part of the app and cannot be removed.")
@@ -183,15 +192,33 @@ def delete_model(name_or_path: str | Path) -> Path:
 
 def set_default_model(name_or_path: str | Path) -> Path:
     from aigc_desktop.llm.gguf_info import check_gguf_file
-    from aigc_desktop.settings import Settings
 
     name = str(name_or_path)
     path = resolve_model(name) if name.strip() else None
     if path is None or not path.exists():
         raise UserError(f"No model is named “{name}”: give a name from `models list` or a .gguf file's path.")
     check_gguf_file(path)  # a folder or a text file would make every later chat fail
+    _save_default(str(path.absolute()))
+    return path
+
+
+def _save_default(value: str) -> None:
+    from aigc_desktop.settings import Settings
+
     paths = app_paths().ensure()
     settings = Settings.load(paths.settings_file)
-    settings.default_model = str(path.absolute())
+    settings.default_model = value
     settings.save(paths.settings_file)
-    return path
+
+
+def is_default_model(path: str | Path) -> bool:
+    """Does settings.default_model (a path or an installed model's name) name this file?"""
+    from aigc_desktop.settings import Settings
+
+    default = Settings.load(app_paths().settings_file).default_model
+    if not default:
+        return False
+    try:
+        return resolve_model(default).resolve() == Path(path).resolve()
+    except (UserError, OSError):
+        return False

@@ -26,6 +26,28 @@ def _excepthook(exc_type, exc, tb) -> None:
         pass
 
 
+def _close_on_sigterm(app, window) -> None:
+    """SIGTERM (logout, `kill`) closes the window the normal way: the reply being
+    written is stopped and saved, the engine thread ends, the lock is released."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    def handle(_signum, _frame) -> None:
+        log.info("SIGTERM: closing")
+        window.terminating = True
+        QTimer.singleShot(0, app.closeAllWindows)
+
+    try:
+        signal.signal(signal.SIGTERM, handle)
+    except ValueError:  # not the main thread (embedded use)
+        return
+    # Python runs signal handlers only when it gets control; Qt's event loop is C++.
+    app._signal_tick = QTimer()
+    app._signal_tick.timeout.connect(lambda: None)
+    app._signal_tick.start(250)
+
+
 def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
@@ -68,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         window.load_default_model()
 
     QTimer.singleShot(0, start_services)
+    _close_on_sigterm(app, window)
     code = app.exec()
     if "runtime" in state:
         state["runtime"].close()

@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
     prefillRequested = Signal(int, str, object)
     turnFinished = Signal(int)
     modelReady = Signal(str)
+    modelFailed = Signal(str)
 
     def __init__(self, runtime=None, settings=None) -> None:
         """Builds the widgets; with no ``runtime`` yet the window can be shown at
@@ -84,6 +85,8 @@ class MainWindow(QMainWindow):
         # The next turn's prompt is evaluated during a pause in typing (see schedule_prefill).
         self._prefill_cancel: threading.Event | None = None
         self._pending_delete: int | None = None  # deleted once its reply has stopped
+        self._remember_model: tuple[int, str] | None = None  # (conversation, model) once loaded
+        self.terminating = False  # SIGTERM: close without questions
         self._prefill_timer = QTimer(self)
         self._prefill_timer.setSingleShot(True)
         self._prefill_timer.setInterval(PREFILL_PAUSE_MS)
@@ -202,7 +205,7 @@ class MainWindow(QMainWindow):
         chat_menu.addAction(self.rename_action)
 
         self.stop_shortcut = QShortcut(QKeySequence("Esc"), self)
-        self.stop_shortcut.activated.connect(self.stop)
+        self.stop_shortcut.activated.connect(self._escape)
         self.copy_last_shortcut = QShortcut(QKeySequence("Ctrl+Shift+C"), self)
         self.copy_last_shortcut.activated.connect(self.copy_last_reply)
 
@@ -240,9 +243,7 @@ class MainWindow(QMainWindow):
         path = self.model_combo.itemData(index)
         if not path:
             return
-        if self.current_id is not None and not self._busy:
-            self.rt.store.update(self.current_id, model=path)
-        self.load_model(path)
+        self.use_model(path)
 
     def _start_engine_thread(self) -> None:
         self.thread_ = QThread(self)
@@ -332,8 +333,14 @@ class MainWindow(QMainWindow):
 
     # -- model ------------------------------------------------------------------
     def load_default_model(self) -> None:
+        default = self.rt.settings.default_model
         try:
-            path = resolve_model(self.rt.settings.default_model or None)
+            path = resolve_model(default or None)
+            if default and not path.is_file():
+                # The default was deleted or moved: fall back to the starter model.
+                path = resolve_model(None)
+                self.show_info(f"The default model {default} is missing; using {path.name} instead. "
+                               "Choose another in Models → Manage models….")
         except UserError:
             self.model_label.setText("No model")
             self.show_info(NO_MODEL_HELP)
@@ -352,15 +359,17 @@ class MainWindow(QMainWindow):
             self.models_dialog = ModelsDialog(self)
             self.models_dialog.useModel.connect(self.use_model)
             self.models_dialog.modelsChanged.connect(self.refresh_model_combo)
+            self.modelReady.connect(lambda name: self.models_dialog.on_model_load_result(True, name))
+            self.modelFailed.connect(lambda message: self.models_dialog.on_model_load_result(False, message))
         self.models_dialog.refresh_installed()
         self.models_dialog.show()
         self.models_dialog.raise_()
         return self.models_dialog
 
     def use_model(self, path: str) -> None:
-        """Switch the chat to this model (remembered by the current conversation)."""
-        if self.current_id is not None and not self._busy:
-            self.rt.store.update(self.current_id, model=path)
+        """Switch the chat to this model. The current conversation remembers it once
+        it has loaded (a file that fails to load is not retried on every Send)."""
+        self._remember_model = (self.current_id, str(path)) if self.current_id is not None and not self._busy else None
         self.load_model(path)
 
     def choose_model_file(self) -> None:
@@ -380,6 +389,13 @@ class MainWindow(QMainWindow):
         self.model_label.setText(f"Model: {name} · context {n_ctx:,} tokens")
         if self.banner.isVisible() and "model" in self.banner.text().lower():
             self.banner.setVisible(False)
+        remember, self._remember_model = self._remember_model, None
+        model = self.rt.engine.model
+        if remember and model is not None and Path(remember[1]).resolve() == Path(model.path).resolve():
+            try:
+                self.rt.store.update(remember[0], model=remember[1])
+            except UserError:  # the conversation was deleted meanwhile
+                pass
         self.refresh_model_combo()
         self.update_context_meter()
         self.modelReady.emit(name)
@@ -389,7 +405,10 @@ class MainWindow(QMainWindow):
         self.load_bar.setVisible(False)
         previous = f"Still using {self.model_name}." if self.model_name else "No model is loaded."
         self.model_label.setText(f"Model: {self.model_name}" if self.model_name else "No model")
+        self._remember_model = None
+        self.refresh_model_combo()  # back to the model still loaded
         self.show_error(f"{message} {previous}")
+        self.modelFailed.emit(message)
 
     # -- conversations ----------------------------------------------------------
     def refresh_sidebar(self) -> None:
@@ -579,6 +598,14 @@ class MainWindow(QMainWindow):
     def stop(self) -> None:
         if self._busy:
             self.worker.cancel.set()
+
+    def _escape(self) -> None:
+        """Esc stops a reply; otherwise, in the search box, it clears the search."""
+        if self._busy:
+            self.stop()
+        elif self.focusWidget() in (self.sidebar.search, self.sidebar.results):
+            self.sidebar.search.clear()
+            self.composer.edit.setFocus()
 
     def copy_last_reply(self) -> None:
         if self.current_id is None:
@@ -895,8 +922,14 @@ class MainWindow(QMainWindow):
         if self.rt is None:
             super().closeEvent(event)
             return
-        if getattr(self, "models_dialog", None) is not None:
-            self.models_dialog.queue.close()
+        dialog = getattr(self, "models_dialog", None)
+        if dialog is not None:
+            if (not self.terminating and dialog.queue.has_active() and not self.confirm(
+                    "Quit", "A model is still downloading. Quit anyway? It continues from where "
+                    "it stopped next time (Models → Downloads → Resume).")):
+                event.ignore()
+                return
+            dialog.queue.close()
         self._cancel_prefill()
         self.worker.cancel.set()
         self.thread_.quit()

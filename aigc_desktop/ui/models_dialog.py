@@ -1,7 +1,9 @@
 """Models window: installed models, curated catalog, Hub search, downloads, Hub settings.
 
 Network and disk work runs off the GUI thread (a :class:`Background` call, the
-:class:`DownloadQueue` thread); results come back by queued signal.
+:class:`DownloadQueue` thread); results come back by queued signal. The offline
+switch and the Hub address are saved the moment they change: a privacy switch
+must never look on while the setting is off.
 
 Signals of ModelsDialog:
     useModel(str path)       the person chose a model for the chat
@@ -15,6 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -43,9 +46,9 @@ from PySide6.QtWidgets import (
 from aigc_desktop.errors import UserError
 from aigc_desktop.hub import fit
 from aigc_desktop.hub.catalog import RemoteFile, list_gguf_files, load_catalog, search_repos
-from aigc_desktop.hub.download import DownloadQueue
+from aigc_desktop.hub.download import DownloadError, DownloadQueue, Job, part_path, unfinished_downloads
 from aigc_desktop.hub.endpoint import hub_config
-from aigc_desktop.hub.library import delete_model, import_model, list_models, set_default_model
+from aigc_desktop.hub.library import delete_model, import_model, is_default_model, list_models, set_default_model
 from aigc_desktop.paths import app_paths
 from aigc_desktop.settings import Settings
 
@@ -94,6 +97,17 @@ def _table(headers: list[str]) -> QTableWidget:
     return t
 
 
+class _Row(NamedTuple):
+    """One download's widgets on the Downloads tab."""
+
+    bar: QProgressBar
+    label: QLabel
+    cancel: QPushButton
+    resume: QPushButton
+    remove: QPushButton
+    layout: QHBoxLayout
+
+
 def _cell(text: str, data=None) -> QTableWidgetItem:
     item = QTableWidgetItem(text)
     if data is not None:
@@ -114,6 +128,9 @@ class ModelsDialog(QDialog):
         self.setWindowTitle("Models")
         self.resize(900, 560)
         self._calls: list[Background] = []
+        self._problems: dict[str, str] = {}  # installed path -> why it cannot be used
+        self._loading: str | None = None  # the path "Use in chat" asked for, until its result
+        self._loaded_name: str | None = None
         self.status = QLabel("")
         self.status.setObjectName("modelsStatus")
         self.status.setWordWrap(True)
@@ -132,19 +149,22 @@ class ModelsDialog(QDialog):
         )
         self._progressFromThread.connect(self._on_progress)
         self._finishedFromThread.connect(self._on_finished)
-        self._rows: dict[int, tuple[QProgressBar, QLabel, QPushButton]] = {}
+        self._rows: dict[int, _Row] = {}
         self.refresh_installed()
         self.fill_catalog()
+        self.list_unfinished()
 
     # -- helpers ----------------------------------------------------------------------
     def show_status(self, text: str, error: bool = False) -> None:
         self.status.setText(text)
         self.status.setStyleSheet("color: #cf222e;" if error else "")
 
-    def run(self, fn, *args, done=None) -> Background:
+    def run(self, fn, *args, done=None, failed=None) -> Background:
         call = Background(fn, *args)
         if done:
             call.done.connect(done)
+        if failed:
+            call.failed.connect(failed)
         call.failed.connect(lambda msg: self.show_status(msg, error=True))
         call.done.connect(lambda *_: self._calls.remove(call) if call in self._calls else None)
         call.failed.connect(lambda *_: self._calls.remove(call) if call in self._calls else None)
@@ -171,6 +191,7 @@ class ModelsDialog(QDialog):
         self.default_btn.clicked.connect(self._default_selected)
         self.import_btn.clicked.connect(self.import_file)
         self.delete_btn.clicked.connect(self._delete_selected)
+        self.installed.itemSelectionChanged.connect(self._update_installed_buttons)
         folder_btn.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(app_paths().ensure().models))))
         row = QHBoxLayout()
         for b in (self.use_btn, self.default_btn, self.import_btn, self.delete_btn, folder_btn):
@@ -184,6 +205,7 @@ class ModelsDialog(QDialog):
     def refresh_installed(self) -> None:
         default = Settings.load(app_paths().settings_file).default_model
         entries = list_models()
+        self._problems = {str(e.path): e.problem for e in entries if e.problem}
         self.installed.setRowCount(0)
         for e in entries:
             r = self.installed.rowCount()
@@ -199,6 +221,14 @@ class ModelsDialog(QDialog):
                 self.installed.setItem(r, c, _cell(v, str(e.path)))
         self.installed.resizeColumnsToContents()
         self.installed.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self._update_installed_buttons()
+
+    def _update_installed_buttons(self) -> None:
+        """A broken file (truncated, not GGUF) can be deleted but not used or made default."""
+        problem = self._problems.get(self._selected_installed() or "")
+        for b in (self.use_btn, self.default_btn):
+            b.setEnabled(problem is None)
+            b.setToolTip(f"This file cannot be used: {problem}" if problem else "")
 
     def installed_paths(self) -> list[str]:
         return [self.installed.item(r, 0).data(Qt.UserRole) for r in range(self.installed.rowCount())]
@@ -216,13 +246,28 @@ class ModelsDialog(QDialog):
 
     def _use_selected(self) -> None:
         path = self._selected_installed()
-        if path:
-            self.useModel.emit(path)
+        if path and path not in self._problems:
+            self._loading = path
             self.show_status(f"Loading {Path(path).name}…")
+            self.useModel.emit(path)
+
+    def on_model_load_result(self, ok: bool, message: str) -> None:
+        """The main window's modelReady (``message`` = model name) or modelFailed (the reason)."""
+        pending, self._loading = self._loading, None
+        if ok:
+            self._loaded_name = message
+            if pending:
+                self.show_status(f"{message} is loaded in the chat.")
+        elif pending:
+            self.show_status(f"Could not load {Path(pending).name}: {message}", error=True)
+
+    def _is_loaded(self, path: str) -> bool:
+        loaded = getattr(self.parent(), "model_name", None) or self._loaded_name
+        return bool(loaded) and Path(path).stem == loaded
 
     def _default_selected(self) -> None:
         path = self._selected_installed()
-        if not path:
+        if not path or path in self._problems:
             return
         try:
             set_default_model(path)
@@ -235,16 +280,28 @@ class ModelsDialog(QDialog):
 
     def _delete_selected(self) -> None:
         path = self._selected_installed()
-        if not path or not self.confirm("Delete model", f"Delete {Path(path).name} from disk?"):
+        if not path:
+            return
+        name = Path(path).name
+        was_default = is_default_model(path)
+        text = [f"Delete {name} from disk?"]
+        if was_default:
+            text.append("It is the default model: new chats will use the starter model instead.")
+        if self._is_loaded(path):
+            text.append("It is loaded in the chat; it stays loaded until you switch to another model.")
+        if not self.confirm("Delete model", "\n\n".join(text)):
             return
         try:
             delete_model(path)
         except UserError as exc:
             self.show_status(str(exc), error=True)
             return
+        except OSError as exc:  # read-only folder, file in use
+            self.show_status(f"Could not delete {name}: {exc.strerror or exc}.", error=True)
+            return
         self.refresh_installed()
         self.modelsChanged.emit()
-        self.show_status(f"Deleted {Path(path).name}.")
+        self.show_status(f"Deleted {name}." + (" New chats use the starter model." if was_default else ""))
 
     def import_file(self) -> None:
         path = self.ask_open_path()
@@ -346,7 +403,12 @@ class ModelsDialog(QDialog):
                 self.repo_list.addItem(item)
             self.show_status(f"{len(hits)} repositories." if hits else "No GGUF repositories found.")
 
-        return self.run(search_repos, query, done=show)
+        def failed(_message: str) -> None:  # old results under a new error would mislead
+            self.repo_list.clear()
+            self.files.setRowCount(0)
+
+        self.files.setRowCount(0)
+        return self.run(search_repos, query, done=show, failed=failed)
 
     def show_files(self, repo: str) -> Background:
         self.show_status(f"Listing {repo}…")
@@ -361,7 +423,8 @@ class ModelsDialog(QDialog):
                     self.files.setItem(r, c, _cell(v, f))
             self.show_status(f"{len(files)} GGUF files in {repo}.")
 
-        return self.run(list_gguf_files, repo, done=show)
+        self.files.setRowCount(0)
+        return self.run(list_gguf_files, repo, done=show, failed=lambda _m: self.files.setRowCount(0))
 
     def _download_selected_file(self) -> None:
         rows = self.files.selectionModel().selectedRows()
@@ -379,39 +442,112 @@ class ModelsDialog(QDialog):
         lay.addLayout(self.downloads_layout, 1)
         return w
 
+    def list_unfinished(self) -> None:
+        """Downloads a previous session left part-way, as paused rows with Resume."""
+        for u in unfinished_downloads(app_paths().models):
+            if any(j.remote == u.remote for j in self.queue.jobs):
+                continue
+            job = self.queue.add_paused(u.remote, f"paused, {u.kept / 2**20:,.1f} of "
+                                                  f"{u.remote.size / 2**20:,.1f} MB kept")
+            row = self._add_row(job)
+            row.bar.setValue(int(1000 * u.kept / u.remote.size) if u.remote.size else 0)
+
     def start_download(self, remote: RemoteFile) -> int:
+        same = [j for j in self.queue.jobs if j.remote == remote and j.state not in ("done", "removed")]
+        if same and same[-1].active:
+            self.tabs.setCurrentIndex(3)
+            self.show_status(f"{remote.filename} is already downloading.")
+            return same[-1].id
+        if same:  # a failed, cancelled or paused row: continue it rather than add another
+            return self.resume_download(same[-1].id)
         job = self.queue.add(remote)
-        bar = QProgressBar()
-        bar.setRange(0, 1000)
-        label = QLabel(f"{remote.filename} — queued")
-        cancel = QPushButton("Cancel")
-        cancel.clicked.connect(lambda: self.queue.cancel(job.id))
-        row = QHBoxLayout()
-        row.addWidget(label, 2)
-        row.addWidget(bar, 2)
-        row.addWidget(cancel)
-        self.downloads_layout.insertLayout(self.downloads_layout.count() - 1, row)
-        self._rows[job.id] = (bar, label, cancel)
-        self.no_downloads.setVisible(False)
+        self._add_row(job)
         self.tabs.setCurrentIndex(3)
         self.show_status(f"Downloading {remote.filename}…")
         return job.id
 
+    def _add_row(self, job: Job) -> _Row:
+        bar = QProgressBar()
+        bar.setRange(0, 1000)
+        label = QLabel(f"{job.remote.filename} — {job.message or job.state}")
+        label.setWordWrap(True)
+        cancel, resume, remove = QPushButton("Cancel"), QPushButton("Resume"), QPushButton("Remove")
+        cancel.clicked.connect(lambda: self.queue.cancel(job.id))
+        resume.clicked.connect(lambda: self.resume_download(job.id))
+        remove.clicked.connect(lambda: self.remove_download(job.id))
+        remove.setToolTip("Delete what was downloaded so far")
+        layout = QHBoxLayout()
+        layout.addWidget(label, 2)
+        layout.addWidget(bar, 2)
+        for b in (cancel, resume, remove):
+            layout.addWidget(b)
+        self.downloads_layout.insertLayout(self.downloads_layout.count() - 1, layout)
+        row = self._rows[job.id] = _Row(bar, label, cancel, resume, remove, layout)
+        self.no_downloads.setVisible(False)
+        self._update_row(job)
+        return row
+
+    def _update_row(self, job: Job) -> None:
+        row = self._rows[job.id]
+        stopped = job.state in ("failed", "cancelled", "paused")
+        row.cancel.setVisible(not stopped)
+        row.cancel.setEnabled(job.active)
+        row.resume.setVisible(stopped)
+        row.remove.setVisible(stopped)
+        kept = part_path(job.remote, app_paths().models).exists() if stopped else False
+        row.resume.setText("Resume" if kept else "Retry")
+
+    def resume_download(self, job_id: int) -> int:
+        job = self.queue.resume(job_id)
+        row = self._rows[job_id]
+        row.label.setText(f"{job.remote.filename} — queued")
+        self._update_row(job)
+        self.tabs.setCurrentIndex(3)
+        self.show_status(f"Resuming {job.remote.filename}…")
+        return job_id
+
+    def remove_download(self, job_id: int) -> bool:
+        """Discard a stopped download: its row, its ``.part`` and sidecar."""
+        job = self.queue.job(job_id)
+        part = part_path(job.remote, app_paths().models)
+        kept = part.stat().st_size if part.exists() else 0
+        if kept and not self.confirm("Remove download", f"Delete the {kept / 2**20:,.1f} MB of "
+                                                        f"{job.remote.filename} downloaded so far?"):
+            return False
+        try:
+            self.queue.discard(job_id)
+        except DownloadError as exc:
+            self.show_status(str(exc), error=True)
+            return False
+        row = self._rows.pop(job_id)
+        for w in (row.label, row.bar, row.cancel, row.resume, row.remove):
+            w.hide()
+            w.deleteLater()
+        self.downloads_layout.removeItem(row.layout)
+        row.layout.deleteLater()
+        self.no_downloads.setVisible(not self._rows)
+        self.show_status(f"Removed the unfinished download of {job.remote.filename}.")
+        return True
+
     def _on_progress(self, job_id: int, done: int, total: int, speed: float, eta) -> None:
-        bar, label, _ = self._rows[job_id]
-        bar.setValue(int(1000 * done / total) if total else 0)
-        name = next(j.remote.filename for j in self.queue.jobs if j.id == job_id)
+        row = self._rows.get(job_id)
+        if row is None:
+            return
+        row.bar.setValue(int(1000 * done / total) if total else 0)
+        name = self.queue.job(job_id).remote.filename
         left = f", {eta:.0f} s left" if eta is not None else ""
-        label.setText(f"{name} — {done / 2**20:,.1f} of {total / 2**20:,.1f} MB, {speed / 2**20:.1f} MB/s{left}")
+        row.label.setText(f"{name} — {done / 2**20:,.1f} of {total / 2**20:,.1f} MB, {speed / 2**20:.1f} MB/s{left}")
         self.downloadProgress.emit(job_id, done, total)
 
     def _on_finished(self, job_id: int, state: str, message: str) -> None:
-        bar, label, cancel = self._rows[job_id]
-        cancel.setEnabled(False)
-        name = next(j.remote.filename for j in self.queue.jobs if j.id == job_id)
-        label.setText(f"{name} — {message}")
+        job = self.queue.job(job_id)
+        row = self._rows.get(job_id)
+        if row is not None:
+            row.label.setText(f"{job.remote.filename} — {message}")
+            if state == "done":
+                row.bar.setValue(1000)
+            self._update_row(job)
         if state == "done":
-            bar.setValue(1000)
             self.refresh_installed()
             self.modelsChanged.emit()
         self.show_status(message, error=state == "failed")
@@ -420,29 +556,83 @@ class ModelsDialog(QDialog):
     # -- hub settings -----------------------------------------------------------------
     def _settings_tab(self) -> QWidget:
         w = QWidget()
-        s = Settings.load(app_paths().settings_file)
-        self.endpoint_edit = QLineEdit(s.hub_endpoint)
-        self.endpoint_edit.setPlaceholderText(f"default: {hub_config(s).endpoint}  (a mirror such as https://hf-mirror.com)")
+        self.endpoint_edit = QLineEdit()
         self.offline_box = QCheckBox("Offline: never connect to the network")
-        self.offline_box.setChecked(s.offline)
         save = QPushButton("Save")
         save.clicked.connect(self.save_hub_settings)
+        self.endpoint_edit.editingFinished.connect(self.save_endpoint)
+        self.offline_box.toggled.connect(self.set_offline)
+        note = QLabel("Changes apply at once.")
         form = QFormLayout(w)
         form.addRow("Hub address", self.endpoint_edit)
         form.addRow("", self.offline_box)
         form.addRow("", save)
+        form.addRow("", note)
+        self.sync_hub_settings()
         return w
 
-    def save_hub_settings(self) -> bool:
+    def sync_hub_settings(self) -> None:
+        """Show what is saved (the CLI or another window may have changed it)."""
+        s = Settings.load(app_paths().settings_file)
+        try:
+            forced = hub_config(Settings(hub_endpoint=s.hub_endpoint)).offline_because
+            default = hub_config(Settings()).endpoint
+        except UserError:
+            forced, default = "", "https://huggingface.co"
+        self.endpoint_edit.setText(s.hub_endpoint)
+        self.endpoint_edit.setPlaceholderText(f"default: {default}  (a mirror such as https://hf-mirror.com)")
+        self.offline_box.blockSignals(True)
+        self.offline_box.setChecked(s.offline or bool(forced))
+        self.offline_box.blockSignals(False)
+        self.offline_box.setEnabled(not forced)  # the environment keeps it on: say how to change it
+        self.offline_box.setToolTip(f"Offline because of the environment: {forced}." if forced else "")
+
+    def showEvent(self, event) -> None:
+        self.sync_hub_settings()
+        super().showEvent(event)
+
+    def set_offline(self, on: bool) -> bool:
+        """Save the switch at once; if it cannot be saved it goes back to what is in effect."""
         paths = app_paths().ensure()
         s = Settings.load(paths.settings_file)
-        s.hub_endpoint = self.endpoint_edit.text().strip().rstrip("/")
-        s.offline = self.offline_box.isChecked()
+        s.offline = on
+        try:
+            s.save(paths.settings_file)
+        except UserError as exc:
+            self.sync_hub_settings()
+            self.show_status(str(exc), error=True)
+            return False
+        if not on:
+            self.show_status("Offline mode is off.")
+            return True
+        paused = self.queue.has_active()
+        self.queue.cancel_all()
+        self.show_status("Offline mode is on: nothing connects to the network."
+                         + (" Downloads were stopped; Resume them when you are online." if paused else ""))
+        return True
+
+    def save_endpoint(self) -> bool:
+        paths = app_paths().ensure()
+        s = Settings.load(paths.settings_file)
+        endpoint = self.endpoint_edit.text().strip().rstrip("/")
+        if endpoint == s.hub_endpoint:
+            return True
+        s.hub_endpoint = endpoint
         try:
             hub_config(s)
             s.save(paths.settings_file)
         except UserError as exc:
             self.show_status(str(exc), error=True)
             return False
-        self.show_status("Offline mode is on." if s.offline else f"Using {hub_config(s).endpoint}.")
+        self.show_status(f"Using {hub_config(s).endpoint}.")
+        return True
+
+    def save_hub_settings(self) -> bool:
+        if not self.save_endpoint():
+            return False
+        s = Settings.load(app_paths().settings_file)
+        if s.offline != self.offline_box.isChecked() and not self.set_offline(self.offline_box.isChecked()):
+            return False
+        config = hub_config(Settings.load(app_paths().settings_file))
+        self.show_status("Offline mode is on." if config.offline else f"Using {config.endpoint}.")
         return True

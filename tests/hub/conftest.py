@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -14,8 +15,7 @@ FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 @pytest.fixture
 def hub(starter_model, tmp_path, monkeypatch):
-    small = tmp_path / "tiny-Q8_0.gguf"
-    small.write_bytes(starter_model.read_bytes()[:3_000_000])  # an (incomplete) GGUF, for listings
+    small = make_gguf(tmp_path / "tiny-Q8_0.gguf")  # a small complete GGUF (not a chat model)
     with FakeHub() as fake:
         fake.state.add(REPO, FILE, starter_model)
         fake.state.add(REPO, "tiny-Q8_0.gguf", small)
@@ -28,3 +28,17 @@ def hub(starter_model, tmp_path, monkeypatch):
         monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
         yield fake
     assert os.environ.get("HF_ENDPOINT") == fake.url
+
+
+def make_gguf(path: Path, seed: int = 1, floats: int = 750_000) -> Path:
+    """A complete, valid GGUF of about 3 MB (one random tensor): passes the deep check."""
+    import gguf
+    import numpy as np
+
+    writer = gguf.GGUFWriter(str(path), "llama")
+    writer.add_tensor("t", np.random.default_rng(seed).random(floats, dtype=np.float32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return path

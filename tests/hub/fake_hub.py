@@ -3,9 +3,10 @@
 It answers the requests huggingface_hub makes for search (/api/models), file
 listings (/api/models/{repo}/tree/{rev}) and downloads (/{repo}/resolve/{rev}/{file}
 with Range support), serves real bytes, records every request, and can cut a
-transfer once, advertise a wrong sha256, list a file as non-LFS (no sha256) or
-with a made-up size, or answer every request with one status (a broken Hub). Loopback only; a daemon thread
-stopped by the fixture.
+transfer once or every transfer (a flaky line), switch to an error status after a
+cut, advertise a wrong sha256, list a file as non-LFS (no sha256) or with a made-up
+size, or answer every request with one status (a broken Hub). Loopback only; a
+daemon thread stopped by the fixture.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ class HubState:
     repos: dict[str, dict[str, HostedFile]] = field(default_factory=dict)
     requests: list[tuple[str, str, str | None]] = field(default_factory=list)
     cut_after: int | None = None  # cut the next download after this many bytes, once
+    cut_every: int | None = None  # cut every download after this many bytes of it
+    status_after_cut: int | None = None  # once a transfer is cut, answer everything with this status
     wrong_sha: set[str] = field(default_factory=set)
     plain: set[str] = field(default_factory=set)  # listed without LFS info, so without a sha256
     listed_size: dict[str, int | None] = field(default_factory=dict)  # size the listing claims
@@ -130,6 +133,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         with self.state.lock:
             cut, self.state.cut_after = self.state.cut_after, None
+            cut = cut if cut is not None else self.state.cut_every
         sent = 0
         with f.path.open("rb") as fh:
             fh.seek(start)
@@ -137,6 +141,8 @@ class _Handler(BaseHTTPRequestHandler):
                 if cut is not None and sent + len(chunk) > cut:
                     self.wfile.write(chunk[: cut - sent])
                     self.wfile.flush()
+                    if self.state.status_after_cut is not None:
+                        self.state.status = self.state.status_after_cut
                     self.close_connection = True
                     self.connection.shutdown(2)  # the cable is pulled
                     return

@@ -16,6 +16,7 @@ from aigc_desktop.hub.download import DownloadError, download, part_path
 from aigc_desktop.logs import setup_logging
 from aigc_desktop.paths import app_paths
 from aigc_desktop.settings import Settings
+from tests.hub.conftest import make_gguf
 
 PLAIN = "aigc-test/plain-files"
 
@@ -71,12 +72,9 @@ def test_empty_or_impossible_size_is_a_clear_error(hub, tmp_path, capsys, listed
 
 
 @pytest.fixture
-def two_folders(hub, starter_model, tmp_path):
+def two_folders(hub, tmp_path):
     """sub1/m.gguf and sub2/m.gguf: same name and size, different bytes."""
-    data = starter_model.read_bytes()[:3_000_000]
-    one, two = tmp_path / "one.gguf", tmp_path / "two.gguf"
-    one.write_bytes(data)
-    two.write_bytes(data[:-1] + bytes([data[-1] ^ 0xFF]))
+    one, two = make_gguf(tmp_path / "one.gguf", seed=1), make_gguf(tmp_path / "two.gguf", seed=2)
     hub.state.add(SPLIT, "sub1/m.gguf", one)
     hub.state.add(SPLIT, "sub2/m.gguf", two)
     return hashlib.sha256(one.read_bytes()).hexdigest(), hashlib.sha256(two.read_bytes()).hexdigest()

@@ -126,3 +126,39 @@ def test_default_must_be_a_model(tmp_path, capsys, kind, message):
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
     assert Settings.load(app_paths().settings_file).default_model in (None, "")
+
+
+def test_deleting_the_default_resets_it(tmp_path, starter_model, capsys):
+    """Deleting the default model puts the default back to the starter ("") and saves it."""
+    copy = tmp_path / "Default-Me.Q4_1.gguf"
+    copy.write_bytes(starter_model.read_bytes())
+    target = import_model(copy)
+    set_default_model("Default-Me.Q4_1")
+    other = tmp_path / "Other.Q4_1.gguf"
+    other.write_bytes(starter_model.read_bytes())
+    import_model(other)
+    delete_model("Other.Q4_1")  # not the default: it stays
+    assert Settings.load(app_paths().settings_file).default_model == str(target)
+    assert main(["models", "remove", "Default-Me.Q4_1"]) == 0
+    assert "new chats now use the starter model" in capsys.readouterr().out
+    assert not target.exists() and Settings.load(app_paths().settings_file).default_model == ""
+    assert resolve_model(Settings.load(app_paths().settings_file).default_model) == starter_model
+
+
+def test_delete_that_the_system_refuses_is_a_clear_error(tmp_path, starter_model, monkeypatch):
+    """A read-only folder or a file in use: a UserError naming the file, and the default is kept."""
+    from pathlib import Path
+
+    copy = tmp_path / "Stuck.Q4_1.gguf"
+    copy.write_bytes(starter_model.read_bytes())
+    target = import_model(copy)
+    set_default_model(str(target))
+
+    def refuse(self, missing_ok=False):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    with monkeypatch.context() as m:  # (not monkeypatch.undo: that would also undo the app home)
+        m.setattr(Path, "unlink", refuse)
+        with pytest.raises(UserError, match="Could not delete Stuck.Q4_1.gguf: Permission denied"):
+            delete_model("Stuck.Q4_1")
+    assert target.exists() and Settings.load(app_paths().settings_file).default_model == str(target)

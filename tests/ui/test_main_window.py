@@ -155,3 +155,52 @@ def test_draft_is_evaluated_while_typing(qtbot, make_window):
     reply = win.rt.store.get_message(blocker.args[0])
     assert reply.status == "done"
     assert reply.stats["prompt_tokens"] > 40 and evaluated[0] <= 10
+
+
+def test_chosen_model_is_remembered_only_once_it_loads(qtbot, make_window, tmp_path, starter_model):
+    """'Use in chat' with a broken file: the chat keeps its model (no failed reload on
+    every Send); with a good file the conversation remembers it."""
+    win = make_window()
+    conv = win.rt.store.create("c")
+    win.refresh_sidebar()
+    win.open_conversation(conv.id)
+    bad = tmp_path / "broken.gguf"
+    bad.write_bytes(starter_model.read_bytes()[:2_000_000])
+    with qtbot.wait_signal(win.modelFailed, timeout=60_000):
+        win.use_model(str(bad))
+    assert win.rt.store.get(conv.id).model is None
+    good = tmp_path / "copy.gguf"
+    good.write_bytes(starter_model.read_bytes())
+    with qtbot.wait_signal(win.modelReady, timeout=60_000):
+        win.use_model(str(good))
+    assert win.rt.store.get(conv.id).model == str(good)
+
+
+def test_missing_default_model_falls_back_to_the_starter(qtbot, make_window, tmp_path):
+    win = make_window(load_model=False)
+    win.rt.settings.default_model = str(tmp_path / "deleted.gguf")
+    with qtbot.wait_signal(win.modelReady, timeout=60_000):
+        win.load_default_model()
+    assert "missing" in win.banner.text() and win.rt.engine.loaded
+
+
+def test_esc_in_search_box_clears_the_search(qtbot, make_window):
+    win = make_window(load_model=False)
+    win.sidebar.search.setFocus()
+    win.sidebar.search.setText("天气")
+    assert win.sidebar.results.isVisible()
+    win.stop_shortcut.activated.emit()
+    assert win.sidebar.search.text() == "" and not win.sidebar.results.isVisible()
+
+
+def test_closing_during_a_download_asks_first(qtbot, make_window):
+    win = make_window(load_model=False)
+    dlg = win.show_models()
+    dlg.queue.has_active = lambda: True
+    asked = []
+    win.confirm = lambda title, text: asked.append(text) or False
+    win.close()
+    assert asked and "downloading" in asked[0] and win.isVisible()
+    win.confirm = lambda title, text: True
+    win.close()
+    assert not win.isVisible()
