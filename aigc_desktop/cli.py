@@ -88,10 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _rt():
+def _rt(hold_lock: bool = False):
     from aigc_desktop.runtime import open_runtime
 
-    return open_runtime()
+    return open_runtime(hold_lock=hold_lock)
 
 
 def cmd_chat(args) -> int:
@@ -101,7 +101,7 @@ def cmd_chat(args) -> int:
 
     if not args.text.strip():
         raise UserError("The message is empty.")
-    rt = _rt()
+    rt = _rt(hold_lock=True)  # a window starting meanwhile must not mark our reply interrupted
     # Everything that can be refused is checked before anything is stored, so a
     # failed command leaves no empty conversation behind.
     model_path = resolve_model(args.model or rt.settings.default_model or None)

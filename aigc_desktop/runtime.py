@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from aigc_desktop.chat.service import ChatService
+from aigc_desktop.instance import InstanceLock
 from aigc_desktop.llm.engine import Engine
 from aigc_desktop.logs import setup_logging
 from aigc_desktop.paths import AppPaths, app_paths
@@ -24,14 +25,29 @@ class Runtime:
     store: ConversationStore
     engine: Engine
     service: ChatService
+    lock: InstanceLock | None = None  # held while this process may be writing replies
+
+    @property
+    def sole_instance(self) -> bool:
+        """True when no other window or command-line chat was using the data folder."""
+        return self.lock is not None
 
     def close(self) -> None:
         self.engine.unload()
         self.db.close()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
 
-def open_runtime(*, recover: bool = True) -> Runtime:
+def open_runtime(*, recover: bool = True, hold_lock: bool = False) -> Runtime:
     """Open paths, log, settings and database; recover replies cut by a crash.
+
+    Replies left ``streaming`` are marked ``interrupted`` only when this process
+    gets the data folder's instance lock: if a window or a command-line chat
+    holds it, those replies may still be being written. ``hold_lock`` keeps the
+    lock for the runtime's life (the window, ``chat``); otherwise it is released
+    at once.
 
     Raises :class:`aigc_desktop.errors.DatabaseError` for a locked, damaged or
     newer database.
@@ -43,6 +59,12 @@ def open_runtime(*, recover: bool = True) -> Runtime:
     store = ConversationStore(db)
     engine = Engine()
     service = ChatService(store, engine)
-    if recover:
-        service.recover()
-    return Runtime(paths, settings, db, store, engine, service)
+    lock = InstanceLock(paths.data)
+    sole = lock.acquire()
+    try:
+        if recover and sole:
+            service.recover()
+    finally:
+        if sole and not hold_lock:
+            lock.release()
+    return Runtime(paths, settings, db, store, engine, service, lock if sole and hold_lock else None)

@@ -7,6 +7,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from aigc_desktop.instance import InstanceLock
 from aigc_desktop.paths import app_paths
 
@@ -43,9 +45,10 @@ def test_two_processes_writing_keep_database_intact(app_home):
     assert app_paths().database.exists()
 
 
-def test_sigterm_closes_the_window_cleanly(app_home):
-    """SIGTERM (logout, `kill`) closes the app the normal way: exit code 0, the lock
-    released, the database intact."""
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGINT"])
+def test_sigterm_closes_the_window_cleanly(app_home, signame):
+    """SIGTERM (logout, `kill`) and SIGINT (^C) close the app the normal way: exit code 0,
+    the lock released, the database intact."""
     import signal
     import time
     from pathlib import Path
@@ -64,7 +67,7 @@ def test_sigterm_closes_the_window_cleanly(app_home):
             time.sleep(0.1)
         else:
             raise AssertionError("the app never took its lock")
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(getattr(signal, signame))
         assert proc.wait(timeout=60) == 0
     finally:
         if proc.poll() is None:
@@ -73,4 +76,24 @@ def test_sigterm_closes_the_window_cleanly(app_home):
     assert probe.acquire()
     probe.release()
     log_text = app_paths().log_file.read_text(encoding="utf-8")
-    assert "SIGTERM: closing" in log_text
+    assert f"{signame}: closing" in log_text
+
+
+def test_only_the_sole_instance_marks_replies_interrupted(app_home):
+    """A reply being written by a window (or a CLI chat) holding the lock is left alone by
+    a CLI command or a second window; once that process is gone, it becomes interrupted."""
+    from aigc_desktop.runtime import open_runtime
+
+    writer = open_runtime(hold_lock=True)
+    assert writer.sole_instance
+    conv = writer.store.create("live")
+    user = writer.store.add_message(conv.id, "user", "hi")
+    reply = writer.store.add_message(conv.id, "assistant", "partial", parent_id=user.id, status="streaming")
+    other = open_runtime()  # e.g. `python -m aigc_desktop list` meanwhile
+    assert not other.sole_instance
+    assert other.store.get_message(reply.id).status == "streaming"
+    other.close()
+    writer.close()  # the writer is gone (or was killed: the OS drops its lock)
+    after = open_runtime()
+    assert after.store.get_message(reply.id).status == "interrupted"
+    after.close()

@@ -27,19 +27,20 @@ def _excepthook(exc_type, exc, tb) -> None:
 
 
 def _close_on_sigterm(app, window) -> None:
-    """SIGTERM (logout, `kill`) closes the window the normal way: the reply being
+    """SIGTERM (logout, `kill`) and SIGINT (^C) close the window the normal way: the reply being
     written is stopped and saved, the engine thread ends, the lock is released."""
     import signal
 
     from PySide6.QtCore import QTimer
 
-    def handle(_signum, _frame) -> None:
-        log.info("SIGTERM: closing")
+    def handle(signum, _frame) -> None:
+        log.info("%s: closing", signal.Signals(signum).name)
         window.terminating = True
         QTimer.singleShot(0, app.closeAllWindows)
 
     try:
         signal.signal(signal.SIGTERM, handle)
+        signal.signal(signal.SIGINT, handle)  # ^C in the terminal that started it
     except ValueError:  # not the main thread (embedded use)
         return
     # Python runs signal handlers only when it gets control; Qt's event loop is C++.
@@ -69,23 +70,21 @@ def main(argv: list[str] | None = None) -> int:
 
     def start_services() -> None:
         from aigc_desktop.errors import UserError
-        from aigc_desktop.instance import InstanceLock
         from aigc_desktop.runtime import open_runtime
 
         try:
-            runtime = open_runtime()
+            runtime = open_runtime(hold_lock=True)
         except UserError as exc:
             QMessageBox.critical(window, "AIGC Desktop", str(exc))
             state["code"] = 1
             app.quit()
             return
         state["runtime"] = runtime
-        lock = state["lock"] = InstanceLock(runtime.paths.data)
         window.attach(runtime)
-        if not lock.acquire():
+        if not runtime.sole_instance:
             window.show_info(
-                "Another AIGC Desktop window is open on this data folder. Both are safe to use; "
-                "each window's list refreshes when you switch to it."
+                "Another AIGC Desktop window (or a command-line chat) is using this data folder. "
+                "Both are safe to use; each window's list refreshes when you switch to it."
             )
         window.load_default_model()
 
@@ -94,7 +93,6 @@ def main(argv: list[str] | None = None) -> int:
     code = app.exec()
     if "runtime" in state:
         state["runtime"].close()
-        state["lock"].release()
     return state.get("code", code)
 
 if __name__ == "__main__":
