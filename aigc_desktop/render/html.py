@@ -44,7 +44,8 @@ class Rendered:
 
 
 def _make_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    # breaks: a single newline is a line break, as people (and chat models) mean it.
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "breaks": True})
     md.enable(["table", "strikethrough"])
     md.validateLink = lambda url: url.strip().lower().startswith(SAFE_SCHEMES) or url.startswith("#")
     return md

@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self.rt = None
         self.setWindowTitle("AIGC Desktop")
         self.resize(1100, 760)
+        self.setMinimumSize(640, 420)  # below this the sidebar, chat and status bar cannot all fit
         self.current_id: int | None = None
         self.model_name: str | None = None
         self._busy = False
@@ -122,6 +123,7 @@ class MainWindow(QMainWindow):
         self.load_bar.setMaximumWidth(120)
         self.load_bar.setVisible(False)
         self.statusBar().addWidget(self.load_bar)
+        self.model_label.setMinimumWidth(60)  # clipped first when the window is narrow
         self.statusBar().addWidget(self.model_label, 1)
         self.statusBar().addPermanentWidget(self.context_label)
         self.statusBar().addPermanentWidget(self.speed_label)
@@ -454,6 +456,8 @@ class MainWindow(QMainWindow):
         self.current_id = None
         self.chat.set_messages([])
         self.sidebar.list.clearSelection()
+        self.speed_label.setText("")
+        self.update_context_meter()
         self.composer.edit.setFocus()
 
     def delete_conversation(self, conversation_id: int) -> None:
@@ -649,8 +653,9 @@ class MainWindow(QMainWindow):
             else:
                 self.update_context_meter()
         tps = stats.get("tokens_per_second")
+        n_tokens = int(stats.get("completion_tokens") or 0)
         self.speed_label.setText(
-            f"  |  Last reply: {stats.get('completion_tokens', 0)} tokens" + (f" · {tps:.1f} tok/s" if tps else "")
+            f"  |  Last reply: {n_tokens} tok" + (f" · {tps:.1f} tok/s" if tps else "")
         )
         if stats.get("error"):
             self.show_error(stats["error"])
@@ -765,7 +770,7 @@ class MainWindow(QMainWindow):
         used, n_ctx, budget, exact = info
         pct = 100 * used / n_ctx if n_ctx else 0
         approx = "" if exact else "≈"
-        self.context_label.setText(f"Context: {approx}{used:,} / {n_ctx:,} tokens ({pct:.0f}%)")
+        self.context_label.setText(f"Context: {approx}{used:,} / {n_ctx:,} ({pct:.0f}%)")
         warn = used + budget > n_ctx
         self.context_label.setStyleSheet("color: #bf8700;" if warn else "")
         self.context_label.setToolTip(
@@ -829,7 +834,8 @@ class MainWindow(QMainWindow):
             self.chat.scroll_to_message(message_id)
             w = self.chat.widget_for(message_id)
             if w is not None:
-                w.setStyleSheet("QFrame { border: 2px solid #bf8700; border-radius: 8px; }")
+                # Only the message's own frame (its text view is a QFrame too).
+                w.setStyleSheet(f"QFrame#{w.objectName()} {{ border: 2px solid #bf8700; border-radius: 8px; }}")
 
     def ask_open_path(self, caption: str, filt: str) -> str:
         return QFileDialog.getOpenFileName(self, caption, str(Path.home()), filt)[0]

@@ -295,3 +295,12 @@ def test_deleting_the_streaming_chat_stops_then_deletes_it(qtbot, make_window):
     assert conv.id not in [c.id for c in win.rt.store.list()]
     assert win.current_id is None and win.chat.widgets == []
     assert not win.composer.busy and win.composer.button.text() == "Send"
+
+
+def test_new_chat_clears_the_previous_chats_figures(qtbot, make_window):
+    win = make_window()
+    _conversation(win)
+    send_and_wait(qtbot, win, "hello")
+    assert "Last reply" in win.speed_label.text()
+    win.new_action.trigger()
+    assert win.speed_label.text() == "" and win.context_label.text().startswith("Context: 0 /")

@@ -63,7 +63,7 @@ def test_theme_switch_rerenders(qtbot, make_window):
 
 
 def test_narrow_window_wraps_messages_without_sideways_scrolling(qtbot, make_window):
-    """At 560 px wide, messages wrap to the pane: no horizontal scrollbar, nothing cut off."""
+    """At the minimum width (640 px), messages wrap to the pane: no horizontal scrollbar, nothing cut off."""
     win = make_window(load_model=False)
     conv = win.rt.store.create("a rather long conversation title that does not fit in the sidebar at all")
     for i in range(3):
@@ -72,8 +72,9 @@ def test_narrow_window_wraps_messages_without_sideways_scrolling(qtbot, make_win
                                  model="a-model-file-with-a-very-long-name-Q4_K_M.gguf")
     win.refresh_sidebar()
     win.open_conversation(conv.id)
-    win.resize(560, 600)
-    qtbot.waitUntil(lambda: win.width() <= 560)
+    win.resize(640, 600)
+    qtbot.waitUntil(lambda: win.width() <= 640)
+    assert win.minimumWidth() == 640
     for _ in range(5):
         QGuiApplication.processEvents()
     viewport = win.chat.viewport().width()
@@ -83,3 +84,9 @@ def test_narrow_window_wraps_messages_without_sideways_scrolling(qtbot, make_win
     for w in win.chat.widgets:
         assert w.geometry().right() <= viewport
         assert w.delete_btn.geometry().right() <= w.width()
+
+
+def test_single_newlines_are_line_breaks():
+    """People and models mean a single newline as a new line (as ChatGPT shows it)."""
+    r = render_markdown("你好，请介绍一下你自己\nline two", LIGHT)
+    assert "<br" in r.html and "line two" in r.html
