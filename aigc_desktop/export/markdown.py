@@ -27,6 +27,12 @@ _md = MarkdownIt("commonmark").enable("table")
 _FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
+def inline_text(text: str) -> str:
+    """Plain text safe inside one line of Markdown (a heading, a list item): HTML and
+    emphasis characters are escaped, line breaks become spaces."""
+    return re.sub(r"([\\`*_\[\]<>#|&])", r"\\\1", " ".join(text.split()))
+
+
 def _fmt_time(dt: datetime | None) -> str:
     return dt.astimezone().strftime("%Y-%m-%d %H:%M") if dt else ""
 
@@ -62,8 +68,7 @@ def message_block(msg: MessageRecord) -> str:
         meta.append(msg.model)
     if msg.status not in ("done",):
         meta.append(msg.status)
-    meta_line = " · ".join(m for m in meta if m)
-    meta_line = re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", meta_line)
+    meta_line = inline_text(" · ".join(m for m in meta if m))
     lines = [f"### {heading}", "", f"*{meta_line}*", ""]
     body = msg.content
     if body and is_self_contained(body):
@@ -79,9 +84,9 @@ def to_markdown(conv: ConversationRecord, messages: list[MessageRecord]) -> str:
     title = conv.title or "Untitled conversation"
     models = sorted({m.model for m in messages if m.model}) or ([conv.model] if conv.model else [])
     header = [
-        f"# {title}",
+        f"# {inline_text(title)}",
         "",
-        f"- Model: {', '.join(models) if models else 'unknown'}",
+        f"- Model: {inline_text(', '.join(models)) if models else 'unknown'}",
         f"- Created: {_fmt_time(conv.created_at)}",
         f"- Updated: {_fmt_time(conv.updated_at)}",
         f"- Messages: {len(messages)}",

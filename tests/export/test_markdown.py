@@ -81,3 +81,16 @@ def test_json_export_has_everything():
     assert [m["content"] for m in data["messages"]] == [c for _, c in TRICKY]
     assert data["current_branch"] == [r.id for r in recs]
     assert data["conversation"]["system_prompt"] == "You are helpful.\n```"
+
+
+def test_title_and_model_are_inert_in_the_header():
+    """A title such as `a<b> *x*` stays literal text in the heading; no HTML, no emphasis."""
+    from dataclasses import replace
+
+    conv, recs = _conv([("user", "hi")])
+    conv = replace(conv, title="表格 / test: a<b> *x* [z](javascript:alert(1))\nsecond line", model="my_model_Q4")
+    md = to_markdown(conv, [replace(recs[0], model=None)])
+    heading = md.splitlines()[0]
+    html = MarkdownIt("commonmark").render(heading)
+    assert html == "<h1>表格 / test: a&lt;b&gt; *x* [z](javascript:alert(1)) second line</h1>\n"
+    assert "- Model: my\\_model\\_Q4" in md
