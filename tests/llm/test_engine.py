@@ -165,3 +165,24 @@ def test_llama_log_goes_to_log_file(app_home, starter_model):
     e.unload()
     log_text = app_paths().log_file.read_text(encoding="utf-8")
     assert "llama_context" in log_text or "llama_model_loader" in log_text
+
+
+def test_model_too_big_for_memory_is_refused_and_previous_model_stays(starter_model, monkeypatch):
+    """When free memory cannot hold the weights and context, the load is refused with a
+    clear message before llama.cpp tries, and the loaded model keeps working."""
+    import collections
+
+    import psutil
+
+    engine = Engine()
+    engine.load(starter_model, n_ctx=512, n_threads=2)
+    fake = collections.namedtuple("vm", "available total")(64 * 2**20, 128 * 2**20)
+    monkeypatch.setattr(psutil, "virtual_memory", lambda: fake)
+    with pytest.raises(ModelLoadError) as err:
+        engine.load(starter_model, n_ctx=1024, n_threads=2)
+    assert "needs about" in str(err.value) and "memory" in str(err.value)
+    assert engine.loaded and engine.model.n_ctx == 512
+    monkeypatch.undo()
+    text, _stats = collect(engine.stream_chat([{"role": "user", "content": "hi"}], SamplingParams(max_tokens=4, temperature=0)))
+    assert text
+    engine.unload()
