@@ -9,6 +9,14 @@ from pathlib import Path
 _configured: Path | None = None
 
 
+class _QuietRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A log file that cannot be written (full disk, read-only) must not print
+    Python's "--- Logging error ---" tracebacks over the app's one-line messages."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging API
+        pass
+
+
 def setup_logging(log_file: Path, level: int = logging.INFO) -> None:
     """Send the ``aigc_desktop`` logger (and llama.cpp's log) to ``log_file``.
 
@@ -23,9 +31,7 @@ def setup_logging(log_file: Path, level: int = logging.INFO) -> None:
         if getattr(handler, "_aigc_owned", False):
             root.removeHandler(handler)
             handler.close()
-    handler = logging.handlers.RotatingFileHandler(
-        log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
-    )
+    handler = _QuietRotatingFileHandler(log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
     handler._aigc_owned = True  # type: ignore[attr-defined]
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s")

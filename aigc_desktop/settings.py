@@ -81,4 +81,5 @@ class Settings:
             tmp.write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False), encoding="utf-8")
             tmp.replace(path)
         except OSError as exc:
+            path.with_suffix(".tmp").unlink(missing_ok=True)
             raise UserError(f"Could not save the settings to {path}: {exc.strerror or exc}") from exc

@@ -9,6 +9,7 @@ the same code.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -202,5 +203,13 @@ class ChatService:
             stats = {"error": f"Generation failed: {exc}. Details are in the log file."}
         if status == "error" and cancel is not None and cancel.is_set() and "error" not in stats:
             status = "stopped"
-        self.store.update_message(reply.id, content="".join(parts), status=status, stats=stats)
+        content = "".join(parts)
+        try:
+            self.store.update_message(reply.id, content=content, status=status, stats=stats)
+        except UserError as exc:
+            # e.g. the disk filled up: the database keeps the last checkpoint (marked
+            # interrupted at the next start); the caller still gets the whole reply.
+            log.warning("reply %s could not be saved: %s", reply.id, exc)
+            stats = {**stats, "error": f"The reply could not be saved: {exc}"}
+            return dataclasses.replace(reply, content=content, status="error", stats=stats)
         return self.store.get_message(reply.id)

@@ -43,7 +43,11 @@ def export_all(store: ConversationStore, folder: Path, fmt: str = "md") -> list[
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder} is a file; --all needs a folder.")
     written = []
-    for conv in store.list():
+    convs = store.list()
+    for conv in convs:
         path = folder / safe_filename(conv.title, conv.id, "json" if fmt == "json" else "md")
-        written.append(export_one(store, conv.id, path, fmt))
+        try:
+            written.append(export_one(store, conv.id, path, fmt))
+        except UserError as exc:
+            raise UserError(f"{exc} ({len(written)} of {len(convs)} conversations were exported before this.)") from exc
     return written

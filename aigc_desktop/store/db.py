@@ -46,13 +46,24 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
     cur.close()
 
 
+def _disk_nearly_full(path: Path | None) -> bool:
+    """SQLite reports a full disk as a plain "disk I/O error" when it cannot grow its
+    ``-shm`` file; the free space tells the two apart."""
+    import shutil
+
+    try:
+        return path is not None and shutil.disk_usage(Path(path).parent).free < 1 * 2**20
+    except OSError:
+        return False
+
+
 def describe_db_error(exc: BaseException, path: Path | None = None) -> str:
     """A message a person can act on for a database failure."""
     text_ = str(getattr(exc, "orig", exc)).lower()
     where = f" ({path})" if path else ""
     if "locked" in text_ or "busy" in text_:
         return f"The conversation database{where} is locked by another program. Close it and try again."
-    if "disk" in text_ and "full" in text_ or "no space" in text_:
+    if "disk" in text_ and "full" in text_ or "no space" in text_ or "disk i/o" in text_ and _disk_nearly_full(path):
         return f"The disk holding the conversation database{where} is full. Free some space and try again."
     if "not a database" in text_ or "malformed" in text_ or "file is encrypted" in text_:
         return f"The conversation database{where} is damaged or not a database file."

@@ -9,7 +9,25 @@ log = logging.getLogger(__name__)
 
 
 def _excepthook(exc_type, exc, tb) -> None:
-    """A bug: traceback to the log file, a short note on screen, the app stays up."""
+    """A bug: traceback to the log file, a short note on screen, the app stays up.
+
+    A :class:`UserError` that escaped a slot (a full disk while starting a chat, say)
+    is not a bug: its message goes to the window's banner.
+    """
+    from aigc_desktop.errors import UserError
+
+    if issubclass(exc_type, UserError):
+        log.warning("%s", exc, exc_info=(exc_type, exc, tb))
+        try:
+            from PySide6.QtWidgets import QApplication
+
+            windows = [QApplication.activeWindow()] + QApplication.topLevelWidgets()
+            for widget in windows:
+                if widget is not None and widget.isVisible() and hasattr(widget, "show_error") and hasattr(widget, "banner"):
+                    widget.show_error(str(exc))
+                    return
+        except Exception:
+            pass
     log.error("unhandled exception", exc_info=(exc_type, exc, tb))
     try:
         from PySide6.QtWidgets import QApplication, QMessageBox

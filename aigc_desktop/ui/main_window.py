@@ -10,6 +10,7 @@ Signals of MainWindow (requests to the engine thread, queued):
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from pathlib import Path
@@ -531,7 +532,11 @@ class MainWindow(QMainWindow):
             return
         if self.current_id is None:
             model = str(self.rt.engine.model.path) if self.rt.engine.model else None
-            conv = self.rt.service.new_conversation(model=model)
+            try:
+                conv = self.rt.service.new_conversation(model=model)
+            except UserError as exc:  # e.g. a full disk; the text stays in the box
+                self.show_error(str(exc))
+                return
             self.current_id = conv.id
             self.refresh_sidebar()
         if not self._check_fits(text):
@@ -646,6 +651,9 @@ class MainWindow(QMainWindow):
             self.turnFinished.emit(message_id)
             return
         rec = self.rt.store.get_message(message_id)
+        if rec.status != status:  # the final save failed (e.g. a full disk): show what was written
+            live_text = self.chat.live.text if self.chat.live is not None else ""
+            rec = dataclasses.replace(rec, status=status, stats=stats, content=max(rec.content, live_text, key=len))
         if conversation_id == self.current_id:
             self.chat.finish_live(rec)
             if self._turn_kind != "send":
@@ -716,9 +724,17 @@ class MainWindow(QMainWindow):
             self.refresh_sidebar()
         conv = self.rt.store.get(self.current_id)
         dialog = ConversationSettingsDialog(self, conv, installed_models(), int(self.rt.settings.n_ctx), presets_api())
-        if not self.run_dialog(dialog):
+        for _attempt in range(3):  # a failed save reopens the dialog with what was typed
+            if not self.run_dialog(dialog):
+                return False
+            try:
+                self.rt.store.update(self.current_id, **dialog.result_values)
+                break
+            except UserError as exc:  # e.g. a full disk
+                dialog.error.setText(str(exc))
+                self.show_error(str(exc))
+        else:
             return False
-        self.rt.store.update(self.current_id, **dialog.result_values)
         self._ensure_conversation_model()
         self.update_context_meter()
         return True
@@ -771,7 +787,11 @@ class MainWindow(QMainWindow):
         pct = 100 * used / n_ctx if n_ctx else 0
         approx = "" if exact else "≈"
         self.context_label.setText(f"Context: {approx}{used:,} / {n_ctx:,} ({pct:.0f}%)")
-        warn = used + budget > n_ctx
+        # The last reply's token count is of the prompt already trimmed to fit, so also
+        # warn while that reply had to leave messages out: the next one will too.
+        replies = [w.record for w in self.chat.widgets if w.record.role == "assistant"]
+        dropped = bool(replies and (replies[-1].stats or {}).get("dropped_messages"))
+        warn = used + budget > n_ctx or dropped
         self.context_label.setStyleSheet("color: #bf8700;" if warn else "")
         self.context_label.setToolTip(
             "The next reply will not fit whole: the oldest messages will be left out." if warn else ""

@@ -109,3 +109,26 @@ def test_title_from_first_line():
     """Titles come from the first non-empty line, shortened."""
     assert title_from("\n\n  Hello   world \nmore") == "Hello world"
     assert len(title_from("x" * 200)) == 60
+
+
+def test_reply_that_cannot_be_saved_is_returned_whole_as_error(service, store, monkeypatch):
+    """The disk fills up as the reply ends: the caller still gets the whole text, marked
+    error with the reason; the database keeps the last checkpoint (interrupted at the
+    next start), never a reply stuck as if it were still being written in this session."""
+    from aigc_desktop.errors import DatabaseError
+
+    conv = service.new_conversation()
+    real_update = store.update_message
+
+    def full_disk(message_id, **fields):
+        if "status" in fields:
+            raise DatabaseError("The disk holding the conversation database is full.")
+        return real_update(message_id, **fields)
+
+    monkeypatch.setattr(store, "update_message", full_disk)
+    result = service.send(conv.id, "Say hello.", sampling=SamplingParams(max_tokens=8, temperature=0))
+    reply = result.reply
+    assert reply.status == "error" and reply.content
+    assert "could not be saved" in reply.stats["error"] and "full" in reply.stats["error"]
+    assert store.get_message(reply.id).status == "streaming"
+    assert store.branch(conv.id)[0].content == "Say hello."  # the user's message is kept

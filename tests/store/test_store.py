@@ -104,3 +104,37 @@ def test_head_revision_constant_matches_migrations(tmp_path):
     assert ScriptDirectory.from_config(_alembic_config(db.engine)).get_current_head() == HEAD_REVISION
     assert db.schema_revision() == HEAD_REVISION
     db.close()
+
+
+def test_disk_io_error_on_a_full_disk_says_the_disk_is_full(tmp_path, monkeypatch):
+    """SQLite reports a full disk as "disk I/O error" when it cannot grow its -shm file."""
+    import shutil
+    import sqlite3
+    from collections import namedtuple
+
+    from aigc_desktop.store.db import describe_db_error
+
+    usage = namedtuple("usage", "total used free")
+    exc = sqlite3.OperationalError("disk I/O error")
+    monkeypatch.setattr(shutil, "disk_usage", lambda _p: usage(10, 10, 0))
+    assert "is full" in describe_db_error(exc, tmp_path / "c.sqlite3")
+    monkeypatch.setattr(shutil, "disk_usage", lambda _p: usage(10**12, 0, 10**12))
+    assert "is full" not in describe_db_error(exc, tmp_path / "c.sqlite3")
+
+
+def test_an_unwritable_log_file_prints_nothing(tmp_path, capsys):
+    """Python's "--- Logging error ---" tracebacks never reach the screen (a full disk
+    would print one per log line over the app's one-line messages)."""
+    import logging
+
+    from aigc_desktop.logs import setup_logging
+
+    setup_logging(tmp_path / "logs" / "app.log")
+    handler = next(h for h in logging.getLogger("aigc_desktop").handlers if getattr(h, "_aigc_owned", False))
+
+    def no_space(_text):
+        raise OSError(28, "No space left on device")
+
+    handler.stream.write = no_space
+    logging.getLogger("aigc_desktop.test").warning("hello")
+    assert "Logging error" not in capsys.readouterr().err

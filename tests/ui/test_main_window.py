@@ -204,3 +204,35 @@ def test_closing_during_a_download_asks_first(qtbot, make_window):
     win.confirm = lambda title, text: True
     win.close()
     assert not win.isVisible()
+
+
+def test_context_meter_warns_while_replies_leave_messages_out(qtbot, make_window):
+    """The last reply's prompt was trimmed to fit, so its token count looks fine; the meter
+    still warns because the next reply will leave old messages out too."""
+    win = make_window()
+    conv = win.rt.store.create("long")
+    win.rt.store.add_message(conv.id, "user", "q")
+    win.rt.store.add_message(conv.id, "assistant", "a", stats={"prompt_tokens": 100, "completion_tokens": 10,
+                                                               "dropped_messages": 4})
+    win.refresh_sidebar()
+    win.open_conversation(conv.id)
+    assert "left out" in win.context_label.toolTip()
+
+
+def test_a_user_error_escaping_a_slot_becomes_the_banner(qtbot, make_window):
+    """A problem the person can act on (a full disk while starting a chat) is shown in the
+    window, not as 'Something went wrong'."""
+    from aigc_desktop.errors import DatabaseError
+    from aigc_desktop.ui.app import _excepthook
+
+    win = make_window(load_model=False)
+    shown = []
+    import PySide6.QtWidgets as widgets
+
+    original = widgets.QMessageBox.warning
+    widgets.QMessageBox.warning = lambda *a, **k: shown.append(a)
+    try:
+        _excepthook(DatabaseError, DatabaseError("The disk is full."), None)
+    finally:
+        widgets.QMessageBox.warning = original
+    assert win.banner.isVisible() and "disk is full" in win.banner.text() and not shown
