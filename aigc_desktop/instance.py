@@ -2,8 +2,11 @@
 
 SQLite in WAL mode with a busy timeout already makes concurrent writers safe
 (a CLI chat while the window is open, or two windows), so a second window is
-allowed; this lock only lets it tell the person that another window is open,
-whose list will not show the new chats until it is reopened.
+allowed. The lock says who may be writing replies: the window and a CLI chat
+hold it (``open_runtime(hold_lock=True)``), and only a process that gets it marks
+replies left ``streaming`` as ``interrupted`` — a reply another process is
+still writing is never touched. A second window uses it to tell the person
+that another window is open.
 """
 
 from __future__ import annotations
