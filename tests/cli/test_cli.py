@@ -105,7 +105,7 @@ def test_module_entry_point_runs(app_home):
 
 @pytest.mark.parametrize("args", [
     ["--model", "/no/such/model.gguf"],
-    ["--temperature", "-1"],
+    ["--model", "no-such-model-name"],
     ["--conversation", "99999"],
 ])
 def test_refused_chat_stores_nothing(capsys, args):
@@ -119,7 +119,8 @@ def test_refused_chat_stores_nothing(capsys, args):
 
 def test_out_of_range_numbers_are_usage_errors(capsys):
     for argv in (["show", "99999999999999999999999"], ["chat", "--max-tokens", "0", "hi"],
-                 ["search", "x", "--limit", "-1"], ["chat", "--seed", "abc", "hi"]):
+                 ["search", "x", "--limit", "-1"], ["chat", "--seed", "abc", "hi"],
+                 ["chat", "--temperature", "9", "hi"], ["chat", "--temperature", "-1", "hi"]):
         with pytest.raises(SystemExit) as e:
             main(argv)
         assert e.value.code == 2, argv
@@ -174,3 +175,14 @@ def test_unreadable_settings_are_kept_aside_when_saving(app_home):
     s.save(cfg)
     assert (app_home / "settings.json.broken").read_text() == '{"offline": true,'
     assert Settings.load(cfg).theme == "dark"
+
+
+def test_doctor_reports_unreadable_settings(capsys, app_home):
+    cfg = app_home / "config" / "settings.json"
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text("{bad")
+    code, out, _ = run(capsys, "doctor")
+    assert code == 1 and "settings:" in out and "unreadable" in out
+    cfg.write_text('{"theme": "dark"}')
+    code, out, _ = run(capsys, "doctor")
+    assert "settings: ok" in out
