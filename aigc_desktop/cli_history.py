@@ -51,7 +51,10 @@ def cmd_import(args) -> int:
 
     rt = open_runtime()
     ids = import_file(rt.store, Path(args.path))
-    print(f"imported {len(ids)} conversation{'s' if len(ids) != 1 else ''}: {', '.join(map(str, ids))}")
+    skipped = getattr(ids, "skipped", 0)
+    print(f"imported {len(ids)} conversation{'s' if len(ids) != 1 else ''}"
+          + (f": {', '.join(map(str, ids))}" if ids else "")
+          + (f" ({skipped} already imported, skipped)" if skipped else ""))
     return 0
 
 

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from sqlalchemy import select
+
 from aigc_desktop.store.db import Database
 from aigc_desktop.store.schema import MESSAGE_STATUSES, Conversation, Message, utcnow
 
@@ -67,14 +69,46 @@ def _status(status: str) -> str:
     return status if status in MESSAGE_STATUSES else "done"
 
 
-def write_conversations(db: Database, convs: list[ImportedConversation]) -> list[int]:
-    """Insert all conversations in one transaction; ids of the new conversations."""
-    ids: list[int] = []
+class ImportResult(list):
+    """The ids of the new conversations; ``skipped`` counts those already in the history."""
+
+    skipped: int = 0
+
+
+def _utc(dt: datetime) -> datetime:
+    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+
+
+def _already_there(s, title: str, conv: ImportedConversation) -> bool:
+    """Same title, same creation time and same first message: imported before."""
+    if conv.created_at is None or not conv.messages:
+        return False
+    for cid, created in s.execute(
+        select(Conversation.id, Conversation.created_at).where(Conversation.title == title)
+    ).all():
+        if abs((_utc(created) - _utc(conv.created_at)).total_seconds()) >= 1:
+            continue
+        first = s.execute(
+            select(Message.content).where(Message.conversation_id == cid).order_by(Message.id).limit(1)
+        ).scalar()
+        if first == clean_text(conv.messages[0].content):
+            return True
+    return False
+
+
+def write_conversations(db: Database, convs: list[ImportedConversation]) -> ImportResult:
+    """Insert all conversations in one transaction; ids of the new conversations.
+    A conversation imported before (the same file twice) is skipped, not duplicated."""
+    ids = ImportResult()
     with db.transaction() as s:
         for conv in convs:
             now = utcnow()
+            title = clean_text(conv.title or "Imported chat")[:500]
+            if _already_there(s, title, conv):
+                ids.skipped += 1
+                continue
             row = Conversation(
-                title=clean_text(conv.title or "Imported chat")[:500],
+                title=title,
                 created_at=conv.created_at or now,
                 updated_at=conv.updated_at or conv.created_at or now,
                 model=clean_text(conv.model),

@@ -874,7 +874,9 @@ class MainWindow(QMainWindow):
         self.refresh_sidebar()
         if ids:
             self.open_conversation(ids[0])
-        self.show_info(f"Imported {len(ids)} conversation{'s' if len(ids) != 1 else ''} from {Path(path).name}.")
+        skipped = getattr(ids, "skipped", 0)
+        self.show_info(f"Imported {len(ids)} conversation{'s' if len(ids) != 1 else ''} from {Path(path).name}."
+                       + (f" {skipped} were already in your history and were skipped." if skipped else ""))
         return ids
 
     # -- export -----------------------------------------------------------------

@@ -63,15 +63,19 @@ def test_own_export_round_trips(store, tmp_path):
     original = store.get(conv.id)
     path = tmp_path / "export.json"
     path.write_text(to_json(original, store.messages(conv.id), store.branch(conv.id)), encoding="utf-8")
-    [new_id] = import_file(store, path)
 
     def shape(cid):
         msgs = store.messages(cid)
         index = {m.id: i for i, m in enumerate(msgs)}
         return [(index.get(m.parent_id), m.role, m.content, m.status, m.model, m.stats) for m in msgs]
 
-    assert shape(new_id) == shape(conv.id)
-    assert [m.content for m in store.branch(new_id)] == [m.content for m in store.branch(conv.id)] == ["q1", "a1 ```"]
+    before, branch_before = shape(conv.id), [m.content for m in store.branch(conv.id)]
+    again = import_file(store, path)  # the same chat again: skipped, not duplicated
+    assert list(again) == [] and again.skipped == 1
+    store.delete(conv.id)  # restoring a backup after losing the chat
+    [new_id] = import_file(store, path)
+    assert shape(new_id) == before
+    assert [m.content for m in store.branch(new_id)] == branch_before == ["q1", "a1 ```"]
     copy = store.get(new_id)
     assert (copy.title, copy.system_prompt, copy.sampling) == (original.title, "sys", {"temperature": 0.1})
 
@@ -204,3 +208,12 @@ def test_native_ids_and_timestamps_of_wrong_type_do_not_crash(store, tmp_path):
     assert conv.created_at.year >= 2024 and conv.updated_at.year >= 2024
     assert [m.content for m in store.branch(conv.id)] == ["q", "a"]
     assert all(m.created_at.year >= 2024 for m in store.messages(conv.id))
+
+
+def test_importing_the_same_chatgpt_file_twice_adds_nothing_the_second_time(store, tmp_path):
+    path = tmp_path / "conversations.json"
+    path.write_text(json.dumps(CHATGPT, ensure_ascii=False), encoding="utf-8")
+    first = import_file(store, path)
+    second = import_file(store, path)
+    assert len(first) == 1 and list(second) == [] and second.skipped == 1
+    assert len(store.list()) == 1
