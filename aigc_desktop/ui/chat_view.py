@@ -170,7 +170,7 @@ class MessageWidget(QFrame):
                 code = self.body.code_blocks[int(url.path())]
             except (ValueError, IndexError):
                 return
-            self.view.copyRequested.emit(code)
+            self.view.copyRequested.emit(code.removesuffix("\n"))  # the fence's own line end
         elif url.scheme() in ("http", "https", "mailto"):
             QDesktopServices.openUrl(url)
 

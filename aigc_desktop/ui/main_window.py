@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import QThread, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         # The next turn's prompt is evaluated during a pause in typing (see schedule_prefill).
         self._prefill_cancel: threading.Event | None = None
         self._pending_delete: int | None = None  # deleted once its reply has stopped
+        self._current_created = None  # creation time of the open chat (ids can be reused)
         self._remember_model: tuple[int, str] | None = None  # (conversation, model) once loaded
         self.terminating = False  # SIGTERM: close without questions
         self._prefill_timer = QTimer(self)
@@ -191,10 +192,15 @@ class MainWindow(QMainWindow):
         models_menu.addAction(self.open_model_action)
 
         view_menu = self.menuBar().addMenu("&View")
+        themes = QActionGroup(self)
+        themes.setExclusive(True)
+        self.theme_actions = {}
         for name in ("system", "light", "dark"):
-            act = QAction(f"{name.title()} theme", self)
+            act = QAction(f"{name.title()} theme", self, checkable=True)
             act.triggered.connect(lambda _=False, n=name: self.set_theme(n))
+            themes.addAction(act)
             view_menu.addAction(act)
+            self.theme_actions[name] = act
 
         chat_menu = self.menuBar().addMenu("&Chat")
         self.search_action = QAction("Search chats", self, shortcut=QKeySequence("Ctrl+F"))
@@ -428,13 +434,14 @@ class MainWindow(QMainWindow):
         from aigc_desktop.store.conversations import NotFound
 
         try:
-            self.rt.store.get(conversation_id)
+            conv = self.rt.store.get(conversation_id)
         except NotFound:
             self.refresh_sidebar()
             return
         if conversation_id != self.current_id:
             self.speed_label.setText("")  # it described another chat's last reply
         self.current_id = conversation_id
+        self._current_created = conv.created_at
         self.reload_messages()
         self.sidebar.select(conversation_id)
 
@@ -472,8 +479,15 @@ class MainWindow(QMainWindow):
             return
         self._delete_now(conversation_id)
 
+    def _refresh_search(self) -> None:
+        """Search hits shown beside the chats must not point at what was just deleted or edited."""
+        query = self.sidebar.search.text().strip()
+        if query:
+            self.run_search(query)
+
     def _delete_now(self, conversation_id: int) -> None:
         self.rt.store.delete(conversation_id)
+        self._refresh_search()
         if conversation_id == self.current_id:
             self.current_id = None
             self.chat.set_messages([])
@@ -530,6 +544,8 @@ class MainWindow(QMainWindow):
             self.show_error("No model is loaded yet. " + (
                 "It is still loading; try again in a moment." if "Loading" in self.model_label.text() else NO_MODEL_HELP))
             return
+        if self._current_chat_gone():
+            return
         if self.current_id is None:
             model = str(self.rt.engine.model.path) if self.rt.engine.model else None
             try:
@@ -538,6 +554,7 @@ class MainWindow(QMainWindow):
                 self.show_error(str(exc))
                 return
             self.current_id = conv.id
+            self._current_created = conv.created_at
             self.refresh_sidebar()
         if not self._check_fits(text):
             return
@@ -547,8 +564,26 @@ class MainWindow(QMainWindow):
         self._turn_kind = "send"
         self.turnRequested.emit("send", self.current_id, text)
 
+    def _current_chat_gone(self) -> bool:
+        """True (and the window says so) when the open chat was deleted elsewhere, e.g. in
+        a second window; ids can be reused, so the creation time must match too."""
+        if self.current_id is None:
+            return False
+        try:
+            conv = self.rt.store.get(self.current_id)
+            if conv.created_at == self._current_created:
+                return False
+        except UserError:
+            pass
+        self.current_id = None
+        self.chat.set_messages([])
+        self.refresh_sidebar()
+        self.show_info("This chat was deleted in another window. Your text is still in the box; "
+                       "Send starts a new chat.")
+        return True
+
     def regenerate(self, message_id: int) -> None:
-        if self._busy or not self._require_model():
+        if self._busy or not self._require_model() or self._current_chat_gone():
             return
         msg = self.rt.store.get_message(message_id)
         question = msg.parent_id if msg.role == "assistant" else msg.id
@@ -560,7 +595,7 @@ class MainWindow(QMainWindow):
         self.turnRequested.emit("regenerate", message_id, "")
 
     def edit_message(self, message_id: int) -> None:
-        if self._busy:
+        if self._busy or self._current_chat_gone():
             return
         msg = self.rt.store.get_message(message_id)
         text = self.ask_long_text("Edit message", "Edit and resend (a new branch is kept):", msg.content)
@@ -603,6 +638,7 @@ class MainWindow(QMainWindow):
         self.rt.store.delete_message(message_id)
         self.reload_messages()
         self.refresh_sidebar()
+        self._refresh_search()
 
     def stop(self) -> None:
         if self._busy:
@@ -720,7 +756,8 @@ class MainWindow(QMainWindow):
             return False
         if self.current_id is None:
             model = str(self.rt.engine.model.path) if self.rt.engine.model else None
-            self.current_id = self.rt.service.new_conversation(model=model).id
+            conv = self.rt.service.new_conversation(model=model)
+            self.current_id, self._current_created = conv.id, conv.created_at
             self.refresh_sidebar()
         conv = self.rt.store.get(self.current_id)
         dialog = ConversationSettingsDialog(self, conv, installed_models(), int(self.rt.settings.n_ctx), presets_api())
@@ -844,10 +881,17 @@ class MainWindow(QMainWindow):
     def open_search_result(self, conversation_id: int, message_id: int) -> None:
         if self._busy:
             return
-        if message_id >= 0:
-            branch_ids = {m.id for m in self.rt.store.branch(conversation_id)}
-            if message_id not in branch_ids:
-                self.rt.store.set_current_leaf(conversation_id, message_id)
+        try:
+            if message_id >= 0:
+                branch_ids = {m.id for m in self.rt.store.branch(conversation_id)}
+                if message_id not in branch_ids:
+                    self.rt.store.set_current_leaf(conversation_id, message_id)
+            else:
+                self.rt.store.get(conversation_id)
+        except UserError:  # deleted since the search ran (here or in another window)
+            self.show_info("That message or chat no longer exists.")
+            self._refresh_search()
+            return
         self.current_id = None
         self.open_conversation(conversation_id)
         if message_id >= 0:
@@ -864,6 +908,11 @@ class MainWindow(QMainWindow):
         path = self.ask_open_path("Import chats", "Chat exports (*.json);;All files (*)")
         if not path:
             return []
+        from PySide6.QtCore import Qt
+
+        self.show_info(f"Importing {Path(path).name}…")
+        QApplication.setOverrideCursor(Qt.WaitCursor)
+        QApplication.processEvents()  # paint the note before the import takes the thread
         try:
             from aigc_desktop.importers import import_file
 
@@ -871,6 +920,8 @@ class MainWindow(QMainWindow):
         except UserError as exc:
             self.show_error(str(exc))
             return []
+        finally:
+            QApplication.restoreOverrideCursor()
         self.refresh_sidebar()
         if ids:
             self.open_conversation(ids[0])
@@ -919,6 +970,8 @@ class MainWindow(QMainWindow):
 
     # -- theme ------------------------------------------------------------------
     def apply_theme(self, choice: str) -> None:
+        if choice in getattr(self, "theme_actions", {}):
+            self.theme_actions[choice].setChecked(True)
         theme = theme_mod.resolve(choice)
         app = QApplication.instance()
         if app is not None:

@@ -304,3 +304,35 @@ def test_new_chat_clears_the_previous_chats_figures(qtbot, make_window):
     assert "Last reply" in win.speed_label.text()
     win.new_action.trigger()
     assert win.speed_label.text() == "" and win.context_label.text().startswith("Context: 0 /")
+
+
+def test_send_into_a_chat_deleted_in_another_window_never_lands_elsewhere(qtbot, make_window):
+    """Another window deletes the open chat and creates a new one, which may get the same
+    id: Send must not write into that other chat."""
+    win = make_window()
+    old = _conversation(win, "Old chat")
+    other = win.rt.store  # a second window on the same data folder, same database
+    other.delete(old.id)
+    newcomer = other.create("Someone else's chat")
+    other.add_message(newcomer.id, "user", "private note")
+    win.composer.edit.setPlainText("continuing my old chat")
+    win.send("continuing my old chat")
+    assert "deleted in another window" in win.banner.text()
+    assert [m.content for m in other.messages(newcomer.id)] == ["private note"]
+    assert win.current_id is None and not win._busy
+
+
+def test_search_hits_follow_deletes(qtbot, make_window):
+    """Deleting a message refreshes the hits; a stale hit says it is gone instead of failing."""
+    win = make_window(load_model=False)
+    conv = win.rt.store.create("notes")
+    msg = win.rt.store.add_message(conv.id, "user", "uniqueword here")
+    win.refresh_sidebar()
+    win.open_conversation(conv.id)
+    win.sidebar.search.setText("uniqueword")
+    assert win.sidebar.results.count() >= 1 and win.sidebar.results.item(0).text() != "No matches"
+    win.confirm = lambda *a: True
+    win.delete_message(msg.id)
+    assert win.sidebar.results.item(0).text() == "No matches"
+    win.open_search_result(conv.id, msg.id)  # a hit clicked before the list refreshed
+    assert "no longer exists" in win.banner.text()

@@ -34,9 +34,9 @@ def test_code_block_copy_link(qtbot, make_window):
     body = win.chat.widgets[0].body
     assert 'href="copy:0"' in body.toHtml() and 'href="copy:1"' in body.toHtml()
     body.anchorClicked.emit(QUrl("copy:1"))
-    assert QGuiApplication.clipboard().text() == "second\n"
+    assert QGuiApplication.clipboard().text() == "second"
     body.anchorClicked.emit(QUrl("copy:0"))
-    assert QGuiApplication.clipboard().text() == "print('你好')\n"
+    assert QGuiApplication.clipboard().text() == "print('你好')"
 
 
 def test_markdown_tables_and_highlighting():
