@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The newest migration. A test checks it against Alembic's script directory;
 # when the database is already there, start-up skips importing Alembic (~0.8 s).
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 
 
 def _alembic_config(engine: Engine):
@@ -81,6 +81,32 @@ def is_environment_error(exc: BaseException) -> bool:
     return any(k in text_ for k in ("malformed", "not a database", "file is encrypted", "disk", "readonly"))
 
 
+def assign_ids(session: Session, _flush_context, _instances) -> None:
+    """Before a flush: give new conversations and messages ids above the highest ever
+    given, in the order they were added (SQLite alone would reuse a deleted row's id)."""
+    from sqlalchemy import inspect
+
+    from aigc_desktop.store.schema import Conversation, Message
+
+    for model in (Conversation, Message):
+        new = sorted((o for o in session.new if isinstance(o, model) and o.id is None),
+                     key=lambda o: inspect(o).insert_order)
+        if not new:
+            continue
+        table = model.__tablename__
+        conn = session.connection()
+        conn.execute(
+            text(f"UPDATE id_high_water SET value = max(value, (SELECT coalesce(max(id), 0) FROM {table})) + :n "
+                 "WHERE name = :name"),
+            {"n": len(new), "name": table},
+        )
+        top = conn.execute(text("SELECT value FROM id_high_water WHERE name = :name"), {"name": table}).scalar()
+        if top is None:  # no row (a database from before migration 0003 being upgraded)
+            continue
+        for i, obj in enumerate(new, start=top - len(new) + 1):
+            obj.id = i
+
+
 class Database:
     """Owns the engine; hands out short sessions with :meth:`transaction`."""
 
@@ -90,6 +116,7 @@ class Database:
         self.engine = create_engine(f"sqlite:///{self.path}", future=True)
         event.listen(self.engine, "connect", _on_connect)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        event.listen(self._sessions, "before_flush", assign_ids)
         if migrate:
             self.migrate()
 

@@ -50,3 +50,13 @@ class Message(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     model: Mapped[str | None] = mapped_column(String(1000))
     stats: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class IdHighWater(Base):
+    """The highest id ever given per table, so a deleted row's id is never reused
+    (see migration 0003 and :func:`aigc_desktop.store.db.assign_ids`)."""
+
+    __tablename__ = "id_high_water"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -8,7 +8,7 @@ import pytest
 from alembic import command
 
 from aigc_desktop.store.conversations import ConversationStore
-from aigc_desktop.store.db import Database, _alembic_config
+from aigc_desktop.store.db import HEAD_REVISION, Database, _alembic_config
 from aigc_desktop.store.search import search
 
 
@@ -93,7 +93,7 @@ def test_database_at_previous_schema_upgrades_and_is_searchable(tmp_path):
     con.commit()
     con.close()
     db = Database(path)
-    assert db.schema_revision() == "0002"
+    assert db.schema_revision() == HEAD_REVISION
     assert _ids(search(db, "模型问题")) == [1] and _ids(search(db, "模型")) == [1]
     assert db.integrity_check() == "ok"
     store = ConversationStore(db)

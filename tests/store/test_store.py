@@ -138,3 +138,36 @@ def test_an_unwritable_log_file_prints_nothing(tmp_path, capsys):
     handler.stream.write = no_space
     logging.getLogger("aigc_desktop.test").warning("hello")
     assert "Logging error" not in capsys.readouterr().err
+
+
+def test_ids_of_deleted_rows_are_never_reused(store):
+    """SQLite alone gives max(id) + 1, so deleting the newest chat let the next chat take
+    its id, and a second window or a search hit holding it pointed at the wrong chat."""
+    a = store.create("a")
+    b = store.create("b")
+    m = store.add_message(b.id, "user", "x")
+    store.delete(b.id)
+    c = store.create("c")
+    m2 = store.add_message(c.id, "user", "y")
+    assert c.id > b.id > a.id and m2.id > m.id
+
+
+def test_upgrade_from_0002_keeps_ids_above_existing_rows(tmp_path):
+    """A database made by the previous version gets the high-water table seeded from its rows."""
+    from alembic import command
+
+    from aigc_desktop.store.conversations import ConversationStore
+    from aigc_desktop.store.db import Database, _alembic_config
+
+    db = Database(tmp_path / "old.sqlite3", migrate=False)
+    command.upgrade(_alembic_config(db.engine), "0002")
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO conversations (id, title, created_at, updated_at, sampling, pinned) "
+                             "VALUES (7, 'old', '2026-01-01', '2026-01-01', '{}', 0)")
+    db.close()
+    db = Database(tmp_path / "old.sqlite3")
+    assert db.schema_revision() == "0003"
+    store = ConversationStore(db)
+    store.delete(7)
+    assert store.create("new").id == 8
+    db.close()
