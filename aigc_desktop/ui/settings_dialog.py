@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -41,6 +42,8 @@ class ConversationSettingsDialog(QDialog):
         self.preset = QComboBox()
         self.preset.setObjectName("presetCombo")
         self.save_preset_btn = QPushButton("Save as preset…")
+        self.delete_preset_btn = QPushButton("Delete preset")
+        self.delete_preset_btn.setEnabled(False)  # only for a saved (not built-in) preset
         self.system = QPlainTextEdit(conv.system_prompt or "")
         self.system.setPlaceholderText("System prompt (optional): how the assistant should behave")
         self.system.setFixedHeight(90)
@@ -84,6 +87,7 @@ class ConversationSettingsDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.preset, 1)
         row.addWidget(self.save_preset_btn)
+        row.addWidget(self.delete_preset_btn)
         form.addRow("Preset", row)
         form.addRow("System prompt", self.system)
         form.addRow("Model", self.model)
@@ -105,6 +109,8 @@ class ConversationSettingsDialog(QDialog):
         self._fill_presets()
         self.preset.activated.connect(self._apply_preset)
         self.save_preset_btn.clicked.connect(self._save_preset)
+        self.delete_preset_btn.clicked.connect(self._delete_preset)
+        self.preset.currentIndexChanged.connect(self._update_delete_button)
         self.result_values: dict | None = None
 
     @staticmethod
@@ -140,6 +146,30 @@ class ConversationSettingsDialog(QDialog):
         name = self.preset.itemData(index)
         if name:
             self.apply_preset(name)
+
+    def _user_preset(self, name: str | None) -> bool:
+        if not name or self.presets_api is None:
+            return False
+        return any(p.name == name and not p.builtin for p in self.presets_api.list_presets())
+
+    def _update_delete_button(self, _index: int = 0) -> None:
+        self.delete_preset_btn.setEnabled(self._user_preset(self.preset.currentData()))
+
+    def _delete_preset(self) -> None:
+        name = self.preset.currentData()
+        if self._user_preset(name) and QMessageBox.question(
+                self, "Delete preset", f"Delete the preset “{name}”?") == QMessageBox.Yes:
+            self.delete_preset(name)
+
+    def delete_preset(self, name: str) -> bool:
+        try:
+            self.presets_api.delete_preset(name)
+        except UserError as exc:
+            self.error.setText(str(exc))
+            return False
+        self.error.setText("")
+        self._fill_presets()
+        return True
 
     def _save_preset(self) -> None:
         name, ok = QInputDialog.getText(self, "Save preset", "Preset name:")

@@ -144,6 +144,12 @@ def test_conversation_settings_and_presets(qtbot, make_window):
         dialog.seed.setText("42")
         assert dialog.save_as_preset("我的预设")
         seen["after"] = [dialog.preset.itemText(i) for i in range(dialog.preset.count())]
+        assert dialog.delete_preset_btn.isEnabled()  # the saved preset is selected
+        assert dialog.save_as_preset("临时")
+        assert dialog.delete_preset("临时")
+        seen["after_delete"] = [dialog.preset.itemText(i) for i in range(dialog.preset.count())]
+        dialog.preset.setCurrentIndex(dialog.preset.findData(coder))
+        assert not dialog.delete_preset_btn.isEnabled()  # built-ins stay
         dialog.accept()
         return dialog.result_values is not None
 
@@ -151,6 +157,7 @@ def test_conversation_settings_and_presets(qtbot, make_window):
     assert win.edit_conversation_settings()
     assert "Seed" in seen["error"]
     assert "我的预设" in seen["after"]
+    assert "临时" not in seen["after_delete"] and "我的预设" in seen["after_delete"]
     stored = win.rt.store.get(conv.id)
     assert stored.system_prompt == seen["system"] and stored.system_prompt
     assert stored.sampling["seed"] == 42 and abs(stored.sampling["temperature"] - 0.3) < 1e-6
