@@ -25,39 +25,34 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def int_in(low: int, high: int = 2**63 - 1):
-    """An argparse type: a whole number in [low, high] (ids, counts, seeds)."""
+def _in_range(kind: type, noun: str, low, high):
+    """An argparse type: a ``kind`` (int or float) in [low, high]; bad usage is exit 2."""
 
-    def parse(text: str) -> int:
+    def parse(text: str):
         try:
-            value = int(text)
+            value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {noun}") from None
         if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{value} is out of range ({low} to {high})")
+            show = str if kind is int else "{:g}".format
+            raise argparse.ArgumentTypeError(f"{show(value)} is out of range ({show(low)} to {show(high)})")
         return value
 
-    parse.__name__ = "whole number"
+    parse.__name__ = noun
     return parse
 
 
-ID = int_in(1)
+def int_in(low: int, high: int = 2**63 - 1):
+    """A whole number in [low, high] (ids, counts, seeds)."""
+    return _in_range(int, "whole number", low, high)
 
 
 def float_in(low: float, high: float):
-    """An argparse type: a number in [low, high]."""
+    """A number in [low, high]."""
+    return _in_range(float, "number", low, high)
 
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{value:g} is out of range ({low:g} to {high:g})")
-        return value
 
-    parse.__name__ = "number"
-    return parse
+ID = int_in(1)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -136,8 +136,7 @@ def discard_partial(remote: RemoteFile, dest_dir: Path | None = None) -> None:
     """Delete an unfinished download's ``.part`` and its sidecar."""
     part = part_path(remote, Path(dest_dir or app_paths().models))
     try:
-        part.unlink(missing_ok=True)
-        sidecar_path(part).unlink(missing_ok=True)
+        _remove_part(part)
     except OSError as exc:
         raise DownloadError(f"Could not remove {part.name}: {exc.strerror or exc}") from exc
 
@@ -147,12 +146,19 @@ def _remove_part(part: Path) -> None:
     sidecar_path(part).unlink(missing_ok=True)
 
 
+def _cancelled(name: str, have: int) -> DownloadCancelled:
+    return DownloadCancelled(f"Download of {name} cancelled; {_mb(have)} kept to resume later.")
+
+
+def _backoff(failures: int, base: float) -> float:
+    """The wait before the next attempt after ``failures`` in a row: doubling, capped."""
+    return min(MAX_BACKOFF, base * 2 ** (failures - 1))
+
+
 def _pause(seconds: float, cancel: threading.Event | None, name: str, have: int) -> None:
     """Wait before the next attempt; Cancel ends the wait at once."""
-    if seconds <= 0:
-        return
-    if (cancel or threading.Event()).wait(seconds):
-        raise DownloadCancelled(f"Download of {name} cancelled; {_mb(have)} kept to resume later.")
+    if seconds > 0 and (cancel or threading.Event()).wait(seconds):
+        raise _cancelled(name, have)
 
 
 def _names(remote: RemoteFile) -> list[str]:
@@ -250,7 +256,7 @@ def _transfer(remote, dest_dir, part, have, config, progress, cancel, retries, t
     received = False  # did this call get any byte yet?
     while have < total:
         if cancel is not None and cancel.is_set():
-            raise DownloadCancelled(f"Download of {name} cancelled; {_mb(have)} kept to resume later.")
+            raise _cancelled(name, have)
         attempt_start = have
         headers = dict(build_hf_headers())
         if have:
@@ -274,9 +280,7 @@ def _transfer(remote, dest_dir, part, have, config, progress, cancel, retries, t
                 with part.open(mode) as fh:
                     for chunk in resp.iter_bytes(CHUNK):
                         if cancel is not None and cancel.is_set():
-                            raise DownloadCancelled(
-                                f"Download of {name} cancelled; {_mb(have)} kept to resume later."
-                            )
+                            raise _cancelled(name, have)
                         fh.write(chunk)
                         hasher.update(chunk)
                         have += len(chunk)
@@ -299,7 +303,7 @@ def _transfer(remote, dest_dir, part, have, config, progress, cancel, retries, t
             failures += 1
             log.warning("download of %s: Hub unreachable at %d bytes (%d failed in a row): %s",
                         remote.filename, have, failures, exc)
-            _pause(min(MAX_BACKOFF, backoff * 2 ** (failures - 1)), cancel, name, have)
+            _pause(_backoff(failures, backoff), cancel, name, have)
             continue
         except OSError as exc:
             if exc.errno == errno.ENOSPC:
@@ -319,7 +323,7 @@ def _transfer(remote, dest_dir, part, have, config, progress, cancel, retries, t
                     f"The connection broke after {_mb(have)} of {_mb(total)} ({exc.__class__.__name__}). "
                     "Start the download again to resume from there."
                 ) from exc
-            _pause(min(MAX_BACKOFF, backoff * 2 ** (failures - 1)), cancel, name, have)
+            _pause(_backoff(failures, backoff), cancel, name, have)
             hasher = _sha256_of(part, cancel) if have else hashlib.sha256()
             continue
     size = part.stat().st_size if part.exists() else 0

@@ -167,32 +167,32 @@ class Database:
 
     # -- sessions ---------------------------------------------------------------
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One short session, committed on success, rolled back on error."""
-        session = self._sessions()
+    def _user_errors(self) -> Iterator[None]:
+        """File and disk failures (locked, damaged, full, read-only) become a
+        :class:`DatabaseError` with a message to show; a bug stays a bug."""
         try:
-            with session.begin():
-                yield session
+            yield
         except SQLDatabaseError as exc:
             if not is_environment_error(exc):
                 raise
             log.exception("database error")
             raise DatabaseError(describe_db_error(exc, self.path)) from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One short session, committed on success, rolled back on error."""
+        session = self._sessions()
+        try:
+            with self._user_errors(), session.begin():
+                yield session
         finally:
             session.close()
 
     @contextmanager
     def connect(self):
-        """A plain connection for reads (and FTS queries); file and disk failures
-        become :class:`DatabaseError` like in :meth:`transaction`."""
-        try:
-            with self.engine.connect() as conn:
-                yield conn
-        except SQLDatabaseError as exc:
-            if not is_environment_error(exc):
-                raise
-            log.exception("database error")
-            raise DatabaseError(describe_db_error(exc, self.path)) from exc
+        """A plain connection for reads (and FTS queries)."""
+        with self._user_errors(), self.engine.connect() as conn:
+            yield conn
 
     def integrity_check(self) -> str:
         try:
