@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         # The next turn's prompt is evaluated during a pause in typing (see schedule_prefill).
         self._prefill_cancel: threading.Event | None = None
         self._pending_delete: int | None = None  # deleted once its reply has stopped
-        self._current_created = None  # creation time of the open chat (ids can be reused)
+        self._theme_name, self._banner_kind = "light", "info"
         self._remember_model: tuple[int, str] | None = None  # (conversation, model) once loaded
         self.terminating = False  # SIGTERM: close without questions
         self._prefill_timer = QTimer(self)
@@ -323,8 +323,7 @@ class MainWindow(QMainWindow):
     }
 
     def _style_banner(self) -> None:
-        theme = getattr(self, "_theme_name", "light")
-        background, colour = self._BANNER_COLOURS[(getattr(self, "_banner_kind", "info"), theme)]
+        background, colour = self._BANNER_COLOURS[(self._banner_kind, self._theme_name)]
         self.banner.setStyleSheet(f"QLabel#banner {{ background: {background}; color: {colour}; padding: 6px; }}")
 
     def show_error(self, text: str) -> None:
@@ -434,14 +433,13 @@ class MainWindow(QMainWindow):
         from aigc_desktop.store.conversations import NotFound
 
         try:
-            conv = self.rt.store.get(conversation_id)
+            self.rt.store.get(conversation_id)
         except NotFound:
             self.refresh_sidebar()
             return
         if conversation_id != self.current_id:
             self.speed_label.setText("")  # it described another chat's last reply
         self.current_id = conversation_id
-        self._current_created = conv.created_at
         self.reload_messages()
         self.sidebar.select(conversation_id)
 
@@ -554,7 +552,6 @@ class MainWindow(QMainWindow):
                 self.show_error(str(exc))
                 return
             self.current_id = conv.id
-            self._current_created = conv.created_at
             self.refresh_sidebar()
         if not self._check_fits(text):
             return
@@ -566,13 +563,12 @@ class MainWindow(QMainWindow):
 
     def _current_chat_gone(self) -> bool:
         """True (and the window says so) when the open chat was deleted elsewhere, e.g. in
-        a second window; ids can be reused, so the creation time must match too."""
+        a second window (ids are never reused, so the id alone tells)."""
         if self.current_id is None:
             return False
         try:
-            conv = self.rt.store.get(self.current_id)
-            if conv.created_at == self._current_created:
-                return False
+            self.rt.store.get(self.current_id)
+            return False
         except UserError:
             pass
         self.current_id = None
@@ -757,7 +753,7 @@ class MainWindow(QMainWindow):
         if self.current_id is None:
             model = str(self.rt.engine.model.path) if self.rt.engine.model else None
             conv = self.rt.service.new_conversation(model=model)
-            self.current_id, self._current_created = conv.id, conv.created_at
+            self.current_id = conv.id
             self.refresh_sidebar()
         conv = self.rt.store.get(self.current_id)
         dialog = ConversationSettingsDialog(self, conv, installed_models(), int(self.rt.settings.n_ctx), presets_api())
@@ -978,8 +974,7 @@ class MainWindow(QMainWindow):
             theme_mod.apply(app, theme)
         self.chat.set_theme(theme)
         self._theme_name = theme.name
-        if hasattr(self, "banner"):
-            self._style_banner()
+        self._style_banner()
 
     def set_theme(self, choice: str) -> None:
         self._theme_choice = choice
