@@ -10,7 +10,7 @@ from aigc_desktop.instance import InstanceLock
 from aigc_desktop.llm.engine import Engine
 from aigc_desktop.logs import setup_logging
 from aigc_desktop.paths import AppPaths, app_paths
-from aigc_desktop.settings import Settings
+from aigc_desktop.settings import Settings, SettingsStore
 from aigc_desktop.store.conversations import ConversationStore
 from aigc_desktop.store.db import Database
 
@@ -20,12 +20,17 @@ log = logging.getLogger(__name__)
 @dataclass
 class Runtime:
     paths: AppPaths
-    settings: Settings
+    settings_store: SettingsStore  # the only writer of settings.json
     db: Database
     store: ConversationStore
     engine: Engine
     service: ChatService
     lock: InstanceLock | None = None  # held while this process may be writing replies
+
+    @property
+    def settings(self) -> Settings:
+        """The settings as they are now (a snapshot; change them with ``settings_store.update``)."""
+        return self.settings_store.current()
 
     @property
     def sole_instance(self) -> bool:
@@ -40,7 +45,8 @@ class Runtime:
             self.lock = None
 
 
-def open_runtime(*, recover: bool = True, hold_lock: bool = False) -> Runtime:
+def open_runtime(*, recover: bool = True, hold_lock: bool = False,
+                 settings_store: SettingsStore | None = None) -> Runtime:
     """Open paths, log, settings and database; recover replies cut by a crash.
 
     Replies left ``streaming`` are marked ``interrupted`` only when this process
@@ -54,7 +60,7 @@ def open_runtime(*, recover: bool = True, hold_lock: bool = False) -> Runtime:
     """
     paths = app_paths().ensure()
     setup_logging(paths.log_file)
-    settings = Settings.load(paths.settings_file)
+    settings_store = settings_store or SettingsStore(paths.settings_file)
     db = Database(paths.database)
     store = ConversationStore(db)
     engine = Engine()
@@ -67,4 +73,4 @@ def open_runtime(*, recover: bool = True, hold_lock: bool = False) -> Runtime:
     finally:
         if sole and not hold_lock:
             lock.release()
-    return Runtime(paths, settings, db, store, engine, service, lock if sole and hold_lock else None)
+    return Runtime(paths, settings_store, db, store, engine, service, lock if sole and hold_lock else None)

@@ -1,4 +1,8 @@
-"""App settings: a validated dataclass kept as JSON in the config folder."""
+"""App settings: a validated dataclass kept as JSON in the config folder, and its one writer.
+
+Everything that changes a setting (the window, the Models window, ``hub/``, the
+CLI) goes through :class:`SettingsStore`; :class:`Settings` is only a snapshot.
+"""
 
 from __future__ import annotations
 
@@ -76,7 +80,8 @@ class Settings:
                 setattr(settings, f.name, default)
         return settings
 
-    def save(self, path: Path) -> None:
+    def _write(self, path: Path) -> None:
+        """Atomic write; only :meth:`SettingsStore.update` calls it."""
         self.validate()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,3 +95,77 @@ class Settings:
         except OSError as exc:
             path.with_suffix(".tmp").unlink(missing_ok=True)
             raise UserError(f"Could not save the settings to {path}: {exc.strerror or exc}") from exc
+
+
+class SettingsStore:
+    """The one writer of ``settings.json``.
+
+    ``update(**changes)`` takes the file's lock, re-reads the file, applies only
+    the changed fields, saves atomically and tells the listeners. Because it
+    never writes back a copy loaded earlier, a change made elsewhere (the
+    Models window, the CLI, a second window) is never undone by another field's
+    change: turning the theme dark cannot turn offline mode off again.
+
+    ``current()`` is the file as it is now (re-read when its mtime or size
+    changed), so a value set by another process is seen at the next read.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._listeners: list = []
+        self._cached: Settings | None = None
+        self._stamp: tuple | None = None
+
+    def _file_stamp(self) -> tuple | None:
+        try:
+            st = self.path.stat()
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size)
+
+    def current(self) -> Settings:
+        stamp = self._file_stamp()
+        if self._cached is None or stamp != self._stamp:
+            self._cached, self._stamp = Settings.load(self.path), stamp
+        return self._cached
+
+    def add_listener(self, callback) -> None:
+        """``callback(settings, changed_names)`` after every successful update."""
+        self._listeners.append(callback)
+
+    def remove_listener(self, callback) -> None:
+        if callback in self._listeners:
+            self._listeners.remove(callback)
+
+    def update(self, **changes) -> Settings:
+        """Apply ``changes`` to what is on disk now; raises :class:`UserError` on a bad value or a failed save."""
+        unknown = set(changes) - _FIELD_NAMES
+        if unknown:
+            raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
+        from filelock import FileLock, Timeout
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(str(self.path.with_name(self.path.name + ".lock")), timeout=10)
+            with lock:
+                settings = Settings.load(self.path)
+                changed = {k for k, v in changes.items() if getattr(settings, k) != v}
+                for key, value in changes.items():
+                    setattr(settings, key, value)
+                if changed:
+                    settings._write(self.path)
+        except Timeout as exc:
+            raise UserError(f"The settings file {self.path} is locked by another program.") from exc
+        except OSError as exc:
+            raise UserError(f"Could not save the settings to {self.path}: {exc.strerror or exc}") from exc
+        self._cached, self._stamp = settings, self._file_stamp()
+        if changed:
+            for callback in list(self._listeners):
+                try:
+                    callback(settings, frozenset(changed))
+                except Exception:  # a listener's bug must not undo a saved setting
+                    log.exception("settings listener failed")
+        return settings
+
+
+_FIELD_NAMES = frozenset(f.name for f in fields(Settings))

@@ -39,9 +39,14 @@ def _truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def hub_config(settings: Settings | None = None) -> HubConfig:
-    """Settings first, then the environment (``HF_ENDPOINT``, ``HF_HUB_OFFLINE``), then huggingface.co."""
-    settings = settings or Settings.load(app_paths().settings_file)
+def hub_config(settings=None) -> HubConfig:
+    """``settings``: a snapshot, a :class:`SettingsStore`, or None (the app's file).
+
+    Settings first, then the environment (``HF_ENDPOINT``, ``HF_HUB_OFFLINE``), then huggingface.co."""
+    if settings is None:
+        settings = Settings.load(app_paths().settings_file)
+    elif not isinstance(settings, Settings):  # a SettingsStore
+        settings = settings.current()
     endpoint = (settings.hub_endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
     if not endpoint.startswith(("http://", "https://")):
         raise UserError(f"The Hub address must start with http:// or https://, not “{endpoint}”.")

@@ -161,7 +161,16 @@ def import_model(source: Path, *, move: bool = False) -> Path:
     return target
 
 
-def delete_model(name_or_path: str | Path) -> Path:
+def _settings_store(store=None):
+    """The caller's :class:`SettingsStore` (the window's, so its listeners hear), or one on the app's file."""
+    if store is not None:
+        return store
+    from aigc_desktop.settings import SettingsStore
+
+    return SettingsStore(app_paths().ensure().settings_file)
+
+
+def delete_model(name_or_path: str | Path, settings_store=None) -> Path:
     """Remove a model file from the models folder (the bundled starter cannot be removed).
 
     When it was the default model, the default goes back to "" (the starter model).
@@ -176,13 +185,13 @@ def delete_model(name_or_path: str | Path) -> Path:
         in_folder = [p for p in installed_models() if p != starter]
         path = _named(name, in_folder) or Path(name).expanduser()
         if path.is_file() and folder in path.resolve().parents:
-            was_default = is_default_model(path)
+            was_default = is_default_model(path, settings_store)
             try:
                 path.unlink()
             except OSError as exc:  # read-only folder, or (on Windows) the file is in use
                 raise UserError(f"Could not delete {path.name}: {exc.strerror or exc}.") from exc
             if was_default:  # else every later start would look for a missing file
-                _save_default("")
+                _settings_store(settings_store).update(default_model="")
                 log.info("deleted the default model %s; the default is the starter model again", path)
             return path
         if starter and (path.resolve() == starter or _named(name, [starter])):
@@ -190,7 +199,7 @@ def delete_model(name_or_path: str | Path) -> Path:
     raise UserError(f"No installed model is named “{name}”.")
 
 
-def set_default_model(name_or_path: str | Path) -> Path:
+def set_default_model(name_or_path: str | Path, settings_store=None) -> Path:
     from aigc_desktop.llm.gguf_info import check_gguf_file
 
     name = str(name_or_path)
@@ -198,24 +207,13 @@ def set_default_model(name_or_path: str | Path) -> Path:
     if path is None or not path.exists():
         raise UserError(f"No model is named “{name}”: give a name from `models list` or a .gguf file's path.")
     check_gguf_file(path)  # a folder or a text file would make every later chat fail
-    _save_default(str(path.absolute()))
+    _settings_store(settings_store).update(default_model=str(path.absolute()))
     return path
 
 
-def _save_default(value: str) -> None:
-    from aigc_desktop.settings import Settings
-
-    paths = app_paths().ensure()
-    settings = Settings.load(paths.settings_file)
-    settings.default_model = value
-    settings.save(paths.settings_file)
-
-
-def is_default_model(path: str | Path) -> bool:
+def is_default_model(path: str | Path, settings_store=None) -> bool:
     """Does settings.default_model (a path or an installed model's name) name this file?"""
-    from aigc_desktop.settings import Settings
-
-    default = Settings.load(app_paths().settings_file).default_model
+    default = _settings_store(settings_store).current().default_model
     if not default:
         return False
     try:

@@ -978,10 +978,9 @@ class MainWindow(QMainWindow):
 
     def set_theme(self, choice: str) -> None:
         self._theme_choice = choice
-        self.rt.settings.theme = choice
         try:
-            self.rt.settings.save(self.rt.paths.settings_file)
-        except (OSError, UserError) as exc:
+            self.rt.settings_store.update(theme=choice)
+        except UserError as exc:
             log.warning("could not save settings: %s", exc)
         self.apply_theme(choice)
 

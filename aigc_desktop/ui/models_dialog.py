@@ -50,7 +50,7 @@ from aigc_desktop.hub.download import DownloadError, DownloadQueue, Job, part_pa
 from aigc_desktop.hub.endpoint import hub_config
 from aigc_desktop.hub.library import delete_model, import_model, is_default_model, list_models, set_default_model
 from aigc_desktop.paths import app_paths
-from aigc_desktop.settings import Settings
+from aigc_desktop.settings import Settings, SettingsStore
 
 log = logging.getLogger(__name__)
 
@@ -593,11 +593,8 @@ class ModelsDialog(QDialog):
 
     def set_offline(self, on: bool) -> bool:
         """Save the switch at once; if it cannot be saved it goes back to what is in effect."""
-        paths = app_paths().ensure()
-        s = Settings.load(paths.settings_file)
-        s.offline = on
         try:
-            s.save(paths.settings_file)
+            SettingsStore(app_paths().ensure().settings_file).update(offline=on)
         except UserError as exc:
             self.sync_hub_settings()
             self.show_status(str(exc), error=True)
@@ -620,7 +617,7 @@ class ModelsDialog(QDialog):
         s.hub_endpoint = endpoint
         try:
             hub_config(s)
-            s.save(paths.settings_file)
+            SettingsStore(paths.settings_file).update(hub_endpoint=endpoint)
         except UserError as exc:
             self.show_status(str(exc), error=True)
             return False

@@ -15,7 +15,7 @@ from aigc_desktop.hub.catalog import list_gguf_files
 from aigc_desktop.hub.download import DownloadError, download, part_path
 from aigc_desktop.logs import setup_logging
 from aigc_desktop.paths import app_paths
-from aigc_desktop.settings import Settings
+from aigc_desktop.settings import Settings, SettingsStore
 from tests.hub.conftest import make_gguf
 
 PLAIN = "aigc-test/plain-files"
@@ -127,7 +127,7 @@ def test_refused_connection_fails_fast_and_quietly(hub, capsys):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    Settings(hub_endpoint=f"http://127.0.0.1:{port}").save(app_paths().ensure().settings_file)
+    SettingsStore(app_paths().ensure().settings_file).update(hub_endpoint=f"http://127.0.0.1:{port}")
     for argv in (["models", "search", "qwen"], ["models", "files", "a/b"], ["models", "download", "a/b", "m.gguf"]):
         started = time.monotonic()
         err = _one_line_error(capsys, main(argv))
@@ -165,6 +165,6 @@ def test_offline_message_names_the_switch(capsys, monkeypatch):
     err = _one_line_error(capsys, main(["models", "search", "qwen"]))
     assert "AIGC_DESKTOP_OFFLINE" in err and "Models → Settings" not in err
     monkeypatch.delenv("AIGC_DESKTOP_OFFLINE")
-    Settings(offline=True).save(app_paths().ensure().settings_file)
+    SettingsStore(app_paths().ensure().settings_file).update(offline=True)
     err = _one_line_error(capsys, main(["models", "files", "a/b"]))
     assert "Models → Settings" in err and str(app_paths().settings_file) in err

@@ -18,7 +18,7 @@ from aigc_desktop.hub.download import DownloadCancelled, DownloadError, Download
 from aigc_desktop.hub.endpoint import OfflineError
 from aigc_desktop.hub.library import installed_models
 from aigc_desktop.paths import app_paths
-from aigc_desktop.settings import Settings
+from aigc_desktop.settings import Settings, SettingsStore
 from tests.hub.conftest import FILE, REPO
 
 
@@ -104,7 +104,7 @@ def test_free_disk_checked_before_any_byte(hub, monkeypatch):
 def test_offline_switch_opens_no_socket(hub, monkeypatch):
     """With offline on, search, listing and download refuse before any connection."""
     paths = app_paths().ensure()
-    Settings(offline=True).save(paths.settings_file)
+    SettingsStore(paths.settings_file).update(offline=True)
     remote = _remote_offline_stub()
     calls = []
     real_connect = socket.socket.connect

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from aigc_desktop.hub.download import DownloadError, download, part_path, sidecar_path
 from aigc_desktop.hub.library import import_model, set_default_model
 from aigc_desktop.paths import app_paths
-from aigc_desktop.settings import Settings
+from aigc_desktop.settings import Settings, SettingsStore
 from tests.hub.conftest import FILE, REPO, hub  # noqa: F401 - the fake Hub fixture
 from tests.ui.conftest import send_and_wait
 
@@ -134,7 +134,7 @@ def test_offline_tick_applies_at_once(qtbot, make_window, hub, monkeypatch):
     qtbot.waitUntil(lambda: "offline mode" in dlg.status.text(), timeout=30_000)
     assert connects == [] and len(hub.state.requests) == before
     dlg.close()
-    Settings(offline=False).save(app_paths().settings_file)  # changed elsewhere (the CLI)
+    SettingsStore(app_paths().settings_file).update(offline=False)  # changed elsewhere (the CLI)
     assert win.show_models() is dlg and not dlg.offline_box.isChecked()  # the box shows what is saved
 
 
