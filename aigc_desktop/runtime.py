@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from aigc_desktop.chat.service import ChatService
 from aigc_desktop.instance import InstanceLock
-from aigc_desktop.llm.engine import Engine
+from aigc_desktop.llm.engine import LlamaEngine
+from aigc_desktop.llm.protocol import Engine
 from aigc_desktop.logs import setup_logging
 from aigc_desktop.paths import AppPaths, app_paths
 from aigc_desktop.settings import Settings, SettingsStore
@@ -63,7 +64,7 @@ def open_runtime(*, recover: bool = True, hold_lock: bool = False,
     settings_store = settings_store or SettingsStore(paths.settings_file)
     db = Database(paths.database)
     store = ConversationStore(db)
-    engine = Engine()
+    engine = LlamaEngine()
     service = ChatService(store, engine)
     lock = InstanceLock(paths.data)
     sole = lock.acquire()

@@ -105,10 +105,10 @@ def ttft_turns(turns: int = 20) -> None:
 
 def stop_latency(rounds: int = 5) -> None:
     """Time from Stop to the end of the stream, while decoding and while evaluating a long prompt."""
-    from aigc_desktop.llm.engine import Engine
+    from aigc_desktop.llm.engine import LlamaEngine
     from aigc_desktop.llm.sampling import SamplingParams
 
-    engine = Engine()
+    engine = LlamaEngine()
     engine.load(model_path(), n_ctx=4096, n_threads=THREADS)
 
     def measure(messages, delay_s: float, after_first_delta: bool) -> float:

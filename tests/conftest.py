@@ -18,6 +18,18 @@ def app_home(tmp_path, monkeypatch):
     return home
 
 
+@pytest.fixture(autouse=True)
+def gui_thread_rule():
+    """Fails a test in which a cross-thread slot ran off the GUI thread (see aigc_desktop/ui/threads.py)."""
+    import sys
+
+    yield
+    threads = sys.modules.get("aigc_desktop.ui.threads")
+    if threads is not None and threads.violations:
+        found, threads.violations[:] = list(threads.violations), []
+        pytest.fail(f"GUI slots ran off the GUI thread: {found}")
+
+
 @pytest.fixture(scope="session")
 def starter_model():
     from aigc_desktop.hub.library import starter_model_path
@@ -31,9 +43,9 @@ def starter_model():
 @pytest.fixture(scope="session")
 def real_engine(starter_model):
     """One loaded SmolLM2 for the whole run: loading per test would waste minutes."""
-    from aigc_desktop.llm.engine import Engine
+    from aigc_desktop.llm.engine import LlamaEngine
 
-    engine = Engine()
+    engine = LlamaEngine()
     engine.load(starter_model, n_ctx=2048, n_threads=2)
     yield engine
     engine.unload()

@@ -16,8 +16,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from aigc_desktop.errors import UserError
-from aigc_desktop.llm.engine import Engine
+from aigc_desktop.errors import ContextOverflowError, UserError
+from aigc_desktop.llm.context import reply_budget
+from aigc_desktop.llm.protocol import Engine
 from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.store.conversations import ConversationRecord, ConversationStore, MessageRecord
 
@@ -98,20 +99,51 @@ class ChatService:
             cache_key=f"conv:{conversation_id}", max_tokens=params.max_tokens,
         )
 
+    def check_fits(self, conversation_id: int | None, text: str, sampling: SamplingParams | None = None) -> None:
+        """Refuse, before anything is stored, a message that alone does not fit the context.
+
+        Runs where the engine runs (the engine thread in the window): counting
+        tokens uses the model's tokenizer. A longer history is not refused: its
+        oldest messages are left out of the prompt (see :mod:`aigc_desktop.llm.context`).
+        """
+        if not self.engine.loaded or self.engine.model is None:
+            return
+        conv = self.store.get(conversation_id) if conversation_id is not None else None
+        msgs = [{"role": "system", "content": conv.system_prompt}] if conv and conv.system_prompt else []
+        params = sampling or (self.sampling_for(conversation_id) if conv else SamplingParams())
+        n_ctx = self.engine.model.n_ctx
+        budget = n_ctx - reply_budget(n_ctx, params.max_tokens)
+        alone = self.engine.count_tokens(msgs + [{"role": "user", "content": text}])
+        if alone > budget:
+            raise ContextOverflowError(
+                f"This message is too long for the model's context: about {alone:,} tokens, "
+                f"and {budget:,} are available. Shorten it or raise the context length in "
+                "Conversation settings. Your text is still in the box."
+            )
+
     # -- turns ------------------------------------------------------------------
     def send(
         self,
-        conversation_id: int,
+        conversation_id: int | None,
         text: str,
         *,
         on_delta: Callable[[str], None] | None = None,
         cancel: threading.Event | None = None,
         sampling: SamplingParams | None = None,
         on_user_saved: Callable[[MessageRecord], None] | None = None,
+        new_conversation: dict | None = None,
     ) -> TurnResult:
-        """Save the user's message, then stream and save the reply."""
+        """Save the user's message, then stream and save the reply.
+
+        ``conversation_id=None`` starts a chat (with ``new_conversation`` as its
+        fields) once the message is known to fit, so a refused message leaves no
+        empty chat behind.
+        """
         if not text.strip():
             raise UserError("The message is empty.")
+        self.check_fits(conversation_id, text, sampling)
+        if conversation_id is None:
+            conversation_id = self.new_conversation(**(new_conversation or {})).id
         conv = self.store.get(conversation_id)
         user = self.store.add_message(conversation_id, "user", text)
         if not conv.title:
@@ -156,6 +188,7 @@ class ChatService:
         old = self.store.get_message(message_id)
         if old.role != "user":
             raise UserError("Only your own messages can be edited.")
+        self.check_fits(old.conversation_id, new_text, sampling)
         user = self.store.add_message(old.conversation_id, "user", new_text, parent_id=old.parent_id)
         if on_user_saved:
             on_user_saved(user)

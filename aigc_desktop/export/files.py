@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from aigc_desktop.errors import UserError
@@ -38,13 +40,23 @@ def export_one(store: ConversationStore, conversation_id: int, path: Path, fmt: 
     return Path(path)
 
 
-def export_all(store: ConversationStore, folder: Path, fmt: str = "md") -> list[Path]:
+def export_all(store: ConversationStore, folder: Path, fmt: str = "md", *,
+               progress: Callable[[int, int], None] | None = None,
+               cancel: threading.Event | None = None) -> list[Path]:
+    """Every conversation into ``folder``; ``progress(done, total)`` after each one.
+
+    ``cancel`` stops between conversations; what was written stays (each file is whole).
+    """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder} is a file; --all needs a folder.")
     written = []
     convs = store.list()
-    for conv in convs:
+    for done, conv in enumerate(convs):
+        if cancel is not None and cancel.is_set():
+            break
+        if progress is not None:
+            progress(done, len(convs))
         path = folder / safe_filename(conv.title, conv.id, "json" if fmt == "json" else "md")
         try:
             written.append(export_one(store, conv.id, path, fmt))

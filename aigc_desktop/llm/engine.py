@@ -1,6 +1,6 @@
-"""The one interface between the app and llama.cpp.
+"""The llama.cpp engine: the first implementation of the ``Engine`` protocol.
 
-``Engine.stream_chat(messages, sampling, cancel)`` yields :class:`Delta`
+``LlamaEngine.stream_chat(messages, sampling, cancel)`` yields :class:`Delta`
 objects: text pieces, then one final delta with ``done=True`` and the reply's
 stats. The loaded ``Llama`` is kept between turns, so llama.cpp reuses the
 evaluated prefix of a follow-up turn (its KV cache) instead of re-reading the
@@ -18,13 +18,13 @@ import os
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from aigc_desktop.errors import ContextOverflowError, ModelLoadError
 from aigc_desktop.llm.context import FitResult, fit_messages, reply_budget
 from aigc_desktop.llm.gguf_info import check_gguf_file
+from aigc_desktop.llm.protocol import Delta, LoadedModel, ReplyStats, collect  # noqa: F401 (re-exported)
 from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.llm.state_cache import DEFAULT_BUDGET, StateCache, capture, common_prefix, restore
 
@@ -36,49 +36,6 @@ CHATML_TEMPLATE = (
     "{{ message['content'] }}<|im_end|>\n{% endfor %}"
     "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
 )
-
-
-@dataclass(frozen=True)
-class ReplyStats:
-    prompt_tokens: int
-    completion_tokens: int
-    time_to_first_token: float | None  # seconds from the call to the first text
-    tokens_per_second: float | None  # decode speed, after the first token
-    total_seconds: float
-    finish_reason: str  # "stop", "length", "cancelled"
-    model: str
-    dropped_messages: int = 0
-
-    def to_dict(self) -> dict:
-        return {
-            "prompt_tokens": self.prompt_tokens,
-            "completion_tokens": self.completion_tokens,
-            "time_to_first_token": self.time_to_first_token,
-            "tokens_per_second": self.tokens_per_second,
-            "total_seconds": self.total_seconds,
-            "finish_reason": self.finish_reason,
-            "model": self.model,
-            "dropped_messages": self.dropped_messages,
-        }
-
-
-@dataclass(frozen=True)
-class Delta:
-    text: str = ""
-    done: bool = False
-    stats: ReplyStats | None = None
-
-
-@dataclass
-class LoadedModel:
-    path: Path
-    name: str
-    n_ctx: int
-    n_threads: int
-    chat_template: str
-    eos_token: str
-    bos_token: str
-    metadata: dict = field(default_factory=dict)
 
 
 def explain_load_failure(path: Path, lines: list[str], exc: BaseException) -> str:
@@ -125,8 +82,13 @@ def check_memory(path: Path, n_ctx: int) -> None:
         )
 
 
-class Engine:
-    """Owns one ``llama_cpp.Llama``; safe to call from one worker thread at a time."""
+class LlamaEngine:
+    """The llama.cpp implementation of :class:`aigc_desktop.llm.protocol.Engine`.
+
+    Owns one ``llama_cpp.Llama``; safe to call from one worker thread at a time.
+    """
+
+    kind = "local"
 
     def __init__(self, state_budget: int = DEFAULT_BUDGET) -> None:
         self._llm = None
@@ -470,18 +432,3 @@ def _stop_prefix_len(text: str, stop: str) -> int:
         if stop.startswith(text[-n:]):
             return n
     return 0
-
-
-def collect(stream: Iterator[Delta], on_text: Callable[[str], None] | None = None) -> tuple[str, ReplyStats]:
-    """Drain a stream into (text, stats)."""
-    parts: list[str] = []
-    stats = None
-    for delta in stream:
-        if delta.done:
-            stats = delta.stats
-        elif delta.text:
-            parts.append(delta.text)
-            if on_text:
-                on_text(delta.text)
-    assert stats is not None
-    return "".join(parts), stats

@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from aigc_desktop.paths import app_paths
-    from aigc_desktop.settings import Settings
+    from aigc_desktop.settings import SettingsStore
 
     app = QApplication.instance() or QApplication(sys.argv if argv is None else argv)
     app.setApplicationName("AIGC Desktop")
@@ -81,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     from aigc_desktop.ui.main_window import MainWindow
 
     # Show the window first: the database layer and llama.cpp load behind it.
-    window = MainWindow(None, Settings.load(app_paths().settings_file))
+    settings_store = SettingsStore(app_paths().settings_file)  # the one writer, shared with the runtime
+    window = MainWindow(None, settings_store)
     window.show()
     app.processEvents()  # paint the window before the slow imports
     state: dict = {}
@@ -91,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         from aigc_desktop.runtime import open_runtime
 
         try:
-            runtime = open_runtime(hold_lock=True)
+            runtime = open_runtime(hold_lock=True, settings_store=settings_store)
         except UserError as exc:
             QMessageBox.critical(window, "AIGC Desktop", str(exc))
             state["code"] = 1
@@ -100,11 +101,11 @@ def main(argv: list[str] | None = None) -> int:
         state["runtime"] = runtime
         window.attach(runtime)
         if not runtime.sole_instance:
-            window.show_info(
+            window.banner.show_info(
                 "Another AIGC Desktop window (or a command-line chat) is using this data folder. "
                 "Both are safe to use; each window's list refreshes when you switch to it."
             )
-        window.load_default_model()
+        window.models.load_default()
 
     QTimer.singleShot(0, start_services)
     _close_on_sigterm(app, window)

@@ -93,7 +93,11 @@ class Sidebar(QWidget):
 
     # -- search -----------------------------------------------------------------
     def _search_changed(self, text: str) -> None:
-        self.searchRequested.emit(text.strip())
+        # Switch views at once; the hits follow when the search (debounced, off the GUI thread) is done.
+        query = text.strip()
+        self.results.setVisible(bool(query))
+        self.list.setVisible(not query)
+        self.searchRequested.emit(query)
 
     def show_results(self, hits) -> None:
         """Show search hits; an empty query shows the conversation list again."""

@@ -1,18 +1,21 @@
 """The engine thread: model loads and generations run here, never on the GUI thread.
 
 ``EngineWorker`` lives on its own ``QThread``; requests arrive by queued
-signal, results leave by signal. The ``Llama`` object is only touched from
-this one thread. Stop is a ``threading.Event`` the GUI sets directly.
+signal, results leave by signal (to :class:`aigc_desktop.ui.engine_client.EngineClient`,
+which re-emits them on the GUI thread). The ``Llama`` object is only touched
+from this one thread: token counting for a turn (is the message too long?) runs
+here too. Stop is a ``threading.Event`` that comes with each request, fresh for
+every turn, so a Stop pressed before the worker picks the turn up is never lost.
 
 Signals of EngineWorker:
-    loadStarted(str path), loaded(str name, int n_ctx), loadFailed(str message)
-    userSaved(int conversation_id, int message_id)
+    loadStarted(str path), loaded(str name, int n_ctx, str path), loadFailed(str message)
+    userSaved(int conversation_id, int message_id)   (a new chat's id appears here first)
     replyStarted(int conversation_id)
     delta(str text)                      batched: at most ~30 per second
     finished(int conversation_id, int message_id, str status, dict stats)
     failed(str message)                  a turn could not start (e.g. no model)
 
-Slots: load, run_turn, and prefill (the next turn's prompt evaluated while the
+Slots: load, run_turn(kind, target, text, cancel, options), and prefill (the next turn's prompt evaluated while the
 person types; it runs only when nothing else is queued, and the GUI cancels it
 through the event it passes before asking for anything else).
 """
@@ -34,7 +37,7 @@ DELTA_INTERVAL = 1 / 30
 
 class EngineWorker(QObject):
     loadStarted = Signal(str)
-    loaded = Signal(str, int)
+    loaded = Signal(str, int, str)
     loadFailed = Signal(str)
     userSaved = Signal(int, int)
     replyStarted = Signal(int)
@@ -45,7 +48,6 @@ class EngineWorker(QObject):
     def __init__(self, runtime) -> None:
         super().__init__()
         self.rt = runtime
-        self.cancel = threading.Event()
 
     @Slot(str, int, int)
     def load(self, path: str, n_ctx: int, n_threads: int) -> None:
@@ -59,7 +61,7 @@ class EngineWorker(QObject):
             log.exception("model load failed")
             self.loadFailed.emit(f"The model could not be loaded ({exc}). Details are in the log file.")
             return
-        self.loaded.emit(model.name, model.n_ctx)
+        self.loaded.emit(model.name, model.n_ctx, str(model.path))
 
     @Slot(int, str, object)
     def prefill(self, conversation_id: int, draft: str, cancel: threading.Event) -> None:
@@ -70,11 +72,10 @@ class EngineWorker(QObject):
         except Exception:  # only a speed-up: the turn itself reports real problems
             log.debug("prefill skipped", exc_info=True)
 
-    @Slot(str, int, str)
-    def run_turn(self, kind: str, target_id: int, text: str) -> None:
-        """kind: "send" (target = conversation), "regenerate" (target = message),
-        "edit" (target = user message to edit)."""
-        self.cancel.clear()
+    @Slot(str, int, str, object, object)
+    def run_turn(self, kind: str, target_id: int, text: str, cancel: threading.Event, options: dict) -> None:
+        """kind: "send" (target = conversation, or -1 for a new one with ``options["new_conversation"]``),
+        "regenerate" (target = message), "edit" (target = user message to edit)."""
         buffer: list[str] = []
         last = [time.monotonic()]
 
@@ -95,14 +96,15 @@ class EngineWorker(QObject):
             if not self.rt.engine.loaded:
                 raise UserError("No model is loaded yet. Choose one in Models, or wait for it to load.")
             if kind == "send":
-                result = service.send(target_id, text, on_delta=on_delta, cancel=self.cancel, on_user_saved=on_user)
+                result = service.send(target_id if target_id >= 0 else None, text, on_delta=on_delta, cancel=cancel,
+                                      on_user_saved=on_user, new_conversation=(options or {}).get("new_conversation"))
             elif kind == "regenerate":
                 msg = self.rt.store.get_message(target_id)
                 self.replyStarted.emit(msg.conversation_id)
-                result = service.regenerate(target_id, on_delta=on_delta, cancel=self.cancel)
+                result = service.regenerate(target_id, on_delta=on_delta, cancel=cancel)
             elif kind == "edit":
                 result = service.edit_and_resend(
-                    target_id, text, on_delta=on_delta, cancel=self.cancel, on_user_saved=on_user
+                    target_id, text, on_delta=on_delta, cancel=cancel, on_user_saved=on_user
                 )
             else:
                 raise ValueError(kind)

@@ -97,12 +97,19 @@ def test_regenerate_and_edit_make_siblings(service, store):
     assert len(branch) == 2
 
 
-def test_error_keeps_user_message(service, store):
-    """A message over the context leaves the user's text saved and the reply marked error."""
+def test_message_over_the_context_is_refused_before_anything_is_stored(service, store):
+    """A message that alone exceeds the context is refused with a clear message; nothing is stored,
+    and a first message refused this way starts no chat."""
+    from aigc_desktop.errors import ContextOverflowError
+
     conv = service.new_conversation()
-    result = service.send(conv.id, "很长 " * 5000, sampling=S)
-    assert result.reply.status == "error" and "too long" in result.error
-    assert store.branch(conv.id)[0].content.startswith("很长")
+    with pytest.raises(ContextOverflowError, match="too long"):
+        service.send(conv.id, "很长 " * 5000, sampling=S)
+    assert store.branch(conv.id) == []
+    before = len(store.list())
+    with pytest.raises(ContextOverflowError):
+        service.send(None, "很长 " * 5000, sampling=S, new_conversation={"title": ""})
+    assert len(store.list()) == before
 
 
 def test_title_from_first_line():

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from aigc_desktop.errors import ContextOverflowError, ModelLoadError
-from aigc_desktop.llm.engine import Engine, collect
+from aigc_desktop.llm.engine import LlamaEngine, collect
 from aigc_desktop.llm.sampling import SamplingParams
 
 pytestmark = pytest.mark.real
@@ -128,7 +128,7 @@ def test_old_messages_left_out_when_history_too_long(real_engine):
 )
 def test_bad_files_rejected_and_previous_model_kept(tmp_path, starter_model, content, message):
     """A non-GGUF file gets a clear reason; the model loaded before stays usable."""
-    engine = Engine()
+    engine = LlamaEngine()
     engine.load(starter_model, n_ctx=512, n_threads=2)
     bad = tmp_path / "bad.gguf"
     bad.write_bytes(content)
@@ -145,13 +145,13 @@ def test_truncated_gguf_says_truncated(tmp_path, starter_model):
     with open(starter_model, "rb") as src:
         cut.write_bytes(src.read(5_000_000))
     with pytest.raises(ModelLoadError, match="truncated or corrupted"):
-        Engine().load(cut, n_ctx=512)
+        LlamaEngine().load(cut, n_ctx=512)
 
 
 def test_missing_file(tmp_path):
     """A path that does not exist says so."""
     with pytest.raises(ModelLoadError, match="not found"):
-        Engine().load(tmp_path / "nope.gguf")
+        LlamaEngine().load(tmp_path / "nope.gguf")
 
 
 def test_llama_log_goes_to_log_file(app_home, starter_model):
@@ -160,7 +160,7 @@ def test_llama_log_goes_to_log_file(app_home, starter_model):
     from aigc_desktop.paths import app_paths
 
     setup_logging(app_paths().ensure().log_file)
-    e = Engine()
+    e = LlamaEngine()
     e.load(starter_model, n_ctx=512, n_threads=1)
     e.unload()
     log_text = app_paths().log_file.read_text(encoding="utf-8")
@@ -174,7 +174,7 @@ def test_model_too_big_for_memory_is_refused_and_previous_model_stays(starter_mo
 
     import psutil
 
-    engine = Engine()
+    engine = LlamaEngine()
     engine.load(starter_model, n_ctx=512, n_threads=2)
     fake = collections.namedtuple("vm", "available total")(64 * 2**20, 128 * 2**20)
     monkeypatch.setattr(psutil, "virtual_memory", lambda: fake)

@@ -20,8 +20,8 @@ SHORT = SamplingParams(max_tokens=12, temperature=0.0, seed=5).to_dict()
 
 def _conversation(win, title=""):
     conv = win.rt.store.create(title, sampling=SHORT)
-    win.refresh_sidebar()
-    win.open_conversation(conv.id)
+    win.conversations.refresh_sidebar()
+    win.conversations.open(conv.id)
     return conv
 
 
@@ -48,7 +48,7 @@ def test_edit_creates_branch_and_keeps_old(qtbot, make_window):
     conv = _conversation(win)
     send_and_wait(qtbot, win, "Tell me about cats.")
     old_user = win.chat.widgets[0].record.id
-    win.ask_long_text = lambda *a: "Tell me about dogs."
+    win.prompts.ask_long_text = lambda *a: "Tell me about dogs."
     with qtbot.wait_signal(win.turnFinished, timeout=60_000):
         win.chat.widgets[0].edit_btn.click()
     branch = win.rt.store.branch(conv.id)
@@ -65,7 +65,7 @@ def test_up_edits_last_message(qtbot, make_window):
     _conversation(win)
     send_and_wait(qtbot, win, "first try")
     asked = []
-    win.ask_long_text = lambda title, label, value: asked.append(value) or None
+    win.prompts.ask_long_text = lambda title, label, value: asked.append(value) or None
     win.composer.edit.setFocus()
     qtbot.keyClick(win.composer.edit, Qt.Key_Up)
     assert asked == ["first try"]
@@ -76,11 +76,11 @@ def test_rename_and_pin(qtbot, make_window):
     win = make_window(load_model=False)
     a = win.rt.store.create("alpha")
     b = win.rt.store.create("beta")
-    win.refresh_sidebar()
+    win.conversations.refresh_sidebar()
     assert win.sidebar.ids() == [b.id, a.id]
-    win.ask_text = lambda *args: "阿尔法"
-    win.rename_conversation(a.id)
-    win.pin_conversation(a.id, True)
+    win.prompts.ask_text = lambda *args: "阿尔法"
+    win.conversations.rename(a.id)
+    win.conversations.pin(a.id, True)
     assert win.sidebar.ids() == [a.id, b.id]
     texts = [win.sidebar.list.item(i).text() for i in range(win.sidebar.list.count())]
     assert texts[:2] == ["Pinned", "阿尔法"] and "Today" in texts
@@ -97,7 +97,7 @@ def test_shortcuts(qtbot, make_window):
     win.search_action.trigger()
     assert win.sidebar.search.hasFocus() or win.focusWidget() is win.sidebar.search
     win.new_action.trigger()
-    assert win.current_id is None and win.chat.widgets == []
+    assert win.conversations.current_id is None and win.chat.widgets == []
     assert win.new_action.shortcut().toString() == "Ctrl+N"
     assert win.search_action.shortcut().toString() == "Ctrl+F"
     assert win.stop_shortcut.key().toString() == "Esc"
@@ -115,7 +115,7 @@ def test_esc_stops(qtbot, make_window):
             fired.append(1)
             win.stop_shortcut.activated.emit()
 
-    win.worker.delta.connect(on_delta)
+    win.engine.delta.connect(on_delta)
     reply = send_and_wait(qtbot, win, "Write a very long essay about rivers.")
     rec = win.rt.store.get_message(reply)
     assert rec.status == "stopped" and rec.content
@@ -153,8 +153,8 @@ def test_conversation_settings_and_presets(qtbot, make_window):
         dialog.accept()
         return dialog.result_values is not None
 
-    win.run_dialog = run_dialog
-    assert win.edit_conversation_settings()
+    win.prompts.run_dialog = run_dialog
+    assert win.conversations.edit_settings()
     assert "Seed" in seen["error"]
     assert "我的预设" in seen["after"]
     assert "临时" not in seen["after_delete"] and "我的预设" in seen["after_delete"]
@@ -176,13 +176,14 @@ def test_search_opens_result_and_scrolls(qtbot, make_window):
     for i in range(10):
         store.add_message(target_conv.id, "user", f"later {i}")
     store.create("other")
-    win.refresh_sidebar()
-    win.sidebar.search.setText("天气")
+    win.conversations.refresh_sidebar()
+    with qtbot.wait_signal(win.history.searched, timeout=10_000):
+        win.sidebar.search.setText("天气")
     assert win.sidebar.results.isVisible() and win.sidebar.results.count() == 1
     item = win.sidebar.results.item(0)
     assert "天气" in item.text()
     win.sidebar._result_clicked(item)
-    assert win.current_id == target_conv.id
+    assert win.conversations.current_id == target_conv.id
     assert win.chat.widget_for(hit_msg.id) is not None
     win.sidebar.search.setText("")
     assert win.sidebar.list.isVisible()
@@ -208,9 +209,11 @@ def test_import_chatgpt_file(qtbot, make_window, tmp_path):
     path = tmp_path / "conversations.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     win = make_window(load_model=False)
-    win.ask_open_path = lambda *a: str(path)
-    ids = win.import_chats()
-    assert len(ids) == 1 and win.current_id == ids[0]
+    win.prompts.ask_open_path = lambda *a: str(path)
+    with qtbot.wait_signal(win.history.imported, timeout=30_000):
+        win.history.import_chats()
+    ids = win.history.last_import
+    assert len(ids) == 1 and win.conversations.current_id == ids[0]
     assert [w.record.content for w in win.chat.widgets] == ["什么是模型？", "A model is **a thing**."]
 
 
@@ -240,8 +243,8 @@ def test_untrusted_content_fetches_nothing(qtbot, make_window):
         text = (f'<script>alert(1)</script>\n\n<img src="http://127.0.0.1:{port}/raw.png">\n\n'
                 f'![pic](http://127.0.0.1:{port}/md.png)\n\n[click](javascript:alert(1))')
         win.rt.store.add_message(conv.id, "assistant", text)
-        win.refresh_sidebar()
-        win.open_conversation(conv.id)
+        win.conversations.refresh_sidebar()
+        win.conversations.open(conv.id)
         qtbot.wait_until(lambda: bool(win.chat.widgets))
         body = win.chat.widgets[0].body
         doc_html = body.toHtml().lower()
@@ -263,7 +266,7 @@ def test_clicking_another_chat_while_streaming_keeps_the_live_reply(qtbot, make_
     other = win.rt.store.create("other chat")
     conv = _conversation(win)
     win.rt.store.update(conv.id, sampling={"max_tokens": 40, "temperature": 0.0, "seed": 1})
-    win.refresh_sidebar()
+    win.conversations.refresh_sidebar()
     clicked = []
 
     def on_delta(_t):
@@ -273,9 +276,9 @@ def test_clicking_another_chat_while_streaming_keeps_the_live_reply(qtbot, make_
                        if win.sidebar.list.item(i).data(Qt.UserRole + 1) == other.id)
             win.sidebar.list.setCurrentRow(row)  # what a click does
 
-    win.worker.delta.connect(on_delta)
+    win.engine.delta.connect(on_delta)
     reply = send_and_wait(qtbot, win, "Write a poem about the sea.")
-    assert clicked and win.current_id == conv.id
+    assert clicked and win.conversations.current_id == conv.id
     rec = win.rt.store.get_message(reply)
     live = win.chat.widgets[-1]
     assert live.record.id == reply and live.record.status == rec.status != "streaming"
@@ -288,19 +291,19 @@ def test_deleting_the_streaming_chat_stops_then_deletes_it(qtbot, make_window):
     win = make_window()
     conv = _conversation(win)
     win.rt.store.update(conv.id, sampling={"max_tokens": 400, "temperature": 0.0, "seed": 1})
-    win.confirm = lambda *a: True
+    win.prompts.confirm = lambda *a: True
     fired = []
 
     def on_delta(_t):
         if not fired:
             fired.append(1)
-            win.delete_conversation(conv.id)
+            win.conversations.delete(conv.id)
 
-    win.worker.delta.connect(on_delta)
+    win.engine.delta.connect(on_delta)
     send_and_wait(qtbot, win, "Write a very long essay about rivers.")
     assert fired
     assert conv.id not in [c.id for c in win.rt.store.list()]
-    assert win.current_id is None and win.chat.widgets == []
+    assert win.conversations.current_id is None and win.chat.widgets == []
     assert not win.composer.busy and win.composer.button.text() == "Send"
 
 
@@ -310,7 +313,7 @@ def test_new_chat_clears_the_previous_chats_figures(qtbot, make_window):
     send_and_wait(qtbot, win, "hello")
     assert "Last reply" in win.speed_label.text()
     win.new_action.trigger()
-    assert win.speed_label.text() == "" and win.context_label.text().startswith("Context: 0 /")
+    assert win.speed_label.text() == "" and win.context_meter.text().startswith("Context: 0 /")
 
 
 def test_send_into_a_chat_deleted_in_another_window_never_lands_elsewhere(qtbot, make_window):
@@ -323,10 +326,10 @@ def test_send_into_a_chat_deleted_in_another_window_never_lands_elsewhere(qtbot,
     newcomer = other.create("Someone else's chat")
     other.add_message(newcomer.id, "user", "private note")
     win.composer.edit.setPlainText("continuing my old chat")
-    win.send("continuing my old chat")
+    win.turns.send("continuing my old chat")
     assert "deleted in another window" in win.banner.text()
     assert [m.content for m in other.messages(newcomer.id)] == ["private note"]
-    assert win.current_id is None and not win._busy
+    assert win.conversations.current_id is None and not win.turns.busy
 
 
 def test_search_hits_follow_deletes(qtbot, make_window):
@@ -334,12 +337,14 @@ def test_search_hits_follow_deletes(qtbot, make_window):
     win = make_window(load_model=False)
     conv = win.rt.store.create("notes")
     msg = win.rt.store.add_message(conv.id, "user", "uniqueword here")
-    win.refresh_sidebar()
-    win.open_conversation(conv.id)
-    win.sidebar.search.setText("uniqueword")
+    win.conversations.refresh_sidebar()
+    win.conversations.open(conv.id)
+    with qtbot.wait_signal(win.history.searched, timeout=10_000):
+        win.sidebar.search.setText("uniqueword")
     assert win.sidebar.results.count() >= 1 and win.sidebar.results.item(0).text() != "No matches"
-    win.confirm = lambda *a: True
-    win.delete_message(msg.id)
+    win.prompts.confirm = lambda *a: True
+    with qtbot.wait_signal(win.history.searched, timeout=10_000):
+        win.conversations.delete_message(msg.id)
     assert win.sidebar.results.item(0).text() == "No matches"
-    win.open_search_result(conv.id, msg.id)  # a hit clicked before the list refreshed
+    win.history.open_result(conv.id, msg.id)  # a hit clicked before the list refreshed
     assert "no longer exists" in win.banner.text()

@@ -30,7 +30,7 @@ def test_code_block_copy_link(qtbot, make_window):
     win = make_window(load_model=False)
     conv = win.rt.store.create("code")
     win.rt.store.add_message(conv.id, "assistant", "Here:\n\n```python\nprint('你好')\n```\n\nand\n\n```\nsecond\n```")
-    win.open_conversation(conv.id)
+    win.conversations.open(conv.id)
     body = win.chat.widgets[0].body
     assert 'href="copy:0"' in body.toHtml() and 'href="copy:1"' in body.toHtml()
     body.anchorClicked.emit(QUrl("copy:1"))
@@ -52,7 +52,7 @@ def test_theme_switch_rerenders(qtbot, make_window):
     win = make_window(load_model=False)
     conv = win.rt.store.create("t")
     win.rt.store.add_message(conv.id, "user", "```\ncode\n```")
-    win.open_conversation(conv.id)
+    win.conversations.open(conv.id)
     win.set_theme("dark")
     assert win.chat.theme is DARK and DARK.code_background in win.chat.widgets[0].body.toHtml()
     from aigc_desktop.settings import Settings
@@ -70,8 +70,8 @@ def test_narrow_window_wraps_messages_without_sideways_scrolling(qtbot, make_win
         win.rt.store.add_message(conv.id, "user", f"question {i} " + "word " * 100)
         win.rt.store.add_message(conv.id, "assistant", "回答" * 300, status="done",
                                  model="a-model-file-with-a-very-long-name-Q4_K_M.gguf")
-    win.refresh_sidebar()
-    win.open_conversation(conv.id)
+    win.conversations.refresh_sidebar()
+    win.conversations.open(conv.id)
     win.resize(640, 600)
     qtbot.waitUntil(lambda: win.width() <= 640)
     assert win.minimumWidth() == 640

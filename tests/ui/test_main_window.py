@@ -15,7 +15,7 @@ def test_type_send_reply_streams_and_is_saved(qtbot, make_window):
     """Enter sends; deltas reach the live message; the reply lands in the database."""
     win = make_window()
     deltas: list[str] = []
-    win.worker.delta.connect(deltas.append)
+    win.engine.delta.connect(deltas.append)
     reply_id = send_and_wait(qtbot, win, "Hello! Who are you?")
     reply = win.rt.store.get_message(reply_id)
     assert reply.status == "done" and reply.content.strip()
@@ -43,7 +43,7 @@ def test_export_action_writes_markdown(qtbot, make_window, tmp_path):
     win = make_window()
     send_and_wait(qtbot, win, "Export me: 导出")
     target = tmp_path / "chat.md"
-    win.ask_save_path = lambda *a: str(target)
+    win.prompts.ask_save_path = lambda *a: str(target)
     win.export_action.trigger()
     text = target.read_text(encoding="utf-8")
     assert "### User" in text and "Export me: 导出" in text and "### Assistant" in text
@@ -83,7 +83,7 @@ def test_stop_keeps_partial_reply(qtbot, make_window):
             stopped.append(True)
             win.composer.button.click()  # the Send button is Stop while busy
 
-    win.worker.delta.connect(on_delta)
+    win.engine.delta.connect(on_delta)
     with qtbot.wait_signal(win.turnFinished, timeout=60_000) as blocker:
         qtbot.keyClick(win.composer.edit, Qt.Key_Return)
     reply = win.rt.store.get_message(blocker.args[0])
@@ -96,7 +96,7 @@ def test_bad_model_keeps_previous_and_shows_message(qtbot, make_window, tmp_path
     win = make_window()
     bad = tmp_path / "notes.gguf"
     bad.write_text("hello")
-    win.load_model(bad)
+    win.models.load(bad)
     qtbot.waitUntil(win.banner.isVisible, timeout=30_000)
     assert win.banner.isVisible() and "not a GGUF" in win.banner.text()
     assert "Still using" in win.banner.text()
@@ -109,11 +109,11 @@ def test_delete_conversation_asks_first(qtbot, make_window):
     win = make_window()
     send_and_wait(qtbot, win, "to be deleted")
     cid = win.sidebar.ids()[0]
-    win.confirm = lambda *a: False
-    win.delete_conversation(cid)
+    win.prompts.confirm = lambda *a: False
+    win.conversations.delete(cid)
     assert win.sidebar.ids() == [cid]
-    win.confirm = lambda *a: True
-    win.delete_conversation(cid)
+    win.prompts.confirm = lambda *a: True
+    win.conversations.delete(cid)
     assert win.sidebar.ids() == [] and win.chat.widgets == []
 
 
@@ -123,7 +123,7 @@ def test_untrusted_html_renders_inert(qtbot, make_window):
     store = win.rt.store
     conv = store.create("xss")
     store.add_message(conv.id, "user", "<script>alert(1)</script> ![x](http://127.0.0.1:9/x.png) [c](javascript:alert(1))")
-    win.open_conversation(conv.id)
+    win.conversations.open(conv.id)
     body = win.chat.widgets[0].body
     html = body.toHtml()
     assert "<script" not in html.lower() and "<img" not in html.lower()
@@ -162,25 +162,25 @@ def test_chosen_model_is_remembered_only_once_it_loads(qtbot, make_window, tmp_p
     every Send); with a good file the conversation remembers it."""
     win = make_window()
     conv = win.rt.store.create("c")
-    win.refresh_sidebar()
-    win.open_conversation(conv.id)
+    win.conversations.refresh_sidebar()
+    win.conversations.open(conv.id)
     bad = tmp_path / "broken.gguf"
     bad.write_bytes(starter_model.read_bytes()[:2_000_000])
     with qtbot.wait_signal(win.modelFailed, timeout=60_000):
-        win.use_model(str(bad))
+        win.models.use(str(bad))
     assert win.rt.store.get(conv.id).model is None
     good = tmp_path / "copy.gguf"
     good.write_bytes(starter_model.read_bytes())
     with qtbot.wait_signal(win.modelReady, timeout=60_000):
-        win.use_model(str(good))
+        win.models.use(str(good))
     assert win.rt.store.get(conv.id).model == str(good)
 
 
 def test_missing_default_model_falls_back_to_the_starter(qtbot, make_window, tmp_path):
     win = make_window(load_model=False)
-    win.rt.settings.default_model = str(tmp_path / "deleted.gguf")
+    win.rt.settings_store.update(default_model=str(tmp_path / "deleted.gguf"))
     with qtbot.wait_signal(win.modelReady, timeout=60_000):
-        win.load_default_model()
+        win.models.load_default()
     assert "missing" in win.banner.text() and win.rt.engine.loaded
 
 
@@ -198,10 +198,10 @@ def test_closing_during_a_download_asks_first(qtbot, make_window):
     dlg = win.show_models()
     dlg.queue.has_active = lambda: True
     asked = []
-    win.confirm = lambda title, text: asked.append(text) or False
+    win.prompts.confirm = lambda title, text: asked.append(text) or False
     win.close()
     assert asked and "downloading" in asked[0] and win.isVisible()
-    win.confirm = lambda title, text: True
+    win.prompts.confirm = lambda title, text: True
     win.close()
     assert not win.isVisible()
 
@@ -214,9 +214,9 @@ def test_context_meter_warns_while_replies_leave_messages_out(qtbot, make_window
     win.rt.store.add_message(conv.id, "user", "q")
     win.rt.store.add_message(conv.id, "assistant", "a", stats={"prompt_tokens": 100, "completion_tokens": 10,
                                                                "dropped_messages": 4})
-    win.refresh_sidebar()
-    win.open_conversation(conv.id)
-    assert "left out" in win.context_label.toolTip()
+    win.conversations.refresh_sidebar()
+    win.conversations.open(conv.id)
+    assert "left out" in win.context_meter.toolTip()
 
 
 def test_a_user_error_escaping_a_slot_becomes_the_banner(qtbot, make_window):

@@ -1,0 +1,238 @@
+"""The open conversation: which one it is, what the chat view shows, and the
+sidebar actions on conversations and messages (open, new, delete, rename, pin,
+switch branch, delete message).
+
+Owns ``current_id``. Refuses to switch while a reply streams (the turn
+controller says when one does). A conversation deleted while its reply is being
+written goes once the reply has stopped (``pending_delete``).
+
+Signals:
+    currentChanged(int conversation_id)   -1 for a new, not yet saved chat
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from aigc_desktop.errors import UserError
+from aigc_desktop.hub.library import installed_models
+
+SWITCH_WHILE_BUSY = "A reply is still being written. Stop it first to switch conversations."
+
+
+class ConversationController(QObject):
+    currentChanged = Signal(int)
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.win = window
+        self.current_id: int | None = None
+        self.pending_delete: int | None = None
+
+    @property
+    def rt(self):
+        return self.win.rt
+
+    # -- showing ----------------------------------------------------------------------
+    def refresh_sidebar(self) -> None:
+        self.win.sidebar.set_conversations(self.rt.store.list(), self.current_id)
+
+    @Slot(int)
+    def open(self, conversation_id: int) -> bool:
+        win = self.win
+        if win.turns.busy and conversation_id == self.current_id:
+            return True  # already shown, with a reply streaming into it
+        if win.turns.busy:
+            win.sidebar.select(self.current_id)  # the highlight stays on the chat being written
+            win.banner.show_info(SWITCH_WHILE_BUSY, tag="busy")
+            return False
+        try:
+            self.rt.store.get(conversation_id)
+        except UserError:  # deleted meanwhile (here or in another window)
+            self.refresh_sidebar()
+            return False
+        if conversation_id != self.current_id:
+            win.speed_label.setText("")  # it described another chat's last reply
+        self.current_id = conversation_id
+        self.reload_messages()
+        win.sidebar.select(conversation_id)
+        self.currentChanged.emit(conversation_id)
+        return True
+
+    def reload_messages(self) -> None:
+        """Show the current branch (the view settles at the newest message)."""
+        chat = self.win.chat
+        if self.current_id is None:
+            chat.set_messages([])
+            self.win.update_context_meter()
+            return
+        everything = self.rt.store.messages(self.current_id)
+        branch = self.rt.store.branch(self.current_id, all_messages=everything)
+        by_parent: dict = {}
+        for m in everything:
+            by_parent.setdefault(m.parent_id, []).append(m.id)
+        siblings = {m.id: by_parent.get(m.parent_id, [m.id]) for m in branch}
+        chat.set_messages(branch, siblings)
+        self.win.update_context_meter()
+
+    @Slot()
+    def new(self) -> None:
+        win = self.win
+        if win.turns.busy:
+            return
+        self.current_id = None
+        win.chat.set_messages([])
+        win.sidebar.list.clearSelection()
+        win.speed_label.setText("")
+        win.update_context_meter()
+        win.composer.edit.setFocus()
+        self.currentChanged.emit(-1)
+
+    def adopt(self, conversation_id: int) -> None:
+        """A chat the engine thread just created for the first message becomes the open one."""
+        if self.current_id is None:
+            self.current_id = conversation_id
+            self.currentChanged.emit(conversation_id)
+
+    def gone(self) -> bool:
+        """True (and the window says so) when the open chat was deleted elsewhere, e.g. in
+        a second window (ids are never reused, so the id alone tells)."""
+        if self.current_id is None:
+            return False
+        try:
+            self.rt.store.get(self.current_id)
+            return False
+        except UserError:
+            pass
+        self.current_id = None
+        self.win.chat.set_messages([])
+        self.refresh_sidebar()
+        self.win.banner.show_info("This chat was deleted in another window. Your text is still in the box; "
+                                  "Send starts a new chat.")
+        return True
+
+    # -- conversation actions ---------------------------------------------------------
+    @Slot(int)
+    def delete(self, conversation_id: int) -> None:
+        conv = self.rt.store.get(conversation_id)
+        if not self.win.prompts.confirm("Delete conversation",
+                                        f"Delete “{conv.title or 'New chat'}” and all its messages?"):
+            return
+        if self.win.turns.busy and conversation_id == self.current_id:
+            # Stop the reply first; the conversation goes once the worker has let go of it.
+            self.pending_delete = conversation_id
+            self.win.turns.stop()
+            return
+        self.delete_now(conversation_id)
+
+    def run_pending_delete(self) -> int | None:
+        pending, self.pending_delete = self.pending_delete, None
+        if pending is not None:
+            self.delete_now(pending)
+        return pending
+
+    def delete_now(self, conversation_id: int) -> None:
+        self.rt.store.delete(conversation_id)
+        self.win.history.refresh_search()
+        if conversation_id == self.current_id:
+            self.current_id = None
+            self.win.chat.set_messages([])
+            self.currentChanged.emit(-1)
+        self.refresh_sidebar()
+
+    def delete_if_empty(self, conversation_id: int) -> None:
+        """A chat made only to hold settings that were then cancelled leaves nothing behind."""
+        try:
+            if not self.rt.store.messages(conversation_id):
+                self.rt.store.delete(conversation_id)
+        except UserError:
+            return
+        if conversation_id == self.current_id:
+            self.current_id = None
+        self.refresh_sidebar()
+
+    @Slot(int)
+    def rename(self, conversation_id: int) -> None:
+        conv = self.rt.store.get(conversation_id)
+        title = self.win.prompts.ask_text("Rename conversation", "Title:", conv.title)
+        if title is not None and title.strip():
+            self.rt.store.rename(conversation_id, title)
+            self.refresh_sidebar()
+
+    @Slot()
+    def rename_current(self) -> None:
+        if self.current_id is not None:
+            self.rename(self.current_id)
+
+    @Slot(int, bool)
+    def pin(self, conversation_id: int, pinned: bool) -> None:
+        self.rt.store.update(conversation_id, pinned=pinned)
+        self.refresh_sidebar()
+
+    @Slot()
+    def edit_settings(self) -> bool:
+        """Conversation settings (Ctrl+,). With no chat open, one is made to hold them,
+        and removed again if the dialog is cancelled while it has no messages."""
+        from aigc_desktop.chat import presets
+        from aigc_desktop.ui.settings_dialog import ConversationSettingsDialog
+
+        win = self.win
+        if win.turns.busy:
+            return False
+        made = None
+        if self.current_id is None:
+            model = str(win.engine.model.path) if win.engine.model else None
+            made = self.current_id = self.rt.service.new_conversation(model=model).id
+        conv = self.rt.store.get(self.current_id)
+        dialog = ConversationSettingsDialog(win, conv, installed_models(), int(self.rt.settings.n_ctx), presets)
+        saved = False
+        for _attempt in range(3):  # a failed save reopens the dialog with what was typed
+            if not win.prompts.run_dialog(dialog):
+                break
+            try:
+                self.rt.store.update(self.current_id, **dialog.result_values)
+                saved = True
+                break
+            except UserError as exc:  # e.g. a full disk
+                dialog.error.setText(str(exc))
+                win.banner.show_error(str(exc))
+        if not saved:
+            if made is not None:
+                self.delete_if_empty(made)
+            return False
+        if made is not None:
+            self.refresh_sidebar()
+        win.models.ensure_conversation_model()
+        win.update_context_meter()
+        return True
+
+    # -- message actions --------------------------------------------------------------
+    @Slot(int)
+    def switch_branch(self, message_id: int) -> None:
+        if self.win.turns.busy:
+            return
+        msg = self.rt.store.get_message(message_id)
+        self.rt.store.set_current_leaf(msg.conversation_id, message_id)
+        self.reload_messages()
+
+    @Slot(int)
+    def delete_message(self, message_id: int) -> None:
+        if self.win.turns.busy:
+            return
+        if not self.win.prompts.confirm("Delete message",
+                                        "Delete this message and everything after it in this branch?"):
+            return
+        self.rt.store.delete_message(message_id)
+        self.reload_messages()
+        self.refresh_sidebar()
+        self.win.history.refresh_search()
+
+    @Slot()
+    def copy_last_reply(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        if self.current_id is None:
+            return
+        replies = [m for m in self.rt.store.branch(self.current_id) if m.role == "assistant"]
+        if replies:
+            QApplication.clipboard().setText(replies[-1].content)

