@@ -39,21 +39,21 @@ def run() -> None:
     win.show()
     loop = QEventLoop()
     win.modelReady.connect(loop.quit)
-    win.load_default_model()
+    win.models.load_default()
     loop.exec()
 
     # Opening 1,000 messages: from the click to the view laid out.
     opens = []
     for _ in range(3):
-        win.open_conversation(c500)
+        win.conversations.open(c500)
         app.processEvents()
         t = time.perf_counter()
-        win.open_conversation(c1000)
+        win.conversations.open(c1000)
         app.processEvents()
         opens.append(time.perf_counter() - t)
 
     # Streaming into 500 messages: the longest gap between 5 ms heartbeats.
-    win.open_conversation(c500)
+    win.conversations.open(c500)
     app.processEvents()
     gaps = []
     clock = QElapsedTimer()

@@ -10,11 +10,7 @@ from aigc_desktop.render.html import DARK, LIGHT, Theme
 
 
 def system_is_dark() -> bool:
-    hints = QGuiApplication.styleHints()
-    try:
-        return hints.colorScheme() == Qt.ColorScheme.Dark
-    except AttributeError:  # Qt < 6.5
-        return QGuiApplication.palette().color(QPalette.Window).lightness() < 128
+    return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
 
 
 def resolve(choice: str) -> Theme:
