@@ -1,0 +1,101 @@
+"""The Catalog tab: the curated starter list (``resources/catalog.json``) with a fit estimate.
+
+The catalog names a repository and a file; Download first asks the Hub for that
+file's current listing (size and sha256, in the background, newest request only),
+so a file that moved or was re-uploaded is caught before any byte is fetched.
+The Notes column takes the spare width and wraps, and every long cell carries its
+full text as a tooltip.
+
+Signals of CatalogTab:
+    downloadRequested(object remote)   a RemoteFile to download (the dialog starts it)
+    status(str text, bool error)
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from aigc_desktop.errors import UserError
+from aigc_desktop.hub import fit
+from aigc_desktop.hub.catalog import list_gguf_files, load_catalog
+from aigc_desktop.hub.endpoint import hub_config
+from aigc_desktop.ui.models.common import cell, human_size, make_table
+from aigc_desktop.ui.tasks import Latest, op
+
+HEADERS = ["Model", "File", "Size", "Quant", "Fits this PC?", "Licence", "Notes"]
+FILE_COLUMN, NOTES_COLUMN = 1, 6
+
+
+class CatalogTab(QWidget):
+    downloadRequested = Signal(object)
+    status = Signal(str, bool)
+
+    def __init__(self, settings_store, parent=None) -> None:
+        super().__init__(parent)
+        self.store = settings_store
+        self._lookup = Latest()
+        self.table = make_table(HEADERS)
+        self.table.setObjectName("catalogTable")
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        for c in range(len(HEADERS)):
+            header.setSectionResizeMode(c, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(FILE_COLUMN, QHeaderView.Interactive)  # long names: elided, tooltip
+        header.setSectionResizeMode(NOTES_COLUMN, QHeaderView.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)  # rows grow with wrapped notes
+        self.download_btn = QPushButton("Download")
+        self.download_btn.clicked.connect(self.download_selected)
+        self.memory_note = QLabel("")
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.memory_note)
+        lay.addWidget(self.download_btn, 0, Qt.AlignLeft)
+
+    def fill(self) -> None:
+        try:
+            entries = load_catalog()
+        except UserError as exc:
+            self.status.emit(str(exc), True)
+            return
+        avail = fit.available_memory()
+        self.memory_note.setText(f"Free memory now: {human_size(avail)}. "
+                                 "“tight” may run but slowly; “too big” will not load.")
+        self.table.setRowCount(0)
+        for e in entries:
+            r = self.table.rowCount()
+            self.table.insertRow(r)
+            for c, v in enumerate([e.name, e.file, human_size(e.size), e.quant, fit.estimate(e.size, avail),
+                                   e.license, e.notes]):
+                self.table.setItem(r, c, cell(v, (e.repo, e.file)))
+            self.table.item(r, NOTES_COLUMN).setToolTip(e.notes)  # even a short note: it may wrap out of sight
+        self.table.resizeColumnToContents(FILE_COLUMN)
+        self.table.setColumnWidth(FILE_COLUMN, min(self.table.columnWidth(FILE_COLUMN), 220))
+
+    @Slot()
+    def download_selected(self):
+        """Look the chosen file up on the Hub, then ask for its download; returns the task."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            self.status.emit("Choose a model in the list first.", False)
+            return None
+        repo, file = self.table.item(rows[0].row(), 0).data(Qt.UserRole)
+        try:
+            config = hub_config(self.store)
+        except UserError as exc:
+            self.status.emit(str(exc), True)
+            return None
+        self.status.emit(f"Looking up {file} in {repo}…", False)
+
+        def found(files) -> None:
+            match = [f for f in files if f.filename == file]
+            if match:
+                self.downloadRequested.emit(match[0])
+            else:
+                self.status.emit(f"{file} is no longer in {repo}.", True)
+
+        return self._lookup.start(op(self, list_gguf_files, repo, config=config)
+                                  .success(found).failure(self._lookup_failed))
+
+    def _lookup_failed(self, message: str) -> None:
+        self.status.emit(message, True)

@@ -1,0 +1,226 @@
+"""The Installed tab: the models on disk, with Use, Set as default, Import and Delete.
+
+The buttons follow the selected file: a broken file (truncated, not GGUF) can be
+deleted but not used or made default, and the bundled starter model cannot be
+deleted at all, so its Delete is disabled with a tooltip that says why instead of
+asking "Delete from disk?" and then refusing. The default mark is read from the
+settings store and redrawn when the default changes anywhere (:meth:`mark_default`).
+
+Questions go through ``host`` (the dialog's ``confirm`` and ``ask_open_path``) so a
+test can answer them. An import (a deep GGUF check and a copy of gigabytes) runs as
+a background task; the file list is read here, from a cache keyed by size and mtime.
+
+Signals of InstalledTab:
+    useModel(str path)      the person chose this model for the chat
+    modelsChanged()         a model was added, removed or made default
+    status(str text, bool error)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QVBoxLayout, QWidget
+
+from aigc_desktop.errors import UserError
+from aigc_desktop.hub.library import ModelEntry, delete_model, import_model, is_default_model, list_models
+from aigc_desktop.hub.library import set_default_model
+from aigc_desktop.paths import app_paths
+from aigc_desktop.ui.models.common import cell, human_size, make_table
+from aigc_desktop.ui.tasks import op
+
+STATUS_COLUMN = 6
+STARTER_CANNOT_BE_DELETED = "The starter model is part of the app and cannot be removed."
+
+
+class InstalledTab(QWidget):
+    useModel = Signal(str)
+    modelsChanged = Signal()
+    status = Signal(str, bool)
+
+    def __init__(self, settings_store, host, parent=None) -> None:
+        super().__init__(parent)
+        self.store = settings_store
+        self.host = host
+        self._entries: list[ModelEntry] = []  # one per table row
+        self._problems: dict[str, str] = {}  # path -> why it cannot be used
+        self._starters: set[str] = set()
+        self.loading: str | None = None  # the path "Use in chat" asked for, until its result
+        self.loaded_name: str | None = None  # the chat's model, as the main window reported it
+        self.table = make_table(["Name", "Size", "Quant", "Parameters", "Architecture", "Context", "Status"])
+        self.table.setObjectName("installedTable")
+        self.use_btn = QPushButton("Use in chat")
+        self.default_btn = QPushButton("Set as default")
+        self.import_btn = QPushButton("Import GGUF file…")
+        self.delete_btn = QPushButton("Delete…")
+        self.folder_btn = QPushButton("Open models folder")
+        self.use_btn.clicked.connect(self.use_selected)
+        self.default_btn.clicked.connect(self.make_default_selected)
+        self.import_btn.clicked.connect(self.import_file)
+        self.delete_btn.clicked.connect(self.delete_selected)
+        self.folder_btn.clicked.connect(self.open_folder)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        row = QHBoxLayout()
+        for b in (self.use_btn, self.default_btn, self.import_btn, self.delete_btn, self.folder_btn):
+            row.addWidget(b)
+        row.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.table, 1)
+        lay.addLayout(row)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.status.emit(text, error)
+
+    # -- the list ---------------------------------------------------------------------
+    def refresh(self) -> None:
+        self._entries = list_models()
+        self._problems = {str(e.path): e.problem for e in self._entries if e.problem}
+        self._starters = {str(e.path) for e in self._entries if e.is_starter}
+        self.table.setRowCount(0)
+        for e in self._entries:
+            r = self.table.rowCount()
+            self.table.insertRow(r)
+            info = e.info
+            values = [e.name, human_size(e.size), e.quant,
+                      info.parameters_label if info else "?", info.architecture if info else "?",
+                      f"{info.context_length:,}" if info and info.context_length else "?",
+                      self._status_text(e)]
+            for c, v in enumerate(values):
+                self.table.setItem(r, c, cell(v, str(e.path)))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self._update_buttons()
+
+    def _status_text(self, entry: ModelEntry) -> str:
+        if entry.problem:
+            return entry.problem
+        marks = [("starter", entry.is_starter), ("default", is_default_model(entry.path, self.store))]
+        return " · ".join(name for name, on in marks if on)
+
+    def mark_default(self) -> None:
+        """Redraw only the Status column (the default changed, the files did not)."""
+        for r, e in enumerate(self._entries):
+            self.table.setItem(r, STATUS_COLUMN, cell(self._status_text(e), str(e.path)))
+        self.table.resizeColumnToContents(STATUS_COLUMN)
+
+    def paths(self) -> list[str]:
+        return [self.table.item(r, 0).data(Qt.UserRole) for r in range(self.table.rowCount())]
+
+    def selected(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.table.item(rows[0].row(), 0).data(Qt.UserRole) if rows else None
+
+    def select(self, path: str) -> bool:
+        for r in range(self.table.rowCount()):
+            if self.table.item(r, 0).data(Qt.UserRole) == path:
+                self.table.selectRow(r)
+                return True
+        return False
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        path = self.selected()
+        problem = self._problems.get(path or "")
+        for b in (self.use_btn, self.default_btn):
+            b.setEnabled(path is not None and problem is None)
+            b.setToolTip(f"This file cannot be used: {problem}" if problem else "")
+        starter = path in self._starters
+        self.delete_btn.setEnabled(path is not None and not starter)
+        self.delete_btn.setToolTip(STARTER_CANNOT_BE_DELETED if starter else "")
+
+    # -- actions ----------------------------------------------------------------------
+    @Slot()
+    def use_selected(self) -> None:
+        path = self.selected()
+        if path and path not in self._problems:
+            self.loading = path
+            self._say(f"Loading {Path(path).name}…")
+            self.useModel.emit(path)
+
+    def on_model_load_result(self, ok: bool, message: str) -> None:
+        """The main window's modelReady (``message`` = model name) or modelFailed (the reason)."""
+        pending, self.loading = self.loading, None
+        if ok:
+            self.loaded_name = message
+            if pending:
+                self._say(f"{message} is loaded in the chat.")
+        elif pending:
+            self._say(f"Could not load {Path(pending).name}: {message}", error=True)
+
+    def is_loaded(self, path: str) -> bool:
+        return bool(self.loaded_name) and Path(path).stem == self.loaded_name
+
+    @Slot()
+    def make_default_selected(self) -> None:
+        path = self.selected()
+        if not path or path in self._problems:
+            return
+        try:
+            set_default_model(path, self.store)
+        except UserError as exc:
+            self._say(str(exc), error=True)
+            return
+        self.mark_default()
+        self.modelsChanged.emit()
+        self._say(f"{Path(path).stem} is the default model for new chats.")
+
+    @Slot()
+    def delete_selected(self) -> None:
+        path = self.selected()
+        if not path:
+            return
+        if path in self._starters:  # the button is disabled; a caller that goes around it hears why
+            self._say(STARTER_CANNOT_BE_DELETED, error=True)
+            return
+        name = Path(path).name
+        was_default = is_default_model(path, self.store)
+        text = [f"Delete {name} from disk?"]
+        if was_default:
+            text.append("It is the default model: new chats will use the starter model instead.")
+        if self.is_loaded(path):
+            text.append("It is loaded in the chat; it stays loaded until you switch to another model.")
+        if not self.host.confirm("Delete model", "\n\n".join(text)):
+            return
+        try:
+            delete_model(path, self.store)
+        except UserError as exc:
+            self._say(str(exc), error=True)
+            return
+        except OSError as exc:  # read-only folder, file in use
+            self._say(f"Could not delete {name}: {exc.strerror or exc}.", error=True)
+            return
+        self.refresh()
+        self.modelsChanged.emit()
+        self._say(f"Deleted {name}." + (" New chats use the starter model." if was_default else ""))
+
+    @Slot()
+    def import_file(self):
+        """Check and copy a GGUF file into the models folder in the background; returns the task."""
+        path = self.host.ask_open_path()
+        if not path:
+            return None
+        self._say(f"Importing {Path(path).name}…")
+        self.import_btn.setEnabled(False)
+        return (op(self, import_model, Path(path))
+                .success(self._imported)
+                .failure(self._import_failed)
+                .always(self._import_ended)
+                .run())
+
+    def _imported(self, target) -> None:
+        self.refresh()
+        self.modelsChanged.emit()
+        self.select(str(target))
+        self._say(f"Imported {Path(target).name}.")
+
+    def _import_failed(self, message: str) -> None:
+        self._say(message, error=True)
+
+    def _import_ended(self) -> None:
+        self.import_btn.setEnabled(True)
+
+    @Slot()
+    def open_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(app_paths().ensure().models)))
