@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
         self.menuBar().setEnabled(True)
         self.model_label.setText("No model")
         self.engine = EngineClient(runtime, self)
-        self.downloads = DownloadsController(self)
+        self.downloads = DownloadsController(self, runtime.settings_store)
         self._connect_signals()
         self.models.refresh_combo()
         self.conversations.refresh_sidebar()
@@ -207,6 +207,7 @@ class MainWindow(QMainWindow):
     def _connect_signals(self) -> None:
         engine, conv, turns, hist = self.engine, self.conversations, self.turns, self.history
         self.models.connect_engine(engine)
+        self.downloads.modelInstalled.connect(self.models.refresh_combo)
         turns.connect_engine(engine)
         self.models.modelReady.connect(self.modelReady)
         self.models.modelFailed.connect(self.modelFailed)
