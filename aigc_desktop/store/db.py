@@ -81,6 +81,20 @@ def is_environment_error(exc: BaseException) -> bool:
     return any(k in text_ for k in ("malformed", "not a database", "file is encrypted", "disk", "readonly"))
 
 
+def reserve_ids(conn, table: str, n: int) -> int:
+    """Take ``n`` ids above the highest ever given in ``table`` (see migration 0003);
+    returns the first. The ORM hook below and the importer's bulk inserts share this rule."""
+    conn.execute(
+        text(f"UPDATE id_high_water SET value = max(value, (SELECT coalesce(max(id), 0) FROM {table})) + :n "
+             "WHERE name = :name"),
+        {"n": n, "name": table},
+    )
+    top = conn.execute(text("SELECT value FROM id_high_water WHERE name = :name"), {"name": table}).scalar()
+    if top is None:  # no row (a database from before migration 0003 being upgraded)
+        top = conn.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar() + n
+    return top - n + 1
+
+
 def assign_ids(session: Session, _flush_context, _instances) -> None:
     """Before a flush: give new conversations and messages ids above the highest ever
     given, in the order they were added (SQLite alone would reuse a deleted row's id)."""
@@ -93,17 +107,8 @@ def assign_ids(session: Session, _flush_context, _instances) -> None:
                      key=lambda o: inspect(o).insert_order)
         if not new:
             continue
-        table = model.__tablename__
-        conn = session.connection()
-        conn.execute(
-            text(f"UPDATE id_high_water SET value = max(value, (SELECT coalesce(max(id), 0) FROM {table})) + :n "
-                 "WHERE name = :name"),
-            {"n": len(new), "name": table},
-        )
-        top = conn.execute(text("SELECT value FROM id_high_water WHERE name = :name"), {"name": table}).scalar()
-        if top is None:  # no row (a database from before migration 0003 being upgraded)
-            continue
-        for i, obj in enumerate(new, start=top - len(new) + 1):
+        first = reserve_ids(session.connection(), model.__tablename__, len(new))
+        for i, obj in enumerate(new, start=first):
             obj.id = i
 
 
