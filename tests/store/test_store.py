@@ -157,7 +157,7 @@ def test_upgrade_from_0002_keeps_ids_above_existing_rows(tmp_path):
     from alembic import command
 
     from aigc_desktop.store.conversations import ConversationStore
-    from aigc_desktop.store.db import Database, _alembic_config
+    from aigc_desktop.store.db import HEAD_REVISION, Database, _alembic_config
 
     db = Database(tmp_path / "old.sqlite3", migrate=False)
     command.upgrade(_alembic_config(db.engine), "0002")
@@ -166,7 +166,7 @@ def test_upgrade_from_0002_keeps_ids_above_existing_rows(tmp_path):
                              "VALUES (7, 'old', '2026-01-01', '2026-01-01', '{}', 0)")
     db.close()
     db = Database(tmp_path / "old.sqlite3")
-    assert db.schema_revision() == "0003"
+    assert db.schema_revision() == HEAD_REVISION
     store = ConversationStore(db)
     store.delete(7)
     assert store.create("new").id == 8
