@@ -2,7 +2,8 @@
 
     name: value unit (goal …)
 
-    uv run python bench/run_all.py
+    uv run python bench/run_all.py                  # all of them
+    uv run python bench/run_all.py import search    # only these steps
 
 Ratios are measured side by side in one run. Never part of the test suite.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import history_bench  # noqa: E402
 import llm_bench  # noqa: E402
 import startup_bench  # noqa: E402
 from common import THREADS  # noqa: E402
@@ -54,6 +56,8 @@ def main() -> None:
         ("stop", llm_bench.stop_latency),
         ("gui", gui_in_subprocess),
         ("startup", startup_bench.run),
+        ("import", history_bench.import_speed),
+        ("search", history_bench.search_speed),
     ]
     for name, fn in steps:
         if not only or name in only:
