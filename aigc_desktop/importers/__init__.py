@@ -13,7 +13,7 @@ from pathlib import Path
 from aigc_desktop.errors import UserError
 from aigc_desktop.importers.chatgpt import is_chatgpt, parse_chatgpt
 from aigc_desktop.importers.native import is_native, parse_native
-from aigc_desktop.importers.tree import ImportedConversation, write_conversations
+from aigc_desktop.importers.tree import ImportCancelled, ImportedConversation, write_conversations
 from aigc_desktop.store.conversations import ConversationStore
 
 MAX_BYTES = 500_000_000
@@ -46,8 +46,20 @@ def _read_json(path: Path):
         raise UserError(f"Cannot read {path}: {exc.strerror or exc}") from exc
 
 
-def import_file(store: ConversationStore, path: Path) -> list[int]:
-    """Import a file (or every .json file in a folder); returns the new conversation ids."""
+def import_file(store: ConversationStore, path: Path, *, progress=None, cancel=None) -> list[int]:
+    """Import a file (or every .json file in a folder); returns the new conversation ids.
+
+    ``progress(done, total)`` is told each stage (read, parse, write); ``cancel`` (an
+    Event) stops before the next stage, or rolls the write back, so a cancelled import
+    adds nothing.
+    """
+    def stage(done: int) -> None:
+        if cancel is not None and cancel.is_set():
+            raise ImportCancelled("The import was cancelled; nothing was added.")
+        if progress is not None:
+            progress(done, 3)
+
+    stage(0)
     path = Path(path).expanduser()
     if not path.exists():
         raise UserError(f"File not found: {path}")
@@ -59,7 +71,10 @@ def import_file(store: ConversationStore, path: Path) -> list[int]:
         for f in files:
             parsed.extend(parse_data(_read_json(f)))
     else:
-        parsed = parse_data(_read_json(path))
+        data = _read_json(path)
+        stage(1)
+        parsed = parse_data(data)
     if not parsed:
         raise UserError(f"{path.name} contains no conversations.")
-    return write_conversations(store.db, parsed)
+    stage(2)
+    return write_conversations(store.db, parsed, cancel=cancel)

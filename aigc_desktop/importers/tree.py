@@ -9,8 +9,13 @@ from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, String, Text, insert, text
 
+from aigc_desktop.errors import UserError
 from aigc_desktop.store.db import Database, reserve_ids
 from aigc_desktop.store.schema import MESSAGE_STATUSES, Conversation, Message, utcnow
+
+
+class ImportCancelled(UserError):
+    """The person cancelled; the transaction was rolled back."""
 
 
 @dataclass
@@ -110,7 +115,7 @@ class _Seen:
         return True
 
 
-def write_conversations(db: Database, convs: list[ImportedConversation]) -> ImportResult:
+def write_conversations(db: Database, convs: list[ImportedConversation], cancel=None) -> ImportResult:
     """Insert all conversations in one transaction; ids of the new conversations.
     A conversation imported before (the same file twice) is skipped, not duplicated.
 
@@ -170,6 +175,8 @@ def write_conversations(db: Database, convs: list[ImportedConversation]) -> Impo
                 "current_leaf_id": leaf,
             })
             ids.append(conv_id)
+        if cancel is not None and cancel.is_set():  # still inside the transaction: nothing is kept
+            raise ImportCancelled("The import was cancelled; nothing was added.")
         conn.execute(insert(Conversation.__table__), conv_rows)
         if msg_rows:
             _insert_messages(conn, msg_rows)

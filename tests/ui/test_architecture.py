@@ -134,3 +134,47 @@ def test_a_refused_first_message_leaves_no_empty_chat(qtbot, make_window):
         win.turns.send(text)
     assert done.args == [-1] and win.rt.store.list() == []
     assert "too long" in win.banner.text() and win.composer.text() == text
+
+
+def test_import_cancelled_in_the_window_adds_nothing(qtbot, make_window, tmp_path, monkeypatch):
+    """Import runs as a background task with Cancel; a cancelled import rolls back and the list is unchanged."""
+    import json
+
+    import aigc_desktop.importers as importers
+    from tests.importers.test_import import CHATGPT
+
+    gate, real = threading.Event(), importers.write_conversations
+
+    def held(db, parsed, cancel=None):  # the worker waits here until Cancel was pressed
+        gate.wait(10)
+        return real(db, parsed, cancel=cancel)
+
+    monkeypatch.setattr(importers, "write_conversations", held)
+
+    path = tmp_path / "conversations.json"
+    path.write_text(json.dumps(CHATGPT, ensure_ascii=False), encoding="utf-8")
+    win = make_window(load_model=False)
+    win.prompts.ask_open_path = lambda *a: str(path)
+    task = win.history.import_chats()
+    assert win.task_progress.isVisible()
+    win.task_progress.cancel()
+    gate.set()
+    qtbot.waitUntil(lambda: not win.task_progress.isVisible(), timeout=30_000)
+    assert task.cancelled and win.rt.store.list() == []
+
+
+def test_cancelled_import_rolls_back(store, tmp_path):
+    """import_file with a set cancel event raises a clear message and adds nothing."""
+    import json
+
+    from aigc_desktop.importers import import_file
+    from aigc_desktop.importers.tree import ImportCancelled
+    from tests.importers.test_import import CHATGPT
+
+    path = tmp_path / "conversations.json"
+    path.write_text(json.dumps(CHATGPT, ensure_ascii=False), encoding="utf-8")
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(ImportCancelled, match="nothing was added"):
+        import_file(store, path, cancel=cancel)
+    assert store.list() == []

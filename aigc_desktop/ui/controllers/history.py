@@ -122,7 +122,7 @@ class HistoryActions(QObject):
         path = self.win.prompts.ask_open_path("Import chats", "Chat exports (*.json);;All files (*)")
         if not path:
             return None
-        task = op(self, import_file, self.rt.store, Path(path))
+        task = op(self, _import_task, import_file, self.rt.store, Path(path))
         task.success(self._imported).failure(self.win.banner.show_error)
         self._import_name = Path(path).name
         self.win.task_progress.start(task, f"Importing {Path(path).name}…")
@@ -194,6 +194,11 @@ class HistoryActions(QObject):
 
     def _exported_all(self, written) -> None:
         self.win.banner.show_info(f"Exported {len(written)} conversations to {self._export_folder}")
+
+
+def _import_task(import_file, store, path: Path, task=None):
+    return import_file(store, path, progress=lambda done, total: task.report((done, total)),
+                       cancel=task.cancel_event)
 
 
 def _export_all_task(export_all, store, folder: Path, task=None):
