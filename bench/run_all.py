@@ -36,15 +36,20 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {THREADS} threads"
 
 
-def gui_in_subprocess() -> None:
+def gui_in_subprocess(script: str = "gui_bench.py") -> None:
     """The GUI benchmark gets a process of its own: Qt's state and a crash at exit stay out of the rest."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    proc = subprocess.run([sys.executable, str(Path(__file__).with_name("gui_bench.py"))], env=env,
+    proc = subprocess.run([sys.executable, str(Path(__file__).with_name(script))], env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=900)
     sys.stdout.write(proc.stdout)
     if proc.returncode != 0:
         err = [l for l in proc.stderr.splitlines() if "propagateSizeHints" not in l]
         print(f"# gui_bench exited with code {proc.returncode}: {' | '.join(err[:2])}", flush=True)
+
+
+def gui_search_in_subprocess() -> None:
+    """Typing into the search box over 100,000 messages: the longest event-loop stall."""
+    gui_in_subprocess("gui_search_bench.py")
 
 
 def main() -> None:
@@ -58,6 +63,7 @@ def main() -> None:
         ("startup", startup_bench.run),
         ("import", history_bench.import_speed),
         ("search", history_bench.search_speed),
+        ("gui_search", gui_search_in_subprocess),
     ]
     for name, fn in steps:
         if not only or name in only:
