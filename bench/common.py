@@ -37,3 +37,25 @@ def report(name: str, value: float, unit: str, goal: str) -> None:
 
 def median(xs):
     return statistics.median(xs)
+
+
+def heartbeat():
+    """A 5 ms Qt timer recording the gaps between its ticks (ms): the event loop's stalls.
+    Returns (timer, gaps); start the timer, do the work, stop it, read ``max(gaps[1:])``."""
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def beat() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(beat)
+    timer._keep = (clock, beat)  # alive as long as the timer
+    return timer, gaps

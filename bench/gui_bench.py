@@ -7,7 +7,7 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from common import fresh_home, report  # noqa: E402
+from common import fresh_home, heartbeat, report  # noqa: E402
 
 
 def _seed(store, title: str, n: int) -> int:
@@ -21,7 +21,7 @@ def _seed(store, title: str, n: int) -> int:
 
 
 def run() -> None:
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
     from aigc_desktop.llm.sampling import SamplingParams
@@ -55,19 +55,7 @@ def run() -> None:
     # Streaming into 500 messages: the longest gap between 5 ms heartbeats.
     win.conversations.open(c500)
     app.processEvents()
-    gaps = []
-    clock = QElapsedTimer()
-    clock.start()
-    last = [clock.elapsed()]
-
-    def beat():
-        now = clock.elapsed()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    heart = QTimer()
-    heart.setInterval(5)
-    heart.timeout.connect(beat)
+    heart, gaps = heartbeat()
     done = QEventLoop()
     win.turnFinished.connect(done.quit)
     heart.start()

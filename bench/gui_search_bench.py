@@ -12,13 +12,13 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from big_history import make_history  # noqa: E402
-from common import fresh_home, report  # noqa: E402
+from common import fresh_home, heartbeat, report  # noqa: E402
 
 QUERIES = ("model generates", "龘靐", "自然语言")
 
 
 def run() -> None:
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
@@ -37,19 +37,7 @@ def run() -> None:
     for query in QUERIES:
         win.sidebar.search.clear()
         app.processEvents()
-        gaps: list[float] = []
-        clock = QElapsedTimer()
-        clock.start()
-        last = [clock.elapsed()]
-
-        def beat() -> None:
-            now = clock.elapsed()
-            gaps.append(now - last[0])
-            last[0] = now
-
-        heart = QTimer()
-        heart.setInterval(5)
-        heart.timeout.connect(beat)
+        heart, gaps = heartbeat()
         done = QEventLoop()
         win.history.searched.connect(done.quit)
         heart.start()

@@ -12,26 +12,22 @@ Signals:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 
 from aigc_desktop.errors import UserError
+from aigc_desktop.ui.controllers.base import Controller
 from aigc_desktop.hub.library import installed_models
 
 SWITCH_WHILE_BUSY = "A reply is still being written. Stop it first to switch conversations."
 
 
-class ConversationController(QObject):
+class ConversationController(Controller):
     currentChanged = Signal(int)
 
     def __init__(self, window) -> None:
         super().__init__(window)
-        self.win = window
         self.current_id: int | None = None
         self.pending_delete: int | None = None
-
-    @property
-    def rt(self):
-        return self.win.rt
 
     # -- showing ----------------------------------------------------------------------
     def refresh_sidebar(self) -> None:

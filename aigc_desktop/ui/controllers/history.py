@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QTimer, Signal, Slot
 
 from aigc_desktop.errors import UserError
+from aigc_desktop.ui.controllers.base import Controller
 from aigc_desktop.ui.tasks import Latest, op
 
 SEARCH_PAUSE_MS = 250
 
 
-class HistoryActions(QObject):
+class HistoryActions(Controller):
     """Signals: searched(int hits) after hits are shown; imported(int n) after an import."""
 
     searched = Signal(int)
@@ -27,7 +28,6 @@ class HistoryActions(QObject):
 
     def __init__(self, window) -> None:
         super().__init__(window)
-        self.win = window
         self._query = ""
         self._search = Latest()
         self._search_timer = QTimer(self)
@@ -35,10 +35,6 @@ class HistoryActions(QObject):
         self._search_timer.setInterval(SEARCH_PAUSE_MS)
         self._search_timer.timeout.connect(self._run_search)
         self.last_import: list[int] = []
-
-    @property
-    def rt(self):
-        return self.win.rt
 
     # -- search -------------------------------------------------------------------------
     @Slot(str)

@@ -13,25 +13,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 
 from aigc_desktop.errors import UserError
+from aigc_desktop.ui.controllers.base import Controller
 from aigc_desktop.hub.library import installed_models, resolve_model
 from aigc_desktop.ui.controllers.turn import NO_MODEL_HELP
 
 
-class ModelController(QObject):
+class ModelController(Controller):
     modelReady = Signal(str)
     modelFailed = Signal(str)
 
     def __init__(self, window) -> None:
         super().__init__(window)
-        self.win = window
         self._remember: tuple[int, str] | None = None  # (conversation, model) once loaded
-
-    @property
-    def rt(self):
-        return self.win.rt
 
     def connect_engine(self, client) -> None:
         self.client = client

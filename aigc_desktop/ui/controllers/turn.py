@@ -18,9 +18,10 @@ import dataclasses
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QTimer, Signal, Slot
 
 from aigc_desktop.errors import UserError
+from aigc_desktop.ui.controllers.base import Controller
 
 PREFILL_PAUSE_MS = 350  # typing pause after which the draft is evaluated
 NO_MODEL_HELP = (
@@ -29,13 +30,12 @@ NO_MODEL_HELP = (
 )
 
 
-class TurnController(QObject):
+class TurnController(Controller):
     turnFinished = Signal(int)
     busyChanged = Signal(bool)
 
     def __init__(self, window) -> None:
         super().__init__(window)
-        self.win = window
         self.busy = False
         self.kind = "send"
         self.cancel_event: threading.Event | None = None
@@ -44,10 +44,6 @@ class TurnController(QObject):
         self._prefill_timer.setSingleShot(True)
         self._prefill_timer.setInterval(PREFILL_PAUSE_MS)
         self._prefill_timer.timeout.connect(self._request_prefill)
-
-    @property
-    def rt(self):
-        return self.win.rt
 
     def connect_engine(self, client) -> None:
         self.client = client
