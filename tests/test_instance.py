@@ -24,6 +24,38 @@ def test_second_process_sees_the_lock(tmp_path):
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
 
 
+def test_second_lock_in_the_same_process_is_refused(tmp_path):
+    """Two locks on one folder in one process (two runtimes) do not share the hold;
+    the holder's pid is in the file, and acquire/release are idempotent."""
+    first, second = InstanceLock(tmp_path), InstanceLock(tmp_path)
+    assert first.acquire() and first.acquire()
+    assert (tmp_path / "app.lock").read_text() == str(os.getpid())
+    assert not second.acquire()
+    first.release()
+    first.release()
+    assert second.acquire()
+    assert not first.acquire()
+    second.release()
+
+
+def test_lock_is_freed_when_its_holder_is_killed(tmp_path):
+    """kill -9 of the holder frees the lock (an OS lock, not a marker file)."""
+    import signal
+
+    code = ("import sys, time; from aigc_desktop.instance import InstanceLock; "
+            f"lock = InstanceLock({str(tmp_path)!r}); assert lock.acquire(); print('held', flush=True); time.sleep(120)")
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert not InstanceLock(tmp_path).acquire()
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=30)
+    lock = InstanceLock(tmp_path)
+    assert lock.acquire()
+    lock.release()
+
+
 def test_two_processes_writing_keep_database_intact(app_home):
     """Two processes appending messages at once: every row lands, integrity is ok."""
     from aigc_desktop.runtime import open_runtime

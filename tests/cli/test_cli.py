@@ -165,14 +165,13 @@ def test_malformed_settings_fall_back_value_by_value(capsys, app_home):
 
 
 def test_unreadable_settings_are_kept_aside_when_saving(app_home):
-    from aigc_desktop.settings import Settings
+    """Saving over a settings file that could not be read keeps it as .broken."""
+    from aigc_desktop.settings import Settings, SettingsStore
 
     cfg = app_home / "settings.json"
     app_home.mkdir(parents=True)
     cfg.write_text('{"offline": true,')
-    s = Settings.load(cfg)
-    s.theme = "dark"
-    s.save(cfg)
+    SettingsStore(cfg).update(theme="dark")
     assert (app_home / "settings.json.broken").read_text() == '{"offline": true,'
     assert Settings.load(cfg).theme == "dark"
 

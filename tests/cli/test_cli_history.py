@@ -23,6 +23,26 @@ def test_import_then_search(capsys, tmp_path):
     assert "Edited chat" in capsys.readouterr().out
 
 
+def test_import_prints_a_count_not_every_id(capsys, tmp_path):
+    """Importing many chats prints one short line; a second import counts them as skipped;
+    `--json` carries the ids."""
+    chats = [dict(CHATGPT[0], title=f"chat {i}") for i in range(30)]
+    path = tmp_path / "conversations.json"
+    path.write_text(json.dumps(chats, ensure_ascii=False), encoding="utf-8")
+    assert main(["import", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out == "imported 30 conversations\n"
+    assert main(["import", str(path)]) == 0
+    assert capsys.readouterr().out == "imported 0 conversations (30 already imported, skipped)\n"
+    chats.append(dict(CHATGPT[0], title="one more"))
+    path.write_text(json.dumps(chats, ensure_ascii=False), encoding="utf-8")
+    assert main(["import", str(path), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["imported"] == 1 and result["skipped"] == 30 and len(result["ids"]) == 1
+    assert main(["show", str(result["ids"][0]), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "one more"
+
+
 def test_import_bad_file_is_one_line(capsys, tmp_path):
     """A bad import is exit 1 with one line on stderr."""
     path = tmp_path / "x.json"

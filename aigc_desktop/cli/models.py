@@ -7,12 +7,13 @@ import sys
 import threading
 from pathlib import Path
 
+from aigc_desktop.cli.args import _Parser
 from aigc_desktop.errors import UserError
 
 
 def add_parsers(sub) -> None:
     models = sub.add_parser("models", help="find, download and manage GGUF models")
-    msub = models.add_subparsers(dest="models_command", required=True, parser_class=sub._parser_class)
+    msub = models.add_subparsers(dest="models_command", required=True, parser_class=_Parser)
     p = msub.add_parser("list", help="installed models with their metadata")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_list)

@@ -1,0 +1,74 @@
+"""Headless command line: chat, list, show, export, search, import, presets, doctor, models.
+
+A contract other tools and the tests rely on: errors are one clear line on
+stderr with exit 1 (2 for bad usage); tracebacks go to the log file only.
+
+Each command module adds its subcommands with ``add_parsers(sub)`` and sets
+``handler`` on them. The modules are imported here at the top, so a broken
+one fails loudly at start-up instead of its commands vanishing; what they
+need that is slow to import (SQLAlchemy, llama.cpp) they import inside the
+command functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from aigc_desktop.cli import chat, doctor, history, models
+from aigc_desktop.cli.args import _Parser
+from aigc_desktop.errors import UserError
+
+log = logging.getLogger(__name__)
+
+#: The command modules, in the order ``--help`` lists their commands.
+COMMAND_MODULES = (chat, history, doctor, models)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="aigc-desktop-cli", description="AIGC Desktop: offline chat with local GGUF models.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for module in COMMAND_MODULES:
+        module.add_parsers(sub)
+    return p
+
+
+def _start_logging() -> None:
+    """Every command logs to the app's log file (and nowhere else) from its first line."""
+    from aigc_desktop.logs import setup_logging
+    from aigc_desktop.paths import app_paths
+
+    try:
+        paths = app_paths().ensure()
+    except OSError as exc:
+        raise UserError(f"Cannot create the app's folders: {exc.strerror or exc} ({exc.filename})") from exc
+    try:
+        setup_logging(paths.log_file)
+    except OSError as exc:
+        raise UserError(f"Cannot write the log file {paths.log_file}: {exc.strerror or exc}") from exc
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        _start_logging()
+        return args.handler(args) or 0
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        from aigc_desktop.paths import app_paths
+
+        log.exception("unexpected error in %s", args.command)
+        print(
+            f"error: unexpected failure ({type(exc).__name__}: {exc}); "
+            f"details are in {app_paths().log_file}",
+            file=sys.stderr,
+        )
+        return 1

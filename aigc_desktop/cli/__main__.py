@@ -1,0 +1,3 @@
+from aigc_desktop.cli import main
+
+raise SystemExit(main())

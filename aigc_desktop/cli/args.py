@@ -1,0 +1,43 @@
+"""The CLI's parser class and argparse types: bad usage is one line and exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # exit 2 with one line, like argparse, minus the usage dump
+        self.print_usage(sys.stderr)
+        print(f"error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _in_range(kind: type, noun: str, low, high):
+    """An argparse type: a ``kind`` (int or float) in [low, high]; bad usage is exit 2."""
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {noun}") from None
+        if not low <= value <= high:
+            show = str if kind is int else "{:g}".format
+            raise argparse.ArgumentTypeError(f"{show(value)} is out of range ({show(low)} to {show(high)})")
+        return value
+
+    parse.__name__ = noun
+    return parse
+
+
+def int_in(low: int, high: int = 2**63 - 1):
+    """A whole number in [low, high] (ids, counts, seeds)."""
+    return _in_range(int, "whole number", low, high)
+
+
+def float_in(low: float, high: float):
+    """A number in [low, high]."""
+    return _in_range(float, "number", low, high)
+
+
+ID = int_in(1)

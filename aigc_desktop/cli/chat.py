@@ -1,0 +1,75 @@
+"""`chat`: send one message and stream the reply to stdout (stats on stderr)."""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+from aigc_desktop.cli.args import ID, float_in, int_in
+from aigc_desktop.errors import UserError
+
+
+def add_parsers(sub) -> None:
+    p = sub.add_parser("chat", help="send a message and stream the reply")
+    p.add_argument("text", help="the message")
+    p.add_argument("--model", help="a .gguf path or an installed model's name")
+    p.add_argument("--conversation", type=ID, help="continue this conversation id")
+    p.add_argument("--max-tokens", type=int_in(1, 131072))
+    p.add_argument("--seed", type=int_in(-1, 2**32 - 1), help="-1 for a random seed")
+    p.add_argument("--temperature", type=float_in(0.0, 5.0))
+    p.add_argument("--system", help="system prompt for a new conversation")
+    p.set_defaults(handler=cmd_chat)
+
+
+def cmd_chat(args) -> int:
+    from aigc_desktop.hub.library import resolve_model
+    from aigc_desktop.llm.sampling import SamplingParams
+    from aigc_desktop.runtime import open_runtime
+
+    if not args.text.strip():
+        raise UserError("The message is empty.")
+    rt = open_runtime(hold_lock=True)  # a window starting meanwhile must not mark our reply interrupted
+    settings = rt.settings
+    # Everything that can be refused is checked before anything is stored, so a
+    # failed command leaves no empty conversation behind.
+    model_path = resolve_model(args.model or settings.default_model or None)
+    if args.model and not model_path.exists() and not any(c in args.model for c in "/\\") \
+            and not args.model.endswith(".gguf"):
+        raise UserError(f"No installed model is named “{args.model}” and no such file exists; "
+                        "`python -m aigc_desktop models list` shows the installed ones.")
+    conv = rt.store.get(args.conversation) if args.conversation is not None else None
+    stored = SamplingParams.from_dict(conv.sampling) if conv else SamplingParams()
+    sampling = stored.merged(max_tokens=args.max_tokens, seed=args.seed, temperature=args.temperature)
+    rt.engine.load(model_path, n_ctx=settings.n_ctx, n_threads=settings.n_threads)
+    if conv is None:
+        conv = rt.service.new_conversation(model=str(model_path), system_prompt=args.system)
+
+    wrote = []
+
+    def out(text: str) -> None:
+        wrote.append(1)
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    cancel = threading.Event()
+    try:
+        result = rt.service.send(conv.id, args.text, on_delta=out, sampling=sampling, cancel=cancel)
+    except KeyboardInterrupt:
+        cancel.set()
+        raise
+    if wrote:
+        sys.stdout.write("\n")
+    stats = result.reply.stats
+    if result.error:
+        raise UserError(result.error)
+    if stats.get("dropped_messages"):
+        print(f"note: {stats['dropped_messages']} older messages did not fit the context and were left out",
+              file=sys.stderr)
+    tps = stats.get("tokens_per_second")
+    print(
+        f"[conversation {conv.id} · {stats.get('completion_tokens', 0)} tokens"
+        + (f" · {tps:.1f} tok/s" if tps else "")
+        + "]",
+        file=sys.stderr,
+    )
+    return 0

@@ -1,0 +1,152 @@
+"""Commands over stored history: list, show, export, search, import, presets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from aigc_desktop.cli.args import ID, int_in
+from aigc_desktop.errors import UserError
+
+
+def add_parsers(sub) -> None:
+    p = sub.add_parser("list", help="conversations, newest first")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("show", help="the messages of a conversation's current branch")
+    p.add_argument("id", type=ID)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser("export", help="export conversations to Markdown or JSON")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("id", type=ID, nargs="?")
+    target.add_argument("--all", action="store_true")
+    p.add_argument("--format", choices=("md", "json"), default="md")
+    p.add_argument("-o", "--output", required=True, help="file (or folder with --all)")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("search", help="search titles and messages of all conversations")
+    p.add_argument("query")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=int_in(1, 10_000), default=50)
+    p.set_defaults(handler=cmd_search)
+
+    p = sub.add_parser("import", help="import our JSON export or ChatGPT's conversations.json")
+    p.add_argument("path")
+    p.add_argument("--json", action="store_true", help='print {"imported": N, "skipped": M, "ids": [...]}')
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("presets", help="list presets (personas)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_presets)
+
+
+def _dump(value) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _runtime():
+    from aigc_desktop.runtime import open_runtime
+
+    return open_runtime()
+
+
+def cmd_list(args) -> int:
+    convs = _runtime().store.list()
+    if args.json:
+        _dump([
+            {"id": c.id, "title": c.title, "updated": c.updated_at.isoformat(),
+             "message_count": c.message_count, "pinned": c.pinned}
+            for c in convs
+        ])
+    else:
+        for c in convs:
+            print(f"{c.id:>5}  {c.updated_at.astimezone():%Y-%m-%d %H:%M}  {c.message_count:>4} msgs  {c.title}")
+    return 0
+
+
+def cmd_show(args) -> int:
+    rt = _runtime()
+    conv = rt.store.get(args.id)  # NotFound is a UserError: one line, exit 1
+    branch = rt.store.branch(conv.id)
+    if args.json:
+        _dump({
+            "id": conv.id,
+            "title": conv.title,
+            "messages": [
+                {"id": m.id, "role": m.role, "content": m.content, "status": m.status,
+                 "created": m.created_at.isoformat(), "model": m.model}
+                for m in branch
+            ],
+        })
+    else:
+        print(f"# {conv.title}")
+        for m in branch:
+            flag = "" if m.status == "done" else f" [{m.status}]"
+            print(f"\n[{m.role}]{flag}\n{m.content}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from aigc_desktop.export.files import export_all, export_one
+
+    if not args.output.strip():
+        raise UserError("-o needs a file name (or a folder with --all).")
+    rt = _runtime()
+    out = Path(args.output).expanduser()
+    if args.all:
+        written = export_all(rt.store, out, args.format)
+        print(f"exported {len(written)} conversations to {out}")
+    else:
+        export_one(rt.store, args.id, out, args.format)
+        print(f"exported conversation {args.id} to {out}")
+    return 0
+
+
+def cmd_search(args) -> int:
+    from aigc_desktop.store.search import search
+
+    hits = search(_runtime().db, args.query, limit=args.limit)
+    if args.json:
+        _dump([
+            {"conversation_id": h.conversation_id, "message_id": h.message_id, "title": h.conversation_title,
+             "role": h.role, "snippet": h.snippet}
+            for h in hits
+        ])
+    else:
+        for h in hits:
+            where = f"{h.conversation_id}" + (f"#{h.message_id}" if h.message_id else " (title)")
+            print(f"{where:>10}  {h.conversation_title}: {h.snippet}")
+        if not hits:
+            print("no matches")
+    return 0
+
+
+def cmd_import(args) -> int:
+    """A count, not every id: an export of 2,000 chats would print a wall of numbers."""
+    from aigc_desktop.importers import import_file
+
+    ids = import_file(_runtime().store, Path(args.path))
+    if args.json:
+        _dump({"imported": len(ids), "skipped": ids.skipped, "ids": list(ids)})
+        return 0
+    print(f"imported {len(ids)} conversation{'s' if len(ids) != 1 else ''}"
+          + (f" ({ids.skipped} already imported, skipped)" if ids.skipped else ""))
+    return 0
+
+
+def cmd_presets(args) -> int:
+    from aigc_desktop.chat.presets import list_presets
+
+    presets = list_presets()
+    if args.json:
+        _dump([
+            {"name": p.name, "system_prompt": p.system_prompt, "sampling": p.sampling, "builtin": p.builtin}
+            for p in presets
+        ])
+    else:
+        for p in presets:
+            print(f"{p.name}{' (built-in)' if p.builtin else ''}")
+    return 0
