@@ -10,6 +10,11 @@ signature, and renamed into place only when verified. The key comes from the
 repository and path, so a ``.part`` only ever resumes the file it came from.
 Next to each ``.part`` a small JSON sidecar (``<part>.json``) says which remote
 file it belongs to, so a window opened later can offer to resume it.
+
+(About 490 lines, over our usual 450: the transfer, its sidecars and the queue are
+one idea — a download that survives cuts and restarts — and splitting the sidecar
+and queue into ``hub/partials.py`` and ``hub/queue.py`` is planned with the
+installers' path work.)
 A cut connection that made progress is retried without limit (after a growing,
 cancellable pause); only ``retries`` failures in a row without a new byte end it.
 Two files with one name (``a/m.gguf``, ``b/m.gguf``) do not overwrite each
