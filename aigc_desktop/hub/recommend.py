@@ -5,9 +5,9 @@ The rule is "the largest Chinese-capable entry that fits in free memory; if none
 fits, the smallest that is tight; if not even that, none", with three refinements
 that keep the one click from landing somewhere unhelpful:
 
-- **Single files only.** A split set (``…-00001-of-00002.gguf``) needs every part
-  before llama.cpp can load it, and the catalog's ``size`` is the first part's.
-  Until a set downloads as one job, offering it would leave an unusable file.
+- **Split sets only when they download whole** (``allow_split``). A set
+  (``…-00001-of-00002.gguf``) needs every part before llama.cpp can load it; while
+  a download fetches one file, offering it would leave an unusable first part.
 - **General chat models first.** Code models and reasoning distillations (their
   repository says ``Coder`` or ``-R1-``) write long chains of thought or code where
   a first chat wants an answer; they are offered only when no general model fits.
@@ -44,9 +44,12 @@ def writes_chinese(entry: CatalogEntry) -> bool:
     return "zh" in entry.languages
 
 
-def recommend(entries: Iterable[CatalogEntry], available: int, *, language: str = "zh") -> CatalogEntry | None:
-    """The entry to offer for ``language`` with ``available`` bytes of free memory, or None."""
-    ordered = [e for e in entries if language in e.languages and not is_split(e)]
+def recommend(entries: Iterable[CatalogEntry], available: int, *, language: str = "zh",
+              allow_split: bool = False) -> CatalogEntry | None:
+    """The entry to offer for ``language`` with ``available`` bytes of free memory, or None.
+
+    ``allow_split``: a split set can be downloaded as one job (its ``size`` is then the set's total)."""
+    ordered = [e for e in entries if language in e.languages and (allow_split or not is_split(e))]
     general = [e for e in ordered if not is_specialised(e)]
     for pool in (general, ordered):
         fitting = [e for e in pool if estimate(e.size, available) == FITS]

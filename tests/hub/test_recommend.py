@@ -54,6 +54,7 @@ def test_split_sets_and_specialised_models_are_skipped():
     assert not is_specialised(MID) and not is_split(MID)
     assert recommend([split, coder, reasoning, MID], 32 * GB) == MID
     assert recommend([split, coder, reasoning], 32 * GB) == coder  # no general one: the largest specialised
+    assert recommend([split, coder, reasoning, MID], 32 * GB, allow_split=True) == split  # once sets download whole
 
 
 def test_same_size_class_keeps_catalog_order():
