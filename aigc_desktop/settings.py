@@ -26,6 +26,7 @@ class Settings:
     theme: str = "system"
     hub_endpoint: str = ""  # "" = huggingface.co (or HF_ENDPOINT from the environment)
     offline: bool = False
+    default_preset: str = ""  # the preset new chats start with; "" = none
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -113,3 +113,18 @@ def delete_preset(name: str) -> None:
     if not any(p.name == name for p in user):
         raise UserError(f"No preset named “{name}”.")
     _save_user([p for p in user if p.name != name])
+
+
+def new_chat_fields(default_preset: str) -> dict:
+    """The fields a new chat starts with: the default preset's system prompt and sampling
+    (settings.default_preset), or nothing when none is set or it was deleted."""
+    if not default_preset:
+        return {}
+    try:
+        preset = get_preset(default_preset)
+    except UserError:
+        return {}
+    fields: dict = {"sampling": dict(preset.sampling)}
+    if preset.system_prompt:
+        fields["system_prompt"] = preset.system_prompt
+    return fields

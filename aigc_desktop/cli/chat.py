@@ -37,12 +37,17 @@ def cmd_chat(args) -> int:
             and not args.model.endswith(".gguf"):
         raise UserError(f"No installed model is named “{args.model}” and no such file exists; "
                         "`python -m aigc_desktop models list` shows the installed ones.")
+    from aigc_desktop.chat.presets import new_chat_fields
+
     conv = rt.store.get(args.conversation) if args.conversation is not None else None
-    stored = SamplingParams.from_dict(conv.sampling) if conv else SamplingParams()
+    fields = {} if conv else new_chat_fields(settings.default_preset)  # a new chat starts from the default preset
+    stored = SamplingParams.from_dict(conv.sampling if conv else fields.get("sampling", {}))
     sampling = stored.merged(max_tokens=args.max_tokens, seed=args.seed, temperature=args.temperature)
     rt.engine.load(model_path, n_ctx=settings.n_ctx, n_threads=settings.n_threads)
     if conv is None:
-        conv = rt.service.new_conversation(model=str(model_path), system_prompt=args.system)
+        if args.system:
+            fields["system_prompt"] = args.system
+        conv = rt.service.new_conversation(**{**fields, "model": str(model_path)})
 
     wrote = []
 

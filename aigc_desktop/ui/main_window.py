@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -46,6 +46,8 @@ from aigc_desktop.ui.controllers.history import HistoryActions
 from aigc_desktop.ui.controllers.model import ModelController
 from aigc_desktop.ui.controllers.turn import TurnController
 from aigc_desktop.ui.prompts import Prompts
+from aigc_desktop.ui.shortcut_guard import ShortcutGuard
+from aigc_desktop.ui.system_chip import SystemPromptChip
 from aigc_desktop.ui.sidebar import Sidebar
 from aigc_desktop.ui.task_progress import TaskProgress
 
@@ -120,6 +122,8 @@ class MainWindow(QMainWindow):
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.banner)
+        self.system_chip = SystemPromptChip()
+        rl.addWidget(self.system_chip, 0, Qt.AlignLeft)
         rl.addWidget(self.chat, 1)
         rl.addWidget(self.composer)
         split = QSplitter()
@@ -199,6 +203,10 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action(m, "Conversation settings…", self.conversations.edit_settings, "Ctrl+,")
         self.rename_action = self._action(m, "Rename conversation…", self.conversations.rename_current, "F2")
 
+        # Text boxes may claim some of these keys (QLineEdit takes Ctrl+E on X11).
+        self.shortcut_guard = ShortcutGuard(self, [self.export_action.shortcut(), self.new_action.shortcut(),
+                                                   self.manage_models_action.shortcut()])
+        self.shortcut_guard.watch(self.sidebar.search)
         self.stop_shortcut = QShortcut(QKeySequence("Esc"), self)
         self.stop_shortcut.activated.connect(self._escape)
         self.copy_last_shortcut = QShortcut(QKeySequence("Ctrl+Shift+C"), self)
@@ -227,6 +235,8 @@ class MainWindow(QMainWindow):
         self.chat.editRequested.connect(turns.edit_message)
         self.chat.siblingRequested.connect(conv.switch_branch)
         self.chat.deleteRequested.connect(conv.delete_message)
+        conv.currentChanged.connect(self._show_system_chip)
+        self.system_chip.clicked.connect(conv.edit_settings)
 
     # -- shared by the controllers -------------------------------------------------------
     def show_error(self, text: str) -> None:
@@ -266,6 +276,11 @@ class MainWindow(QMainWindow):
         self.models_dialog.show()
         self.models_dialog.raise_()
         return self.models_dialog
+
+    @Slot(int)
+    def _show_system_chip(self, conversation_id: int) -> None:
+        conv = self.rt.store.get(conversation_id) if conversation_id >= 0 else None
+        self.system_chip.show_prompt(conv.system_prompt if conv else None)
 
     # -- keys ---------------------------------------------------------------------------
     @Slot()

@@ -1,4 +1,9 @@
-"""Per-conversation settings: system prompt, model, sampling, context length, presets.
+"""Per-conversation settings: system prompt, model, sampling, context length, presets,
+and the app-wide thread count beside the context length.
+
+Every sampling setting has a tooltip in plain words. A context length beyond what
+the chosen model was trained on is marked and warned about: llama.cpp accepts it,
+but answers past the trained length are usually poor.
 
 Values are validated by :class:`SamplingParams` before the dialog closes; a bad
 value gets a message and the dialog stays open with everything the person typed.
@@ -31,10 +36,36 @@ from aigc_desktop.llm.sampling import SamplingParams
 
 CTX_CHOICES = (512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072)
 
+TIPS = {
+    "preset": "A preset fills in the system prompt and sampling settings below.",
+    "system": "Instructions the model reads before every message in this chat, e.g. its role, "
+              "tone or language. Leave empty for none.",
+    "n_ctx": "How much of the conversation the model can see at once, in tokens (about 1–2 Chinese "
+             "characters or ¾ of an English word each). More needs more memory.",
+    "n_threads": "CPU threads the model uses (all chats). 0 lets the app choose (one per physical core). "
+                 "Takes effect at the next model load.",
+    "temperature": "Randomness. Low (0.2) gives focused, repeatable answers; high (1.0+) gives more varied, "
+                   "creative ones. 0 always picks the most likely word.",
+    "top_p": "Considers only the most likely next words that together make up this share of the "
+             "probability. 1 considers all; 0.9 drops the unlikely tail.",
+    "top_k": "Considers only this many of the most likely next words. 0 turns the limit off.",
+    "min_p": "Drops next words that are less than this fraction as likely as the best one. "
+             "0.05 removes nonsense while keeping variety; 0 turns it off.",
+    "repeat_penalty": "Discourages repeating the same words. 1 is off; 1.1 is a gentle push; too high "
+                      "makes the text odd.",
+    "max_tokens": "The longest a single reply may be, in tokens. A reply stops earlier when it is done.",
+    "seed": "A number makes replies repeatable with the same settings; empty (or -1) is random each time.",
+}
+
 
 class ConversationSettingsDialog(QDialog):
-    def __init__(self, parent, conv, models: list[Path], default_n_ctx: int, presets_api) -> None:
+    def __init__(self, parent, conv, models: list[Path], default_n_ctx: int, presets_api, *,
+                 n_threads: int = 0, trained_ctx=None, default_preset: str = "") -> None:
+        """``trained_ctx(path or None)`` gives a model's trained context length (None if unknown);
+        ``n_threads`` is the app-wide thread setting; ``default_preset`` the one new chats use."""
         super().__init__(parent)
+        self._trained_ctx = trained_ctx or (lambda _path: None)
+        self.default_preset = default_preset
         self.setWindowTitle("Conversation settings")
         self.setMinimumWidth(520)
         self.presets_api = presets_api
@@ -78,6 +109,18 @@ class ConversationSettingsDialog(QDialog):
             self.n_ctx.addItem(f"{current_ctx:,} tokens", current_ctx)
             idx = self.n_ctx.count() - 1
         self.n_ctx.setCurrentIndex(idx)
+        self.n_threads = QSpinBox()
+        self.n_threads.setRange(0, 256)
+        self.n_threads.setSpecialValueText("auto")
+        self.n_threads.setValue(int(n_threads))
+        self.ctx_warning = QLabel("")
+        self.ctx_warning.setObjectName("ctxWarning")
+        self.ctx_warning.setWordWrap(True)
+        self.ctx_warning.setStyleSheet("color: #9a6700;")
+        self.ctx_warning.setVisible(False)
+        self.default_preset_btn = QPushButton("Use for new chats")
+        self.default_preset_btn.setToolTip("New chats start with this preset's system prompt and settings.")
+        self.default_preset_btn.setEnabled(False)
         self.error = QLabel("")
         self.error.setObjectName("settingsError")
         self.error.setStyleSheet("color: #cf222e;")
@@ -88,10 +131,16 @@ class ConversationSettingsDialog(QDialog):
         row.addWidget(self.preset, 1)
         row.addWidget(self.save_preset_btn)
         row.addWidget(self.delete_preset_btn)
+        row.addWidget(self.default_preset_btn)
         form.addRow("Preset", row)
         form.addRow("System prompt", self.system)
         form.addRow("Model", self.model)
-        form.addRow("Context length", self.n_ctx)
+        ctx_row = QHBoxLayout()
+        ctx_row.addWidget(self.n_ctx, 1)
+        ctx_row.addWidget(QLabel("Threads"))
+        ctx_row.addWidget(self.n_threads)
+        form.addRow("Context length", ctx_row)
+        form.addRow("", self.ctx_warning)
         form.addRow("Temperature", self.temperature)
         form.addRow("Top p", self.top_p)
         form.addRow("Top k", self.top_k)
@@ -111,7 +160,21 @@ class ConversationSettingsDialog(QDialog):
         self.save_preset_btn.clicked.connect(self._save_preset)
         self.delete_preset_btn.clicked.connect(self._delete_preset)
         self.preset.currentIndexChanged.connect(self._update_delete_button)
+        self.default_preset_btn.clicked.connect(self._make_default_preset)
+        self.model.currentIndexChanged.connect(self._update_ctx_choices)
+        self.n_ctx.currentIndexChanged.connect(self._update_ctx_warning)
+        for name, widget in (("preset", self.preset), ("system", self.system), ("n_ctx", self.n_ctx),
+                             ("n_threads", self.n_threads), ("temperature", self.temperature),
+                             ("top_p", self.top_p), ("top_k", self.top_k), ("min_p", self.min_p),
+                             ("repeat_penalty", self.repeat_penalty), ("max_tokens", self.max_tokens),
+                             ("seed", self.seed)):
+            widget.setToolTip(TIPS[name])
+            label = form.labelForField(widget) or form.labelForField(widget.parentWidget())
+            if label is not None:
+                label.setToolTip(TIPS[name])
+        self._update_ctx_choices()
         self.result_values: dict | None = None
+        self.app_values: dict = {}
 
     @staticmethod
     def _dspin(lo: float, hi: float, step: float, value: float) -> QDoubleSpinBox:
@@ -128,7 +191,8 @@ class ConversationSettingsDialog(QDialog):
         if self.presets_api is None:
             return
         for p in self.presets_api.list_presets():
-            self.preset.addItem(p.name, p.name)
+            label = f"{p.name} (new chats)" if p.name == self.default_preset else p.name
+            self.preset.addItem(label, p.name)
 
     def apply_preset(self, name: str) -> None:
         p = self.presets_api.get_preset(name)
@@ -153,7 +217,37 @@ class ConversationSettingsDialog(QDialog):
         return any(p.name == name and not p.builtin for p in self.presets_api.list_presets())
 
     def _update_delete_button(self, _index: int = 0) -> None:
-        self.delete_preset_btn.setEnabled(self._user_preset(self.preset.currentData()))
+        name = self.preset.currentData()
+        self.delete_preset_btn.setEnabled(self._user_preset(name))
+        self.default_preset_btn.setEnabled(bool(name) and name != self.default_preset)
+
+    def _make_default_preset(self) -> None:
+        name = self.preset.currentData()
+        if name:
+            self.default_preset = name
+            self.app_values["default_preset"] = name
+            self._fill_presets()
+            self.preset.setCurrentIndex(self.preset.findData(name))
+
+    # -- context length against what the model was trained on ----------------------------
+    def trained_context(self) -> int | None:
+        return self._trained_ctx(self.model.currentData() or None)
+
+    def _update_ctx_choices(self, _index: int = 0) -> None:
+        trained = self.trained_context()
+        for i in range(self.n_ctx.count()):
+            n = self.n_ctx.itemData(i)
+            beyond = bool(trained and n > trained)
+            self.n_ctx.setItemText(i, f"{n:,} tokens" + (" (beyond what the model was trained on)" if beyond else ""))
+        self._update_ctx_warning()
+
+    def _update_ctx_warning(self, _index: int = 0) -> None:
+        trained, n = self.trained_context(), self.n_ctx.currentData()
+        beyond = bool(trained and n and n > trained)
+        self.ctx_warning.setText(
+            f"This model was trained on {trained:,} tokens of context. Longer contexts load, but answers past "
+            f"that length are usually poor; {trained:,} or less is recommended." if beyond else "")
+        self.ctx_warning.setVisible(beyond)
 
     def _delete_preset(self) -> None:
         name = self.preset.currentData()
@@ -217,6 +311,7 @@ class ConversationSettingsDialog(QDialog):
     def accept(self) -> None:
         try:
             self.result_values = self.values()
+            self.app_values["n_threads"] = int(self.n_threads.value())
         except UserError as exc:
             self.error.setText(str(exc))
             return

@@ -176,17 +176,23 @@ class ConversationController(Controller):
         if win.turns.busy:
             return False
         made = None
+        settings = self.rt.settings
         if self.current_id is None:
             model = str(win.engine.model.path) if win.engine.model else None
-            made = self.current_id = self.rt.service.new_conversation(model=model).id
+            fields = {**presets.new_chat_fields(settings.default_preset), "model": model}
+            made = self.current_id = self.rt.service.new_conversation(**fields).id
         conv = self.rt.store.get(self.current_id)
-        dialog = ConversationSettingsDialog(win, conv, installed_models(), int(self.rt.settings.n_ctx), presets)
+        dialog = ConversationSettingsDialog(win, conv, installed_models(), int(settings.n_ctx), presets,
+                                            n_threads=settings.n_threads, trained_ctx=trained_context,
+                                            default_preset=settings.default_preset)
         saved = False
         for _attempt in range(3):  # a failed save reopens the dialog with what was typed
             if not win.prompts.run_dialog(dialog):
                 break
             try:
                 self.rt.store.update(self.current_id, **dialog.result_values)
+                if dialog.app_values:
+                    self.rt.settings_store.update(**dialog.app_values)
                 saved = True
                 break
             except UserError as exc:  # e.g. a full disk
@@ -200,6 +206,7 @@ class ConversationController(Controller):
             self.refresh_sidebar()
         win.models.ensure_conversation_model()
         win.update_context_meter()
+        self.currentChanged.emit(self.current_id)  # the header's system-prompt chip follows
         return True
 
     # -- message actions --------------------------------------------------------------
@@ -232,3 +239,17 @@ class ConversationController(Controller):
         replies = [m for m in self.rt.store.branch(self.current_id) if m.role == "assistant"]
         if replies:
             QApplication.clipboard().setText(replies[-1].content)
+
+
+def trained_context(path: str | None) -> int | None:
+    """The context length a model was trained on, from its GGUF header (None if unknown).
+    ``None`` means the default model (settings, else the starter)."""
+    from aigc_desktop.hub.library import model_info, resolve_model
+    from aigc_desktop.paths import app_paths
+    from aigc_desktop.settings import Settings
+
+    try:
+        target = resolve_model(path or Settings.load(app_paths().settings_file).default_model or None)
+        return model_info(target).context_length
+    except (UserError, OSError, ValueError):
+        return None

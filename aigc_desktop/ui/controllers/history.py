@@ -81,25 +81,30 @@ class HistoryActions(Controller):
         if win.turns.busy:
             win.banner.show_info("A reply is still being written. Stop it first to open a search result.", tag="busy")
             return
-        switched = False
+        other_version = False
         try:
             if message_id >= 0:
                 branch_ids = {m.id for m in self.rt.store.branch(conversation_id)}
-                if message_id not in branch_ids:
-                    self.rt.store.set_current_leaf(conversation_id, message_id)
-                    switched = True
+                other_version = message_id not in branch_ids
             else:
                 self.rt.store.get(conversation_id)
         except UserError:  # deleted since the search ran (here or in another window)
             win.banner.show_info("That message or chat no longer exists.")
             self.refresh_search()
             return
+        if other_version:
+            # Switching versions changes what the chat shows, continues from and exports:
+            # never without asking.
+            if not win.prompts.confirm(
+                    "Open another version",
+                    "This match is in another version of the chat (an edited or regenerated message). "
+                    "Switch the chat to that version? Later messages of the version you are on stay "
+                    "saved; ‹ › on a message switches back."):
+                win.conversations.open(conversation_id)
+                return
+            self.rt.store.set_current_leaf(conversation_id, message_id)
         win.conversations.current_id = None
         win.conversations.open(conversation_id)
-        if switched:
-            win.banner.show_info("This match is in another version of the chat, which is now the one shown "
-                                 "(and exported). Use ‹ › on a message to go back to the other version.",
-                                 sticky=True)
         if message_id >= 0:
             win.chat.scroll_to_message(message_id)
             w = win.chat.widget_for(message_id)

@@ -84,8 +84,10 @@ class TurnController(Controller):
             return
         self.win.banner.clear_note()
         if conv.current_id is None:
-            model = str(self.client.model.path)
-            self._start("send", -1, text, new_conversation={"model": model})
+            from aigc_desktop.chat.presets import new_chat_fields
+
+            fields = {**new_chat_fields(self.rt.settings.default_preset), "model": str(self.client.model.path)}
+            self._start("send", -1, text, new_conversation=fields)
         else:
             self._start("send", conv.current_id, text)
 

@@ -1,0 +1,31 @@
+"""The chip above the chat that shows a system prompt is active (and opens the settings).
+
+Without it nothing in a chat says that its replies follow hidden instructions.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QPushButton
+
+CHIP_CHARS = 40
+
+
+class SystemPromptChip(QPushButton):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("systemPromptChip")
+        self.setFlat(True)
+        self.setStyleSheet("QPushButton#systemPromptChip { border: 1px solid palette(mid); border-radius: 10px;"
+                           " padding: 2px 10px; margin: 4px 12px; }")
+        self.setVisible(False)
+
+    def show_prompt(self, prompt: str | None) -> None:
+        prompt = " ".join((prompt or "").split())
+        if not prompt:
+            self.setVisible(False)
+            return
+        short = prompt if len(prompt) <= CHIP_CHARS else prompt[: CHIP_CHARS - 1] + "…"
+        self.setText(f"System prompt: {short}")
+        self.setToolTip(f"This chat's replies follow this system prompt:\n\n{prompt}\n\n"
+                        "Click to change it (Conversation settings).")
+        self.setVisible(True)

@@ -1,0 +1,151 @@
+"""Regression tests for the bugs found in a real window (the "first hour" issue)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+
+def _two_versions(store):
+    """A chat whose first prompt was edited: version 1 says 'pelican', version 2 (current) does not."""
+    conv = store.create("versions")
+    first = store.add_message(conv.id, "user", "Tell me about the pelican")
+    store.add_message(conv.id, "assistant", "Pelicans are birds.", parent_id=first.id)
+    second = store.add_message(conv.id, "user", "Tell me about the heron", parent_id=None)
+    reply = store.add_message(conv.id, "assistant", "Herons wade.", parent_id=second.id)
+    later = store.add_message(conv.id, "user", "And egrets?", parent_id=reply.id)
+    return conv, first, later
+
+
+def test_b1_search_hit_in_another_version_asks_and_no_keeps_the_current_version(qtbot, make_window):
+    """B1: a hit in another version never switches silently: the window asks, and No keeps the chat as it was."""
+    win = make_window(load_model=False)
+    conv, first, later = _two_versions(win.rt.store)
+    before = [m.id for m in win.rt.store.branch(conv.id)]
+    assert later.id in before and first.id not in before
+    asked = []
+    win.prompts.confirm = lambda title, text: asked.append(title) or False
+    win.history.open_result(conv.id, first.id)
+    assert asked == ["Open another version"]
+    assert [m.id for m in win.rt.store.branch(conv.id)] == before
+    assert win.conversations.current_id == conv.id and win.chat.widget_for(later.id) is not None
+
+
+def test_b1_yes_switches_to_the_version_with_the_hit(qtbot, make_window):
+    """B1: answering Yes shows the version that holds the hit."""
+    win = make_window(load_model=False)
+    conv, first, _later = _two_versions(win.rt.store)
+    win.prompts.confirm = lambda *a: True
+    win.history.open_result(conv.id, first.id)
+    assert first.id in [m.id for m in win.rt.store.branch(conv.id)]
+    assert win.chat.widget_for(first.id) is not None
+
+
+def test_b3_cancelled_settings_for_a_new_chat_leave_no_empty_chat(qtbot, make_window):
+    """B3: Ctrl+N, Ctrl+, then Esc (cancel) leaves no chat with 0 messages behind."""
+    win = make_window(load_model=False)
+    win.conversations.new()
+    win.prompts.run_dialog = lambda dialog: False
+    assert win.conversations.edit_settings() is False
+    assert win.rt.store.list() == [] and win.conversations.current_id is None
+
+
+def test_b8_an_information_note_clears_itself(qtbot, make_window):
+    """B8: an "Exported to…" style note fades on its own; an error stays."""
+    from aigc_desktop.ui import banner as banner_mod
+
+    win = make_window(load_model=False)
+    win.banner.show_info("Exported to /tmp/x.md")
+    assert win.banner.isVisible() and win.banner._fade.isActive()
+    win.banner._fade.timeout.emit()
+    assert not win.banner.isVisible()
+    win.banner.show_error("Disk full")
+    assert not win.banner._fade.isActive() and banner_mod.INFO_SECONDS > 0
+
+
+def test_b10_the_window_keeps_ctrl_e_when_a_text_box_claims_it(qtbot, make_window):
+    """B10: a line edit that claims Ctrl+E (as QLineEdit does on X11) no longer hides Export from it."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    class X11LineEdit(QLineEdit):  # offscreen Qt has no Unix key bindings; this behaves like xcb's
+        def event(self, ev):
+            if ev.type() == QEvent.ShortcutOverride and ev.key() == Qt.Key_E:
+                ev.accept()
+                return True
+            return super().event(ev)
+
+    win = make_window(load_model=False)
+    assert win.sidebar.search in win.shortcut_guard.watched
+    box = X11LineEdit(win)
+    override = QKeyEvent(QEvent.ShortcutOverride, Qt.Key_E, Qt.ControlModifier)
+    QApplication.sendEvent(box, override)
+    assert override.isAccepted()  # unguarded, the box takes Ctrl+E from the window
+    win.shortcut_guard.watch(box)
+    override = QKeyEvent(QEvent.ShortcutOverride, Qt.Key_E, Qt.ControlModifier)
+    QApplication.sendEvent(box, override)
+    assert not override.isAccepted()
+    plain = QKeyEvent(QEvent.ShortcutOverride, Qt.Key_A, Qt.ControlModifier)
+    QApplication.sendEvent(box, plain)  # other keys stay the box's own
+    assert win.shortcut_guard.eventFilter(box, plain) is False
+
+
+def _dialog_for(win, **kwargs):
+    from aigc_desktop.chat import presets
+    from aigc_desktop.ui.controllers.conversation import trained_context
+    from aigc_desktop.ui.settings_dialog import ConversationSettingsDialog
+
+    conv = win.rt.store.create("s")
+    return ConversationSettingsDialog(win, conv, [], 4096, presets, trained_ctx=trained_context, **kwargs)
+
+
+def test_b9_context_beyond_the_trained_length_is_marked_and_warned(qtbot, make_window, starter_model):
+    """B9: the starter was trained on 8,192 tokens; 131,072 is marked and warns, 4,096 does not."""
+    from aigc_desktop.hub.library import model_info
+
+    win = make_window(load_model=False)
+    dialog = _dialog_for(win)
+    trained = model_info(starter_model).context_length
+    assert dialog.trained_context() == trained
+    dialog.n_ctx.setCurrentIndex(dialog.n_ctx.findData(131072))
+    assert dialog.ctx_warning.isVisibleTo(dialog) and f"{trained:,}" in dialog.ctx_warning.text()
+    assert "beyond" in dialog.n_ctx.currentText()
+    dialog.n_ctx.setCurrentIndex(dialog.n_ctx.findData(2048))
+    assert not dialog.ctx_warning.isVisibleTo(dialog) and "beyond" not in dialog.n_ctx.currentText()
+
+
+def test_every_sampling_setting_explains_itself(qtbot, make_window):
+    """Each sampling control has a plain-words tooltip."""
+    win = make_window(load_model=False)
+    dialog = _dialog_for(win)
+    for widget in (dialog.temperature, dialog.top_p, dialog.top_k, dialog.min_p, dialog.repeat_penalty,
+                   dialog.max_tokens, dialog.seed, dialog.n_ctx, dialog.n_threads, dialog.system):
+        assert len(widget.toolTip()) > 30
+
+
+def test_threads_and_default_preset_are_saved_and_new_chats_use_the_preset(qtbot, make_window):
+    """The threads setting beside the context length and "Use for new chats" are saved app-wide;
+    the next new chat starts with that preset's system prompt, and the chat shows a chip for it."""
+    from aigc_desktop.chat import presets
+
+    win = make_window(load_model=False)
+    writer = next(p for p in presets.list_presets() if p.system_prompt)
+
+    def answer(dialog):
+        dialog.preset.setCurrentIndex(dialog.preset.findData(writer.name))
+        dialog.default_preset_btn.click()
+        dialog.n_threads.setValue(3)
+        dialog.accept()
+        return True
+
+    win.prompts.run_dialog = answer
+    assert win.conversations.edit_settings()
+    settings = win.rt.settings
+    assert settings.default_preset == writer.name and settings.n_threads == 3
+    win.conversations.new()
+    win.prompts.run_dialog = lambda dialog: (dialog.accept(), True)[1]
+    assert win.conversations.edit_settings()
+    conv = win.rt.store.get(win.conversations.current_id)
+    assert conv.system_prompt == writer.system_prompt
+    assert win.system_chip.isVisibleTo(win) and "System prompt" in win.system_chip.text()
+    assert writer.system_prompt.split()[0] in win.system_chip.toolTip()
