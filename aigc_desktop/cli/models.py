@@ -1,4 +1,9 @@
-"""`models …` commands: list, catalog, search, files, download, import, remove, default."""
+"""`models …` commands: list, catalog, search, files, download, import, remove, default.
+
+A split GGUF set is one model in every listing (its name, the size of all parts, and
+"N parts"); ``download`` takes the set's name or any of its parts and fetches, or
+resumes, every part. ``--json`` output keeps its fields and adds ``parts``.
+"""
 
 from __future__ import annotations
 
@@ -28,9 +33,9 @@ def add_parsers(sub) -> None:
     p.add_argument("repo")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_files)
-    p = msub.add_parser("download", help="download (or resume) a GGUF file into the models folder")
+    p = msub.add_parser("download", help="download (or resume) a GGUF file or split set into the models folder")
     p.add_argument("repo")
-    p.add_argument("file")
+    p.add_argument("file", help="a file name from `models files`; a split set's name or any of its parts")
     p.set_defaults(handler=cmd_download)
     p = msub.add_parser("import", help="copy a local GGUF file into the models folder")
     p.add_argument("path")
@@ -43,12 +48,22 @@ def add_parsers(sub) -> None:
     p.set_defaults(handler=cmd_default)
 
 
+PARTS = "  ({count} parts)"
+REMOVED_PARTS = "removed every part of {name} (a set of {count}) on disk"
+RESUME_HINT = "    resume with: models download {repo} {file}"
+
+
 def _size(n: int) -> str:
     return f"{n / 2**30:.2f} GB" if n >= 2**30 else f"{n / 2**20:.0f} MB"
 
 
+def _parts(count: int) -> str:
+    return PARTS.format(count=count) if count > 1 else ""
+
+
 def cmd_list(args) -> int:
     from aigc_desktop.hub.library import is_default_model, list_models
+    from aigc_desktop.hub.splits import source_of
 
     entries = list_models()
     defaults = {str(e.path) for e in entries if is_default_model(e.path)}
@@ -60,7 +75,8 @@ def cmd_list(args) -> int:
              "default": str(e.path) in defaults,
              "quant": e.quant, "architecture": getattr(e.info, "architecture", None),
              "parameters": getattr(e.info, "parameter_count", None),
-             "context_length": getattr(e.info, "context_length", None), "problem": e.problem}
+             "context_length": getattr(e.info, "context_length", None), "problem": e.problem,
+             "parts": e.parts, "files": [str(p) for p in e.files or (e.path,)]}
             for e in entries
         ], ensure_ascii=False, indent=2))
         return 0
@@ -69,7 +85,10 @@ def cmd_list(args) -> int:
         desc = (f"{info.architecture} {info.parameters_label} {e.quant} ctx {info.context_length}" if info else "")
         flag = f"  !! {e.problem}" if e.problem else ""
         tags = " (starter)" * e.is_starter + " (default)" * (str(e.path) in defaults)
-        print(f"{e.name:<48} {_size(e.size):>9}  {desc}{tags}{flag}")
+        print(f"{e.name:<48} {_size(e.size):>9}  {desc}{tags}{_parts(e.parts)}{flag}")
+        source = source_of(e.path) if e.incomplete else None
+        if source is not None:
+            print(RESUME_HINT.format(repo=source.repo, file=source.filename))
     return 0
 
 
@@ -82,11 +101,11 @@ def cmd_catalog(args) -> int:
     if args.json:
         print(json.dumps([
             {"name": c.name, "repo": c.repo, "file": c.file, "size": c.size, "license": c.license,
-             "quant": c.quant, "fit": fit.estimate(c.size, avail)} for c in entries
+             "quant": c.quant, "fit": fit.estimate(c.size, avail), "parts": c.parts} for c in entries
         ], ensure_ascii=False, indent=2))
         return 0
     for c in entries:
-        print(f"{c.name:<34} {_size(c.size):>9}  {fit.estimate(c.size, avail):<8} {c.repo} {c.file}")
+        print(f"{c.name:<34} {_size(c.size):>9}  {fit.estimate(c.size, avail):<8} {c.repo} {c.file}{_parts(c.parts)}")
     return 0
 
 
@@ -112,19 +131,22 @@ def cmd_files(args) -> int:
     avail = fit.available_memory()
     if args.json:
         print(json.dumps([{"file": f.filename, "size": f.size, "sha256": f.sha256, "quant": f.quant,
-                           "fit": fit.estimate(f.size, avail)} for f in files], indent=2))
+                           "fit": fit.estimate(f.size, avail), "parts": len(f.files),
+                           "files": [{"file": p.filename, "size": p.size, "sha256": p.sha256} for p in f.files]}
+                          for f in files], indent=2))
     else:
         for f in files:
-            print(f"{f.filename:<60} {_size(f.size):>9}  {f.quant:<8} {fit.estimate(f.size, avail)}")
+            print(f"{f.filename:<60} {_size(f.size):>9}  {f.quant:<8} {fit.estimate(f.size, avail)}"
+                  f"{_parts(len(f.parts))}")
     return 0
 
 
 def cmd_download(args) -> int:
     from aigc_desktop.hub.catalog import list_gguf_files
-    from aigc_desktop.hub.download import download
+    from aigc_desktop.hub.splits import download_model, find_remote
 
-    match = [f for f in list_gguf_files(args.repo) if f.filename == args.file or Path(f.filename).name == args.file]
-    if not match:
+    remote = find_remote(list_gguf_files(args.repo), args.file)
+    if remote is None:
         raise UserError(f"{args.file} is not a GGUF file of {args.repo}.")
     cancel = threading.Event()
     last = [-1]
@@ -138,7 +160,7 @@ def cmd_download(args) -> int:
                   f"{p.speed / 2**20:.1f} MB/s{eta}   ", end="", file=sys.stderr, flush=True)
 
     try:
-        path = download(match[0], progress=show, cancel=cancel)
+        path = download_model(remote, progress=show, cancel=cancel)
     except KeyboardInterrupt:
         cancel.set()
         print("\ncancelled; run the same command again to resume", file=sys.stderr)
@@ -148,7 +170,7 @@ def cmd_download(args) -> int:
             print(file=sys.stderr)  # end the progress line: the error gets a line of its own
         raise
     print(file=sys.stderr)
-    print(f"saved {path}")
+    print(f"saved {path}{_parts(len(remote.parts))}")
     return 0
 
 
@@ -164,8 +186,14 @@ def cmd_remove(args) -> int:
     from aigc_desktop.paths import app_paths
     from aigc_desktop.settings import Settings
 
+    from aigc_desktop.hub.splits import model_name, split_of
+
     before = Settings.load(app_paths().settings_file).default_model
-    print(f"removed {delete_model(args.name)}")
+    path = delete_model(args.name)
+    print(f"removed {path}")
+    split = split_of(path.name)
+    if split:
+        print(REMOVED_PARTS.format(count=split[2], name=model_name(path)))
     if before and not Settings.load(app_paths().settings_file).default_model:
         print("it was the default model; new chats now use the starter model")
     return 0

@@ -1,4 +1,9 @@
-"""The curated starter list (resources/catalog.json) and Hub search for GGUF repositories."""
+"""The curated starter list (resources/catalog.json) and Hub search for GGUF repositories.
+
+A model too big for one file on the Hub is a split set (``<name>-00001-of-00002.gguf``
+and its siblings). A listing shows such a set as one :class:`RemoteFile` whose
+``parts`` are its files, so a person picks, sizes and downloads the whole model.
+"""
 
 from __future__ import annotations
 
@@ -23,10 +28,18 @@ class CatalogEntry:
     license: str
     languages: tuple[str, ...]
     notes: str
+    parts: int = 1  # a split set: ``file`` is its first part, ``size`` the set's total
 
     @property
     def quant(self) -> str:
         return quant_label(self.file)
+
+    @property
+    def label(self) -> str:
+        """The file as a person reads it: a split set by its name and number of parts."""
+        from aigc_desktop.hub.splits import parts_label, set_filename
+
+        return parts_label(set_filename(self.file), self.parts)
 
 
 @dataclass(frozen=True)
@@ -40,12 +53,25 @@ class RepoHit:
 class RemoteFile:
     repo: str
     filename: str
-    size: int
-    sha256: str | None
+    size: int  # a set: the sum of its parts
+    sha256: str | None  # a set: None (each part has its own)
+    parts: tuple["RemoteFile", ...] = ()  # a split set's files, in order; () for a single file
 
     @property
     def quant(self) -> str:
         return quant_label(self.filename)
+
+    @property
+    def files(self) -> tuple["RemoteFile", ...]:
+        """What to fetch: the parts of a set, or the file itself."""
+        return self.parts or (self,)
+
+    @property
+    def label(self) -> str:
+        """The file name as a person reads it: a set says how many parts it has."""
+        from aigc_desktop.hub.splits import parts_label
+
+        return parts_label(self.filename, len(self.parts))
 
 
 def quant_label(filename: str) -> str:
@@ -60,9 +86,12 @@ def load_catalog(path: Path = CATALOG_FILE) -> list[CatalogEntry]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise UserError(f"The model catalog {path} cannot be read: {exc}") from exc
+    from aigc_desktop.hub.splits import split_of
+
     return [
         CatalogEntry(m["name"], m["repo"], m["file"], int(m["size"]), m["license"],
-                     tuple(m.get("languages", ())), m.get("notes", ""))
+                     tuple(m.get("languages", ())), m.get("notes", ""),
+                     int(m.get("parts") or (split_of(m["file"]) or (0, 0, 1))[2]))
         for m in data["models"]
     ]
 
@@ -100,7 +129,9 @@ def search_repos(query: str, limit: int = 30, config: HubConfig | None = None) -
 
 
 def list_gguf_files(repo: str, config: HubConfig | None = None) -> list[RemoteFile]:
-    """The repository's .gguf files with sizes and sha256, smallest first."""
+    """The repository's .gguf models with sizes and sha256, smallest first; a split set is one entry."""
+    from aigc_desktop.hub.splits import group_remote
+
     from huggingface_hub.errors import HFValidationError
     from huggingface_hub.hf_api import RepoFile
 
@@ -122,4 +153,4 @@ def list_gguf_files(repo: str, config: HubConfig | None = None) -> list[RemoteFi
         for e in entries
         if isinstance(e, RepoFile) and e.path.lower().endswith(".gguf")
     ]
-    return sorted(files, key=lambda f: f.size)
+    return sorted(group_remote(files), key=lambda f: f.size)

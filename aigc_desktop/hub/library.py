@@ -1,7 +1,14 @@
-"""Models on disk: the bundled starter model, the models folder, name lookup."""
+"""Models on disk: the bundled starter model, the models folder, name lookup.
+
+A split GGUF set (``x-00001-of-00002.gguf`` …) is one model here: listed once under
+its set name with the size of all its parts, found by that name or any part's, loaded
+from its first part (llama.cpp opens the others), deleted whole. A set with a part
+missing is listed by :func:`list_models` as incomplete but is not offered for use.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.metadata
 import logging
 import shutil
@@ -9,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aigc_desktop.errors import ModelLoadError, UserError
+from aigc_desktop.hub.splits import LocalModel, forget_set, local_models, split_of
 from aigc_desktop.paths import app_paths
 
 log = logging.getLogger(__name__)
@@ -41,25 +49,31 @@ def models_dir() -> Path:
     return folder
 
 
+def _folder_models() -> list[LocalModel]:
+    return local_models(app_paths().models)
+
+
 def installed_models() -> list[Path]:
-    """GGUF files in the models folder (never a ``.part``), starter model first."""
+    """The models to offer (starter first): each GGUF file, a complete split set by its first part.
+
+    A set's later parts are not models of their own, and a set with a part missing is
+    left out (it cannot load); :func:`list_models` shows it as incomplete.
+    """
     found: list[Path] = []
     starter = starter_model_path()
     if starter:
         found.append(starter)
-    folder = app_paths().models
-    if folder.is_dir():
-        # ``*.gguf`` never matches ``*.gguf.part``: an unfinished download is not a model.
-        found.extend(sorted(p for p in folder.rglob("*.gguf") if p.is_file()))
+    found.extend(m.path for m in _folder_models() if m.complete)
     return found
 
 
 def resolve_model(name_or_path: str | None) -> Path:
     """Turn a CLI/settings model reference into a file path.
 
-    Accepts a path, an installed model's file name (with or without ``.gguf``),
-    or nothing (the starter model). Raises :class:`ModelLoadError` with a
-    message that says how to get a model.
+    Accepts a path, an installed model's file name (with or without ``.gguf``), a
+    split set's name or any of its parts' names (a set resolves to its first part),
+    or nothing (the starter model). Raises :class:`ModelLoadError` with a message
+    that says how to get a model, or that a set is incomplete.
     """
     if not name_or_path:
         starter = starter_model_path()
@@ -71,14 +85,35 @@ def resolve_model(name_or_path: str | None) -> Path:
         return starter
     candidate = Path(name_or_path).expanduser()
     if candidate.exists() or candidate.suffix == ".gguf" and ("/" in name_or_path or "\\" in name_or_path):
-        return candidate
-    return _named(name_or_path, installed_models()) or candidate  # else the loader explains
+        if split_of(candidate.name) is None:
+            return candidate
+        return _usable(_set_of(candidate, local_models(candidate.parent)) or LocalModel(candidate, (candidate,)))
+    starter = starter_model_path()
+    if starter and _named(name_or_path, [LocalModel(starter, (starter,))]):
+        return starter
+    found = _named(name_or_path, _folder_models())
+    return _usable(found) if found is not None else candidate  # else the loader explains
 
 
-def _named(name: str, paths: list[Path]) -> Path | None:
-    """The first of ``paths`` whose file name is ``name`` (``.gguf`` optional, any case)."""
+def _usable(model: LocalModel) -> Path:
+    if not model.complete:
+        raise ModelLoadError(f"{model.name} is {model.problem}: resume its download in Models → Downloads, "
+                             "or run the same `models download` command again.")
+    return model.path
+
+
+def _set_of(path: Path, models: list[LocalModel]) -> LocalModel | None:
+    return next((m for m in models if path in m.files or path == m.path), None)
+
+
+def _named(name: str, models: list[LocalModel]) -> LocalModel | None:
+    """The first model named ``name``: its file's name or its set's (``.gguf`` optional, any case)."""
     wanted = name.removesuffix(".gguf").lower()
-    return next((p for p in paths if p.stem.lower() == wanted or p.name.lower() == name.lower()), None)
+    for m in models:
+        names = {m.name.lower()} | {p.stem.lower() for p in (m.path, *m.files)}
+        if wanted in names or name.lower() in {p.name.lower() for p in (m.path, *m.files)}:
+            return m
+    return None
 
 
 # -- listing, import, delete, default ------------------------------------------------
@@ -94,6 +129,12 @@ class ModelEntry:
     is_starter: bool
     info: object | None  # GGUFInfo, or None when unreadable
     problem: str | None  # why the file cannot be used
+    files: tuple[Path, ...] = ()  # a split set's parts on disk (the path is its first part)
+    parts: int = 1  # how many parts the set has (1: a single file)
+
+    @property
+    def incomplete(self) -> bool:
+        return len(self.files) < self.parts
 
     @property
     def quant(self) -> str:
@@ -112,24 +153,46 @@ def model_info(path: Path):
 
 
 def list_models() -> list[ModelEntry]:
-    """Every usable-looking model with its metadata; broken files are listed with the reason."""
-    from aigc_desktop.llm.gguf_info import check_gguf_file
-
+    """Every model with its metadata; broken files and incomplete sets are listed with the reason."""
     starter = starter_model_path()
     out = []
-    for path in installed_models():
-        info, problem = None, None
-        try:
-            check_gguf_file(path)
-            info = model_info(path)
-            if info.data_end and path.stat().st_size < info.data_end:
-                problem = "truncated: download it again"
-        except UserError as exc:
-            problem = str(exc)
-        except Exception as exc:  # a damaged header can fail in many ways
-            problem = f"unreadable GGUF header ({exc.__class__.__name__})"
-        out.append(ModelEntry(path, path.stem, path.stat().st_size, path == starter, info, problem))
+    if starter:
+        info, problem = _check(starter)
+        out.append(ModelEntry(starter, starter.stem, starter.stat().st_size, True, info, problem))
+    for m in _folder_models():
+        info, problem = None, m.problem
+        for part in m.files:  # every part must be whole: llama.cpp needs them all
+            part_info, part_problem = _check(part)
+            info = part_info if part == m.path else info
+            problem = problem or part_problem
+        if info is not None and m.count > 1:  # a set's parameters are spread over its parts
+            total = sum(getattr(_safe_info(p), "parameter_count", 0) or 0 for p in m.files)
+            info = dataclasses.replace(info, parameter_count=total or info.parameter_count)
+        out.append(ModelEntry(m.path, m.name, m.size, False, info, problem, m.files, m.count))
     return out
+
+
+def _check(path: Path):
+    """(GGUFInfo or None, the problem or None) of one file."""
+    from aigc_desktop.llm.gguf_info import check_gguf_file
+
+    try:
+        check_gguf_file(path)
+        info = model_info(path)
+        if info.data_end and path.stat().st_size < info.data_end:
+            return info, "truncated: download it again"
+        return info, None
+    except UserError as exc:
+        return None, str(exc)
+    except Exception as exc:  # a damaged header can fail in many ways
+        return None, f"unreadable GGUF header ({exc.__class__.__name__})"
+
+
+def _safe_info(path: Path):
+    try:
+        return model_info(path)
+    except Exception:  # already reported by _check
+        return None
 
 
 def import_model(source: Path, *, move: bool = False) -> Path:
@@ -171,8 +234,10 @@ def _settings_store(store=None):
 
 
 def delete_model(name_or_path: str | Path, settings_store=None) -> Path:
-    """Remove a model file from the models folder (the bundled starter cannot be removed).
+    """Remove a model from the models folder (the bundled starter cannot be removed).
 
+    A split set goes as a whole: every part on disk, its unfinished parts and the
+    record of where it came from. Returns the model's path (a set's first part).
     When it was the default model, the default goes back to "" (the starter model).
 
     A name is looked up in the models folder first: an imported copy of the
@@ -182,19 +247,23 @@ def delete_model(name_or_path: str | Path, settings_store=None) -> Path:
     starter = starter_model_path()
     folder = app_paths().models.resolve()
     if name.strip():
-        in_folder = [p for p in installed_models() if p != starter]
-        path = _named(name, in_folder) or Path(name).expanduser()
-        if path.is_file() and folder in path.resolve().parents:
-            was_default = is_default_model(path, settings_store)
-            try:
-                path.unlink()
-            except OSError as exc:  # read-only folder, or (on Windows) the file is in use
-                raise UserError(f"Could not delete {path.name}: {exc.strerror or exc}.") from exc
+        models = _folder_models()
+        path = Path(name).expanduser()
+        model = _named(name, models) or _set_of(path, models) or _set_of(path.absolute(), models)
+        if model is not None and folder in model.path.absolute().resolve().parents:
+            was_default = any(is_default_model(p, settings_store) for p in (model.path, *model.files))
+            for part in model.files:
+                try:
+                    part.unlink()
+                except OSError as exc:  # read-only folder, or (on Windows) the file is in use
+                    raise UserError(f"Could not delete {part.name}: {exc.strerror or exc}.") from exc
+            if model.count > 1:
+                forget_set(model.path)
             if was_default:  # else every later start would look for a missing file
                 _settings_store(settings_store).update(default_model="")
-                log.info("deleted the default model %s; the default is the starter model again", path)
-            return path
-        if starter and (path.resolve() == starter or _named(name, [starter])):
+                log.info("deleted the default model %s; the default is the starter model again", model.path)
+            return model.path
+        if starter and (path.resolve() == starter or _named(name, [LocalModel(starter, (starter,))])):
             raise UserError("The starter model is part of the app and cannot be removed.")
     raise UserError(f"No installed model is named “{name}”.")
 

@@ -15,7 +15,6 @@ from aigc_desktop.hub.catalog import list_gguf_files
 from aigc_desktop.hub.download import (
     DownloadCancelled,
     DownloadError,
-    DownloadQueue,
     discard_partial,
     download,
     part_path,
@@ -23,6 +22,7 @@ from aigc_desktop.hub.download import (
     unfinished_downloads,
 )
 from aigc_desktop.hub.library import installed_models
+from aigc_desktop.hub.queue import DownloadQueue
 from aigc_desktop.paths import app_paths
 from tests.hub.conftest import FILE, REPO
 

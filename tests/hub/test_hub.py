@@ -14,7 +14,8 @@ import pytest
 from aigc_desktop.errors import UserError
 from aigc_desktop.hub import fit
 from aigc_desktop.hub.catalog import list_gguf_files, load_catalog, quant_label, search_repos
-from aigc_desktop.hub.download import DownloadCancelled, DownloadError, DownloadQueue, download, part_path
+from aigc_desktop.hub.download import DownloadCancelled, DownloadError, download, part_path
+from aigc_desktop.hub.queue import DownloadQueue
 from aigc_desktop.hub.endpoint import OfflineError
 from aigc_desktop.hub.library import installed_models
 from aigc_desktop.paths import app_paths

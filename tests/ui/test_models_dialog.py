@@ -450,7 +450,7 @@ def test_catalog_notes_stretch_wrap_and_have_tooltips(qtbot, make_window):
     header = dlg.catalog.horizontalHeader()
     assert header.sectionResizeMode(notes) == QHeaderView.Stretch and dlg.catalog.wordWrap()
     assert [dlg.catalog.item(r, notes).toolTip() for r in range(dlg.catalog.rowCount())] == [e.notes for e in entries]
-    long_files = [(r, e.file) for r, e in enumerate(entries) if len(e.file) > 24]
+    long_files = [(r, e.label) for r, e in enumerate(entries) if len(e.label) > 24]
     assert long_files and all(dlg.catalog.item(r, 1).toolTip() == f for r, f in long_files)
 
 

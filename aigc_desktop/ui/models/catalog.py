@@ -3,6 +3,8 @@
 The catalog names a repository and a file; Download first asks the Hub for that
 file's current listing (size and sha256, in the background, newest request only),
 so a file that moved or was re-uploaded is caught before any byte is fetched.
+A split set (``parts`` in the catalog) is shown by its name with its number of parts
+and the size of all of them, and Download fetches every part.
 The Notes column takes the spare width and wraps, and every long cell carries its
 full text as a tooltip.
 
@@ -20,6 +22,7 @@ from aigc_desktop.errors import UserError
 from aigc_desktop.hub import fit
 from aigc_desktop.hub.catalog import list_gguf_files, load_catalog
 from aigc_desktop.hub.endpoint import hub_config
+from aigc_desktop.hub.splits import find_remote
 from aigc_desktop.ui.models.common import cell, human_size, make_table
 from aigc_desktop.ui.tasks import Latest, op
 
@@ -65,10 +68,11 @@ class CatalogTab(QWidget):
         for e in entries:
             r = self.table.rowCount()
             self.table.insertRow(r)
-            for c, v in enumerate([e.name, e.file, human_size(e.size), e.quant, fit.estimate(e.size, avail),
+            for c, v in enumerate([e.name, e.label, human_size(e.size), e.quant, fit.estimate(e.size, avail),
                                    e.license, e.notes]):
                 self.table.setItem(r, c, cell(v, (e.repo, e.file)))
-            self.table.item(r, NOTES_COLUMN).setToolTip(e.notes)  # even a short note: it may wrap out of sight
+            if e.notes:  # even a short note: it may wrap out of sight
+                self.table.item(r, NOTES_COLUMN).setToolTip(e.notes)
         self.table.resizeColumnToContents(FILE_COLUMN)
         self.table.setColumnWidth(FILE_COLUMN, min(self.table.columnWidth(FILE_COLUMN), 220))
 
@@ -88,9 +92,9 @@ class CatalogTab(QWidget):
         self.status.emit(f"Looking up {file} in {repo}…", False)
 
         def found(files) -> None:
-            match = [f for f in files if f.filename == file]
-            if match:
-                self.downloadRequested.emit(match[0])
+            match = find_remote(files, file)  # a split set's first part names the whole set
+            if match is not None:
+                self.downloadRequested.emit(match)
             else:
                 self.status.emit(f"{file} is no longer in {repo}.", True)
 

@@ -85,6 +85,7 @@ class ModelsDialog(QDialog):
 
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.installed_tab.useModel.connect(self.useModel)
+        self.installed_tab.resumeRequested.connect(self.start_download)
         self.installed_tab.modelsChanged.connect(self.modelsChanged)
         self.catalog_tab.downloadRequested.connect(self.start_download)
         self.search_tab.downloadRequested.connect(self.start_download)
@@ -189,12 +190,12 @@ class ModelsDialog(QDialog):
         self.tabs.setCurrentWidget(self.downloads_tab)
         same = self.downloads.find(remote)
         if same is not None and same.active:
-            self._say(self.downloads_tab, f"{remote.filename} is already downloading.")
+            self._say(self.downloads_tab, f"{remote.label} is already downloading.")
             return same.id
         if same is not None:
             return self.resume_download(same.id)
         job = self.downloads.start(remote)
-        self._say(self.downloads_tab, f"Downloading {remote.filename}…")
+        self._say(self.downloads_tab, f"Downloading {remote.label}…")
         return job.id
 
     def resume_download(self, job_id: int) -> int:

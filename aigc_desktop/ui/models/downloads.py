@@ -17,7 +17,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
-from aigc_desktop.hub.download import DownloadError, Job
+from aigc_desktop.hub.download import DownloadError
+from aigc_desktop.hub.queue import Job
 from aigc_desktop.ui.threads import gui_only
 
 BAR_STEPS = 1000
@@ -95,7 +96,7 @@ class DownloadsTab(QWidget):
         self.rows_layout.insertWidget(self.rows_layout.count() - 1, row)
         self.rows[job.id] = row
         self.no_downloads.setVisible(False)
-        row.label.setText(f"{job.remote.filename} — {job.message or job.state}")
+        row.label.setText(f"{job.remote.label} — {job.message or job.state}")
         if job.state == "done":
             row.bar.setValue(BAR_STEPS)
         elif not job.active:
@@ -156,7 +157,7 @@ class DownloadsTab(QWidget):
             if job_id in self.rows:
                 self._drop_row(job_id)
         elif job_id in self.rows:
-            self.rows[job_id].label.setText(f"{job.remote.filename} — {job.message or job.state}")
+            self.rows[job_id].label.setText(f"{job.remote.label} — {job.message or job.state}")
             self._update_buttons(job)
 
     @Slot(int, "qint64", "qint64", float, object)
@@ -166,7 +167,7 @@ class DownloadsTab(QWidget):
         if row is None:
             return
         row.show_fraction(done, total)
-        name = self.downloads.job(job_id).remote.filename
+        name = self.downloads.job(job_id).remote.label
         left = f", {eta:.0f} s left" if eta is not None else ""
         row.label.setText(f"{name} — {done / 2**20:,.1f} of {total / 2**20:,.1f} MB, {speed / 2**20:.1f} MB/s{left}")
 
@@ -177,7 +178,7 @@ class DownloadsTab(QWidget):
         if row is None:
             return
         job = self.downloads.job(job_id)
-        row.label.setText(f"{job.remote.filename} — {message}")
+        row.label.setText(f"{job.remote.label} — {message}")
         if state == "done":
             row.bar.setValue(BAR_STEPS)
         self._update_buttons(job)

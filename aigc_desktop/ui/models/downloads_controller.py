@@ -34,12 +34,16 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from aigc_desktop.hub.catalog import RemoteFile
-from aigc_desktop.hub.download import DownloadQueue, Job, Progress, part_path, unfinished_downloads
+from aigc_desktop.hub.download import Progress, unfinished_downloads
+from aigc_desktop.hub.queue import DownloadQueue, Job
+from aigc_desktop.hub.splits import kept_bytes, unfinished_sets
 from aigc_desktop.hub.endpoint import HubConfig, hub_config
 from aigc_desktop.paths import app_paths
 from aigc_desktop.ui.threads import gui_only
 
 log = logging.getLogger(__name__)
+
+PAUSED = "paused, {kept:,.1f} of {total:,.1f} MB kept"
 
 
 class DownloadsController(QObject):
@@ -119,21 +123,24 @@ class DownloadsController(QObject):
         return self.queue.has_active()
 
     def kept_bytes(self, job_id: int) -> int:
-        """How much of a job's file is already on disk in its ``.part``."""
-        part = part_path(self.job(job_id).remote, self.dest_dir)
-        try:
-            return part.stat().st_size
-        except OSError:
-            return 0
+        """How much of a job's file (or of a set's parts) is already on disk."""
+        return kept_bytes(self.job(job_id).remote, self.dest_dir)
 
     def adopt_unfinished(self) -> list[int]:
-        """Downloads an earlier session (or the CLI) left part-way, as paused jobs, each once."""
+        """Downloads an earlier session (or the CLI) left part-way, as paused jobs, each once.
+
+        A split set left incomplete is one job (its parts' own ``.part`` files are not
+        listed apart): resuming it fetches whatever of the set is missing.
+        """
         added = []
-        for u in unfinished_downloads(self.dest_dir):
-            if any(j.remote == u.remote for j in self.jobs):
+        found = [(remote, kept) for remote, kept in unfinished_sets(self.dest_dir)]
+        in_sets = {p for remote, _ in found for p in remote.parts}
+        found += [(u.remote, u.kept) for u in unfinished_downloads(self.dest_dir) if u.remote not in in_sets]
+        busy = {p for j in self.jobs for p in j.remote.files}  # a set's running job covers its parts
+        for remote, kept in found:
+            if any(j.remote == remote for j in self.jobs) or remote in busy:
                 continue
-            job = self.queue.add_paused(u.remote, f"paused, {u.kept / 2**20:,.1f} of "
-                                                  f"{u.remote.size / 2**20:,.1f} MB kept")
+            job = self.queue.add_paused(remote, PAUSED.format(kept=kept / 2**20, total=remote.size / 2**20))
             added.append(job.id)
             self.jobAdded.emit(job.id)
         return added

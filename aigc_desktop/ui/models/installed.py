@@ -1,4 +1,4 @@
-"""The Installed tab: the models on disk, with Use, Set as default, Import and Delete.
+"""The Installed tab: the models on disk, with Use, Set as default, Import, Delete and Resume.
 
 The buttons follow the selected file: a broken file (truncated, not GGUF) can be
 deleted but not used or made default, and the bundled starter model cannot be
@@ -6,12 +6,18 @@ deleted at all, so its Delete is disabled with a tooltip that says why instead o
 asking "Delete from disk?" and then refusing. The default mark is read from the
 settings store and redrawn when the default changes anywhere (:meth:`mark_default`).
 
+A split GGUF set is one row (its name, the size of all its parts) and is deleted as
+one, after one question. A set with a part missing or unfinished says so in its
+Status ("incomplete: 1 of 2 parts"); it cannot be used or made default, and Resume
+downloads the missing parts, from the Hub set recorded when its download started.
+
 Questions go through ``host`` (the dialog's ``confirm`` and ``ask_open_path``) so a
 test can answer them. An import (a deep GGUF check and a copy of gigabytes) runs as
 a background task; the file list is read here, from a cache keyed by size and mtime.
 
 Signals of InstalledTab:
     useModel(str path)      the person chose this model for the chat
+    resumeRequested(object remote)   download the missing parts of this set (a RemoteFile)
     modelsChanged()         a model was added, removed or made default
     status(str text, bool error)
 """
@@ -27,16 +33,26 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QVBoxLayout
 from aigc_desktop.errors import UserError
 from aigc_desktop.hub.library import ModelEntry, delete_model, import_model, is_default_model, list_models
 from aigc_desktop.hub.library import set_default_model
+from aigc_desktop.hub.splits import parts_label, source_of
 from aigc_desktop.paths import app_paths
 from aigc_desktop.ui.models.common import cell, human_size, make_table
 from aigc_desktop.ui.tasks import op
 
 STATUS_COLUMN = 6
 STARTER_CANNOT_BE_DELETED = "The starter model is part of the app and cannot be removed."
+CANNOT_USE = "This file cannot be used: {problem}"
+INCOMPLETE_TIP = "Only {have} of the {count} parts of this model are on disk: Resume downloads the rest."
+NO_SOURCE_TIP = ("Where this set was downloaded from is not known: "
+                 "download it again from Catalog or Search Hub.")
+RESUME_TIP = "Download the missing parts of this model"
+PARTS = "{count} parts"
+DELETE_ONE = "Delete {name} from disk?"
+DELETE_SET = "Delete {name} from disk? All {have} of its parts on disk ({size}) are deleted."
 
 
 class InstalledTab(QWidget):
     useModel = Signal(str)
+    resumeRequested = Signal(object)
     modelsChanged = Signal()
     status = Signal(str, bool)
 
@@ -47,6 +63,7 @@ class InstalledTab(QWidget):
         self._entries: list[ModelEntry] = []  # one per table row
         self._problems: dict[str, str] = {}  # path -> why it cannot be used
         self._starters: set[str] = set()
+        self._by_path: dict[str, ModelEntry] = {}
         self.loading: str | None = None  # the path "Use in chat" asked for, until its result
         self.loaded_name: str | None = None  # the chat's model, as the main window reported it
         self.table = make_table(["Name", "Size", "Quant", "Parameters", "Architecture", "Context", "Status"])
@@ -55,15 +72,17 @@ class InstalledTab(QWidget):
         self.default_btn = QPushButton("Set as default")
         self.import_btn = QPushButton("Import GGUF file…")
         self.delete_btn = QPushButton("Delete…")
+        self.resume_btn = QPushButton("Resume download")
         self.folder_btn = QPushButton("Open models folder")
         self.use_btn.clicked.connect(self.use_selected)
         self.default_btn.clicked.connect(self.make_default_selected)
         self.import_btn.clicked.connect(self.import_file)
         self.delete_btn.clicked.connect(self.delete_selected)
+        self.resume_btn.clicked.connect(self.resume_selected)
         self.folder_btn.clicked.connect(self.open_folder)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         row = QHBoxLayout()
-        for b in (self.use_btn, self.default_btn, self.import_btn, self.delete_btn, self.folder_btn):
+        for b in (self.use_btn, self.default_btn, self.resume_btn, self.import_btn, self.delete_btn, self.folder_btn):
             row.addWidget(b)
         row.addStretch(1)
         lay = QVBoxLayout(self)
@@ -78,6 +97,7 @@ class InstalledTab(QWidget):
         self._entries = list_models()
         self._problems = {str(e.path): e.problem for e in self._entries if e.problem}
         self._starters = {str(e.path) for e in self._entries if e.is_starter}
+        self._by_path = {str(e.path): e for e in self._entries}
         self.table.setRowCount(0)
         for e in self._entries:
             r = self.table.rowCount()
@@ -96,7 +116,8 @@ class InstalledTab(QWidget):
     def _status_text(self, entry: ModelEntry) -> str:
         if entry.problem:
             return entry.problem
-        marks = [("starter", entry.is_starter), ("default", is_default_model(entry.path, self.store))]
+        marks = [(PARTS.format(count=entry.parts), entry.parts > 1), ("starter", entry.is_starter),
+                 ("default", is_default_model(entry.path, self.store))]
         return " · ".join(name for name, on in marks if on)
 
     def mark_default(self) -> None:
@@ -123,9 +144,17 @@ class InstalledTab(QWidget):
     def _update_buttons(self) -> None:
         path = self.selected()
         problem = self._problems.get(path or "")
+        entry = self._by_path.get(path or "")
+        incomplete = entry is not None and entry.incomplete
+        tip = (INCOMPLETE_TIP.format(have=len(entry.files), count=entry.parts) if incomplete
+               else CANNOT_USE.format(problem=problem) if problem else "")
         for b in (self.use_btn, self.default_btn):
             b.setEnabled(path is not None and problem is None)
-            b.setToolTip(f"This file cannot be used: {problem}" if problem else "")
+            b.setToolTip(tip)
+        self.resume_btn.setVisible(any(e.incomplete for e in self._entries))
+        source = source_of(entry.path) if incomplete else None
+        self.resume_btn.setEnabled(source is not None)
+        self.resume_btn.setToolTip(RESUME_TIP if source is not None else NO_SOURCE_TIP if incomplete else "")
         starter = path in self._starters
         self.delete_btn.setEnabled(path is not None and not starter)
         self.delete_btn.setToolTip(STARTER_CANNOT_BE_DELETED if starter else "")
@@ -150,7 +179,19 @@ class InstalledTab(QWidget):
             self._say(f"Could not load {Path(pending).name}: {message}", error=True)
 
     def is_loaded(self, path: str) -> bool:
-        return bool(self.loaded_name) and Path(path).stem == self.loaded_name
+        entry = self._by_path.get(path)
+        names = {Path(path).stem} | ({entry.name} if entry is not None else set())
+        return bool(self.loaded_name) and self.loaded_name in names
+
+    @Slot()
+    def resume_selected(self) -> None:
+        """Ask for the missing parts of the selected incomplete set (the dialog starts the download)."""
+        entry = self._by_path.get(self.selected() or "")
+        source = source_of(entry.path) if entry is not None and entry.incomplete else None
+        if source is None:
+            self._say(NO_SOURCE_TIP, error=True)
+            return
+        self.resumeRequested.emit(source)
 
     @Slot()
     def make_default_selected(self) -> None:
@@ -174,9 +215,14 @@ class InstalledTab(QWidget):
         if path in self._starters:  # the button is disabled; a caller that goes around it hears why
             self._say(STARTER_CANNOT_BE_DELETED, error=True)
             return
-        name = Path(path).name
+        entry = self._by_path.get(path)
+        if entry is not None and entry.parts > 1:
+            name = parts_label(entry.name, entry.parts)
+            text = [DELETE_SET.format(name=name, have=len(entry.files), size=human_size(entry.size))]
+        else:
+            name = Path(path).name
+            text = [DELETE_ONE.format(name=name)]
         was_default = is_default_model(path, self.store)
-        text = [f"Delete {name} from disk?"]
         if was_default:
             text.append("It is the default model: new chats will use the starter model instead.")
         if self.is_loaded(path):

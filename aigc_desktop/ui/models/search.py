@@ -4,7 +4,8 @@ Both requests run as background tasks and only the newest of each counts
 (:class:`Latest`): a slow answer to an older query, or to a repository clicked
 before another, is dropped instead of overwriting the newer one. A new search also
 drops a file listing still on its way. After a failed request nothing of the
-previous results stays on screen, where it would pass for an answer.
+previous results stays on screen, where it would pass for an answer. A split GGUF
+set is one row (its name, "(2 parts)", the size of all parts) and downloads whole.
 
 Signals of SearchTab:
     downloadRequested(object remote)   a RemoteFile to download (the dialog starts it)
@@ -110,7 +111,7 @@ class SearchTab(QWidget):
             for f in files:
                 r = self.files.rowCount()
                 self.files.insertRow(r)
-                for c, v in enumerate([f.filename, human_size(f.size), f.quant or "?", fit.estimate(f.size, avail)]):
+                for c, v in enumerate([f.label, human_size(f.size), f.quant or "?", fit.estimate(f.size, avail)]):
                     self.files.setItem(r, c, cell(v, f))
             self.status.emit(f"{len(files)} GGUF files in {repo}.", False)
 
