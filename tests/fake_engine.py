@@ -61,7 +61,7 @@ class ScriptedEngine:
         self.calls.append(("prefill", draft))
         return 0
 
-    def stream_chat(self, messages, sampling=None, cancel=None, *, fit=True, cache_key=None):
+    def stream_chat(self, messages, sampling=None, cancel=None, *, fit=True, cache_key=None, on_progress=None):
         if self.model is None:
             raise UserError("No model is loaded.")
         self.calls.append(("stream", list(messages)))

@@ -132,6 +132,7 @@ class ChatService:
         sampling: SamplingParams | None = None,
         on_user_saved: Callable[[MessageRecord], None] | None = None,
         new_conversation: dict | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> TurnResult:
         """Save the user's message, then stream and save the reply.
 
@@ -150,7 +151,7 @@ class ChatService:
             self.store.rename(conversation_id, title_from(text))
         if on_user_saved:
             on_user_saved(user)
-        reply = self._reply(conversation_id, user, on_delta, cancel, sampling)
+        reply = self._reply(conversation_id, user, on_delta, cancel, sampling, on_progress)
         return TurnResult(user=user, reply=reply, error=reply.stats.get("error"))
 
     def regenerate(
@@ -160,6 +161,7 @@ class ChatService:
         on_delta: Callable[[str], None] | None = None,
         cancel: threading.Event | None = None,
         sampling: SamplingParams | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> TurnResult:
         """A new sibling reply to the user message that ``message_id`` answers (or is)."""
         msg = self.store.get_message(message_id)
@@ -169,7 +171,7 @@ class ChatService:
             user = self.store.get_message(msg.parent_id)
         else:
             user = msg
-        reply = self._reply(msg.conversation_id, user, on_delta, cancel, sampling)
+        reply = self._reply(msg.conversation_id, user, on_delta, cancel, sampling, on_progress)
         return TurnResult(user=None, reply=reply, error=reply.stats.get("error"))
 
     def edit_and_resend(
@@ -181,6 +183,7 @@ class ChatService:
         cancel: threading.Event | None = None,
         sampling: SamplingParams | None = None,
         on_user_saved: Callable[[MessageRecord], None] | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> TurnResult:
         """Edit a user message as a new branch: a sibling with the new text, then a reply."""
         if not new_text.strip():
@@ -192,7 +195,7 @@ class ChatService:
         user = self.store.add_message(old.conversation_id, "user", new_text, parent_id=old.parent_id)
         if on_user_saved:
             on_user_saved(user)
-        reply = self._reply(old.conversation_id, user, on_delta, cancel, sampling)
+        reply = self._reply(old.conversation_id, user, on_delta, cancel, sampling, on_progress)
         return TurnResult(user=user, reply=reply, error=reply.stats.get("error"))
 
     def _reply(
@@ -202,6 +205,7 @@ class ChatService:
         on_delta: Callable[[str], None] | None,
         cancel: threading.Event | None,
         sampling: SamplingParams | None,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> MessageRecord:
         model_name = self.engine.model.name if self.engine.model else None
         reply = self.store.add_message(
@@ -214,7 +218,8 @@ class ChatService:
         try:
             params = self.sampling_for(conversation_id, sampling)
             messages = self.history(conversation_id, upto=user)
-            for delta in self.engine.stream_chat(messages, params, cancel, cache_key=f"conv:{conversation_id}"):
+            for delta in self.engine.stream_chat(messages, params, cancel, cache_key=f"conv:{conversation_id}",
+                                                 on_progress=on_progress):
                 if delta.done:
                     stats = delta.stats.to_dict()
                     status = "stopped" if delta.stats.finish_reason == "cancelled" else "done"

@@ -18,7 +18,7 @@ import os
 import random
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from aigc_desktop.errors import ContextOverflowError, ModelLoadError
@@ -234,8 +234,13 @@ class LlamaEngine:
         *,
         fit: bool = True,
         cache_key: str | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> Iterator[Delta]:
         """Stream a reply. The last delta has ``done=True`` and the stats.
+
+        ``on_progress(done, total)`` hears how far a long prompt evaluation has got
+        (tokens not already in the KV cache), so a window can say "reading the
+        conversation… N / M" instead of a silent wait.
 
         With ``fit`` the oldest messages are left out when the history is too
         long (see :mod:`aigc_desktop.llm.context`). ``cache_key`` names the
@@ -244,7 +249,7 @@ class LlamaEngine:
         """
         sampling = sampling or SamplingParams()
         with self._lock:
-            yield from self._stream(list(messages), sampling, cancel, fit, cache_key)
+            yield from self._stream(list(messages), sampling, cancel, fit, cache_key, on_progress)
 
     def prefill(
         self,
@@ -314,7 +319,28 @@ class LlamaEngine:
         if there > here and restore(llm, cached):
             self.last_restore = cache_key
 
-    def _stream(self, messages, sampling: SamplingParams, cancel, fit: bool, cache_key=None) -> Iterator[Delta]:
+    def _read_prompt(self, llm, tokens: list[int], cancel, on_progress) -> None:
+        """Evaluate all but the last prompt token in batches, reporting progress between them.
+
+        ``generate`` then finds them in the KV cache and evaluates only the last
+        token. Stop works as before: the abort callback interrupts a batch, and
+        the check between batches raises the same way.
+        """
+        start = common_prefix(llm.input_ids[: llm.n_tokens], tokens)
+        end = len(tokens) - 1
+        total = end - start
+        if on_progress is None or total <= READ_BATCH:
+            return
+        llm.n_tokens = start  # eval() drops the KV cells from here on
+        for at in range(start, end, READ_BATCH):
+            on_progress(at - start, total)
+            if cancel.is_set():
+                raise RuntimeError("cancelled while reading the prompt")
+            llm.eval(tokens[at:min(at + READ_BATCH, end)])
+        on_progress(total, total)
+
+    def _stream(self, messages, sampling: SamplingParams, cancel, fit: bool, cache_key=None,
+                on_progress=None) -> Iterator[Delta]:
         import llama_cpp
 
         llm = self._require()
@@ -343,6 +369,7 @@ class LlamaEngine:
         pending = ""  # text held back while it could be the start of the stop string
         max_tokens = min(sampling.max_tokens, n_ctx - len(tokens))
         try:
+            self._read_prompt(llm, tokens, cancel, on_progress)
             gen = llm.generate(
                 tokens,
                 top_k=sampling.top_k,
@@ -421,6 +448,7 @@ class LlamaEngine:
 
 
 _EOG = object()  # marks end-of-generation tokens in the piece cache
+READ_BATCH = 512  # prompt tokens per progress step (the context's n_batch)
 _DRAFT_MARK = "\ue000"  # a private-use character: where the draft ends in the formatted prompt
 
 

@@ -88,8 +88,10 @@ class Engine(Protocol):
         *,
         fit: bool = True,
         cache_key: str | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> Iterator[Delta]:
-        """Text deltas, then one ``Delta(done=True, stats=...)``; stops soon after ``cancel`` is set."""
+        """Text deltas, then one ``Delta(done=True, stats=...)``; stops soon after ``cancel`` is set.
+        ``on_progress(done, total)`` may be called while a long prompt is read."""
         ...
 
     def prefill(

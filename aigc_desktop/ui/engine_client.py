@@ -8,6 +8,7 @@ signal of this object, which the controllers use on the GUI thread.
 Signals (GUI thread):
     loadStarted(str path), loaded(str name, int n_ctx), loadFailed(str message)
     userSaved(int conversation_id, int message_id), replyStarted(int conversation_id)
+    reading(int done, int total)   a long prompt is being read, before the first delta
     delta(str text), finished(int conversation_id, int message_id, str status, dict stats)
     failed(str message)
 """
@@ -39,6 +40,7 @@ class EngineClient(QObject):
     loadFailed = Signal(str)
     userSaved = Signal(int, int)
     replyStarted = Signal(int)
+    reading = Signal(int, int)
     delta = Signal(str)
     finished = Signal(int, int, str, dict)
     failed = Signal(str)
@@ -66,6 +68,7 @@ class EngineClient(QObject):
         w.loadFailed.connect(self._on_load_failed, q)
         w.userSaved.connect(self._on_user_saved, q)
         w.replyStarted.connect(self._on_reply_started, q)
+        w.reading.connect(self._on_reading, q)
         w.delta.connect(self._on_delta, q)
         w.finished.connect(self._on_finished, q)
         w.failed.connect(self._on_failed, q)
@@ -119,6 +122,11 @@ class EngineClient(QObject):
     @gui_only
     def _on_reply_started(self, conversation_id: int) -> None:
         self.replyStarted.emit(conversation_id)
+
+    @Slot(int, int)
+    @gui_only
+    def _on_reading(self, done: int, total: int) -> None:
+        self.reading.emit(done, total)
 
     @Slot(str)
     @gui_only

@@ -11,6 +11,7 @@ Signals of EngineWorker:
     loadStarted(str path), loaded(str name, int n_ctx, str path), loadFailed(str message)
     userSaved(int conversation_id, int message_id)   (a new chat's id appears here first)
     replyStarted(int conversation_id)
+    reading(int done, int total)         a long prompt being read (tokens), before the first delta
     delta(str text)                      batched: at most ~30 per second
     finished(int conversation_id, int message_id, str status, dict stats)
     failed(str message)                  a turn could not start (e.g. no model)
@@ -41,6 +42,7 @@ class EngineWorker(QObject):
     loadFailed = Signal(str)
     userSaved = Signal(int, int)
     replyStarted = Signal(int)
+    reading = Signal(int, int)
     delta = Signal(str)
     finished = Signal(int, int, str, dict)
     failed = Signal(str)
@@ -87,6 +89,9 @@ class EngineWorker(QObject):
                 buffer.clear()
                 last[0] = now
 
+        def on_progress(done: int, total: int) -> None:
+            self.reading.emit(done, total)
+
         def on_user(msg) -> None:
             self.userSaved.emit(msg.conversation_id, msg.id)
             self.replyStarted.emit(msg.conversation_id)
@@ -97,14 +102,15 @@ class EngineWorker(QObject):
                 raise UserError("No model is loaded yet. Choose one in Models, or wait for it to load.")
             if kind == "send":
                 result = service.send(target_id if target_id >= 0 else None, text, on_delta=on_delta, cancel=cancel,
-                                      on_user_saved=on_user, new_conversation=(options or {}).get("new_conversation"))
+                                      on_user_saved=on_user, new_conversation=(options or {}).get("new_conversation"),
+                                      on_progress=on_progress)
             elif kind == "regenerate":
                 msg = self.rt.store.get_message(target_id)
                 self.replyStarted.emit(msg.conversation_id)
-                result = service.regenerate(target_id, on_delta=on_delta, cancel=cancel)
+                result = service.regenerate(target_id, on_delta=on_delta, cancel=cancel, on_progress=on_progress)
             elif kind == "edit":
                 result = service.edit_and_resend(
-                    target_id, text, on_delta=on_delta, cancel=cancel, on_user_saved=on_user
+                    target_id, text, on_delta=on_delta, cancel=cancel, on_user_saved=on_user, on_progress=on_progress
                 )
             else:
                 raise ValueError(kind)

