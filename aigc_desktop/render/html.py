@@ -5,6 +5,15 @@ parser runs with ``html=False``), images are never loaded — they become a
 plain link to their address — and only http(s)/mailto links stay clickable.
 Code blocks are highlighted by Pygments with inline styles (Qt's rich text
 has no stylesheet classes) and get a Copy link (``copy:N``).
+
+Formulas (``$…$``, ``$$…$$``) are parsed by mdit-py-plugins' dollarmath with Pandoc's
+currency-safe rules (no space inside the dollars, no digit after the closing one, so
+"$5 and $10" stays text) and become ``math:`` images typeset by ``render/math.py``; one
+that cannot be drawn shows as its source in inline code. A message without ``$`` is
+parsed by the plain parser, exactly as before formulas existed. A ``$$`` line may
+interrupt a paragraph, as a fence does: models write "The formula is:" and ``$$`` on
+the next line. Blockquotes are a one-cell table with a left border (Qt's rich text
+ignores ``border-left`` on ``<blockquote>``) in the muted text colour.
 """
 
 from __future__ import annotations
@@ -13,10 +22,14 @@ import html
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.dollarmath.index import math_block_dollar
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name, guess_lexer
 from pygments.util import ClassNotFound
+
+from aigc_desktop.render.math import formula_url, render_formula
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
@@ -31,10 +44,11 @@ class Theme:
     link: str
     muted: str
     pygments_style: str
+    quote_bar: str = "#d0d7de"  # a blockquote's left bar; the border colour is lost on a dark bubble
 
 
 LIGHT = Theme("light", "#1f2328", "#ffffff", "#f6f8fa", "#d0d7de", "#0969da", "#656d76", "default")
-DARK = Theme("dark", "#e6edf3", "#0d1117", "#161b22", "#30363d", "#4493f8", "#8d96a0", "monokai")
+DARK = Theme("dark", "#e6edf3", "#0d1117", "#161b22", "#30363d", "#4493f8", "#8d96a0", "monokai", "#5a636e")
 
 
 @dataclass
@@ -51,7 +65,35 @@ def _make_parser() -> MarkdownIt:
     return md
 
 
+def _make_math_parser() -> MarkdownIt:
+    md = _make_parser().use(
+        dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True, allow_labels=False
+    )
+    # The plugin's block rule cannot interrupt a paragraph; re-register it so that it can.
+    rule = math_block_dollar(allow_labels=False, allow_blank_lines=False)
+    md.block.ruler.at("math_block", _interrupting(rule), {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    return md
+
+
+def _interrupting(rule):
+    """The plugin's rule ignores ``silent`` (asked "would you start here?" it pushes a
+    token anyway), which only mattered while it could not interrupt: answer without
+    leaving anything behind."""
+
+    def probe(state, start_line: int, end_line: int, silent: bool) -> bool:
+        if not silent:
+            return rule(state, start_line, end_line, False)
+        tokens, line = len(state.tokens), state.line
+        found = rule(state, start_line, end_line, False)
+        del state.tokens[tokens:]
+        state.line = line
+        return found
+
+    return probe
+
+
 _parser = _make_parser()
+_math_parser = _make_math_parser()
 
 
 def _highlight(code: str, lang: str, theme: Theme) -> str:
@@ -76,10 +118,12 @@ def render_markdown(text: str, theme: Theme = LIGHT) -> Rendered:
     """Render message text; returns the HTML and the raw code of each block (for Copy)."""
     codes: list[str] = []
     env: dict = {}
-    tokens = _parser.parse(text, env)
-    renderer = _parser.renderer
+    parser = _math_parser if "$" in text else _parser
+    tokens = parser.parse(text, env)
+    renderer = parser.renderer
 
     out: list[str] = []
+    quotes = 0  # blockquote depth: text and formulas inside are muted
     for i, tok in enumerate(tokens):
         if tok.type in ("fence", "code_block"):
             code = tok.content
@@ -104,10 +148,21 @@ def render_markdown(text: str, theme: Theme = LIGHT) -> Rendered:
             out.append(f'<th style="background-color:{theme.code_background};"{_align(tok)}>')
         elif tok.type == "td_open":
             out.append(f"<td{_align(tok)}>")
+        elif tok.type == "blockquote_open":
+            quotes += 1
+            out.append(
+                f'<table cellspacing="0" cellpadding="0" style="margin: 4px 0;"><tr>'
+                f'<td style="border-left: 3px solid {theme.quote_bar}; padding-left: 10px; color:{theme.muted};">'
+            )
+        elif tok.type == "blockquote_close":
+            quotes -= 1
+            out.append("</td></tr></table>")
+        elif tok.type == "math_block":
+            out.append(f'<p align="center">{_math_html(tok.content, True, theme.muted if quotes else theme.text)}</p>')
         elif tok.type == "inline":
-            out.append(_render_inline(tok, env))
+            out.append(_render_inline(tok, env, theme.muted if quotes else theme.text))
         else:
-            out.append(renderer.renderToken(tokens, i, _parser.options, env))
+            out.append(renderer.renderToken(tokens, i, parser.options, env))
     return Rendered("".join(out), codes)
 
 
@@ -118,11 +173,26 @@ def _align(tok) -> str:
     return ""
 
 
-def _render_inline(tok, env) -> str:
+def _math_html(tex: str, display: bool, color: str) -> str:
+    """A formula as an image, or (if it cannot be drawn) its source as inline code."""
+    formula = render_formula(tex, display, color)
+    if formula is None:
+        return f"<code>{html.escape(f'$${tex.strip()}$$' if display else f'${tex}$')}</code>"
+    return (
+        f'<img src="{html.escape(formula_url(tex, display, color))}" '
+        f'width="{formula.width}" height="{formula.height}" style="vertical-align: middle;">'
+    )
+
+
+def _render_inline(tok, env, color: str) -> str:
     children = tok.children or []
     parts: list[str] = []
     for j, child in enumerate(children):
-        if child.type == "image":
+        if child.type == "math_inline":
+            parts.append(_math_html(child.content, False, color))
+        elif child.type == "math_inline_double":
+            parts.append(_math_html(child.content, True, color))
+        elif child.type == "image":
             src = child.attrGet("src") or ""
             alt = "".join(c.content for c in (child.children or [])) or "image"
             # Never load an image: show its address as a link the person may click.

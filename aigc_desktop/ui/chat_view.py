@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from aigc_desktop.render.html import LIGHT, Theme, document_html, render_markdown
+from aigc_desktop.ui.math_resources import message_resource
 
 PAGE = 20  # messages rendered at once; more load when scrolled to the top
 LIVE_RENDER_MS = 50
@@ -58,8 +59,9 @@ class MessageBody(QTextBrowser):
         self.code_blocks: list[str] = []
 
     def loadResource(self, type_: int, name: QUrl):  # noqa: N802 - Qt override
-        # Untrusted content: never load an image or stylesheet from anywhere.
-        return None
+        # Untrusted content: never load an image or stylesheet from anywhere; formulas
+        # are drawn from their own source (ui/math_resources.py).
+        return message_resource(type_, name, self.devicePixelRatioF())
 
     def set_rendered(self, html: str, codes: list[str]) -> None:
         self.code_blocks = codes
