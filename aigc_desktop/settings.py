@@ -16,6 +16,7 @@ from aigc_desktop.errors import UserError
 log = logging.getLogger(__name__)
 
 THEMES = ("system", "light", "dark")
+LANGUAGE_CHOICES = ("system", "zh_CN", "en")
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Settings:
     hub_endpoint: str = ""  # "" = huggingface.co (or HF_ENDPOINT from the environment)
     offline: bool = False
     default_preset: str = ""  # the preset new chats start with; "" = none
+    language: str = "system"  # "system", "zh_CN" or "en" (AIGC_DESKTOP_LANG overrides it)
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -39,6 +41,8 @@ class Settings:
             raise UserError("Thread count cannot be negative.")
         if self.theme not in THEMES:
             raise UserError(f"Theme must be one of {', '.join(THEMES)}.")
+        if self.language not in LANGUAGE_CHOICES:
+            raise UserError(f"Language must be one of {', '.join(LANGUAGE_CHOICES)}.")
         return self
 
     @classmethod

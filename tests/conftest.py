@@ -8,6 +8,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("AIGC_DESKTOP_LANG", "en")  # tests read English unless they choose Chinese
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from aigc_desktop.errors import ContextOverflowError, UserError
+from aigc_desktop.i18n import _
 from aigc_desktop.llm.context import reply_budget
 from aigc_desktop.llm.protocol import Engine
 from aigc_desktop.llm.sampling import SamplingParams
@@ -141,7 +142,7 @@ class ChatService:
         empty chat behind.
         """
         if not text.strip():
-            raise UserError("The message is empty.")
+            raise UserError(_("The message is empty."))
         self.check_fits(conversation_id, text, sampling)
         if conversation_id is None:
             conversation_id = self.new_conversation(**(new_conversation or {})).id
@@ -187,7 +188,7 @@ class ChatService:
     ) -> TurnResult:
         """Edit a user message as a new branch: a sibling with the new text, then a reply."""
         if not new_text.strip():
-            raise UserError("The message is empty.")
+            raise UserError(_("The message is empty."))
         old = self.store.get_message(message_id)
         if old.role != "user":
             raise UserError("Only your own messages can be edited.")

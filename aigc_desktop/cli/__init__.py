@@ -49,7 +49,21 @@ def _start_logging() -> None:
         raise UserError(f"Cannot write the log file {paths.log_file}: {exc.strerror or exc}") from exc
 
 
+def _install_language() -> None:
+    """The CLI speaks the app's language (settings, or AIGC_DESKTOP_LANG), like the window."""
+    from aigc_desktop import i18n
+    from aigc_desktop.paths import app_paths
+    from aigc_desktop.settings import Settings
+
+    try:
+        setting = Settings.load(app_paths().settings_file).language
+    except OSError:
+        setting = None
+    i18n.install(setting=setting)
+
+
 def main(argv: list[str] | None = None) -> int:
+    _install_language()
     args = build_parser().parse_args(argv)
     try:
         _start_logging()

@@ -7,6 +7,7 @@ import threading
 
 from aigc_desktop.cli.args import ID, float_in, int_in
 from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import _
 
 
 def add_parsers(sub) -> None:
@@ -27,7 +28,7 @@ def cmd_chat(args) -> int:
     from aigc_desktop.runtime import open_runtime
 
     if not args.text.strip():
-        raise UserError("The message is empty.")
+        raise UserError(_("The message is empty."))
     rt = open_runtime(hold_lock=True)  # a window starting meanwhile must not mark our reply interrupted
     settings = rt.settings
     # Everything that can be refused is checked before anything is stored, so a

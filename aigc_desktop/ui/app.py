@@ -67,6 +67,22 @@ def _close_on_sigterm(app, window) -> None:
     app._signal_tick.start(250)
 
 
+def install_language(app, setting: str) -> str:
+    """The app's language for every ``_()`` (core and window), and Qt's own standard buttons."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    from aigc_desktop import i18n
+
+    language = i18n.install(setting=setting)
+    QLocale.setDefault(QLocale(language))
+    if language != "en":
+        qt = QTranslator(app)
+        if qt.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.TranslationsPath)):
+            app.installTranslator(qt)
+        app._qt_translator = qt  # kept alive with the app
+    return language
+
+
 def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
@@ -82,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # Show the window first: the database layer and llama.cpp load behind it.
     settings_store = SettingsStore(app_paths().settings_file)  # the one writer, shared with the runtime
+    install_language(app, settings_store.current().language)
     window = MainWindow(None, settings_store)
     window.show()
     app.processEvents()  # paint the window before the slow imports

@@ -34,7 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aigc_desktop import i18n
 from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import _
 from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.ui import theme as theme_mod
 from aigc_desktop.ui.banner import Banner
@@ -50,6 +52,7 @@ from aigc_desktop.ui.shortcut_guard import ShortcutGuard
 from aigc_desktop.ui.system_chip import SystemPromptChip
 from aigc_desktop.ui.sidebar import Sidebar
 from aigc_desktop.ui.task_progress import TaskProgress
+from aigc_desktop.ui.welcome import WelcomePanel, install as install_welcome
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +108,7 @@ class MainWindow(QMainWindow):
         self.engine = EngineClient(runtime, self)
         self.downloads = DownloadsController(self, runtime.settings_store)
         self._connect_signals()
+        self.welcome.attach()
         self.models.refresh_combo()
         self.conversations.refresh_sidebar()
         convs = runtime.store.list()
@@ -118,13 +122,14 @@ class MainWindow(QMainWindow):
         self.chat = ChatView()
         self.composer = Composer()
         self.banner = Banner()
+        self.welcome = WelcomePanel(self)  # the empty chat's first-run help
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.banner)
         self.system_chip = SystemPromptChip()
         rl.addWidget(self.system_chip, 0, Qt.AlignLeft)
-        rl.addWidget(self.chat, 1)
+        rl.addWidget(install_welcome(self.chat, self.welcome), 1)
         rl.addWidget(self.composer)
         split = QSplitter()
         self.sidebar.setMinimumWidth(160)  # a narrow window shrinks the sidebar before the chat
@@ -197,6 +202,11 @@ class MainWindow(QMainWindow):
             act.setData(name)
             themes.addAction(act)
             self.theme_actions[name] = act
+        self._build_language_menu(m.addMenu(_("Language")))
+        m.addSeparator()
+        self.sidebar_action = self._action(m, "Show sidebar", self.sidebar.set_shown, "Ctrl+B")
+        self.sidebar_action.setCheckable(True)
+        self.sidebar_action.setChecked(True)
 
         m = bar.addMenu("&Chat")
         self.search_action = self._action(m, "Search chats", self.sidebar.focus_search, "Ctrl+F")
@@ -211,6 +221,34 @@ class MainWindow(QMainWindow):
         self.stop_shortcut.activated.connect(self._escape)
         self.copy_last_shortcut = QShortcut(QKeySequence("Ctrl+Shift+C"), self)
         self.copy_last_shortcut.activated.connect(self.conversations.copy_last_reply)
+
+    def _build_language_menu(self, menu) -> None:
+        """跟随系统 / 中文（简体） / English. The choice is saved; the window is rebuilt at the next start."""
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        self.language_actions = {}
+        choices = [("system", _("Follow system"))] + list(i18n.LANGUAGES.items())
+        saved = self.settings_store.current().language if self.settings_store else "system"
+        for code, label in choices:
+            act = self._action(menu, label, self._language_chosen)
+            act.setCheckable(True)
+            act.setChecked(code == saved)
+            act.setData(code)
+            group.addAction(act)
+            self.language_actions[code] = act
+
+    @Slot()
+    def _language_chosen(self) -> None:
+        code = self.sender().data()
+        try:
+            self.settings_store.update(language=code)
+        except UserError as exc:
+            self.banner.show_error(str(exc))
+            return
+        if i18n.resolve_language(code) != i18n.current_language():
+            # Widgets take their texts when they are built; a restart rebuilds them all.
+            self.banner.show_info(_("The language changes when AIGC Desktop starts again. "
+                                    "Your choice is saved."), sticky=True)
 
     def _connect_signals(self) -> None:
         engine, conv, turns, hist = self.engine, self.conversations, self.turns, self.history
@@ -228,11 +266,13 @@ class MainWindow(QMainWindow):
         self.sidebar.newRequested.connect(conv.new)
         self.sidebar.deleteRequested.connect(conv.delete)
         self.sidebar.renameRequested.connect(conv.rename)
+        self.sidebar.renamed.connect(conv.rename_to)
         self.sidebar.pinRequested.connect(conv.pin)
         self.sidebar.searchRequested.connect(hist.search_typed)
         self.sidebar.resultActivated.connect(hist.open_result)
         self.chat.regenerateRequested.connect(turns.regenerate)
         self.chat.editRequested.connect(turns.edit_message)
+        self.chat.editSubmitted.connect(turns.edit_and_resend)
         self.chat.siblingRequested.connect(conv.switch_branch)
         self.chat.deleteRequested.connect(conv.delete_message)
         conv.currentChanged.connect(self._show_system_chip)
