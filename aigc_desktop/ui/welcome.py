@@ -1,0 +1,715 @@
+"""The welcome panel: what the empty chat shows on a first start and in every new chat.
+
+A first start opens on the starter model, a tiny English demo whose first Chinese
+answer is nonsense. The panel says so in plain words, and offers one click to the
+Chinese-capable catalog model that fits this machine (:func:`hub.recommend.recommend`):
+look the file up on the configured Hub, download it through the window's
+:class:`DownloadsController` with a bar here, then switch the chat to it and make it
+the default for new chats. Nothing connects before that click. When the Hub cannot
+be reached it offers the mirror (one click saves ``hub_endpoint`` and tries again);
+in offline mode it says so and offers to turn it off. Three Chinese example prompts
+fill the composer when clicked.
+
+Until the chat view can host an empty-state widget itself, :func:`install` puts the
+panel in a stack with the chat and shows it while the chat's own "empty" label is
+shown (an event filter on that label: the chat view stays the one that knows).
+
+Signals of WelcomePanel (GUI thread):
+    stateChanged(str state)   starting, idle, installed, offline, looking, downloading,
+                              unreachable, failed, switching, ready, nothing_fits
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QColor, QLinearGradient, QPainter, QPainterPath, QPixmap
+from PySide6.QtWidgets import (
+    QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget,
+)
+
+from aigc_desktop.errors import UserError
+from aigc_desktop.hub import catalog as catalog_mod
+from aigc_desktop.hub import fit
+from aigc_desktop.hub.catalog import CatalogEntry, RemoteFile, list_gguf_files
+from aigc_desktop.hub.endpoint import hub_config
+from aigc_desktop.hub.library import model_info, set_default_model, starter_model_path
+from aigc_desktop.hub.recommend import recommend, writes_chinese
+from aigc_desktop.ui.models.common import human_size
+from aigc_desktop.ui.tasks import op
+from aigc_desktop.ui.threads import gui_only
+
+log = logging.getLogger(__name__)
+
+MIRROR_ENDPOINT = "https://hf-mirror.com"
+CARD_WIDTH = 620
+MARGIN = 12
+LOGO = 48
+NARROW = 540  # below this card width the examples stack
+
+# Every sentence a person reads, whole (placeholders, no fragments), for translation later.
+TEXT = {
+    "title": "Welcome to AIGC Desktop",
+    "subtitle": "Chat with AI on this computer. Your conversations never leave it.",
+    "model_caption": "MODEL IN USE",
+    "starting": "Opening your conversations…",
+    "no_model": "No model is loaded yet.",
+    "loading": "Loading {name}…",
+    "starter_title": "SmolLM2 135M (starter model)",
+    "starter_text": "A tiny English demo model; it cannot write Chinese.",
+    "model_title": "{name}",
+    "model_zh": "{size} · {params} parameters · writes Chinese and English.",
+    "model_en": "{size} · {params} parameters · the catalog lists no Chinese for it: expect English answers.",
+    "model_unknown": "{size} · {params} parameters · not in the catalog, so whether it writes Chinese is not known.",
+    "offer_caption": "RECOMMENDED FOR CHINESE ON THIS COMPUTER",
+    "offer": "{name}: writes Chinese and English · {size} download · fits the {free} of free memory.",
+    "offer_tight": "{name}: writes Chinese and English · {size} download · may be slow in the {free} "
+                   "of free memory.",
+    "download": "Download {name} ({size})",
+    "use_installed": "Use {name} (already downloaded)",
+    "looking": "Looking up {file} on {host}…",
+    "progress": "{done} of {total} · {speed}/s · about {eta} left",
+    "progress_start": "Starting the download from {host}…",
+    "cancel": "Cancel",
+    "cancelled": "Download stopped. What arrived is kept: Download continues from there.",
+    "unreachable": "Could not reach {host}. In mainland China the mirror hf-mirror.com usually works.",
+    "use_mirror": "Use the mirror hf-mirror.com and try again",
+    "retry": "Try again",
+    "failed": "{message}",
+    "gone": "{file} is no longer in {repo} on {host}.",
+    "offline": "Offline mode is on, so the app does not connect to the internet to download a model.",
+    "offline_button": "Offline mode is on: turn it off",
+    "offline_forced": "{message}",
+    "switching": "Downloaded and checked. Loading {name}…",
+    "ready": "{name} is ready, and new chats will use it. Ask anything below, in Chinese or English.",
+    "nothing_fits": "This computer has too little free memory ({free}) for the catalog's Chinese models. "
+                    "Close other programs and open a new chat, or use Models → Manage models….",
+    "examples_caption": "TRY ASKING",
+}
+EXAMPLES = (  # (icon, what it shows, the prompt): Chinese, as our users write
+    ("mdi6.lightbulb-on-outline", "Ask a question", "AI生成内容（AIGC）是什么？"),
+    ("mdi6.format-list-bulleted", "Structured answer",
+     "请从三个方面介绍人工智能对教育的影响，要求突出重点，表达清晰。"),
+    ("mdi6.code-braces", "Write code", "用 Python 写一个函数，读取 CSV 文件并计算每列的平均值，并加上注释。"),
+)
+BUSY = ("looking", "downloading", "switching")
+
+LIGHT = dict(card="#ffffff", border="#d0d7de", text="#1f2328", muted="#656d76", subtle="#f6f8fa",
+             accent="#0969da", accent_hover="#0550ae", note_bg="#fff8c5", note_border="#d4a72c", good="#1a7f37")
+DARK = dict(card="#1c2128", border="#30363d", text="#e6edf3", muted="#8d96a0", subtle="#22272e",
+            accent="#1f6feb", accent_hover="#388bfd", note_bg="#2e2a1f", note_border="#9e6a03", good="#3fb950")
+
+
+class Unreachable:
+    """The lookup's result when no connection to the Hub could be made (a value, so the panel can offer the mirror)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+def _connection_error(exc: BaseException) -> bool:
+    import httpx2
+
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, httpx2.TransportError):  # includes HubUnreachable and HubUnavailable
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def find_remote(entry: CatalogEntry, config) -> RemoteFile | Unreachable:
+    """The Hub's current listing of the catalog entry's file (size, sha256); runs on a worker thread."""
+    try:
+        files = list_gguf_files(entry.repo, config=config)
+    except UserError as exc:
+        if _connection_error(exc):
+            return Unreachable(str(exc))
+        raise
+    for f in files:  # a split set may be listed as one entry whose parts hold the catalog's file
+        if f.filename == entry.file or any(p.filename == entry.file for p in getattr(f, "parts", ())):
+            return f
+    raise UserError(TEXT["gone"].format(file=entry.file, repo=entry.repo, host=_host(config.endpoint)))
+
+
+def _host(endpoint: str) -> str:
+    return endpoint.split("://", 1)[-1].rstrip("/")
+
+
+def _eta(seconds) -> str:
+    if seconds is None:
+        return "?"
+    seconds = int(seconds)
+    return f"{seconds // 60} min" if seconds >= 90 else f"{seconds} s"
+
+
+def logo(size: int = 56, device_ratio: float = 1.0) -> QPixmap:
+    """The app's mark: a blue-violet rounded square with sparkles (drawn: the app ships no image files)."""
+    import qtawesome as qta
+
+    px = QPixmap(int(size * device_ratio), int(size * device_ratio))
+    px.setDevicePixelRatio(device_ratio)
+    px.fill(Qt.transparent)
+    p = QPainter(px)
+    p.setRenderHint(QPainter.Antialiasing)
+    grad = QLinearGradient(0, 0, size, size)
+    grad.setColorAt(0, QColor("#4f8cff"))
+    grad.setColorAt(1, QColor("#8b5cf6"))
+    path = QPainterPath()
+    path.addRoundedRect(QRectF(0, 0, size, size), size * 0.26, size * 0.26)
+    p.fillPath(path, grad)
+    glyph = qta.icon("mdi6.creation", color="white").pixmap(QSize(int(size * 0.6), int(size * 0.6)), device_ratio)
+    p.drawPixmap(int(size * 0.2), int(size * 0.2), glyph)
+    p.end()
+    return px
+
+
+class ExampleCard(QFrame):
+    """A clickable example prompt (a frame, so its text wraps; Enter or Space clicks it too).
+
+    Signals: clicked(str prompt)"""
+
+    clicked = Signal(str)
+
+    def __init__(self, icon: str, caption: str, prompt: str, parent=None) -> None:
+        super().__init__(parent)
+        self.prompt, self.icon_name = prompt, icon
+        self.setObjectName("welcomeExample")
+        self.setAttribute(Qt.WA_Hover)
+        self.setFocusPolicy(Qt.StrongFocus)
+        self.setCursor(Qt.PointingHandCursor)
+        self.setToolTip(prompt)
+        self.icon = QLabel(self)
+        self.caption = QLabel(caption, self)
+        self.caption.setObjectName("welcomeMuted")
+        self.caption.setWordWrap(True)
+        self.text = QLabel(prompt, self)
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.PlainText)
+        top = QHBoxLayout()
+        top.setSpacing(6)
+        top.addWidget(self.icon)
+        top.addWidget(self.caption, 1)
+        col = QVBoxLayout(self)
+        col.setContentsMargins(12, 10, 12, 12)
+        col.setSpacing(6)
+        col.addLayout(top)
+        col.addWidget(self.text)
+        col.addStretch(1)
+
+    def set_icon_color(self, color: str) -> None:
+        import qtawesome as qta
+
+        self.icon.setPixmap(qta.icon(self.icon_name, color=color).pixmap(QSize(18, 18), self.devicePixelRatioF()))
+
+    def mouseReleaseEvent(self, event) -> None:
+        if event.button() == Qt.LeftButton and self.rect().contains(event.position().toPoint()):
+            self.clicked.emit(self.prompt)
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter, Qt.Key_Space):
+            self.clicked.emit(self.prompt)
+            return
+        super().keyPressEvent(event)
+
+
+class WelcomePanel(QWidget):
+    stateChanged = Signal(str)
+    _settingsFromStore = Signal(object)  # a settings listener may run on any thread
+
+    def __init__(self, window) -> None:
+        super().__init__()
+        self.win = window
+        self.setObjectName("welcomePanel")
+        self.state = "starting"
+        self.entry: CatalogEntry | None = None  # the recommendation
+        self.remote: RemoteFile | None = None  # its Hub listing, once looked up
+        self.job_id: int | None = None
+        self._downloaded: str | None = None  # the path being switched to
+        self._lookup = None
+        self._style_key = None
+        self._build()
+        self._settingsFromStore.connect(self._settings_changed, Qt.QueuedConnection)
+        self._show("starting")
+
+    # -- widgets ------------------------------------------------------------------------
+    def _label(self, text: str = "", name: str = "", wrap: bool = True) -> QLabel:
+        lab = QLabel(text)
+        lab.setTextFormat(Qt.PlainText)
+        lab.setWordWrap(wrap)
+        if name:
+            lab.setObjectName(name)
+        return lab
+
+    def _build(self) -> None:
+        self.card = QFrame()
+        self.card.setObjectName("welcomeCard")
+        self.logo = QLabel()
+        self.logo.setFixedSize(LOGO, LOGO)
+        self.title = self._label(TEXT["title"], "welcomeTitle")
+        self.subtitle = self._label(TEXT["subtitle"], "welcomeMuted")
+        head = QHBoxLayout()
+        head.setSpacing(14)
+        head.addWidget(self.logo, 0, Qt.AlignTop)
+        texts = QVBoxLayout()
+        texts.setSpacing(4)
+        texts.addWidget(self.title)
+        texts.addWidget(self.subtitle)
+        head.addLayout(texts, 1)
+
+        self.model_box = QFrame()
+        self.model_box.setObjectName("welcomeBox")
+        self.model_title = self._label("", "welcomeStrong")
+        self.model_text = self._label("")
+        mb = QVBoxLayout(self.model_box)
+        mb.setContentsMargins(14, 10, 14, 10)
+        mb.setSpacing(4)
+        mb.addWidget(self._label(TEXT["model_caption"], "welcomeCaption"))
+        mb.addWidget(self.model_title)
+        mb.addWidget(self.model_text)
+
+        self.offer = QWidget()
+        self.offer_caption = self._label(TEXT["offer_caption"], "welcomeCaption")
+        self.offer_text = self._label("")
+        self.action_button = QPushButton()
+        self.action_button.setObjectName("welcomePrimary")
+        self.action_button.clicked.connect(self._primary_clicked)
+        self.mirror_button = QPushButton(TEXT["use_mirror"])
+        self.mirror_button.setObjectName("welcomePrimary")
+        self.mirror_button.clicked.connect(self.use_mirror)
+        self.retry_button = QPushButton(TEXT["retry"])
+        self.retry_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton(TEXT["cancel"])
+        self.cancel_button.clicked.connect(self.cancel)
+        buttons = QHBoxLayout()
+        for b in (self.action_button, self.mirror_button, self.retry_button):
+            b.setCursor(Qt.PointingHandCursor)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.setFixedHeight(8)
+        bar_row = QHBoxLayout()
+        bar_row.addWidget(self.progress_bar, 1)
+        bar_row.addWidget(self.cancel_button)
+        self.progress_text = self._label("", "welcomeMuted")
+        self.note = self._label("", "welcomeNote")
+        ol = QVBoxLayout(self.offer)
+        ol.setContentsMargins(0, 0, 0, 0)
+        ol.setSpacing(8)
+        for w in (self.offer_caption, self.offer_text):
+            ol.addWidget(w)
+        ol.addLayout(buttons)
+        ol.addLayout(bar_row)
+        ol.addWidget(self.progress_text)
+        ol.addWidget(self.note)
+
+        self.examples = [ExampleCard(icon, caption, prompt) for icon, caption, prompt in EXAMPLES]
+        for card in self.examples:
+            card.clicked.connect(self.fill_composer)
+
+        lay = QVBoxLayout(self.card)
+        lay.setContentsMargins(24, 20, 24, 20)
+        lay.setSpacing(12)
+        lay.addLayout(head)
+        lay.addWidget(self.model_box)
+        lay.addWidget(self.offer)
+        lay.addWidget(self._label(TEXT["examples_caption"], "welcomeCaption"))
+        self.examples_row = ex = QHBoxLayout()  # side by side: short enough for a laptop screen
+        ex.setSpacing(10)
+        for card in self.examples:
+            card.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # equal thirds, whatever the text
+            ex.addWidget(card, 1)
+        lay.addLayout(ex)
+        # Centred by side margins rather than a maximum width and an alignment: then the
+        # card fills its layout's width and wrapped labels get their true height for it.
+        self.outer = QVBoxLayout(self)
+        self.outer.addStretch(1)
+        self.outer.addWidget(self.card)
+        self.outer.addStretch(2)
+        self._centre(self.width())
+
+    def _side(self, width: int) -> int:
+        return max(MARGIN, (width - CARD_WIDTH) // 2)
+
+    def _centre(self, width: int) -> None:
+        side = self._side(width)
+        if self.outer.contentsMargins().left() != side:
+            self.outer.setContentsMargins(side, MARGIN, side, MARGIN)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self.card.heightForWidth(width - 2 * self._side(width)) + 2 * MARGIN
+
+    def resizeEvent(self, event) -> None:
+        width = event.size().width()
+        self._centre(width)
+        stacked = width - 2 * self._side(width) < NARROW  # three columns would wrap every few characters
+        direction = QHBoxLayout.TopToBottom if stacked else QHBoxLayout.LeftToRight
+        if self.examples_row.direction() != direction:
+            self.examples_row.setDirection(direction)
+        super().resizeEvent(event)
+
+    # -- wiring (the window calls attach once its services are in) -----------------------
+    def attach(self) -> None:
+        win = self.win
+        win.modelReady.connect(self._model_ready)
+        win.modelFailed.connect(self._model_failed)
+        win.engine.loadStarted.connect(self._load_started)
+        win.downloads.progress.connect(self._progress)
+        win.downloads.finished.connect(self._finished)
+        win.rt.settings_store.add_listener(self._store_listener)
+        self.refresh()
+
+    def _store_listener(self, settings, changed) -> None:
+        """Runs on whichever thread changed a setting: only hands over to the GUI thread."""
+        if changed & {"offline", "hub_endpoint"}:
+            try:
+                self._settingsFromStore.emit(changed)
+            except RuntimeError:  # the panel is gone with its window
+                pass
+
+    @Slot(object)
+    @gui_only
+    def _settings_changed(self, changed) -> None:
+        if self.state not in BUSY:
+            self.refresh()
+
+    # -- what to show --------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Describe the loaded model and work out the offer; opens no connection."""
+        if self.win.rt is None or self.state in BUSY:
+            return
+        self._describe_model()
+        free = fit.available_memory()
+        try:
+            entries = catalog_mod.load_catalog(catalog_mod.CATALOG_FILE)
+        except UserError as exc:
+            return self._show("failed", str(exc))
+        allow_split = "parts" in getattr(CatalogEntry, "__dataclass_fields__", {})  # sets download whole
+        self.entry = recommend(entries, free, allow_split=allow_split)
+        loaded = self._loaded_entry(entries)
+        if loaded is not None and writes_chinese(loaded):
+            return self._show("ready", TEXT["ready"].format(name=loaded.name))
+        if self.entry is None:
+            return self._show("nothing_fits", TEXT["nothing_fits"].format(free=human_size(free)))
+        e = self.entry
+        key = "offer" if fit.estimate(e.size, free) == fit.FITS else "offer_tight"
+        self.offer_text.setText(TEXT[key].format(name=e.name, size=human_size(e.size), free=human_size(free)))
+        running = next((j for j in self.win.downloads.jobs if j.active and j.remote.repo == e.repo
+                        and j.remote.filename == e.file), None)
+        if running is not None:
+            self.job_id, self.remote = running.id, running.remote
+            return self._show("downloading", TEXT["progress_start"].format(host=self._endpoint_host()))
+        if self._installed_path() is not None:
+            return self._show("installed")
+        config = self._config()
+        if config is not None and config.offline:
+            forced = not self.win.rt.settings_store.current().offline
+            return self._show("offline", TEXT["offline_forced"].format(message=self._offline_message(config))
+                              if forced else TEXT["offline"])
+        self._show("idle")
+
+    def _show(self, state: str, note: str = "") -> None:
+        self.state = state
+        e = self.entry
+        name, size = (e.name, human_size(e.size)) if e else ("", "")
+        self.offer.setVisible(state != "starting")
+        offering = e is not None and state not in ("ready", "nothing_fits", "switching")
+        self.offer_caption.setVisible(offering)
+        self.offer_text.setVisible(offering)
+        primary = {"idle": TEXT["download"].format(name=name, size=size),
+                   "installed": TEXT["use_installed"].format(name=name),
+                   "offline": TEXT["offline_button"]}.get(state)
+        self.action_button.setVisible(primary is not None)
+        if primary:
+            self.action_button.setText(primary)
+        self.action_button.setEnabled(not (state == "offline" and not self.win.rt.settings_store.current().offline))
+        self.mirror_button.setVisible(state == "unreachable"
+                                      or state == "failed" and self.remote is not None
+                                      and self._endpoint_host() != _host(MIRROR_ENDPOINT))
+        self.retry_button.setVisible(state in ("unreachable", "failed") and e is not None)
+        downloading = state in ("looking", "downloading")
+        self.progress_bar.setVisible(downloading)
+        self.cancel_button.setVisible(state == "downloading")
+        self.progress_text.setVisible(downloading)
+        if state == "looking":
+            self.progress_bar.setRange(0, 0)
+            self.progress_text.setText(note)
+            note = ""
+        elif state == "downloading":
+            self.progress_bar.setRange(0, 1000)
+            self.progress_bar.setValue(0)
+            self.progress_text.setText(note)
+            note = ""
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
+        self.note.setProperty("tone", "good" if state in ("ready", "switching") else "warn")
+        self._restyle(force=True)
+        if state == "starting":
+            self.model_title.setText(TEXT["starting"])
+            self.model_text.setText("")
+        self.stateChanged.emit(state)
+
+    def _describe_model(self) -> None:
+        engine = self.win.engine
+        model = engine.model if engine is not None else None
+        if model is None:
+            loading = engine.loading if engine is not None else None
+            self.model_title.setText(TEXT["loading"].format(name=Path(loading).stem) if loading else TEXT["no_model"])
+            self.model_text.setText("")
+            return
+        path = Path(model.path)
+        starter = starter_model_path()
+        if starter is not None and path.resolve() == starter.resolve():
+            self.model_title.setText(TEXT["starter_title"])
+            self.model_text.setText(TEXT["starter_text"])
+            return
+        try:
+            params = model_info(path).parameters_label
+        except (OSError, UserError, ValueError):
+            params = "?"
+        size = human_size(path.stat().st_size) if path.exists() else "?"
+        try:
+            entry = self._loaded_entry(catalog_mod.load_catalog(catalog_mod.CATALOG_FILE))
+        except UserError:
+            entry = None
+        key = "model_unknown" if entry is None else "model_zh" if writes_chinese(entry) else "model_en"
+        self.model_title.setText(TEXT["model_title"].format(name=entry.name if entry else model.name))
+        self.model_text.setText(TEXT[key].format(size=size, params=params))
+
+    def _loaded_entry(self, entries) -> CatalogEntry | None:
+        model = self.win.engine.model if self.win.engine is not None else None
+        if model is None:
+            return None
+        return next((e for e in entries if e.file == Path(model.path).name), None)
+
+    def _installed_path(self) -> Path | None:
+        path = self.win.downloads.dest_dir / self.entry.file
+        return path if path.is_file() else None
+
+    def _config(self):
+        try:
+            return hub_config(self.win.rt.settings_store)
+        except UserError as exc:
+            self._show("failed", str(exc))
+            return None
+
+    def _endpoint_host(self) -> str:
+        config = self._config()
+        return _host(config.endpoint) if config else ""
+
+    @staticmethod
+    def _offline_message(config) -> str:
+        try:
+            config.require_online()
+        except UserError as exc:
+            return str(exc)
+        return ""
+
+    # -- actions (each one a click) ------------------------------------------------------
+    @Slot()
+    def _primary_clicked(self) -> None:
+        if self.state == "offline":
+            self.turn_offline_off()
+        elif self.state == "installed":
+            self._switch_to(str(self._installed_path()))
+        else:
+            self.start()
+
+    @Slot()
+    def start(self) -> None:
+        """Look the recommended file up on the Hub, then download it (the one click)."""
+        if self.entry is None or self.state in BUSY:
+            return
+        config = self._config()
+        if config is None:
+            return
+        if config.offline:
+            return self.refresh()
+        self._show("looking", TEXT["looking"].format(file=self.entry.file, host=_host(config.endpoint)))
+        self._lookup = op(self, find_remote, self.entry, config).success(self._found).failure(self._lookup_failed)
+        self._lookup.run()
+
+    def _found(self, result) -> None:
+        if isinstance(result, Unreachable):
+            host = self._endpoint_host()
+            return self._show("unreachable", TEXT["unreachable"].format(host=host))
+        self.remote = result
+        try:
+            job = self.win.downloads.start(result)
+        except UserError as exc:
+            return self._show("failed", str(exc))
+        self.job_id = job.id
+        self._show("downloading", TEXT["progress_start"].format(host=self._endpoint_host()))
+
+    def _lookup_failed(self, message: str) -> None:
+        self._show("failed", TEXT["failed"].format(message=message))
+
+    @Slot()
+    def use_mirror(self) -> None:
+        """Save the mirror as the Hub address (one writer: the settings store), then try again."""
+        try:
+            self.win.rt.settings_store.update(hub_endpoint=MIRROR_ENDPOINT)
+        except UserError as exc:
+            return self._show("failed", str(exc))
+        self._show("idle")
+        self.start()
+
+    @Slot()
+    def turn_offline_off(self) -> None:
+        try:
+            self.win.rt.settings_store.update(offline=False)
+        except UserError as exc:
+            return self._show("failed", str(exc))
+        self.refresh()
+
+    @Slot()
+    def cancel(self) -> None:
+        if self.job_id is not None:
+            self.win.downloads.cancel(self.job_id)
+
+    @Slot(str)
+    def fill_composer(self, prompt: str) -> None:
+        """An example goes into the composer to edit or send; it is not sent for the person."""
+        self.win.composer.set_text(prompt)
+        self.win.composer.edit.setFocus()
+
+    # -- the download and the switch ------------------------------------------------------
+    @Slot(int, "qint64", "qint64", float, object)
+    def _progress(self, job_id: int, done: int, total: int, speed: float, eta) -> None:
+        if job_id != self.job_id or self.state != "downloading":
+            return
+        self.progress_bar.setValue(int(1000 * done / total) if total else 0)
+        self.progress_text.setText(TEXT["progress"].format(done=human_size(done), total=human_size(total),
+                                                           speed=human_size(int(speed)), eta=_eta(eta)))
+
+    @Slot(int, str, str)
+    def _finished(self, job_id: int, state: str, message: str) -> None:
+        if job_id != self.job_id:
+            return
+        self.job_id = None
+        if state == "done":
+            path = self.win.downloads.job(job_id).path
+            self.progress_bar.setValue(1000)
+            return self._switch_to(str(path))
+        if state == "cancelled":
+            return self._show("idle", TEXT["cancelled"])
+        self._show("failed", TEXT["failed"].format(message=message))
+
+    def _switch_to(self, path: str) -> None:
+        try:
+            set_default_model(path, self.win.rt.settings_store)
+        except UserError as exc:
+            return self._show("failed", str(exc))
+        self._downloaded = path
+        self._show("switching", TEXT["switching"].format(name=self.entry.name if self.entry else Path(path).stem))
+        self.win.models.use(path)
+
+    @Slot(str)
+    def _load_started(self, path: str) -> None:
+        if self.state not in BUSY:
+            self._describe_model()
+            self.model_title.setText(TEXT["loading"].format(name=Path(path).stem))
+            self.model_text.setText("")
+
+    @Slot(str)
+    def _model_ready(self, name: str) -> None:
+        if self.state == "switching":
+            self.state = "idle"  # no longer busy: refresh works the new state out
+        self._downloaded = None
+        self.refresh()
+
+    @Slot(str)
+    def _model_failed(self, message: str) -> None:
+        if self.state == "switching":
+            self._downloaded = None
+            self._show("failed", message)
+        else:
+            self.refresh()
+
+    # -- look ----------------------------------------------------------------------------
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.PaletteChange:
+            self._restyle()
+        super().changeEvent(event)
+
+    def _restyle(self, force: bool = False) -> None:
+        dark = self.palette().window().color().lightness() < 128
+        if self._style_key == dark and not force:
+            return
+        self._style_key = dark
+        c = DARK if dark else LIGHT
+        self.logo.setPixmap(logo(LOGO, self.devicePixelRatioF()))
+        for card in self.examples:
+            card.set_icon_color(c["accent_hover"] if dark else c["accent"])
+        tone = "good" if self.note.property("tone") == "good" else "warn"
+        note_bg, note_border = (c["subtle"], c["good"]) if tone == "good" else (c["note_bg"], c["note_border"])
+        self.setStyleSheet(f"""
+            QFrame#welcomeCard {{ background: {c['card']}; border: 1px solid {c['border']}; border-radius: 14px; }}
+            QFrame#welcomeCard QLabel {{ background: transparent; color: {c['text']}; }}
+            QLabel#welcomeTitle {{ font-size: 18pt; font-weight: 600; }}
+            QLabel#welcomeStrong {{ font-size: 12pt; font-weight: 600; }}
+            QFrame#welcomeCard QLabel#welcomeMuted {{ color: {c['muted']}; }}
+            QFrame#welcomeCard QLabel#welcomeCaption {{ color: {c['muted']}; font-size: 8pt; font-weight: 600;
+                letter-spacing: 1px; }}
+            QFrame#welcomeBox {{ background: {c['subtle']}; border: 1px solid {c['border']}; border-radius: 10px; }}
+            QLabel#welcomeNote {{ background: {note_bg}; border: 1px solid {note_border}; border-radius: 8px;
+                padding: 8px 10px; }}
+            QPushButton {{ padding: 7px 14px; border-radius: 8px; border: 1px solid {c['border']};
+                background: {c['subtle']}; color: {c['text']}; }}
+            QPushButton:hover {{ border-color: {c['accent']}; }}
+            QPushButton#welcomePrimary {{ background: {c['accent']}; color: white; border: 1px solid {c['accent']};
+                font-weight: 600; }}
+            QPushButton#welcomePrimary:hover {{ background: {c['accent_hover']}; }}
+            QPushButton#welcomePrimary:disabled {{ background: {c['border']}; border-color: {c['border']};
+                color: {c['muted']}; }}
+            QFrame#welcomeExample {{ background: {c['card']}; border: 1px solid {c['border']}; border-radius: 10px; }}
+            QFrame#welcomeExample:hover, QFrame#welcomeExample:focus {{ border-color: {c['accent']};
+                background: {c['subtle']}; }}
+            QProgressBar {{ background: {c['subtle']}; border: none; border-radius: 4px; }}
+            QProgressBar::chunk {{ background: {c['accent']}; border-radius: 4px; }}
+        """)
+
+
+class EmptyStateHost(QStackedWidget):
+    """The chat, or the welcome panel while the chat shows its "empty" label."""
+
+    def __init__(self, chat, panel: QWidget) -> None:
+        super().__init__()
+        self.chat = chat
+        self.scroll = QScrollArea()  # a small window scrolls the card instead of squashing it
+        self.scroll.setObjectName("welcomeScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.scroll.setWidget(panel)
+        self.addWidget(chat)
+        self.addWidget(self.scroll)
+        chat.empty_label.installEventFilter(self)
+        self._sync()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.ShowToParent, QEvent.HideToParent):
+            self._sync()
+        return False
+
+    def _sync(self) -> None:
+        empty = not self.chat.empty_label.isHidden()
+        if empty and self.currentWidget() is not self.scroll:
+            self.scroll.verticalScrollBar().setValue(0)  # a new chat's welcome starts at its top
+        self.setCurrentWidget(self.scroll if empty else self.chat)
+
+
+def install(chat, panel: WelcomePanel) -> QWidget:
+    """Put the panel in the chat's empty state; returns the widget to lay out where the chat was."""
+    if hasattr(chat, "set_empty_widget"):  # the chat view hosts it itself
+        chat.set_empty_widget(panel)
+        return chat
+    return EmptyStateHost(chat, panel)
