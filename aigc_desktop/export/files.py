@@ -1,4 +1,9 @@
-"""Writing exports to disk (the pure formatting lives in :mod:`.markdown`)."""
+"""Writing exports to disk (the formatting lives in :mod:`.markdown`, :mod:`.html`,
+:mod:`.docx` and :mod:`.pdf`).
+
+Every format is written to a temporary file beside the target and renamed into place,
+so a full disk, a cut-off write or a failing exporter never leaves half a file.
+"""
 
 from __future__ import annotations
 
@@ -9,34 +14,72 @@ from pathlib import Path
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.export.markdown import safe_filename, to_json, to_markdown
+from aigc_desktop.i18n import _
 from aigc_desktop.store.conversations import ConversationStore
 
+FORMATS = ("md", "json", "html", "docx", "pdf")  # each is also the file extension
 
-def render(store: ConversationStore, conversation_id: int, fmt: str) -> str:
+
+def format_for_path(path: Path, default: str = "md") -> str:
+    """The format a file name asks for by its extension (``.markdown`` and ``.htm`` too)."""
+    ext = Path(path).suffix.lower().lstrip(".")
+    ext = {"markdown": "md", "htm": "html"}.get(ext, ext)
+    return ext if ext in FORMATS else default
+
+
+def render(store: ConversationStore, conversation_id: int, fmt: str) -> str | bytes:
+    """One conversation in ``fmt``: text for md/json/html, bytes for docx/pdf."""
     conv = store.get(conversation_id)
     branch = store.branch(conversation_id)
     if fmt == "json":
         return to_json(conv, store.messages(conversation_id), branch)
+    if fmt in ("html", "docx", "pdf"):
+        from aigc_desktop.export.document import from_conversation
+
+        doc = from_conversation(conv, branch)
+        if fmt == "html":
+            from aigc_desktop.export.html import to_html
+
+            return to_html(doc)
+        if fmt == "docx":
+            from aigc_desktop.export.docx import to_docx
+
+            return to_docx(doc)
+        from aigc_desktop.export.pdf import to_pdf
+
+        return to_pdf(doc)
     return to_markdown(conv, branch)
 
 
-def write_text_atomic(path: Path, text: str) -> None:
+def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write via a temporary file so a full disk never leaves half an export."""
+    path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with open(tmp, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"Could not write {path}: {exc.strerror or exc}") from exc
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        raise UserError(_("Could not write {path}: {reason}").format(path=path, reason=exc.strerror or exc)) from exc
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Text as UTF-8 with ``\\n`` line ends, through :func:`write_bytes_atomic`."""
+    write_bytes_atomic(path, text.encode("utf-8"))
 
 
 def export_one(store: ConversationStore, conversation_id: int, path: Path, fmt: str = "md") -> Path:
-    write_text_atomic(Path(path), render(store, conversation_id, fmt))
+    if fmt not in FORMATS:
+        raise UserError(_("Unknown export format: {fmt}").format(fmt=fmt))
+    data = render(store, conversation_id, fmt)
+    write_bytes_atomic(Path(path), data.encode("utf-8") if isinstance(data, str) else data)
     return Path(path)
 
 
@@ -49,7 +92,7 @@ def export_all(store: ConversationStore, folder: Path, fmt: str = "md", *,
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise UserError(f"{folder} is a file; --all needs a folder.")
+        raise UserError(_("{folder} is a file; exporting all conversations needs a folder.").format(folder=folder))
     written = []
     convs = store.list()
     for done, conv in enumerate(convs):
@@ -57,9 +100,10 @@ def export_all(store: ConversationStore, folder: Path, fmt: str = "md", *,
             break
         if progress is not None:
             progress(done, len(convs))
-        path = folder / safe_filename(conv.title, conv.id, "json" if fmt == "json" else "md")
+        path = folder / safe_filename(conv.title, conv.id, fmt if fmt in FORMATS else "md")
         try:
             written.append(export_one(store, conv.id, path, fmt))
         except UserError as exc:
-            raise UserError(f"{exc} ({len(written)} of {len(convs)} conversations were exported before this.)") from exc
+            raise UserError(_("{error} ({done} of {total} conversations were exported before this.)").format(
+                error=exc, done=len(written), total=len(convs))) from exc
     return written
