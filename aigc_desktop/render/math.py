@@ -92,7 +92,7 @@ def _ziamath():
     return ziamath, tex2mml
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=1024)
 def render_formula(tex: str, display: bool, color: str) -> Formula | None:
     """Typeset one formula, or None if it cannot be drawn faithfully and inertly."""
     tex = tex.strip()
