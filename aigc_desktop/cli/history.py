@@ -19,11 +19,12 @@ def add_parsers(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_show)
 
-    p = sub.add_parser("export", help="export conversations to Markdown or JSON")
+    p = sub.add_parser("export", help="export conversations to Markdown, JSON, HTML, Word or PDF")
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("id", type=ID, nargs="?")
     target.add_argument("--all", action="store_true")
-    p.add_argument("--format", choices=("md", "json"), default="md")
+    p.add_argument("--format", choices=("md", "json", "html", "docx", "pdf"), default="md")
+    p.add_argument("--page", choices=("a4", "letter"), default="a4", help="PDF page size")
     p.add_argument("-o", "--output", required=True, help="file (or folder with --all)")
     p.set_defaults(handler=cmd_export)
 
@@ -97,10 +98,10 @@ def cmd_export(args) -> int:
     rt = _runtime()
     out = Path(args.output).expanduser()
     if args.all:
-        written = export_all(rt.store, out, args.format)
+        written = export_all(rt.store, out, args.format, page=args.page)
         print(f"exported {len(written)} conversations to {out}")
     else:
-        export_one(rt.store, args.id, out, args.format)
+        export_one(rt.store, args.id, out, args.format, args.page)
         print(f"exported conversation {args.id} to {out}")
     return 0
 

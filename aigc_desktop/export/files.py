@@ -27,8 +27,8 @@ def format_for_path(path: Path, default: str = "md") -> str:
     return ext if ext in FORMATS else default
 
 
-def render(store: ConversationStore, conversation_id: int, fmt: str) -> str | bytes:
-    """One conversation in ``fmt``: text for md/json/html, bytes for docx/pdf."""
+def render(store: ConversationStore, conversation_id: int, fmt: str, page: str = "a4") -> str | bytes:
+    """One conversation in ``fmt``: text for md/json/html, bytes for docx/pdf (``page``: a4/letter)."""
     conv = store.get(conversation_id)
     branch = store.branch(conversation_id)
     if fmt == "json":
@@ -47,7 +47,7 @@ def render(store: ConversationStore, conversation_id: int, fmt: str) -> str | by
             return to_docx(doc)
         from aigc_desktop.export.pdf import to_pdf
 
-        return to_pdf(doc)
+        return to_pdf(doc, page)
     return to_markdown(conv, branch)
 
 
@@ -75,15 +75,16 @@ def write_text_atomic(path: Path, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
 
 
-def export_one(store: ConversationStore, conversation_id: int, path: Path, fmt: str = "md") -> Path:
+def export_one(store: ConversationStore, conversation_id: int, path: Path, fmt: str = "md",
+               page: str = "a4") -> Path:
     if fmt not in FORMATS:
         raise UserError(_("Unknown export format: {fmt}").format(fmt=fmt))
-    data = render(store, conversation_id, fmt)
+    data = render(store, conversation_id, fmt, page)
     write_bytes_atomic(Path(path), data.encode("utf-8") if isinstance(data, str) else data)
     return Path(path)
 
 
-def export_all(store: ConversationStore, folder: Path, fmt: str = "md", *,
+def export_all(store: ConversationStore, folder: Path, fmt: str = "md", *, page: str = "a4",
                progress: Callable[[int, int], None] | None = None,
                cancel: threading.Event | None = None) -> list[Path]:
     """Every conversation into ``folder``; ``progress(done, total)`` after each one.
@@ -102,7 +103,7 @@ def export_all(store: ConversationStore, folder: Path, fmt: str = "md", *,
             progress(done, len(convs))
         path = folder / safe_filename(conv.title, conv.id, fmt if fmt in FORMATS else "md")
         try:
-            written.append(export_one(store, conv.id, path, fmt))
+            written.append(export_one(store, conv.id, path, fmt, page))
         except UserError as exc:
             raise UserError(_("{error} ({done} of {total} conversations were exported before this.)").format(
                 error=exc, done=len(written), total=len(convs))) from exc
