@@ -3,6 +3,13 @@
 A model too big for one file on the Hub is a split set (``<name>-00001-of-00002.gguf``
 and its siblings). A listing shows such a set as one :class:`RemoteFile` whose
 ``parts`` are its files, so a person picks, sizes and downloads the whole model.
+
+Every catalog entry names the page it was checked against (``source``) and a fit
+``tier``: "8GB", "16GB" or "32GB+". The tier rule (:func:`tier_for`): the weights plus
+20 % (context and compute buffers) must fit in the memory a machine of that class
+typically has free, about 6 GiB on an 8 GB machine and 12 GiB on a 16 GB one;
+anything bigger is "32GB+" (24 GiB free on 32 GB, more on bigger machines). The tier
+is a label for grouping; whether a model fits *this* machine is ``hub.fit.estimate``.
 """
 
 from __future__ import annotations
@@ -16,6 +23,9 @@ from aigc_desktop.errors import UserError
 from aigc_desktop.hub.endpoint import HubConfig, hub_config
 
 CATALOG_FILE = Path(__file__).resolve().parents[2] / "resources" / "catalog.json"
+TIER_FREE_MEMORY = {"8GB": 6 * 2**30, "16GB": 12 * 2**30}  # typical free memory; larger: "32GB+"
+TIER_HEADROOM = 1.2  # weights + 20 %
+TIERS = ("8GB", "16GB", "32GB+")
 _QUANT = re.compile(r"(?i)(?:^|[-_.])((?:IQ|Q)\d(?:_[A-Z0-9]+)*|F16|BF16|F32)(?=[-_.]|$)")
 
 
@@ -29,6 +39,9 @@ class CatalogEntry:
     languages: tuple[str, ...]
     notes: str
     parts: int = 1  # a split set: ``file`` is its first part, ``size`` the set's total
+    source: tuple[str, ...] = ()  # the page(s) the repo, file, size and licence were checked on
+    tier: str = ""  # "8GB" / "16GB" / "32GB+" (see tier_for)
+    size_shown: str = ""  # the size as the source page shows it ("4.68 GB"); ``size`` is that in bytes
 
     @property
     def quant(self) -> str:
@@ -74,6 +87,15 @@ class RemoteFile:
         return parts_label(self.filename, len(self.parts))
 
 
+def tier_for(size: int) -> str:
+    """The smallest memory class whose typical free memory holds the weights plus 20 %."""
+    need = size * TIER_HEADROOM
+    for tier, free in TIER_FREE_MEMORY.items():
+        if need <= free:
+            return tier
+    return "32GB+"
+
+
 def quant_label(filename: str) -> str:
     """Q4_K_M, IQ3_XS, F16… from a GGUF file name; '' when it says none."""
     stem = Path(filename).name.removesuffix(".gguf")
@@ -91,9 +113,18 @@ def load_catalog(path: Path = CATALOG_FILE) -> list[CatalogEntry]:
     return [
         CatalogEntry(m["name"], m["repo"], m["file"], int(m["size"]), m["license"],
                      tuple(m.get("languages", ())), m.get("notes", ""),
-                     int(m.get("parts") or (split_of(m["file"]) or (0, 0, 1))[2]))
+                     int(m.get("parts") or (split_of(m["file"]) or (0, 0, 1))[2]),
+                     _sources(m.get("source")), m.get("tier") or tier_for(int(m["size"])),
+                     m.get("size_shown", ""))
         for m in data["models"]
     ]
+
+
+def _sources(value) -> tuple[str, ...]:
+    """``source`` is one URL or a list of them."""
+    if not value:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 def _api(config: HubConfig):
