@@ -27,7 +27,7 @@ from aigc_desktop.hub.catalog import CatalogEntry
 from aigc_desktop.hub.fit import FITS, TIGHT, estimate
 
 SPLIT_PART = re.compile(r"-\d{5}-of-\d{5}\.gguf$", re.IGNORECASE)
-SPECIALISED = re.compile(r"coder|(?:^|[-_/])r1(?:[-_]|$)", re.IGNORECASE)
+SPECIALISED = re.compile(r"coder|qwq|(?:^|[-_/])r1(?:[-_]|$)", re.IGNORECASE)
 SAME_SIZE = 0.05  # entries within 5 % are one size class
 
 

@@ -51,6 +51,7 @@ def test_split_sets_and_specialised_models_are_skipped():
     coder = entry("Qwen-Coder", 3000 * MB, repo="Qwen/Qwen2.5-Coder-3B-Instruct-GGUF")
     reasoning = entry("R1", 2500 * MB, repo="bartowski/DeepSeek-R1-Distill-Qwen-3B-GGUF")
     assert is_split(split) and is_specialised(coder) and is_specialised(reasoning)
+    assert is_specialised(entry("QwQ", 3000 * MB, repo="lmstudio-community/QwQ-32B-GGUF"))  # a reasoning model
     assert not is_specialised(MID) and not is_split(MID)
     assert recommend([split, coder, reasoning, MID], 32 * GB) == MID
     assert recommend([split, coder, reasoning], 32 * GB) == coder  # no general one: the largest specialised
