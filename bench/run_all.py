@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import history_bench  # noqa: E402
+import export_bench  # noqa: E402
 import llm_bench  # noqa: E402
 import startup_bench  # noqa: E402
 from common import THREADS  # noqa: E402
@@ -64,6 +65,7 @@ def main() -> None:
         ("import", history_bench.import_speed),
         ("search", history_bench.search_speed),
         ("gui_search", gui_search_in_subprocess),
+        ("export", export_bench.run),
     ]
     for name, fn in steps:
         if not only or name in only:
