@@ -16,12 +16,19 @@ class Prompts(QObject):
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self.window = window
+        self.selected_filter = ""  # the file-type filter chosen in the last save dialog
 
     def confirm(self, title: str, text: str) -> bool:
         return QMessageBox.question(self.window, title, text) == QMessageBox.Yes
 
-    def ask_save_path(self, caption: str, suggested: str, filt: str) -> str:
-        return QFileDialog.getSaveFileName(self.window, caption, suggested, filt)[0]
+    def ask_save_path(self, caption: str, suggested: str, filt: str, selected: str = "") -> str:
+        path, self.selected_filter = QFileDialog.getSaveFileName(self.window, caption, suggested, filt, selected)
+        return path
+
+    def ask_choice(self, title: str, label: str, items: list[str], current: int = 0) -> str | None:
+        """One of ``items`` from a drop-down, or None when cancelled."""
+        item, ok = QInputDialog.getItem(self.window, title, label, items, current, False)
+        return item if ok else None
 
     def ask_open_path(self, caption: str, filt: str) -> str:
         return QFileDialog.getOpenFileName(self.window, caption, str(Path.home()), filt)[0]
