@@ -87,7 +87,8 @@ def resolve_model(name_or_path: str | None) -> Path:
     if candidate.exists() or candidate.suffix == ".gguf" and ("/" in name_or_path or "\\" in name_or_path):
         if split_of(candidate.name) is None:
             return candidate
-        return _usable(_set_of(candidate, local_models(candidate.parent)) or LocalModel(candidate, (candidate,)))
+        siblings = local_models(candidate.parent, recursive=False)  # llama.cpp looks only beside part 1
+        return _usable(_set_of(candidate, siblings) or LocalModel(candidate, (candidate,)))
     starter = starter_model_path()
     if starter and _named(name_or_path, [LocalModel(starter, (starter,))]):
         return starter
@@ -97,7 +98,7 @@ def resolve_model(name_or_path: str | None) -> Path:
 
 def _usable(model: LocalModel) -> Path:
     if not model.complete:
-        raise ModelLoadError(f"{model.name} is {model.problem}: resume its download in Models → Downloads, "
+        raise ModelLoadError(f"{model.name} is {model.problem}: resume its download in the Models window, "
                              "or run the same `models download` command again.")
     return model.path
 
@@ -134,7 +135,7 @@ class ModelEntry:
 
     @property
     def incomplete(self) -> bool:
-        return len(self.files) < self.parts
+        return self.parts > 1 and len(self.files) < self.parts
 
     @property
     def quant(self) -> str:
@@ -167,7 +168,7 @@ def list_models() -> list[ModelEntry]:
             problem = problem or part_problem
         if info is not None and m.count > 1:  # a set's parameters are spread over its parts
             total = sum(getattr(_safe_info(p), "parameter_count", 0) or 0 for p in m.files)
-            info = dataclasses.replace(info, parameter_count=total or info.parameter_count)
+            info = dataclasses.replace(info, parameter_count=total if m.complete else None)
         out.append(ModelEntry(m.path, m.name, m.size, False, info, problem, m.files, m.count))
     return out
 

@@ -310,14 +310,14 @@ class LocalModel:
         return sum(p.stat().st_size for p in self.files)
 
 
-def local_models(folder: Path) -> list[LocalModel]:
-    """The models in ``folder``: each single ``.gguf`` and each split set once, ordered by path."""
+def local_models(folder: Path, *, recursive: bool = True) -> list[LocalModel]:
+    """The models in ``folder`` (and below): each single ``.gguf`` and each split set once, by path."""
     singles: list[LocalModel] = []
     sets: dict[tuple[Path, str, int], dict[int, Path]] = {}
     if not folder.is_dir():
         return []
     # ``*.gguf`` never matches ``*.gguf.part``: an unfinished download is not a model.
-    for path in sorted(p for p in folder.rglob("*.gguf") if p.is_file()):
+    for path in sorted(p for p in (folder.rglob if recursive else folder.glob)("*.gguf") if p.is_file()):
         split = split_of(path.name)
         if split is None:
             singles.append(LocalModel(path, (path,)))

@@ -1,4 +1,5 @@
-"""A fake Hub serving the real starter model, with the app pointed at it."""
+"""A fake Hub serving the real starter model, with the app pointed at it; ``split_hub``
+also serves the starter model as a real 2-part split GGUF set."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from tests.hub.fake_hub import FakeHub
 
 REPO = "aigc-test/SmolLM2-135M-Instruct-GGUF"
 FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+SPLIT_REPO = "aigc-test/SmolSplit-GGUF"
+SPLIT_SET = "SmolSplit-135M.Q4_1.gguf"  # the set's name; its parts:
+SPLIT_PARTS = ("SmolSplit-135M.Q4_1-00001-of-00002.gguf", "SmolSplit-135M.Q4_1-00002-of-00002.gguf")
 
 
 @pytest.fixture
@@ -28,6 +32,52 @@ def hub(starter_model, tmp_path, monkeypatch):
         monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
         yield fake
     assert os.environ.get("HF_ENDPOINT") == fake.url
+
+
+@pytest.fixture(scope="session")
+def split_parts(starter_model, tmp_path_factory) -> tuple[Path, ...]:
+    """The starter model written as a 2-part split set, as llama.cpp's gguf-split would (made once)."""
+    folder = tmp_path_factory.mktemp("split")
+    split_gguf(starter_model, folder / SPLIT_SET, parts=2)
+    parts = tuple(folder / name for name in SPLIT_PARTS)
+    assert all(p.is_file() for p in parts), list(folder.iterdir())
+    return parts
+
+
+@pytest.fixture
+def split_hub(hub, split_parts):
+    """The fake Hub with a repository holding one split set (and nothing else)."""
+    for name, path in zip(SPLIT_PARTS, split_parts):
+        hub.state.add(SPLIT_REPO, name, path)
+    return hub
+
+
+def split_gguf(source: Path, target: Path, parts: int = 2) -> None:
+    """Copy a GGUF into ``parts`` files named ``<target stem>-0000k-of-0000N.gguf``.
+
+    The ``gguf`` package's writer splits by tensor count and writes what llama.cpp's
+    ``gguf-split`` does: ``split.no``, ``split.count`` and ``split.tensors.count`` in
+    every part, all other metadata in the first.
+    """
+    import gguf
+
+    reader = gguf.GGUFReader(str(source))
+    arch = reader.get_field(gguf.Keys.General.ARCHITECTURE).contents()
+    writer = gguf.GGUFWriter(str(target), arch, split_max_tensors=-(-len(reader.tensors) // parts))
+    for f in reader.fields.values():
+        if f.name == gguf.Keys.General.ARCHITECTURE or f.name.startswith("GGUF."):
+            continue  # written by the writer itself
+        kind = f.types[0]
+        writer.add_key_value(f.name, f.contents(), kind,
+                             sub_type=f.types[-1] if kind == gguf.GGUFValueType.ARRAY else None)
+    for t in reader.tensors:
+        writer.add_tensor_info(t.name, t.data.shape, t.data.dtype, t.data.nbytes, t.tensor_type)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_ti_data_to_file()
+    for t in reader.tensors:
+        writer.write_tensor_data(t.data, tensor_endianess=reader.endianess)
+    writer.close()
 
 
 def make_gguf(path: Path, seed: int = 1, floats: int = 750_000) -> Path:

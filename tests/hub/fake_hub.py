@@ -5,7 +5,8 @@ listings (/api/models/{repo}/tree/{rev}) and downloads (/{repo}/resolve/{rev}/{f
 with Range support), serves real bytes, records every request, and can cut a
 transfer once or every transfer (a flaky line), switch to an error status after a
 cut, advertise a wrong sha256, list a file as non-LFS (no sha256) or with a made-up
-size, or answer every request with one status (a broken Hub). Loopback only; a
+size, or answer every request with one status (a broken Hub). A cut can be aimed at
+one file (``cut_only``), e.g. the second part of a split GGUF set. Loopback only; a
 daemon thread stopped by the fixture.
 """
 
@@ -33,6 +34,7 @@ class HubState:
     repos: dict[str, dict[str, HostedFile]] = field(default_factory=dict)
     requests: list[tuple[str, str, str | None]] = field(default_factory=list)
     cut_after: int | None = None  # cut the next download after this many bytes, once
+    cut_only: str | None = None  # with cut_after: only a download of this file name is cut
     cut_every: int | None = None  # cut every download after this many bytes of it
     status_after_cut: int | None = None  # once a transfer is cut, answer everything with this status
     wrong_sha: set[str] = field(default_factory=set)
@@ -103,10 +105,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(entries)
         m = re.fullmatch(r"/(.+?)/resolve/([^/]+)/(.+)", path)
         if m and m.group(1) in self.state.repos and m.group(3) in self.state.repos[m.group(1)]:
-            return self._file(self.state.repos[m.group(1)][m.group(3)], head)
+            return self._file(m.group(3), self.state.repos[m.group(1)][m.group(3)], head)
         self._json({"error": "not found"}, 404)
 
-    def _file(self, f: HostedFile, head: bool) -> None:
+    def _file(self, name: str, f: HostedFile, head: bool) -> None:
         start = 0
         rng = self.headers.get("Range")
         if rng:
@@ -132,7 +134,9 @@ class _Handler(BaseHTTPRequestHandler):
         if head:
             return
         with self.state.lock:
-            cut, self.state.cut_after = self.state.cut_after, None
+            cut = None
+            if self.state.cut_only in (None, name):
+                cut, self.state.cut_after = self.state.cut_after, None
             cut = cut if cut is not None else self.state.cut_every
         sent = 0
         with f.path.open("rb") as fh:
