@@ -45,9 +45,9 @@ log = logging.getLogger(__name__)
 
 MIRROR_ENDPOINT = "https://hf-mirror.com"
 CARD_WIDTH = 620
-MARGIN = 12
+MARGIN = 8
 LOGO = 48
-NARROW = 540  # below this card width the examples stack
+NARROW = 560  # below this panel width the examples stack
 
 # Every sentence a person reads, whole (placeholders, no fragments), for translation later.
 TEXT = {
@@ -64,9 +64,8 @@ TEXT = {
     "model_en": "{size} · {params} parameters · the catalog lists no Chinese for it: expect English answers.",
     "model_unknown": "{size} · {params} parameters · not in the catalog, so whether it writes Chinese is not known.",
     "offer_caption": "RECOMMENDED FOR CHINESE ON THIS COMPUTER",
-    "offer": "{name}: writes Chinese and English · {size} download · fits the {free} of free memory.",
-    "offer_tight": "{name}: writes Chinese and English · {size} download · may be slow in the {free} "
-                   "of free memory.",
+    "offer": "{name} writes Chinese and English and fits in {free} of free memory.",
+    "offer_tight": "{name} writes Chinese and English; with {free} of free memory it may run slowly.",
     "download": "Download {name} ({size})",
     "use_installed": "Use {name} (already downloaded)",
     "looking": "Looking up {file} on {host}…",
@@ -74,12 +73,12 @@ TEXT = {
     "progress_start": "Starting the download from {host}…",
     "cancel": "Cancel",
     "cancelled": "Download stopped. What arrived is kept: Download continues from there.",
-    "unreachable": "Could not reach {host}. In mainland China the mirror hf-mirror.com usually works.",
+    "unreachable": "Could not reach {host}. From mainland China, the mirror usually works.",
     "use_mirror": "Use the mirror hf-mirror.com and try again",
     "retry": "Try again",
     "failed": "{message}",
     "gone": "{file} is no longer in {repo} on {host}.",
-    "offline": "Offline mode is on, so the app does not connect to the internet to download a model.",
+    "offline": "While offline mode is on, the app connects to nothing, not even to download.",
     "offline_button": "Offline mode is on: turn it off",
     "offline_forced": "{message}",
     "switching": "Downloaded and checked. Loading {name}…",
@@ -92,7 +91,7 @@ EXAMPLES = (  # (icon, what it shows, the prompt): Chinese, as our users write
     ("mdi6.lightbulb-on-outline", "Ask a question", "AI生成内容（AIGC）是什么？"),
     ("mdi6.format-list-bulleted", "Structured answer",
      "请从三个方面介绍人工智能对教育的影响，要求突出重点，表达清晰。"),
-    ("mdi6.code-braces", "Write code", "用 Python 写一个函数，读取 CSV 文件并计算每列的平均值，并加上注释。"),
+    ("mdi6.code-braces", "Write code", "用 Python 写一个函数，计算 CSV 文件每一列的平均值，并加上注释。"),
 )
 BUSY = ("looking", "downloading", "switching")
 
@@ -194,8 +193,8 @@ class ExampleCard(QFrame):
         top.addWidget(self.icon)
         top.addWidget(self.caption, 1)
         col = QVBoxLayout(self)
-        col.setContentsMargins(12, 10, 12, 12)
-        col.setSpacing(6)
+        col.setContentsMargins(12, 8, 12, 10)
+        col.setSpacing(4)
         col.addLayout(top)
         col.addWidget(self.text)
         col.addStretch(1)
@@ -325,35 +324,29 @@ class WelcomePanel(QWidget):
             card.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # equal thirds, whatever the text
             ex.addWidget(card, 1)
         lay.addLayout(ex)
-        # Centred by side margins rather than a maximum width and an alignment: then the
-        # card fills its layout's width and wrapped labels get their true height for it.
-        self.outer = QVBoxLayout(self)
-        self.outer.addStretch(1)
-        self.outer.addWidget(self.card)
-        self.outer.addStretch(2)
-        self._centre(self.width())
-
-    def _side(self, width: int) -> int:
-        return max(MARGIN, (width - CARD_WIDTH) // 2)
-
-    def _centre(self, width: int) -> None:
-        side = self._side(width)
-        if self.outer.contentsMargins().left() != side:
-            self.outer.setContentsMargins(side, MARGIN, side, MARGIN)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return self.card.heightForWidth(width - 2 * self._side(width)) + 2 * MARGIN
+        # Centred in a row of stretches: a horizontal box gives the card its width before
+        # asking its height for that width, so wrapped labels are never squashed (a
+        # vertical box with an alignment asked for the full width's height instead).
+        self.card.setMaximumWidth(CARD_WIDTH)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.card, 100)
+        row.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, MARGIN, 0, MARGIN)
+        outer.addLayout(row)
+        outer.addStretch(1)
 
     def resizeEvent(self, event) -> None:
+        # Examples side by side, or stacked when three columns would wrap every few
+        # characters; the gap between the two widths is wider than a scroll bar, so a
+        # scroll bar appearing cannot flip the layout back and forth.
         width = event.size().width()
-        self._centre(width)
-        stacked = width - 2 * self._side(width) < NARROW  # three columns would wrap every few characters
-        direction = QHBoxLayout.TopToBottom if stacked else QHBoxLayout.LeftToRight
-        if self.examples_row.direction() != direction:
-            self.examples_row.setDirection(direction)
+        row = self.examples_row
+        if width < NARROW and row.direction() != QHBoxLayout.TopToBottom:
+            row.setDirection(QHBoxLayout.TopToBottom)
+        elif width > NARROW + 40 and row.direction() != QHBoxLayout.LeftToRight:
+            row.setDirection(QHBoxLayout.LeftToRight)
         super().resizeEvent(event)
 
     # -- wiring (the window calls attach once its services are in) -----------------------
@@ -401,7 +394,7 @@ class WelcomePanel(QWidget):
             return self._show("nothing_fits", TEXT["nothing_fits"].format(free=human_size(free)))
         e = self.entry
         key = "offer" if fit.estimate(e.size, free) == fit.FITS else "offer_tight"
-        self.offer_text.setText(TEXT[key].format(name=e.name, size=human_size(e.size), free=human_size(free)))
+        self.offer_text.setText(TEXT[key].format(name=e.name, free=f"{free / 2**30:.0f} GB"))
         running = next((j for j in self.win.downloads.jobs if j.active and j.remote.repo == e.repo
                         and j.remote.filename == e.file), None)
         if running is not None:
