@@ -1,186 +1,52 @@
-"""The conversation pane: one widget per message, only the live one re-renders.
+"""The conversation pane: a centred reading column of messages; only the live one re-renders.
 
-Rendering is lazy: a long conversation shows its newest messages and an
-"earlier messages" button. While a reply streams, deltas are appended to a
-buffer and the live message re-renders on a timer (20 Hz), never per token.
+Rendering is lazy: a long conversation shows its newest messages and loads
+earlier ones when scrolled to the top. While a reply streams, deltas are
+appended to a buffer and the live message re-renders on a timer (20 Hz), never
+per token.
+
+Following the newest message: the view sticks to the bottom while it is there
+(a reply growing, heights settling after a chat opens). Scrolling up stops
+that and shows a small "Newest" button; scrolling back down or the button
+resumes it. Send, Edit and Regenerate bring the view back to the new message.
+
+The empty state (no messages) is a replaceable widget: :meth:`set_empty_widget`.
 
 Signals of ChatView:
     copyRequested(str text)
     regenerateRequested(int message_id)
-    editRequested(int message_id)
+    editRequested(int message_id)        the Edit action (the window opens the editor)
+    editSubmitted(int message_id, str text)   Save & resend in the in-place editor
+    editCancelled(int message_id)
     siblingRequested(int message_id)     switch to this sibling's branch
     deleteRequested(int message_id)
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QTextDocument, QTextOption
-from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QSizePolicy,
-    QTextBrowser,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
-from aigc_desktop.render.html import LIGHT, Theme, document_html, render_markdown
-from aigc_desktop.ui.math_resources import message_resource
+from aigc_desktop.render.html import LIGHT, Theme
+from aigc_desktop.ui import style
+from aigc_desktop.ui.message_widget import MessageWidget
 
 PAGE = 20  # messages rendered at once; more load when scrolled to the top
 LIVE_RENDER_MS = 50
-ROLE_LABELS = {"user": "You", "assistant": "Assistant", "system": "System"}
-STATUS_NOTES = {
-    "streaming": "writing…",
-    "stopped": "stopped",
-    "error": "error",
-    "interrupted": "interrupted (the app closed while writing)",
-}
-
-
-class MessageBody(QTextBrowser):
-    """A read-only rich text view that is as tall as its content and loads nothing."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
-        self.setFrameShape(QFrame.NoFrame)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
-        self.setWordWrapMode(QTextOption.WrapAtWordBoundaryOrAnywhere)
-        self.document().setDocumentMargin(2)
-        self.code_blocks: list[str] = []
-
-    def loadResource(self, type_: int, name: QUrl):  # noqa: N802 - Qt override
-        # Untrusted content: never load an image or stylesheet from anywhere; formulas
-        # are drawn from their own source (ui/math_resources.py).
-        return message_resource(type_, name, self.devicePixelRatioF())
-
-    def set_rendered(self, html: str, codes: list[str]) -> None:
-        self.code_blocks = codes
-        self.setHtml(html)
-        self._fit()
-
-    def _fit(self) -> None:
-        doc: QTextDocument = self.document()
-        doc.setTextWidth(max(50, self.viewport().width()))
-        self.setFixedHeight(int(doc.size().height()) + 6)
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._fit()
-
-    def sizeHint(self) -> QSize:
-        return QSize(400, self.height())
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(80, self.height())
-
-
-class MessageWidget(QFrame):
-    def __init__(self, view: "ChatView", record, theme: Theme) -> None:
-        super().__init__()
-        self.view = view
-        self.record = record
-        self.theme = theme
-        self.text = record.content
-        self.setObjectName(f"message-{record.role}")
-        self.setFrameShape(QFrame.StyledPanel)
-        self.header = QLabel(self)
-        self.header.setTextFormat(Qt.PlainText)
-        # A long model name must not widen the bubble; the full text is in the tooltip.
-        self.header.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-        self.header.setMinimumWidth(30)
-        self.header.setWordWrap(True)
-        self.body = MessageBody(self)
-        self.body.anchorClicked.connect(self._link)
-        self.actions = QHBoxLayout()
-        self.actions.setContentsMargins(0, 0, 0, 0)
-        top = QHBoxLayout()
-        top.addWidget(self.header, 1)
-        top.addLayout(self.actions)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(8, 6, 8, 6)
-        lay.addLayout(top)
-        lay.addWidget(self.body)
-        self._build_actions()
-        self.refresh()
-
-    def _tool(self, text: str, tip: str, slot) -> QToolButton:
-        b = QToolButton(self)
-        b.setText(text)
-        b.setToolTip(tip)
-        b.setAutoRaise(True)
-        b.clicked.connect(slot)
-        self.actions.addWidget(b)
-        return b
-
-    def _build_actions(self) -> None:
-        self.sibling_label = QLabel("", self)
-        self.prev_btn = self._tool("<", "Previous version", lambda: self.view._switch_sibling(self, -1))
-        self.actions.addWidget(self.sibling_label)
-        self.next_btn = self._tool(">", "Next version", lambda: self.view._switch_sibling(self, +1))
-        self.copy_btn = self._tool("Copy", "Copy this message", lambda: self.view.copyRequested.emit(self.text))
-        if self.record.role == "assistant":
-            self.regen_btn = self._tool("Regenerate", "Write a new reply", lambda: self.view.regenerateRequested.emit(self.record.id))
-        if self.record.role == "user":
-            self.edit_btn = self._tool("Edit", "Edit and resend as a new branch", lambda: self.view.editRequested.emit(self.record.id))
-        self.delete_btn = self._tool("Delete", "Delete this message and what follows", lambda: self.view.deleteRequested.emit(self.record.id))
-        self.set_siblings(1, 1)
-
-    def set_siblings(self, index: int, total: int) -> None:
-        show = total > 1
-        for w in (self.prev_btn, self.next_btn, self.sibling_label):
-            w.setVisible(show)
-        self.sibling_label.setText(f"{index}/{total}")
-        self.prev_btn.setEnabled(index > 1)
-        self.next_btn.setEnabled(index < total)
-
-    def set_streaming(self, streaming: bool) -> None:
-        for w in self.findChildren(QToolButton):
-            w.setEnabled(not streaming)
-
-    def refresh(self) -> None:
-        r = self.record
-        bits = [ROLE_LABELS.get(r.role, r.role)]
-        if r.role == "assistant" and r.model:
-            bits.append(r.model)
-        note = STATUS_NOTES.get(r.status)
-        if note:
-            bits.append(note)
-        tps = (r.stats or {}).get("tokens_per_second")
-        if tps:
-            bits.append(f"{tps:.1f} tok/s")
-        error = (r.stats or {}).get("error")
-        if error:
-            bits.append(error)
-        self.header.setText(" · ".join(bits))
-        self.header.setToolTip(self.header.text())
-        rendered = render_markdown(self.text, self.theme)
-        self.body.set_rendered(document_html(rendered.html, self.theme), rendered.code_blocks)
-
-    def _link(self, url: QUrl) -> None:
-        if url.scheme() == "copy":
-            try:
-                code = self.body.code_blocks[int(url.path())]
-            except (ValueError, IndexError):
-                return
-            self.view.copyRequested.emit(code.removesuffix("\n"))  # the fence's own line end
-        elif url.scheme() in ("http", "https", "mailto"):
-            QDesktopServices.openUrl(url)
+FOLLOW_SLACK = 24  # pixels from the bottom that still count as "at the newest message"
+EMPTY_TEXT = "Start a conversation: type below and press Enter."
+NEWEST_TEXT = "Newest"
+NEWEST_TIP = "Jump to the newest message"
+EARLIER_TEXT = "Show earlier messages"
 
 
 class ChatView(QScrollArea):
     copyRequested = Signal(str)
     regenerateRequested = Signal(int)
     editRequested = Signal(int)
+    editSubmitted = Signal(int, str)
+    editCancelled = Signal(int)
     siblingRequested = Signal(int)
     deleteRequested = Signal(int)
 
@@ -198,34 +64,77 @@ class ChatView(QScrollArea):
         self.setObjectName("chatView")
         self.theme = LIGHT
         self._inner = QWidget()
+        self._inner.setObjectName("chatColumn")
         self._layout = QVBoxLayout(self._inner)
-        self._layout.setContentsMargins(12, 12, 12, 12)
-        self._layout.setSpacing(8)
-        self.more_button = QPushButton("Show earlier messages")
+        self._layout.setSpacing(style.SPACE["lg"])
+        self.more_button = QPushButton(EARLIER_TEXT)
+        self.more_button.setObjectName("moreButton")
         self.more_button.clicked.connect(self.show_earlier)
-        self._layout.addWidget(self.more_button)
-        self.empty_label = QLabel("Start a conversation: type below and press Enter.")
-        self.empty_label.setAlignment(Qt.AlignCenter)
-        self._layout.addWidget(self.empty_label)
+        self._layout.addWidget(self.more_button, 0, Qt.AlignHCenter)
+        self.empty_widget: QWidget = QLabel(EMPTY_TEXT)
+        self.empty_widget.setObjectName("emptyState")
+        self.empty_widget.setAlignment(Qt.AlignCenter)
+        self.empty_widget.setWordWrap(True)
+        self._layout.addWidget(self.empty_widget, 1)
         self._layout.addStretch(1)
         self.setWidget(self._inner)
+        self.newest_button = QPushButton(NEWEST_TEXT, self)
+        self.newest_button.setObjectName("newestButton")
+        self.newest_button.setToolTip(NEWEST_TIP)
+        self.newest_button.setCursor(Qt.PointingHandCursor)
+        style.set_icon(self.newest_button, "ph.arrow-down", "text")
+        self.newest_button.clicked.connect(self.follow_newest)
+        self.newest_button.hide()
         self.widgets: list[MessageWidget] = []
         self._records: list = []
         self._siblings: dict[int, list[int]] = {}
         self._first_shown = 0
         self._auto_more = False
+        self.following = True
+        self._our_scroll = False
+        self._last_value = 0
         self.live: MessageWidget | None = None
         self._live_dirty = False
         self._timer = QTimer(self)
         self._timer.setInterval(LIVE_RENDER_MS)
         self._timer.timeout.connect(self._render_live)
         self.copyRequested.connect(lambda text: QGuiApplication.clipboard().setText(text))
-        self.verticalScrollBar().valueChanged.connect(self._scrolled)
+        bar = self.verticalScrollBar()
+        bar.valueChanged.connect(self._scrolled)
+        bar.rangeChanged.connect(self._range_changed)
+        self._update_chrome()
+
+    # -- layout -------------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        s = style.SPACE
+        side = max(s["lg"], (self.viewport().width() - style.COLUMN_MAX + 1) // 2)
+        self._layout.setContentsMargins(side, s["xl"], side, s["xl"])
+        self._place_newest()
+
+    def _place_newest(self) -> None:
+        b = self.newest_button
+        b.adjustSize()
+        vp = self.viewport().geometry()
+        b.move(vp.x() + (vp.width() - b.width()) // 2, vp.bottom() - b.height() - style.SPACE["lg"])
+        b.raise_()
+
+    def set_empty_widget(self, widget: QWidget) -> None:
+        """Show ``widget`` when the chat has no messages (e.g. a welcome screen); the view
+        takes it over (reparents it) and hides it while messages are shown."""
+        old = self.empty_widget
+        index = self._layout.indexOf(old)
+        self._layout.removeWidget(old)
+        old.hide()
+        old.deleteLater()
+        self.empty_widget = widget
+        self._layout.insertWidget(index, widget, 1)
         self._update_chrome()
 
     # -- whole conversation -----------------------------------------------------
     def set_messages(self, records: list, siblings: dict[int, list[int]] | None = None) -> None:
-        """Show a branch: ``siblings`` maps a message id to its siblings' ids."""
+        """Show a branch: ``siblings`` maps a message id to its siblings' ids. The view
+        lands at the newest message."""
         self._stop_live()
         self._auto_more = False  # the scroll position jumps while rebuilding
         self.setUpdatesEnabled(False)
@@ -240,22 +149,17 @@ class ChatView(QScrollArea):
             self._append_widget(rec)
         self._update_chrome()
         self.setUpdatesEnabled(True)
+        self.follow_newest()
         QTimer.singleShot(0, self._settle)
 
     def _settle(self) -> None:
-        self.scroll_to_bottom()
+        if self.following:
+            self._to_bottom()
         self._auto_more = True
 
     def records(self) -> list:
         """The whole branch on show (including messages not rendered yet)."""
         return list(self._records)
-
-    def _scrolled(self, value: int) -> None:
-        if value == 0 and self._auto_more and self._first_shown > 0 and self.live is None:
-            bar = self.verticalScrollBar()
-            before = bar.maximum()
-            self.show_earlier()
-            QTimer.singleShot(0, lambda: bar.setValue(bar.maximum() - before))
 
     def show_earlier(self) -> None:
         start = max(0, self._first_shown - PAGE)
@@ -270,7 +174,7 @@ class ChatView(QScrollArea):
     def _append_widget(self, rec) -> MessageWidget:
         w = MessageWidget(self, rec, self.theme)
         self._apply_siblings(w)
-        self._layout.insertWidget(self._layout.count() - 2, w)  # before the empty label and stretch
+        self._layout.insertWidget(self._layout.count() - 2, w)  # before the empty state and stretch
         self.widgets.append(w)
         return w
 
@@ -288,7 +192,12 @@ class ChatView(QScrollArea):
 
     def _update_chrome(self) -> None:
         self.more_button.setVisible(self._first_shown > 0)
-        self.empty_label.setVisible(not self.widgets)
+        empty = not self.widgets
+        self.empty_widget.setVisible(empty)
+        # The empty state takes the whole pane; with messages the stretch keeps them on top.
+        self._layout.setStretch(self._layout.count() - 1, 0 if empty else 1)
+        for w in self.widgets:
+            w.set_pinned_actions(w is self.widgets[-1] and w.record.role == "assistant" and w is not self.live)
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
@@ -305,20 +214,36 @@ class ChatView(QScrollArea):
         w = self.widget_for(message_id)
         if w is None:
             return False
+        self.following = False
         QTimer.singleShot(0, lambda: self.ensureWidgetVisible(w, 0, 40))
         return True
+
+    def begin_edit(self, message_id: int) -> bool:
+        """Open the in-place editor on one of the person's messages."""
+        if not self.scroll_to_message(message_id):
+            return False
+        w = self.widget_for(message_id)
+        if w is None or w.record.role != "user":
+            return False
+        w.begin_edit()
+        return True
+
+    def editing(self) -> MessageWidget | None:
+        return next((w for w in self.widgets if w.editor is not None), None)
 
     # -- streaming --------------------------------------------------------------
     def append_record(self, rec) -> MessageWidget:
         w = self._append_widget(rec)
         self._update_chrome()
-        QTimer.singleShot(0, self.scroll_to_bottom)
+        self.follow_newest()
         return w
 
     def start_live(self, rec) -> None:
         """Add the reply being written; ``rec`` is a placeholder record (status streaming)."""
-        self.live = self.append_record(rec)
+        self.live = self._append_widget(rec)
         self.live.set_streaming(True)
+        self._update_chrome()
+        self.follow_newest()
         self._timer.start()
 
     def append_delta(self, text: str) -> None:
@@ -334,29 +259,78 @@ class ChatView(QScrollArea):
         if self.live is None or not self._live_dirty:
             return
         self._live_dirty = False
-        at_bottom = self._at_bottom()
         self.live.refresh()
-        if at_bottom:
-            self.scroll_to_bottom()
 
     def finish_live(self, rec) -> None:
+        """The reply ended; the view stays where the person left it."""
         if self.live is not None:
             self.live.record = rec
             self.live.text = rec.content
             self.live.set_streaming(False)
             self.live.refresh()
         self._stop_live()
-        QTimer.singleShot(0, self.scroll_to_bottom)
+        self._update_chrome()
 
     def _stop_live(self) -> None:
         self._timer.stop()
         self.live = None
         self._live_dirty = False
 
-    def _at_bottom(self) -> bool:
+    # -- following the newest message -------------------------------------------------------
+    def follow_newest(self) -> None:
+        """Go to the newest message and stay there as it grows."""
+        self.following = True
+        self._to_bottom()
+
+    def _to_bottom(self) -> None:
         bar = self.verticalScrollBar()
-        return bar.value() >= bar.maximum() - 30
+        self._our_scroll = True
+        try:
+            bar.setValue(bar.maximum())
+        finally:
+            self._our_scroll = False
+        self._update_newest()
+
+    def _range_changed(self, _minimum: int, _maximum: int) -> None:
+        if self.following:
+            self._to_bottom()
+        else:
+            self._update_newest()
+
+    def _scrolled(self, value: int) -> None:
+        bar = self.verticalScrollBar()
+        at_bottom = value >= bar.maximum() - FOLLOW_SLACK
+        if not self._our_scroll:
+            if at_bottom:
+                self.following = True
+            elif value < self._last_value:
+                self.following = False  # the person scrolled up: stay put
+        self._last_value = value
+        self._update_newest()
+        if value == 0 and self._auto_more and self._first_shown > 0 and self.live is None:
+            before = bar.maximum()
+            self.show_earlier()
+            QTimer.singleShot(0, lambda: self._keep_place(before))
+
+    def _keep_place(self, before: int) -> None:
+        bar = self.verticalScrollBar()
+        self._our_scroll = True
+        try:
+            bar.setValue(bar.maximum() - before)
+        finally:
+            self._our_scroll = False
+
+    def _update_newest(self) -> None:
+        bar = self.verticalScrollBar()
+        show = not self.following and bar.value() < bar.maximum() - FOLLOW_SLACK and bool(self.widgets)
+        if show != self.newest_button.isVisible():
+            self.newest_button.setVisible(show)
+            if show:
+                self._place_newest()
+
+    def at_newest(self) -> bool:
+        bar = self.verticalScrollBar()
+        return bar.value() >= bar.maximum() - FOLLOW_SLACK
 
     def scroll_to_bottom(self) -> None:
-        bar = self.verticalScrollBar()
-        bar.setValue(bar.maximum())
+        self.follow_newest()

@@ -1,10 +1,17 @@
-"""The conversation list: grouped by date, pinned on top, with a context menu.
+"""The conversation list: grouped by date, pinned on top, with a context menu;
+a chat is renamed in place (F2, double-click, or the menu's Rename).
 
-Signals:
+The highlight always shows the chat the window has open: a click the window
+refuses (a reply is being written elsewhere) is put back once Qt has finished
+handling the click (``_restore_highlight``), because the view selects the
+clicked row after telling us it became current.
+
+Signals of Sidebar:
     conversationSelected(int id)
     newRequested()
     deleteRequested(int id)
-    renameRequested(int id)
+    renameRequested(int id)              ask for a title in a dialog (kept for callers without the list)
+    renamed(int id, str title)           edited in place
     pinRequested(int id, bool pinned)
     searchRequested(str query)           typed into the search box ("" = clear)
     resultActivated(int conversation_id, int message_id)   message_id -1 for a title hit
@@ -14,8 +21,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QBrush, QColor, QIcon
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -25,8 +34,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aigc_desktop.ui import style
+
 ID_ROLE = Qt.UserRole + 1
 MSG_ROLE = Qt.UserRole + 2
+NEW_CHAT = "New chat"
+SEARCH_PLACEHOLDER = "Search all chats (Ctrl+F)"
+RENAME = "Rename"
+PIN = "Pin"
+UNPIN = "Unpin"
+DELETE = "Delete…"
 
 
 def group_label(updated: datetime, pinned: bool, now: datetime | None = None) -> str:
@@ -49,18 +66,27 @@ class Sidebar(QWidget):
     newRequested = Signal()
     deleteRequested = Signal(int)
     renameRequested = Signal(int)
+    renamed = Signal(int, str)
     pinRequested = Signal(int, bool)
     searchRequested = Signal(str)
     resultActivated = Signal(int, int)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.new_button = QPushButton("New chat", self)
+        self.setObjectName("sidebar")
+        self.setAttribute(Qt.WA_StyledBackground, True)
+        self.new_button = QPushButton(NEW_CHAT, self)
         self.new_button.setObjectName("newChatButton")
+        self.new_button.setToolTip("Start a new chat (Ctrl+N)")
+        self.new_button.setFocusPolicy(Qt.TabFocus)
+        self.new_button.setIconSize(QSize(style.ICON, style.ICON))
+        style.set_icon(self.new_button, "ph.note-pencil", "text")
         self.search = QLineEdit(self)
         self.search.setObjectName("searchBox")
-        self.search.setPlaceholderText("Search all chats (Ctrl+F)")
+        self.search.setPlaceholderText(SEARCH_PLACEHOLDER)
         self.search.setClearButtonEnabled(True)
+        self._search_icon = self.search.addAction(style.icon("ph.magnifying-glass"), QLineEdit.LeadingPosition)
+        style.set_icon(self._search_icon, "ph.magnifying-glass")
         self.results = QListWidget(self)
         self.results.setObjectName("searchResults")
         self.results.setWordWrap(True)
@@ -70,21 +96,30 @@ class Sidebar(QWidget):
         self.list = QListWidget(self)
         self.list.setObjectName("conversationList")
         self.list.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.list.setEditTriggers(QAbstractItemView.EditKeyPressed | QAbstractItemView.DoubleClicked)
+        self.list.setIconSize(QSize(14, 14))
         # Long titles end in "…" (full title in the tooltip) instead of scrolling sideways.
         self.list.setTextElideMode(Qt.ElideRight)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        sp = style.SPACE
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(6, 6, 6, 6)
+        lay.setContentsMargins(sp["sm"], sp["md"], sp["sm"], sp["sm"])
+        lay.setSpacing(sp["sm"])
         lay.addWidget(self.new_button)
         lay.addWidget(self.search)
         lay.addWidget(self.results, 1)
         lay.addWidget(self.list, 1)
         self._top_layout = lay
         self._pinned: dict[int, bool] = {}
+        self._titles: dict[int, str] = {}
+        self._shown_id: int | None = None  # the chat the window has open
         self._filling = False
+        self._item_style = _ItemStyle(self)
+        style.set_icon(self._item_style, "ph.push-pin-fill")
         self.new_button.clicked.connect(self.newRequested)
         self.list.currentItemChanged.connect(self._current_changed)
+        self.list.itemChanged.connect(self._item_edited)
         self.list.customContextMenuRequested.connect(self._menu)
         self.list.setMinimumWidth(220)
         self.search.textChanged.connect(self._search_changed)
@@ -135,6 +170,8 @@ class Sidebar(QWidget):
         try:
             self.list.clear()
             self._pinned = {c.id: c.pinned for c in convs}
+            self._titles = {c.id: c.title or NEW_CHAT for c in convs}
+            self._shown_id = current_id
             last_group = None
             for c in convs:
                 group = group_label(c.updated_at, c.pinned)
@@ -142,16 +179,20 @@ class Sidebar(QWidget):
                     header = QListWidgetItem(group)
                     header.setFlags(Qt.NoItemFlags)
                     font = header.font()
-                    font.setBold(True)
+                    font.setPixelSize(style.TYPE["caption"])
+                    font.setWeight(font.Weight.DemiBold)
                     header.setFont(font)
+                    header.setSizeHint(QSize(0, 30))
                     self.list.addItem(header)
                     last_group = group
-                item = QListWidgetItem(c.title or "New chat")
+                item = QListWidgetItem(c.title or NEW_CHAT)
                 item.setData(ID_ROLE, c.id)
                 item.setToolTip(c.title)
+                item.setFlags(item.flags() | Qt.ItemIsEditable)
                 self.list.addItem(item)
                 if c.id == current_id:
                     self.list.setCurrentItem(item)
+            self._item_style.restyle()
         finally:
             self._filling = False
 
@@ -167,6 +208,7 @@ class Sidebar(QWidget):
         calls this for what it already shows; re-emitting would reopen the chat and
         drop a reply being streamed into it)."""
         self._filling = True
+        self._shown_id = conversation_id
         try:
             for i in range(self.list.count()):
                 if self.list.item(i).data(ID_ROLE) == conversation_id:
@@ -186,6 +228,45 @@ class Sidebar(QWidget):
         cid = current.data(ID_ROLE)
         if cid is not None:
             self.conversationSelected.emit(cid)
+            if self._shown_id != cid:  # refused: the click's selection lands after this returns
+                QTimer.singleShot(0, self._restore_highlight)
+
+    @Slot()
+    def _restore_highlight(self) -> None:
+        if self.current_id() != self._shown_id or any(
+                i.data(ID_ROLE) != self._shown_id for i in self.list.selectedItems()):
+            self.select(self._shown_id)
+
+    # -- renaming in place ---------------------------------------------------------------
+    def _item_for(self, conversation_id: int):
+        return next((self.list.item(i) for i in range(self.list.count())
+                     if self.list.item(i).data(ID_ROLE) == conversation_id), None)
+
+    def begin_rename(self, conversation_id: int) -> bool:
+        """Edit the chat's title in the list; Enter saves (``renamed``), Esc keeps it."""
+        item = self._item_for(conversation_id)
+        if item is None or not self.list.isVisible():
+            return False
+        self.list.scrollToItem(item)
+        self.list.editItem(item)
+        return True
+
+    def _item_edited(self, item) -> None:
+        cid = item.data(ID_ROLE)
+        if self._filling or cid is None:
+            return
+        title = item.text().strip()
+        old = self._titles.get(cid, "")
+        if not title or title == old:
+            if item.text() != old:
+                self._filling = True
+                item.setText(old)
+                self._filling = False
+            return
+        self._titles[cid] = title
+        item.setToolTip(title)
+        # Emitted after the editor has closed: the receiver refreshes (rebuilds) the list.
+        QTimer.singleShot(0, lambda: self.renamed.emit(cid, title))
 
     def _menu(self, pos) -> None:
         item = self.list.itemAt(pos)
@@ -193,9 +274,39 @@ class Sidebar(QWidget):
             return
         cid = item.data(ID_ROLE)
         menu = QMenu(self)
-        menu.addAction("Rename…", lambda: self.renameRequested.emit(cid))
+        menu.addAction(style.icon("ph.pencil-simple"), RENAME, lambda: self.begin_rename(cid))
         pinned = self._pinned.get(cid, False)
-        menu.addAction("Unpin" if pinned else "Pin", lambda: self.pinRequested.emit(cid, not pinned))
+        menu.addAction(style.icon("ph.push-pin-slash" if pinned else "ph.push-pin"), UNPIN if pinned else PIN,
+                       lambda: self.pinRequested.emit(cid, not pinned))
         menu.addSeparator()
-        menu.addAction("Delete…", lambda: self.deleteRequested.emit(cid))
+        menu.addAction(style.icon("ph.trash"), DELETE, lambda: self.deleteRequested.emit(cid))
         menu.exec(self.list.mapToGlobal(pos))
+
+    @Slot(bool)
+    def set_shown(self, shown: bool) -> None:
+        """Ctrl+B: collapse or bring back the sidebar."""
+        self.setVisible(shown)
+
+
+class _ItemStyle:
+    """Pins' icons and group headers' colour, redrawn by :func:`style.set_icon` on a theme change
+    (list items are not widgets, so the stylesheet cannot reach them one by one)."""
+
+    def __init__(self, sidebar: Sidebar) -> None:
+        self.sidebar = sidebar
+        self.pin = None
+
+    def setIcon(self, icon) -> None:  # noqa: N802 - the setIcon protocol of style.set_icon
+        self.pin = icon
+        self.restyle()
+
+    def restyle(self) -> None:
+        lst = self.sidebar.list
+        muted = QBrush(QColor(style.current().muted))
+        for i in range(lst.count()):
+            item = lst.item(i)
+            cid = item.data(ID_ROLE)
+            if cid is None:
+                item.setForeground(muted)
+            elif self.pin is not None:
+                item.setIcon(self.pin if self.sidebar._pinned.get(cid) else QIcon())

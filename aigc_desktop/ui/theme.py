@@ -1,4 +1,8 @@
-"""Light and dark palettes, following the system unless the person picks one."""
+"""Light and dark themes, following the system unless the person picks one.
+
+The colours, fonts and stylesheet come from :mod:`aigc_desktop.ui.style`; this
+module only decides which theme applies and installs it on the application.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from aigc_desktop.render.html import DARK, LIGHT, Theme
+from aigc_desktop.ui import style
 
 
 def system_is_dark() -> bool:
@@ -21,31 +26,27 @@ def resolve(choice: str) -> Theme:
     return DARK if system_is_dark() else LIGHT
 
 
-def apply(app: QApplication, theme: Theme) -> None:
-    app.setStyle("Fusion")
+def qpalette(p: style.Palette) -> QPalette:
     pal = QPalette()
-    if theme.name == "dark":
-        colors = {
-            QPalette.Window: "#161b22", QPalette.WindowText: "#e6edf3", QPalette.Base: "#0d1117",
-            QPalette.AlternateBase: "#161b22", QPalette.Text: "#e6edf3", QPalette.Button: "#21262d",
-            QPalette.ButtonText: "#e6edf3", QPalette.Highlight: "#1f6feb", QPalette.HighlightedText: "#ffffff",
-            QPalette.ToolTipBase: "#161b22", QPalette.ToolTipText: "#e6edf3", QPalette.PlaceholderText: "#8d96a0",
-            QPalette.Link: "#4493f8",
-        }
-    else:
-        colors = {
-            QPalette.Window: "#f6f8fa", QPalette.WindowText: "#1f2328", QPalette.Base: "#ffffff",
-            QPalette.AlternateBase: "#f6f8fa", QPalette.Text: "#1f2328", QPalette.Button: "#f6f8fa",
-            QPalette.ButtonText: "#1f2328", QPalette.Highlight: "#0969da", QPalette.HighlightedText: "#ffffff",
-            QPalette.ToolTipBase: "#ffffff", QPalette.ToolTipText: "#1f2328", QPalette.PlaceholderText: "#656d76",
-            QPalette.Link: "#0969da",
-        }
+    colors = {
+        QPalette.Window: p.window, QPalette.WindowText: p.text, QPalette.Base: p.surface,
+        QPalette.AlternateBase: p.sidebar, QPalette.Text: p.text, QPalette.Button: p.surface,
+        QPalette.ButtonText: p.text, QPalette.Highlight: p.accent, QPalette.HighlightedText: p.accent_text,
+        QPalette.ToolTipBase: p.surface, QPalette.ToolTipText: p.text, QPalette.PlaceholderText: p.muted,
+        QPalette.Link: p.accent, QPalette.Mid: p.border, QPalette.Midlight: p.hover,
+    }
     for role, value in colors.items():
         pal.setColor(role, QColor(value))
-    app.setPalette(pal)
-    app.setStyleSheet(
-        f"QFrame#message-user {{ background: {theme.code_background}; border: 1px solid {theme.border}; border-radius: 8px; }}"
-        f"QFrame#message-assistant {{ background: {theme.background}; border: 1px solid {theme.border}; border-radius: 8px; }}"
-        f"QFrame#message-user QTextBrowser {{ background: {theme.code_background}; }}"
-        f"QFrame#message-assistant QTextBrowser {{ background: {theme.background}; }}"
-    )
+    pal.setColor(QPalette.Disabled, QPalette.Text, QColor(p.muted))
+    pal.setColor(QPalette.Disabled, QPalette.ButtonText, QColor(p.muted))
+    pal.setColor(QPalette.Disabled, QPalette.WindowText, QColor(p.muted))
+    return pal
+
+
+def apply(app: QApplication, theme: Theme) -> None:
+    p = style.palette_for(theme.name)
+    app.setStyle("Fusion")
+    app.setPalette(qpalette(p))
+    app.setFont(style.ui_font())
+    app.setStyleSheet(style.stylesheet(p))
+    style.set_palette(p)

@@ -48,9 +48,11 @@ def test_edit_creates_branch_and_keeps_old(qtbot, make_window):
     conv = _conversation(win)
     send_and_wait(qtbot, win, "Tell me about cats.")
     old_user = win.chat.widgets[0].record.id
-    win.prompts.ask_long_text = lambda *a: "Tell me about dogs."
+    win.chat.widgets[0].edit_btn.click()  # the bubble becomes an editor in place
+    editor = win.chat.widgets[0].editor
+    editor.edit.setPlainText("Tell me about dogs.")
     with qtbot.wait_signal(win.turnFinished, timeout=60_000):
-        win.chat.widgets[0].edit_btn.click()
+        editor.save_btn.click()
     branch = win.rt.store.branch(conv.id)
     assert branch[0].content == "Tell me about dogs." and len(branch) == 2
     assert win.chat.widgets[0].sibling_label.text() == "2/2"
@@ -64,11 +66,11 @@ def test_up_edits_last_message(qtbot, make_window):
     win = make_window()
     _conversation(win)
     send_and_wait(qtbot, win, "first try")
-    asked = []
-    win.prompts.ask_long_text = lambda title, label, value: asked.append(value) or None
     win.composer.edit.setFocus()
     qtbot.keyClick(win.composer.edit, Qt.Key_Up)
-    assert asked == ["first try"]
+    editing = win.chat.editing()
+    assert editing is win.chat.widgets[0] and editing.editor.text() == "first try"
+    assert editing.editor.edit.hasFocus()
 
 
 def test_rename_and_pin(qtbot, make_window):

@@ -155,9 +155,17 @@ class ConversationController(Controller):
             self.rt.store.rename(conversation_id, title)
             self.refresh_sidebar()
 
+    @Slot(int, str)
+    def rename_to(self, conversation_id: int, title: str) -> None:
+        """A title edited in place in the sidebar."""
+        if title.strip():
+            self.rt.store.rename(conversation_id, title.strip())
+        self.refresh_sidebar()
+
     @Slot()
     def rename_current(self) -> None:
-        if self.current_id is not None:
+        """F2: edit the title in the list (a dialog when the sidebar is hidden)."""
+        if self.current_id is not None and not self.win.sidebar.begin_rename(self.current_id):
             self.rename(self.current_id)
 
     @Slot(int, bool)

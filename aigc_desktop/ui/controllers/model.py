@@ -133,6 +133,7 @@ class ModelController(Controller):
         win = self.win
         win.load_bar.setVisible(False)
         win.model_label.setText(f"Model: {name} · context {n_ctx:,} tokens")
+        win.composer.set_model_name(name)
         win.banner.clear_note(tag="model")
         remember, self._remember = self._remember, None
         model = self.client.model
@@ -152,6 +153,7 @@ class ModelController(Controller):
         name = self.name
         previous = f"Still using {name}." if name else "No model is loaded."
         win.model_label.setText(f"Model: {name}" if name else "No model")
+        win.composer.set_model_name(name or "")
         self._remember = None
         self.refresh_combo()  # back to the model still loaded
         win.banner.show_error(f"{message} {previous}", tag="model")
