@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import history_bench  # noqa: E402
 import export_bench  # noqa: E402
 import llm_bench  # noqa: E402
+import remote_bench  # noqa: E402
 import startup_bench  # noqa: E402
 from common import THREADS  # noqa: E402
 
@@ -66,6 +67,10 @@ def main() -> None:
         ("search", history_bench.search_speed),
         ("gui_search", gui_search_in_subprocess),
         ("export", export_bench.run),
+        ("remote", remote_bench.remote_ratio),
+        ("serve", remote_bench.serve_ratio),
+        ("compare", remote_bench.compare_local),
+        ("two_llamas", remote_bench.two_llamas),
     ]
     for name, fn in steps:
         if not only or name in only:

@@ -6,6 +6,8 @@ import os
 
 import pytest
 
+from tests.llama_server import disposable_llama_server, llama_server, llama_server_keyed  # noqa: F401 (fixtures)
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("AIGC_DESKTOP_LANG", "en")  # tests read English unless they choose Chinese

@@ -1,0 +1,197 @@
+"""Named OpenAI-compatible endpoints ("providers"), kept in ``providers.json`` in the data folder.
+
+A provider is a name, a preset kind and a base URL (plus the context length to
+assume when the server does not report one). Its API key is never here: it is
+in the OS keychain or a private file (:mod:`aigc_desktop.providers.secrets`), so
+this file can be shown, copied or attached to a bug report as it is.
+
+The preset says which sampling parameters the server understands under which
+names (see ``PRESETS``); what a server does not understand is reported in the
+reply's stats instead of being dropped silently.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import N_, _
+from aigc_desktop.paths import app_paths
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CONTEXT = 8192  # tokens assumed when /v1/models reports no context length
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Preset:
+    kind: str
+    label: str  # shown as _(label)
+    base_url: str  # the usual address on the machine that runs it
+    # Our sampling name -> the server's request field for it (None: not supported).
+    # temperature, top_p, max_tokens and seed are OpenAI's own and sent to every server.
+    extra: dict = field(default_factory=dict)
+
+
+_LLAMA = {"top_k": "top_k", "min_p": "min_p", "repeat_penalty": "repeat_penalty"}
+_VLLM = {"top_k": "top_k", "min_p": "min_p", "repeat_penalty": "repetition_penalty"}
+
+PRESETS: dict[str, Preset] = {p.kind: p for p in (
+    Preset("llama.cpp", N_("llama.cpp server"), "http://127.0.0.1:8080/v1", _LLAMA),
+    Preset("vllm", "vLLM", "http://127.0.0.1:8000/v1", _VLLM),
+    # Ollama's OpenAI layer takes temperature, top_p, seed and max_tokens only.
+    Preset("ollama", "Ollama", "http://127.0.0.1:11434/v1", {}),
+    Preset("lmstudio", "LM Studio", "http://127.0.0.1:1234/v1", _LLAMA),
+    Preset("sglang", "SGLang", "http://127.0.0.1:30000/v1", _VLLM),
+    # Unknown servers get OpenAI's fields only: OpenAI itself refuses unknown ones.
+    Preset("custom", N_("Custom"), "", {}),
+)}
+
+
+@dataclass(frozen=True)
+class Provider:
+    name: str
+    base_url: str
+    kind: str = "custom"
+    context_length: int = DEFAULT_CONTEXT
+
+    @property
+    def preset(self) -> Preset:
+        return PRESETS.get(self.kind, PRESETS["custom"])
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base_url).hostname or ""
+
+    @property
+    def is_loopback(self) -> bool:
+        return is_loopback_host(self.host)
+
+    @property
+    def unencrypted_remote(self) -> bool:
+        """Plain http:// to another machine: the prompts and the key cross the network readable."""
+        return urlsplit(self.base_url).scheme == "http" and not self.is_loopback
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def is_loopback_host(host: str) -> bool:
+    """127.0.0.0/8, ::1 or "localhost"; names are not resolved (that would be a connection)."""
+    host = (host or "").strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def unencrypted_warning(provider: Provider) -> str | None:
+    if provider.unencrypted_remote:
+        return _("{name} uses http:// to another machine ({host}): the traffic, your messages "
+                 "included, is not encrypted. Use https:// unless the network is private.").format(
+            name=provider.name, host=provider.host)
+    return None
+
+
+def normalise_base_url(url: str) -> str:
+    url = (url or "").strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UserError(_("The base URL must start with http:// or https:// and name a host, not “{url}”.").format(
+            url=url))
+    if parts.username or parts.password:
+        raise UserError(_("Put the API key in the key field, not in the base URL."))
+    if parts.query or parts.fragment:
+        raise UserError(_("The base URL cannot have a query (?…) or a fragment (#…)."))
+    return url
+
+
+def check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not NAME_RE.match(name):
+        raise UserError(_("A provider name is 1–64 letters, digits, “-”, “_” or “.”, starting with a letter "
+                          "or digit; “{name}” is not.").format(name=name))
+    return name
+
+
+class ProviderStore:
+    """Reads and writes ``providers.json``; every call re-reads the file (the CLI and the window share it)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = Path(path) if path else app_paths().data / "providers.json"
+
+    def list(self) -> list[Provider]:
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else []
+        except (OSError, ValueError) as exc:
+            raise UserError(_("The provider list {path} cannot be read: {reason}").format(
+                path=self.path, reason=exc)) from exc
+        out = []
+        for item in raw if isinstance(raw, list) else []:
+            try:
+                out.append(Provider(
+                    name=str(item["name"]), base_url=str(item["base_url"]), kind=str(item.get("kind", "custom")),
+                    context_length=int(item.get("context_length", DEFAULT_CONTEXT))))
+            except (KeyError, TypeError, ValueError):
+                log.warning("providers.json: skipping a malformed entry")
+        return out
+
+    def get(self, name: str) -> Provider:
+        for p in self.list():
+            if p.name == name:
+                return p
+        raise UserError(_("No provider is named “{name}”; `providers list` shows them.").format(name=name))
+
+    def find(self, name: str) -> Provider | None:
+        return next((p for p in self.list() if p.name == name), None)
+
+    def add(self, name: str, base_url: str = "", *, kind: str = "custom",
+            context_length: int = DEFAULT_CONTEXT, replace: bool = False) -> Provider:
+        name = check_name(name)
+        if kind not in PRESETS:
+            raise UserError(_("Unknown kind “{kind}”; choose one of {choices}.").format(
+                kind=kind, choices=", ".join(PRESETS)))
+        base_url = normalise_base_url(base_url or PRESETS[kind].base_url)
+        if not 256 <= int(context_length) <= 10_000_000:
+            raise UserError(_("The context length must be between 256 and 10000000."))
+        providers = self.list()
+        if not replace and any(p.name == name for p in providers):
+            raise UserError(_("A provider named “{name}” exists already; remove it first.").format(name=name))
+        provider = Provider(name=name, base_url=base_url, kind=kind, context_length=int(context_length))
+        self._write([p for p in providers if p.name != name] + [provider])
+        return provider
+
+    def remove(self, name: str) -> None:
+        providers = self.list()
+        if not any(p.name == name for p in providers):
+            raise UserError(_("No provider is named “{name}”; `providers list` shows them.").format(name=name))
+        self._write([p for p in providers if p.name != name])
+
+    def _write(self, providers: list[Provider]) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps([p.to_dict() for p in providers], indent=2, ensure_ascii=False),
+                           encoding="utf-8")
+            tmp.replace(self.path)
+        except OSError as exc:
+            raise UserError(_("Could not save the provider list to {path}: {reason}").format(
+                path=self.path, reason=exc.strerror or exc)) from exc
+
+
+def guess_kind(base_url: str) -> str:
+    """The preset whose usual port the URL uses (``providers add`` without ``--kind``)."""
+    port = urlsplit(base_url).port
+    for preset in PRESETS.values():
+        if preset.base_url and urlsplit(preset.base_url).port == port:
+            return preset.kind
+    return "custom"

@@ -1,0 +1,1 @@
+"""The local OpenAI-compatible API (FastAPI + uvicorn) over the app's engine: ``LocalServer`` in ``local.py``."""

@@ -1,0 +1,319 @@
+"""The local OpenAI-compatible API over the app's engine (FastAPI; served by uvicorn in ``local.py``).
+
+Routes: ``GET /v1/models``, ``POST /v1/chat/completions`` (streamed as SSE or
+not), ``POST /v1/completions`` (a raw continuation of the prompt), and
+``POST /v1/embeddings`` when the loaded model was loaded for embeddings; the
+app loads chat models without it, so that route answers a clear 404.
+
+Every generation is a job on the :class:`~aigc_desktop.server.gate.EngineGate`
+(one engine thread, first come first served). A streamed reply crosses from
+that thread to the event loop through an ``asyncio.Queue`` fed with
+``call_soon_threadsafe``; a client that disconnects sets the job's cancel
+event, so the engine stops within a token. The SSE lines are written here
+(``data: {json}`` and ``data: [DONE]``, three lines of code) rather than
+through sse-starlette, which would add a dependency for them.
+
+Chat replies use the cache key ``serve``: the engine saves the state of the
+conversation the window had open before the server's prompt takes the
+context, and restores it when the window's turn comes (llm/state_cache.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import time
+import uuid
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from aigc_desktop.errors import UserError
+from aigc_desktop.llm.sampling import SamplingParams
+from aigc_desktop.server.gate import EngineGate
+from aigc_desktop.server.schemas import ChatRequest, CompletionRequest, EmbeddingRequest, error_body
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CHAT_MAX = 1024
+DEFAULT_COMPLETION_MAX = 16  # OpenAI's default for /v1/completions
+_END = object()
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, kind: str = "invalid_request_error", code: str | None = None):
+        super().__init__(message)
+        self.status, self.message, self.kind, self.code = status, message, kind, code
+
+
+class StopText:
+    """Cuts the text at the first of the request's ``stop`` strings, holding back a possible start of one."""
+
+    def __init__(self, stops: list[str]) -> None:
+        self.stops, self.pending, self.hit = stops, "", False
+
+    def feed(self, text: str) -> str:
+        if not self.stops:
+            return text
+        self.pending += text
+        cuts = [self.pending.find(s) for s in self.stops if s in self.pending]
+        if cuts:
+            out, self.pending, self.hit = self.pending[:min(cuts)], "", True
+            return out
+        keep = max((n for s in self.stops for n in range(min(len(s) - 1, len(self.pending)), 0, -1)
+                    if s.startswith(self.pending[-n:])), default=0)
+        out, self.pending = self.pending[:len(self.pending) - keep], self.pending[len(self.pending) - keep:]
+        return out
+
+    def flush(self) -> str:
+        out, self.pending = ("" if self.hit else self.pending), ""
+        return out
+
+
+def create_app(engine, *, api_key: str | None = None, gate: EngineGate | None = None) -> FastAPI:
+    """The API over ``engine`` (an ``Engine``; completions and embeddings need the llama.cpp one)."""
+    gate = gate or EngineGate()
+    app = FastAPI(title="AIGC Desktop local API", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.gate = gate
+
+    async def authorise(request: Request) -> None:
+        if not api_key:
+            return
+        header = request.headers.get("authorization", "")
+        given = header[7:].strip() if header.lower().startswith("bearer ") else ""
+        if not hmac.compare_digest(given.encode(), api_key.encode()):
+            raise ApiError(401, "Missing or wrong API key (send Authorization: Bearer <key>).",
+                           "authentication_error", "invalid_api_key")
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_request, exc: ApiError):
+        return JSONResponse(error_body(exc.message, exc.kind, exc.code), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(_request, exc: RequestValidationError):
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        return JSONResponse(error_body(f"Invalid request: {where}: {first.get('msg', 'bad value')}"), status_code=400)
+
+    def loaded_model():
+        model = getattr(engine, "model", None)
+        if model is None:
+            raise ApiError(503, "No model is loaded in AIGC Desktop.", "server_error", "model_not_loaded")
+        return model
+
+    def sampling_of(body, default_max: int) -> SamplingParams:
+        if body.n != 1:
+            raise ApiError(400, "This server returns one choice per request (n must be 1).")
+        if body.tools:
+            raise ApiError(400, "This server does not call tools.")
+        try:
+            return SamplingParams.from_dict(body.sampling_values(default_max))
+        except UserError as exc:
+            raise ApiError(400, str(exc)) from exc
+
+    def llama():
+        llm = getattr(engine, "_llm", None)
+        if llm is None:
+            raise ApiError(404, "Raw completions and embeddings need the app's local llama.cpp model.",
+                           "invalid_request_error", "not_found")
+        return llm
+
+    @app.get("/v1/models", dependencies=[Depends(authorise)])
+    async def models():
+        model = getattr(engine, "model", None)
+        data = [] if model is None else [{
+            "id": model.name, "object": "model", "created": 0, "owned_by": "aigc-desktop",
+            "context_length": model.n_ctx,
+        }]
+        return {"object": "list", "data": data}
+
+    @app.post("/v1/chat/completions", dependencies=[Depends(authorise)])
+    async def chat_completions(body: ChatRequest):
+        model = loaded_model()
+        sampling = sampling_of(body, DEFAULT_CHAT_MAX)
+        messages = [{"role": m.role, "content": m.text()} for m in body.messages]
+        if not messages:
+            raise ApiError(400, "messages is empty.")
+
+        def produce(emit, cancel):
+            stop = StopText(body.stops)
+            finish = "stop"
+            for delta in engine.stream_chat(messages, sampling, cancel, cache_key="serve"):
+                if delta.done:
+                    s = delta.stats
+                    finish = "stop" if stop.hit else {"cancelled": "stop"}.get(s.finish_reason, s.finish_reason)
+                    tail = stop.flush()
+                    if tail:
+                        emit(("text", tail))
+                    emit(("done", (finish, s.prompt_tokens, s.completion_tokens)))
+                    return
+                text = stop.feed(delta.text)
+                if text:
+                    emit(("text", text))
+                if stop.hit:
+                    cancel.set()
+
+        return await _respond(gate, produce, body, model.name, "chat.completion")
+
+    @app.post("/v1/completions", dependencies=[Depends(authorise)])
+    async def completions(body: CompletionRequest):
+        model = loaded_model()
+        llama()
+        sampling = sampling_of(body, DEFAULT_COMPLETION_MAX)
+        prompts = [body.prompt] if isinstance(body.prompt, str) else body.prompt
+        if len(prompts) != 1:
+            raise ApiError(400, "Send one prompt per request.")
+
+        def produce(emit, cancel):
+            _complete(engine, prompts[0], sampling, body.stops, cancel, emit)
+
+        return await _respond(gate, produce, body, model.name, "text_completion")
+
+    @app.post("/v1/embeddings", dependencies=[Depends(authorise)])
+    async def embeddings(body: EmbeddingRequest):
+        model = loaded_model()
+        llm = llama()
+        if not getattr(llm.context_params, "embeddings", False):
+            raise ApiError(404, f"The loaded model ({model.name}) was loaded for chat, not for embeddings, so "
+                                "/v1/embeddings is not available. Use a server running an embedding model.",
+                           "invalid_request_error", "embeddings_not_available")
+        inputs = [body.input] if isinstance(body.input, str) else body.input
+
+        def job():
+            with engine._lock:
+                return llm.embed(inputs), sum(len(llm.tokenize(t.encode("utf-8"))) for t in inputs)
+
+        vectors, tokens = await asyncio.wrap_future(gate.submit(job))
+        return {"object": "list", "model": model.name,
+                "data": [{"object": "embedding", "index": i, "embedding": v} for i, v in enumerate(vectors)],
+                "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}
+
+    return app
+
+
+def _complete(engine, prompt: str, sampling: SamplingParams, stops, cancel, emit) -> None:
+    """A raw continuation with llama-cpp-python's ``create_completion`` under the engine's lock.
+
+    The ``Engine`` protocol has no raw completion yet, so this reaches into the
+    llama.cpp engine; it first hands the context over as a chat turn would
+    (saving the window's conversation state) so the window loses nothing.
+    """
+    with engine._lock:
+        llm = engine._require()
+        tokens = llm.tokenize(prompt.encode("utf-8"))
+        if hasattr(engine, "_switch_state"):
+            engine._switch_state(llm, tokens, "serve:completions")
+        n = 0
+        finish = "length"
+        gen = llm.create_completion(
+            prompt, max_tokens=sampling.max_tokens, temperature=sampling.temperature, top_p=sampling.top_p,
+            min_p=sampling.min_p, top_k=sampling.top_k, repeat_penalty=sampling.repeat_penalty,
+            seed=sampling.seed, stop=list(stops) or None, stream=True)
+        try:
+            for chunk in gen:
+                if cancel.is_set():
+                    finish = "stop"
+                    break
+                choice = chunk["choices"][0]
+                if choice.get("text"):
+                    n += 1
+                    emit(("text", choice["text"]))
+                if choice.get("finish_reason"):
+                    finish = choice["finish_reason"]
+        finally:
+            gen.close()
+    emit(("done", (finish, len(tokens), n)))
+
+
+async def _respond(gate: EngineGate, produce, body, model_name: str, kind: str):
+    """Run ``produce(emit, cancel)`` on the engine thread; stream it as SSE or gather it into one body."""
+    loop = asyncio.get_running_loop()
+    items: asyncio.Queue = asyncio.Queue()
+    cancel = gate.new_cancel()
+    created = int(time.time())
+    rid = ("chatcmpl-" if kind == "chat.completion" else "cmpl-") + uuid.uuid4().hex
+
+    def emit(item) -> None:
+        loop.call_soon_threadsafe(items.put_nowait, item)
+
+    def job() -> None:
+        try:
+            if not cancel.is_set():
+                produce(emit, cancel)
+        except UserError as exc:
+            emit(("error", ApiError(400, str(exc))))
+        except Exception as exc:  # a bug: logged; the client gets a 500-style error
+            log.exception("local API request failed")
+            emit(("error", ApiError(500, f"The engine failed: {exc}", "server_error")))
+        finally:
+            emit(_END)
+            gate.release(cancel)
+
+    gate.submit(job)
+
+    def chunk(text: str | None, finish: str | None) -> dict:
+        if kind == "chat.completion":
+            delta = {"content": text} if text is not None else {}
+            return {"id": rid, "object": "chat.completion.chunk", "created": created, "model": model_name,
+                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+        return {"id": rid, "object": "text_completion", "created": created, "model": model_name,
+                "choices": [{"index": 0, "text": text or "", "finish_reason": finish}]}
+
+    def usage(prompt: int, completion: int) -> dict:
+        return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+
+    if body.stream:
+        async def events():
+            try:
+                if kind == "chat.completion":
+                    first = chunk(None, None)
+                    first["choices"][0]["delta"] = {"role": "assistant", "content": ""}
+                    yield _sse(first)
+                while (item := await items.get()) is not _END:
+                    what, value = item
+                    if what == "text":
+                        yield _sse(chunk(value, None))
+                    elif what == "done":
+                        finish, prompt, completion = value
+                        yield _sse(chunk(None, finish))
+                        if body.include_usage:
+                            yield _sse({**chunk(None, None), "choices": [], "usage": usage(prompt, completion)})
+                    elif what == "error":
+                        yield _sse(error_body(value.message, value.kind))
+                yield "data: [DONE]\n\n"
+            finally:
+                cancel.set()  # the client went away (or we are done): the engine stops within a token
+
+        return StreamingResponse(events(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    parts, finish, counts = [], "stop", (0, 0)
+    try:
+        while (item := await items.get()) is not _END:
+            what, value = item
+            if what == "text":
+                parts.append(value)
+            elif what == "done":
+                finish, counts = value[0], value[1:]
+            elif what == "error":
+                raise value
+    except asyncio.CancelledError:
+        cancel.set()
+        raise
+    text = "".join(parts)
+    if kind == "chat.completion":
+        choice = {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": finish}
+        obj = "chat.completion"
+    else:
+        choice = {"index": 0, "text": text, "finish_reason": finish, "logprobs": None}
+        obj = "text_completion"
+    return {"id": rid, "object": obj, "created": created, "model": model_name, "choices": [choice],
+            "usage": usage(*counts)}
+
+
+def _sse(obj: dict) -> str:
+    return f"data: {json.dumps(obj, ensure_ascii=False)}\n\n"
+

@@ -1,0 +1,53 @@
+"""The one queue in front of the engine: requests run one at a time, in the order they came.
+
+A ``ThreadPoolExecutor`` with one worker is that queue (its work queue is
+FIFO, so a burst of requests is served first come, first served, and no client
+can starve another), and its single thread is "the engine thread" of the
+server: a whole generation runs on it, so the ``Llama`` object and the engine's
+re-entrant lock only ever see that one thread per job. The window can pass its
+own gate (anything with ``submit(fn, *args) -> Future``) to run server jobs on
+its engine thread instead.
+
+``stop_all()`` sets the cancel event of every job still queued or running,
+so stopping the server ends a long reply at once.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+
+
+class EngineGate:
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="serve-engine")
+        self._cancels: set[threading.Event] = set()
+        self._lock = threading.Lock()
+
+    def new_cancel(self) -> threading.Event:
+        event = threading.Event()
+        with self._lock:
+            self._cancels.add(event)
+        return event
+
+    def release(self, event: threading.Event) -> None:
+        with self._lock:
+            self._cancels.discard(event)
+
+    @property
+    def pending(self) -> int:
+        """Requests queued or running (for a window that shows "the server holds the model")."""
+        with self._lock:
+            return len(self._cancels)
+
+    def submit(self, fn, *args) -> Future:
+        return self._pool.submit(fn, *args)
+
+    def stop_all(self) -> None:
+        with self._lock:
+            for event in self._cancels:
+                event.set()
+
+    def close(self) -> None:
+        self.stop_all()
+        self._pool.shutdown(wait=True, cancel_futures=True)
