@@ -11,6 +11,7 @@ from aigc_desktop.llm.engine import LlamaEngine
 from aigc_desktop.llm.protocol import Engine
 from aigc_desktop.logs import setup_logging
 from aigc_desktop.paths import AppPaths, app_paths
+from aigc_desktop.providers.router import EngineRouter
 from aigc_desktop.settings import Settings, SettingsStore
 from aigc_desktop.store.conversations import ConversationStore
 from aigc_desktop.store.db import Database
@@ -27,6 +28,7 @@ class Runtime:
     engine: Engine
     service: ChatService
     lock: InstanceLock | None = None  # held while this process may be writing replies
+    router: EngineRouter | None = None  # local engine or provider/model, per conversation
 
     @property
     def settings(self) -> Settings:
@@ -39,6 +41,8 @@ class Runtime:
         return self.lock is not None
 
     def close(self) -> None:
+        if self.router is not None:
+            self.router.close()
         self.engine.unload()
         self.db.close()
         if self.lock is not None:
@@ -65,7 +69,8 @@ def open_runtime(*, recover: bool = True, hold_lock: bool = False,
     db = Database(paths.database)
     store = ConversationStore(db)
     engine = LlamaEngine()
-    service = ChatService(store, engine)
+    router = EngineRouter(engine, settings=settings_store)  # opens no connection until a provider is used
+    service = ChatService(store, engine, router=router)
     lock = InstanceLock(paths.data)
     sole = lock.acquire()
     try:
@@ -74,4 +79,4 @@ def open_runtime(*, recover: bool = True, hold_lock: bool = False,
     finally:
         if sole and not hold_lock:
             lock.release()
-    return Runtime(paths, settings_store, db, store, engine, service, lock if sole and hold_lock else None)
+    return Runtime(paths, settings_store, db, store, engine, service, lock if sole and hold_lock else None, router)

@@ -27,6 +27,8 @@ class Settings:
     theme: str = "system"
     hub_endpoint: str = ""  # "" = huggingface.co (or HF_ENDPOINT from the environment)
     offline: bool = False
+    # While offline, still reach providers on this machine (127.0.0.1, ::1, localhost): not "the network".
+    allow_loopback_offline: bool = True
     default_preset: str = ""  # the preset new chats start with; "" = none
     language: str = "system"  # "system", "zh_CN" or "en" (AIGC_DESKTOP_LANG overrides it)
     extra: dict = field(default_factory=dict)

@@ -53,10 +53,22 @@ class ChatService:
         engine: Engine,
         *,
         checkpoint_seconds: float = CHECKPOINT_SECONDS,
+        router=None,
     ) -> None:
         self.store = store
         self.engine = engine
         self.checkpoint_seconds = checkpoint_seconds
+        # Optional (providers/router.EngineRouter): each conversation is answered by the engine its
+        # model names (local, or provider/model on a server); without one, ``engine`` answers all.
+        self.router = router
+
+    def engine_for(self, conversation_id: int | None, model: str | None = None) -> Engine:
+        """The engine that answers this conversation (or a new one whose model is ``model``)."""
+        if self.router is None:
+            return self.engine
+        if model is None and conversation_id is not None:
+            model = self.store.get(conversation_id).model
+        return self.router.engine_for(model)
 
     # -- conversations ----------------------------------------------------------
     def new_conversation(self, **fields) -> ConversationRecord:
@@ -92,29 +104,32 @@ class ChatService:
         Only a speed-up: the reply is the same with or without it. Returns the
         tokens evaluated (0 when there was nothing to do).
         """
-        if not self.engine.loaded:
+        engine = self.engine_for(conversation_id)
+        if not engine.loaded:
             return 0
         params = self.sampling_for(conversation_id)
-        return self.engine.prefill(
+        return engine.prefill(
             self.history(conversation_id), draft, cancel,
             cache_key=f"conv:{conversation_id}", max_tokens=params.max_tokens,
         )
 
-    def check_fits(self, conversation_id: int | None, text: str, sampling: SamplingParams | None = None) -> None:
+    def check_fits(self, conversation_id: int | None, text: str, sampling: SamplingParams | None = None,
+                   *, engine: Engine | None = None) -> None:
         """Refuse, before anything is stored, a message that alone does not fit the context.
 
         Runs where the engine runs (the engine thread in the window): counting
         tokens uses the model's tokenizer. A longer history is not refused: its
         oldest messages are left out of the prompt (see :mod:`aigc_desktop.llm.context`).
         """
-        if not self.engine.loaded or self.engine.model is None:
+        engine = engine or self.engine_for(conversation_id)
+        if not engine.loaded or engine.model is None:
             return
         conv = self.store.get(conversation_id) if conversation_id is not None else None
         msgs = [{"role": "system", "content": conv.system_prompt}] if conv and conv.system_prompt else []
         params = sampling or (self.sampling_for(conversation_id) if conv else SamplingParams())
-        n_ctx = self.engine.model.n_ctx
+        n_ctx = engine.model.n_ctx
         budget = n_ctx - reply_budget(n_ctx, params.max_tokens)
-        alone = self.engine.count_tokens(msgs + [{"role": "user", "content": text}])
+        alone = engine.count_tokens(msgs + [{"role": "user", "content": text}])
         if alone > budget:
             raise ContextOverflowError(
                 f"This message is too long for the model's context: about {alone:,} tokens, "
@@ -143,7 +158,8 @@ class ChatService:
         """
         if not text.strip():
             raise UserError(_("The message is empty."))
-        self.check_fits(conversation_id, text, sampling)
+        engine = self.engine_for(conversation_id, (new_conversation or {}).get("model"))
+        self.check_fits(conversation_id, text, sampling, engine=engine)
         if conversation_id is None:
             conversation_id = self.new_conversation(**(new_conversation or {})).id
         conv = self.store.get(conversation_id)
@@ -152,8 +168,20 @@ class ChatService:
             self.store.rename(conversation_id, title_from(text))
         if on_user_saved:
             on_user_saved(user)
-        reply = self._reply(conversation_id, user, on_delta, cancel, sampling, on_progress)
+        reply = self._reply(conversation_id, user, on_delta, cancel, sampling, on_progress, engine=engine)
         return TurnResult(user=user, reply=reply, error=reply.stats.get("error"))
+
+    def answer(
+        self,
+        user: MessageRecord,
+        engine: Engine,
+        *,
+        on_delta: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+        sampling: SamplingParams | None = None,
+    ) -> MessageRecord:
+        """A new reply to the saved message ``user`` by ``engine`` (compare asks each of its models)."""
+        return self._reply(user.conversation_id, user, on_delta, cancel, sampling, engine=engine)
 
     def regenerate(
         self,
@@ -207,8 +235,10 @@ class ChatService:
         cancel: threading.Event | None,
         sampling: SamplingParams | None,
         on_progress: Callable[[int, int], None] | None = None,
+        engine: Engine | None = None,
     ) -> MessageRecord:
-        model_name = self.engine.model.name if self.engine.model else None
+        engine = engine or self.engine_for(conversation_id)
+        model_name = engine.model.name if engine.model else None
         reply = self.store.add_message(
             conversation_id, "assistant", "", parent_id=user.id, status="streaming", model=model_name
         )
@@ -219,7 +249,7 @@ class ChatService:
         try:
             params = self.sampling_for(conversation_id, sampling)
             messages = self.history(conversation_id, upto=user)
-            for delta in self.engine.stream_chat(messages, params, cancel, cache_key=f"conv:{conversation_id}",
+            for delta in engine.stream_chat(messages, params, cancel, cache_key=f"conv:{conversation_id}",
                                                  on_progress=on_progress):
                 if delta.done:
                     stats = delta.stats.to_dict()

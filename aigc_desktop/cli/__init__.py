@@ -16,14 +16,14 @@ import argparse
 import logging
 import sys
 
-from aigc_desktop.cli import chat, doctor, history, models
+from aigc_desktop.cli import chat, compare, doctor, history, models, providers, serve
 from aigc_desktop.cli.args import _Parser
 from aigc_desktop.errors import UserError
 
 log = logging.getLogger(__name__)
 
 #: The command modules, in the order ``--help`` lists their commands.
-COMMAND_MODULES = (chat, history, doctor, models)
+COMMAND_MODULES = (chat, compare, history, doctor, models, providers, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -33,22 +33,34 @@ def cmd_chat(args) -> int:
     settings = rt.settings
     # Everything that can be refused is checked before anything is stored, so a
     # failed command leaves no empty conversation behind.
-    model_path = resolve_model(args.model or settings.default_model or None)
-    if args.model and not model_path.exists() and not any(c in args.model for c in "/\\") \
-            and not args.model.endswith(".gguf"):
-        raise UserError(f"No installed model is named “{args.model}” and no such file exists; "
-                        "`python -m aigc_desktop models list` shows the installed ones.")
+    conv = rt.store.get(args.conversation) if args.conversation is not None else None
+    # PROVIDER/MODEL (a configured provider) runs on that server; a conversation already on one stays there.
+    remote_ref = next((r for r in (args.model, conv.model if conv else None) if r and rt.router.is_remote(r)), None)
+    if args.model and remote_ref != args.model:
+        remote_ref = None
+    if remote_ref:
+        rt.router.engine_for(remote_ref)  # connects and checks the model exists, before anything is stored
+        model_ref = remote_ref
+    else:
+        model_path = resolve_model(args.model or settings.default_model or None)
+        if args.model and not model_path.exists() and not any(c in args.model for c in "/\\") \
+                and not args.model.endswith(".gguf"):
+            raise UserError(f"No installed model is named “{args.model}” and no such file exists; "
+                            "`python -m aigc_desktop models list` shows the installed ones.")
+        model_ref = str(model_path)
     from aigc_desktop.chat.presets import new_chat_fields
 
-    conv = rt.store.get(args.conversation) if args.conversation is not None else None
     fields = {} if conv else new_chat_fields(settings.default_preset)  # a new chat starts from the default preset
     stored = SamplingParams.from_dict(conv.sampling if conv else fields.get("sampling", {}))
     sampling = stored.merged(max_tokens=args.max_tokens, seed=args.seed, temperature=args.temperature)
-    rt.engine.load(model_path, n_ctx=settings.n_ctx, n_threads=settings.n_threads)
+    if not remote_ref:
+        rt.engine.load(model_path, n_ctx=settings.n_ctx, n_threads=settings.n_threads)
     if conv is None:
         if args.system:
             fields["system_prompt"] = args.system
-        conv = rt.service.new_conversation(**{**fields, "model": str(model_path)})
+        conv = rt.service.new_conversation(**{**fields, "model": model_ref})
+    elif args.model and conv.model != model_ref:
+        rt.store.update(conv.id, model=model_ref)  # the conversation goes on with the model asked for
 
     wrote = []
 

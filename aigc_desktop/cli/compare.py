@@ -17,13 +17,13 @@ from aigc_desktop.i18n import _
 
 
 def add_parsers(sub) -> None:
-    p = sub.add_parser("compare", help="send one message to several models side by side")
-    p.add_argument("text", help="the message")
+    p = sub.add_parser("compare", help=_("send one message to several models side by side"))
+    p.add_argument("text", help=_("the message"))
     p.add_argument("--model", action="append", required=True, dest="models",
-                   help="a local model (path or name) or PROVIDER/MODEL; give it 2 to 4 times")
+                   help=_("a local model (path or name) or PROVIDER/MODEL; give it 2 to 4 times"))
     p.add_argument("--max-tokens", type=int_in(1, 131072))
-    p.add_argument("--seed", type=int_in(-1, 2**32 - 1), help="-1 for a random seed")
-    p.add_argument("--conversation", type=ID, help="continue this conversation id")
+    p.add_argument("--seed", type=int_in(-1, 2**32 - 1), help=_("-1 for a random seed"))
+    p.add_argument("--conversation", type=ID, help=_("continue this conversation id"))
     p.set_defaults(handler=cmd_compare)
 
 

@@ -73,6 +73,8 @@ def cmd_show(args) -> int:
     conv = rt.store.get(args.id)  # NotFound is a UserError: one line, exit 1
     branch = rt.store.branch(conv.id)
     if args.json:
+        everything = rt.store.messages(conv.id)
+        current = {m.id for m in branch}
         _dump({
             "id": conv.id,
             "title": conv.title,
@@ -80,6 +82,15 @@ def cmd_show(args) -> int:
                 {"id": m.id, "role": m.role, "content": m.content, "status": m.status,
                  "created": m.created_at.isoformat(), "model": m.model}
                 for m in branch
+            ],
+            # For each user message of the branch, every reply to it (regenerated or compared: the
+            # siblings), oldest first; "current" marks the one the branch goes through.
+            "alternatives": [
+                {"user_id": m.id, "replies": [
+                    {"id": r.id, "model": r.model, "status": r.status, "content": r.content, "stats": r.stats,
+                     "current": r.id in current}
+                    for r in everything if r.parent_id == m.id and r.role == "assistant"]}
+                for m in branch if m.role == "user"
             ],
         })
     else:

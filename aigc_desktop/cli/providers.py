@@ -17,28 +17,28 @@ from aigc_desktop.i18n import _
 def add_parsers(sub) -> None:
     from aigc_desktop.providers.config import PRESETS
 
-    p = sub.add_parser("providers", help="OpenAI-compatible servers (llama.cpp server, vLLM, Ollama, …)")
+    p = sub.add_parser("providers", help=_("OpenAI-compatible servers (llama.cpp server, vLLM, Ollama, …)"))
     psub = p.add_subparsers(dest="providers_command", required=True, parser_class=type(p))
 
-    a = psub.add_parser("add", help="add (or replace) a provider")
+    a = psub.add_parser("add", help=_("add (or replace) a provider"))
     a.add_argument("name")
-    a.add_argument("--base-url", required=True, help="e.g. http://127.0.0.1:11434/v1 (Ollama)")
-    a.add_argument("--api-key-stdin", action="store_true", help="read the API key from standard input")
-    a.add_argument("--kind", choices=tuple(PRESETS), help="server type (default: guessed from the port)")
+    a.add_argument("--base-url", required=True, help=_("e.g. http://127.0.0.1:11434/v1 (Ollama)"))
+    a.add_argument("--api-key-stdin", action="store_true", help=_("read the API key from standard input"))
+    a.add_argument("--kind", choices=tuple(PRESETS), help=_("server type (default: guessed from the port)"))
     a.add_argument("--context-length", type=int_in(256, 10_000_000),
-                   help="tokens to assume when the server does not report its context (default 8192)")
+                   help=_("tokens to assume when the server does not report its context (default 8192)"))
     a.set_defaults(handler=cmd_add)
 
-    ls = psub.add_parser("list", help="configured providers")
+    ls = psub.add_parser("list", help=_("configured providers"))
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(handler=cmd_list)
 
-    m = psub.add_parser("models", help="the models a provider serves (GET /v1/models)")
+    m = psub.add_parser("models", help=_("the models a provider serves (GET /v1/models)"))
     m.add_argument("name")
     m.add_argument("--json", action="store_true")
     m.set_defaults(handler=cmd_models)
 
-    r = psub.add_parser("remove", help="remove a provider and its key")
+    r = psub.add_parser("remove", help=_("remove a provider and its key"))
     r.add_argument("name")
     r.set_defaults(handler=cmd_remove)
 

@@ -18,11 +18,11 @@ from aigc_desktop.i18n import _
 def add_parsers(sub) -> None:
     from aigc_desktop.server.local import DEFAULT_PORT
 
-    p = sub.add_parser("serve", help="serve the local model over an OpenAI-compatible API")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int_in(0, 65535), default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}; 0 = any free")
-    p.add_argument("--model", help="a .gguf path or an installed model's name (default: the default model)")
-    p.add_argument("--api-key-stdin", action="store_true", help="read the API key clients must send from stdin")
+    p = sub.add_parser("serve", help=_("serve the local model over an OpenAI-compatible API"))
+    p.add_argument("--host", default="127.0.0.1", help=_("address to listen on (default 127.0.0.1)"))
+    p.add_argument("--port", type=int_in(0, 65535), default=DEFAULT_PORT, help=_("default {port}; 0 = any free port").format(port=DEFAULT_PORT))
+    p.add_argument("--model", help=_("a .gguf path or an installed model's name (default: the default model)"))
+    p.add_argument("--api-key-stdin", action="store_true", help=_("read the API key clients must send from stdin"))
     p.set_defaults(handler=cmd_serve)
 
 
