@@ -87,7 +87,8 @@ def shoot(lang: str) -> None:
     rt.store.add_message(old.id, "user", "帮我写一个周末计划")
     conv = rt.service.new_conversation(sampling=SamplingParams(max_tokens=160, temperature=0.3, seed=4).to_dict())
     question = rt.store.add_message(conv.id, "user", "斐波那契数列有通项公式吗？")
-    rt.store.add_message(conv.id, "assistant", MATH_ANSWER, parent_id=question.id, model="(stored example)")
+    rt.store.add_message(conv.id, "assistant", MATH_ANSWER, parent_id=question.id,
+                         model="(stored example)" if lang == "en" else "（示例文本）")
     rt.store.rename(conv.id, "斐波那契数列")
     win.conversations.open(conv.id)
     win.composer.set_text(CODE_PROMPT)
