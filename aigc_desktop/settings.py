@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +39,13 @@ class Settings:
 
     def validate(self) -> "Settings":
         if not 256 <= int(self.n_ctx) <= 1_048_576:
-            raise UserError(f"Context length must be between 256 and 1048576, not {self.n_ctx}.")
+            raise UserError(_("Context length must be between 256 and 1048576, not {value}.").format(value=self.n_ctx))
         if int(self.n_threads) < 0:
-            raise UserError("Thread count cannot be negative.")
+            raise UserError(_("Thread count cannot be negative."))
         if self.theme not in THEMES:
-            raise UserError(f"Theme must be one of {', '.join(THEMES)}.")
+            raise UserError(_("Theme must be one of {choices}.").format(choices=", ".join(THEMES)))
         if self.language not in LANGUAGE_CHOICES:
-            raise UserError(f"Language must be one of {', '.join(LANGUAGE_CHOICES)}.")
+            raise UserError(_("Language must be one of {choices}.").format(choices=", ".join(LANGUAGE_CHOICES)))
         return self
 
     @classmethod
@@ -59,13 +60,13 @@ class Settings:
             log.warning("settings file %s unreadable (%s); using defaults", path, exc)
             settings = cls()
             settings._unreadable = True
-            settings.problems.append(f"{path} is unreadable ({exc}); defaults are used")
+            settings.problems.append(_("{path} is unreadable ({reason}); defaults are used.").format(path=path, reason=exc))
             return settings
         if not isinstance(raw, dict):
             log.warning("settings file %s is not a JSON object; using defaults", path)
             settings = cls()
             settings._unreadable = True
-            settings.problems.append(f"{path} is not a JSON object; defaults are used")
+            settings.problems.append(_("{path} is not a JSON object; defaults are used.").format(path=path))
             return settings
         settings = cls()
         for f in fields(cls):
@@ -76,14 +77,15 @@ class Settings:
                 value = int(value)
             if type(value) is not type(default):
                 log.warning("settings: %s=%r is not a %s; using %r", f.name, value, type(default).__name__, default)
-                settings.problems.append(f"{f.name}={value!r} is not a {type(default).__name__}; using {default!r}")
+                settings.problems.append(_("{key}={value} is not a {kind}; using {default}.").format(
+                    key=f.name, value=repr(value), kind=type(default).__name__, default=repr(default)))
                 continue
             setattr(settings, f.name, value)
             try:
                 settings.validate()
             except UserError as exc:
                 log.warning("settings: %s (%s); using %r", exc, f.name, default)
-                settings.problems.append(f"{exc} Using {default!r}.")
+                settings.problems.append(_("{problem} Using {default}.").format(problem=exc, default=repr(default)))
                 setattr(settings, f.name, default)
         return settings
 
@@ -101,7 +103,7 @@ class Settings:
             tmp.replace(path)
         except OSError as exc:
             path.with_suffix(".tmp").unlink(missing_ok=True)
-            raise UserError(f"Could not save the settings to {path}: {exc.strerror or exc}") from exc
+            raise UserError(_("Could not save the settings to {path}: {reason}").format(path=path, reason=exc.strerror or exc)) from exc
 
 
 class SettingsStore:
@@ -162,9 +164,9 @@ class SettingsStore:
                 if changed:
                     settings._write(self.path)
         except Timeout as exc:
-            raise UserError(f"The settings file {self.path} is locked by another program.") from exc
+            raise UserError(_("The settings file {path} is locked by another program.").format(path=self.path)) from exc
         except OSError as exc:
-            raise UserError(f"Could not save the settings to {self.path}: {exc.strerror or exc}") from exc
+            raise UserError(_("Could not save the settings to {path}: {reason}").format(path=self.path, reason=exc.strerror or exc)) from exc
         self._cached, self._stamp = settings, self._file_stamp()
         if changed:
             for callback in list(self._listeners):

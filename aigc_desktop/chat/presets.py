@@ -1,7 +1,9 @@
 """Presets (personas): a system prompt plus sampling settings, built-in or the person's own.
 
 The person's presets live in ``presets.json`` in the config folder; built-ins
-cannot be overwritten or deleted, so a bad edit never loses them.
+cannot be overwritten or deleted, so a bad edit never loses them. A built-in's
+name is its id (saved in settings as the default preset) and stays English;
+windows show it through :func:`display_name`, which translates built-ins only.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import logging
 from dataclasses import asdict, dataclass, field
 
 from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import N_, _
 from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.paths import app_paths
 
@@ -26,30 +29,35 @@ class Preset:
 
 
 BUILTINS = (
-    Preset("Default", "", {}, True),
+    Preset(N_("Default"), "", {}, True),
     Preset(
-        "中文写作 Chinese writer",
+        N_("中文写作 Chinese writer"),
         "你是一位经验丰富的中文写作助手。请用简洁、流畅、准确的中文回答。"
         "写文章时按步骤进行：先拟定标题，再给出提纲，然后逐节展开；每一步完成后等待用户确认再继续。",
         {"temperature": 0.7, "top_p": 0.9, "repeat_penalty": 1.1, "max_tokens": 2048},
         True,
     ),
     Preset(
-        "Coder",
+        N_("Coder"),
         "You are an expert programmer. Answer with correct, idiomatic code in fenced code blocks "
         "with the language named, followed by a short explanation.",
         {"temperature": 0.2, "top_p": 0.95, "max_tokens": 2048},
         True,
     ),
     Preset(
-        "翻译 Translator",
+        N_("翻译 Translator"),
         "You are a professional translator between Chinese and English. Translate the user's text "
         "into the other language faithfully and naturally. Output only the translation.",
         {"temperature": 0.3, "max_tokens": 2048},
         True,
     ),
-    Preset("Precise", "Answer accurately and concisely.", {"temperature": 0.0, "seed": 0}, True),
+    Preset(N_("Precise"), "Answer accurately and concisely.", {"temperature": 0.0, "seed": 0}, True),
 )
+
+
+def display_name(name: str) -> str:
+    """The name to show: a built-in's in the current language, the person's own as typed."""
+    return _(name) if any(p.name == name for p in BUILTINS) else name
 
 
 def _file():
@@ -78,7 +86,7 @@ def _save_user(presets: list[Preset]) -> None:
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
         tmp.replace(path)
     except OSError as exc:
-        raise UserError(f"Could not save presets to {path}: {exc.strerror or exc}") from exc
+        raise UserError(_("Could not save presets to {path}: {reason}").format(path=path, reason=exc.strerror or exc)) from exc
 
 
 def list_presets() -> list[Preset]:
@@ -89,16 +97,16 @@ def get_preset(name: str) -> Preset:
     for p in list_presets():
         if p.name == name:
             return p
-    raise UserError(f"No preset named “{name}”.")
+    raise UserError(_("No preset named “{name}”.").format(name=name))
 
 
 def save_preset(preset: Preset) -> Preset:
     """Add or replace one of the person's presets; sampling values are validated first."""
     name = preset.name.strip()
     if not name:
-        raise UserError("A preset needs a name.")
+        raise UserError(_("A preset needs a name."))
     if any(b.name == name for b in BUILTINS):
-        raise UserError(f"“{name}” is a built-in preset; choose another name.")
+        raise UserError(_("“{name}” is a built-in preset; choose another name.").format(name=name))
     sampling = SamplingParams.from_dict(preset.sampling).to_dict()
     clean = Preset(name, preset.system_prompt or "", sampling)
     others = [p for p in _load_user() if p.name != name]
@@ -108,10 +116,10 @@ def save_preset(preset: Preset) -> Preset:
 
 def delete_preset(name: str) -> None:
     if any(b.name == name for b in BUILTINS):
-        raise UserError(f"“{name}” is a built-in preset and cannot be deleted.")
+        raise UserError(_("“{name}” is a built-in preset and cannot be deleted.").format(name=name))
     user = _load_user()
     if not any(p.name == name for p in user):
-        raise UserError(f"No preset named “{name}”.")
+        raise UserError(_("No preset named “{name}”.").format(name=name))
     _save_user([p for p in user if p.name != name])
 
 

@@ -36,7 +36,7 @@ def title_from(text: str) -> str:
         line = " ".join(line.split())
         if line:
             return line if len(line) <= TITLE_LENGTH else line[: TITLE_LENGTH - 1].rstrip() + "…"
-    return "New chat"
+    return _("New chat")
 
 
 @dataclass(frozen=True)
@@ -132,9 +132,9 @@ class ChatService:
         alone = engine.count_tokens(msgs + [{"role": "user", "content": text}])
         if alone > budget:
             raise ContextOverflowError(
-                f"This message is too long for the model's context: about {alone:,} tokens, "
-                f"and {budget:,} are available. Shorten it or raise the context length in "
-                "Conversation settings. Your text is still in the box."
+                _("This message is too long for the model's context: about {tokens:,} tokens, "
+                  "and {budget:,} are available. Shorten it or raise the context length in "
+                  "Conversation settings. Your text is still in the box.").format(tokens=alone, budget=budget)
             )
 
     # -- turns ------------------------------------------------------------------
@@ -196,7 +196,7 @@ class ChatService:
         msg = self.store.get_message(message_id)
         if msg.role == "assistant":
             if msg.parent_id is None:
-                raise UserError("This reply has no question to answer again.")
+                raise UserError(_("This reply has no question to answer again."))
             user = self.store.get_message(msg.parent_id)
         else:
             user = msg
@@ -219,7 +219,7 @@ class ChatService:
             raise UserError(_("The message is empty."))
         old = self.store.get_message(message_id)
         if old.role != "user":
-            raise UserError("Only your own messages can be edited.")
+            raise UserError(_("Only your own messages can be edited."))
         self.check_fits(old.conversation_id, new_text, sampling)
         user = self.store.add_message(old.conversation_id, "user", new_text, parent_id=old.parent_id)
         if on_user_saved:
@@ -269,7 +269,7 @@ class ChatService:
             log.info("reply %s failed: %s", reply.id, exc)
         except Exception as exc:  # a bug: keep the partial text, log the traceback
             log.exception("generation failed for reply %s", reply.id)
-            stats = {"error": f"Generation failed: {exc}. Details are in the log file."}
+            stats = {"error": _("Generation failed: {error}. Details are in the log file.").format(error=exc)}
         if status == "error" and cancel is not None and cancel.is_set() and "error" not in stats:
             status = "stopped"
         content = "".join(parts)
@@ -279,6 +279,6 @@ class ChatService:
             # e.g. the disk filled up: the database keeps the last checkpoint (marked
             # interrupted at the next start); the caller still gets the whole reply.
             log.warning("reply %s could not be saved: %s", reply.id, exc)
-            stats = {**stats, "error": f"The reply could not be saved: {exc}"}
+            stats = {**stats, "error": _("The reply could not be saved: {error}").format(error=exc)}
             return dataclasses.replace(reply, content=content, status="error", stats=stats)
         return self.store.get_message(reply.id)

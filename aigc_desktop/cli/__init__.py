@@ -19,6 +19,7 @@ import sys
 from aigc_desktop.cli import chat, compare, doctor, history, models, providers, serve
 from aigc_desktop.cli.args import _Parser
 from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ COMMAND_MODULES = (chat, compare, history, doctor, models, providers, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="aigc-desktop-cli", description="AIGC Desktop: offline chat with local GGUF models.")
+    p = _Parser(prog="aigc-desktop-cli", description=_("AIGC Desktop: offline chat with local GGUF models."))
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for module in COMMAND_MODULES:
         module.add_parsers(sub)
@@ -42,11 +43,13 @@ def _start_logging() -> None:
     try:
         paths = app_paths().ensure()
     except OSError as exc:
-        raise UserError(f"Cannot create the app's folders: {exc.strerror or exc} ({exc.filename})") from exc
+        raise UserError(_("Cannot create the app's folders: {reason} ({path})").format(
+            reason=exc.strerror or exc, path=exc.filename)) from exc
     try:
         setup_logging(paths.log_file)
     except OSError as exc:
-        raise UserError(f"Cannot write the log file {paths.log_file}: {exc.strerror or exc}") from exc
+        raise UserError(_("Cannot write the log file {path}: {reason}").format(
+            path=paths.log_file, reason=exc.strerror or exc)) from exc
 
 
 def _install_language() -> None:
@@ -69,10 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         _start_logging()
         return args.handler(args) or 0
     except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {message}").format(message=exc), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(_("interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
@@ -81,8 +84,8 @@ def main(argv: list[str] | None = None) -> int:
 
         log.exception("unexpected error in %s", args.command)
         print(
-            f"error: unexpected failure ({type(exc).__name__}: {exc}); "
-            f"details are in {app_paths().log_file}",
+            _("error: unexpected failure ({kind}: {error}); details are in {path}").format(
+                kind=type(exc).__name__, error=exc, path=app_paths().log_file),
             file=sys.stderr,
         )
         return 1

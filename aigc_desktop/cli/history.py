@@ -7,39 +7,46 @@ from pathlib import Path
 
 from aigc_desktop.cli.args import ID, int_in
 from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import N_, _, ngettext
+
+
+#: Shown by `show` in the reader's language (the --json output keeps the stored values).
+ROLE_WORDS = {"user": N_("user"), "assistant": N_("assistant"), "system": N_("system")}
+STATUS_WORDS = {"stopped": N_("stopped"), "error": N_("error"), "interrupted": N_("interrupted"),
+                "streaming": N_("unfinished")}
 
 
 def add_parsers(sub) -> None:
-    p = sub.add_parser("list", help="conversations, newest first")
+    p = sub.add_parser("list", help=_("conversations, newest first"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_list)
 
-    p = sub.add_parser("show", help="the messages of a conversation's current branch")
+    p = sub.add_parser("show", help=_("the messages of a conversation's current branch"))
     p.add_argument("id", type=ID)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_show)
 
-    p = sub.add_parser("export", help="export conversations to Markdown, JSON, HTML, Word or PDF")
+    p = sub.add_parser("export", help=_("export conversations to Markdown, JSON, HTML, Word or PDF"))
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("id", type=ID, nargs="?")
     target.add_argument("--all", action="store_true")
     p.add_argument("--format", choices=("md", "json", "html", "docx", "pdf"), default="md")
-    p.add_argument("--page", choices=("a4", "letter"), default="a4", help="PDF page size")
-    p.add_argument("-o", "--output", required=True, help="file (or folder with --all)")
+    p.add_argument("--page", choices=("a4", "letter"), default="a4", help=_("PDF page size"))
+    p.add_argument("-o", "--output", required=True, help=_("file (or folder with --all)"))
     p.set_defaults(handler=cmd_export)
 
-    p = sub.add_parser("search", help="search titles and messages of all conversations")
+    p = sub.add_parser("search", help=_("search titles and messages of all conversations"))
     p.add_argument("query")
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int_in(1, 10_000), default=50)
     p.set_defaults(handler=cmd_search)
 
-    p = sub.add_parser("import", help="import our JSON export or ChatGPT's conversations.json")
+    p = sub.add_parser("import", help=_("import our JSON export or ChatGPT's conversations.json"))
     p.add_argument("path")
-    p.add_argument("--json", action="store_true", help='print {"imported": N, "skipped": M, "ids": [...]}')
+    p.add_argument("--json", action="store_true", help=_('print {"imported": N, "skipped": M, "ids": [...]}'))
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("presets", help="list presets (personas)")
+    p = sub.add_parser("presets", help=_("list presets (personas)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_presets)
 
@@ -64,7 +71,9 @@ def cmd_list(args) -> int:
         ])
     else:
         for c in convs:
-            print(f"{c.id:>5}  {c.updated_at.astimezone():%Y-%m-%d %H:%M}  {c.message_count:>4} msgs  {c.title}")
+            print(ngettext("{id:>5}  {updated}  {count:>4} msg   {title}", "{id:>5}  {updated}  {count:>4} msgs  {title}",
+                           c.message_count).format(id=c.id, updated=f"{c.updated_at.astimezone():%Y-%m-%d %H:%M}",
+                                                   count=c.message_count, title=c.title))
     return 0
 
 
@@ -96,8 +105,8 @@ def cmd_show(args) -> int:
     else:
         print(f"# {conv.title}")
         for m in branch:
-            flag = "" if m.status == "done" else f" [{m.status}]"
-            print(f"\n[{m.role}]{flag}\n{m.content}")
+            flag = "" if m.status == "done" else f" [{_(STATUS_WORDS.get(m.status, m.status))}]"
+            print(f"\n[{_(ROLE_WORDS.get(m.role, m.role))}]{flag}\n{m.content}")
     return 0
 
 
@@ -105,15 +114,16 @@ def cmd_export(args) -> int:
     from aigc_desktop.export.files import export_all, export_one
 
     if not args.output.strip():
-        raise UserError("-o needs a file name (or a folder with --all).")
+        raise UserError(_("-o needs a file name (or a folder with --all)."))
     rt = _runtime()
     out = Path(args.output).expanduser()
     if args.all:
         written = export_all(rt.store, out, args.format, page=args.page)
-        print(f"exported {len(written)} conversations to {out}")
+        print(ngettext("exported {n} conversation to {folder}", "exported {n} conversations to {folder}",
+                       len(written)).format(n=len(written), folder=out))
     else:
         export_one(rt.store, args.id, out, args.format, args.page)
-        print(f"exported conversation {args.id} to {out}")
+        print(_("exported conversation {id} to {path}").format(id=args.id, path=out))
     return 0
 
 
@@ -129,10 +139,10 @@ def cmd_search(args) -> int:
         ])
     else:
         for h in hits:
-            where = f"{h.conversation_id}" + (f"#{h.message_id}" if h.message_id else " (title)")
+            where = f"{h.conversation_id}#{h.message_id}" if h.message_id else _("{id} (title)").format(id=h.conversation_id)
             print(f"{where:>10}  {h.conversation_title}: {h.snippet}")
         if not hits:
-            print("no matches")
+            print(_("no matches"))
     return 0
 
 
@@ -144,8 +154,12 @@ def cmd_import(args) -> int:
     if args.json:
         _dump({"imported": len(ids), "skipped": ids.skipped, "ids": list(ids)})
         return 0
-    print(f"imported {len(ids)} conversation{'s' if len(ids) != 1 else ''}"
-          + (f" ({ids.skipped} already imported, skipped)" if ids.skipped else ""))
+    if ids.skipped:
+        print(ngettext("imported {n} conversation ({skipped} already imported, skipped)",
+                       "imported {n} conversations ({skipped} already imported, skipped)",
+                       len(ids)).format(n=len(ids), skipped=ids.skipped))
+    else:
+        print(ngettext("imported {n} conversation", "imported {n} conversations", len(ids)).format(n=len(ids)))
     return 0
 
 
@@ -160,5 +174,5 @@ def cmd_presets(args) -> int:
         ])
     else:
         for p in presets:
-            print(f"{p.name}{' (built-in)' if p.builtin else ''}")
+            print(_("{name} (built-in)").format(name=p.name) if p.builtin else p.name)
     return 0

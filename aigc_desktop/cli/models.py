@@ -14,43 +14,44 @@ from pathlib import Path
 
 from aigc_desktop.cli.args import _Parser
 from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import N_, _
 
 
 def add_parsers(sub) -> None:
-    models = sub.add_parser("models", help="find, download and manage GGUF models")
+    models = sub.add_parser("models", help=_("find, download and manage GGUF models"))
     msub = models.add_subparsers(dest="models_command", required=True, parser_class=_Parser)
-    p = msub.add_parser("list", help="installed models with their metadata")
+    p = msub.add_parser("list", help=_("installed models with their metadata"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_list)
-    p = msub.add_parser("catalog", help="the curated starter list, with a memory fit estimate")
+    p = msub.add_parser("catalog", help=_("the curated starter list, with a memory fit estimate"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_catalog)
-    p = msub.add_parser("search", help="search the Hub for GGUF repositories")
+    p = msub.add_parser("search", help=_("search the Hub for GGUF repositories"))
     p.add_argument("query")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_search)
-    p = msub.add_parser("files", help="a repository's GGUF files")
+    p = msub.add_parser("files", help=_("a repository's GGUF files"))
     p.add_argument("repo")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_files)
-    p = msub.add_parser("download", help="download (or resume) a GGUF file or split set into the models folder")
+    p = msub.add_parser("download", help=_("download (or resume) a GGUF file or split set into the models folder"))
     p.add_argument("repo")
-    p.add_argument("file", help="a file name from `models files`; a split set's name or any of its parts")
+    p.add_argument("file", help=_("a file name from `models files`; a split set's name or any of its parts"))
     p.set_defaults(handler=cmd_download)
-    p = msub.add_parser("import", help="copy a local GGUF file into the models folder")
+    p = msub.add_parser("import", help=_("copy a local GGUF file into the models folder"))
     p.add_argument("path")
     p.set_defaults(handler=cmd_import)
-    p = msub.add_parser("remove", help="delete an installed model")
+    p = msub.add_parser("remove", help=_("delete an installed model"))
     p.add_argument("name")
     p.set_defaults(handler=cmd_remove)
-    p = msub.add_parser("default", help="set the model new chats use")
+    p = msub.add_parser("default", help=_("set the model new chats use"))
     p.add_argument("name")
     p.set_defaults(handler=cmd_default)
 
 
-PARTS = "  ({count} parts)"
-REMOVED_PARTS = "removed every part of {name} (a set of {count}) on disk"
-RESUME_HINT = "    resume with: models download {repo} {file}"
+PARTS = N_("  ({count} parts)")
+REMOVED_PARTS = N_("removed every part of {name} (a set of {count}) on disk")
+RESUME_HINT = N_("    resume with: models download {repo} {file}")
 
 
 def _size(n: int) -> str:
@@ -58,7 +59,7 @@ def _size(n: int) -> str:
 
 
 def _parts(count: int) -> str:
-    return PARTS.format(count=count) if count > 1 else ""
+    return _(PARTS).format(count=count) if count > 1 else ""
 
 
 def cmd_list(args) -> int:
@@ -83,12 +84,12 @@ def cmd_list(args) -> int:
     for e in entries:
         info = e.info
         desc = (f"{info.architecture} {info.parameters_label} {e.quant} ctx {info.context_length}" if info else "")
-        flag = f"  !! {e.problem}" if e.problem else ""
-        tags = " (starter)" * e.is_starter + " (default)" * (str(e.path) in defaults)
+        flag = "  !! " + e.problem if e.problem else ""
+        tags = (" " + _("(starter)")) * e.is_starter + (" " + _("(default)")) * (str(e.path) in defaults)
         print(f"{e.name:<48} {_size(e.size):>9}  {desc}{tags}{_parts(e.parts)}{flag}")
         source = source_of(e.path) if e.incomplete else None
         if source is not None:
-            print(RESUME_HINT.format(repo=source.repo, file=source.filename))
+            print(_(RESUME_HINT).format(repo=source.repo, file=source.filename))
     return 0
 
 
@@ -105,7 +106,7 @@ def cmd_catalog(args) -> int:
         ], ensure_ascii=False, indent=2))
         return 0
     for c in entries:
-        print(f"{c.name:<34} {_size(c.size):>9}  {fit.estimate(c.size, avail):<8} {c.repo} {c.file}{_parts(c.parts)}")
+        print(f"{c.name:<34} {_size(c.size):>9}  {fit.label(fit.estimate(c.size, avail)):<8} {c.repo} {c.file}{_parts(c.parts)}")
     return 0
 
 
@@ -117,9 +118,9 @@ def cmd_search(args) -> int:
         print(json.dumps([{"repo": h.repo, "downloads": h.downloads, "likes": h.likes} for h in hits], indent=2))
     else:
         for h in hits:
-            print(f"{h.repo:<60} {h.downloads:>10,} downloads")
+            print(_("{repo:<60} {downloads:>10,} downloads").format(repo=h.repo, downloads=h.downloads))
         if not hits:
-            print("no GGUF repositories found")
+            print(_("no GGUF repositories found"))
     return 0
 
 
@@ -136,7 +137,7 @@ def cmd_files(args) -> int:
                           for f in files], indent=2))
     else:
         for f in files:
-            print(f"{f.filename:<60} {_size(f.size):>9}  {f.quant:<8} {fit.estimate(f.size, avail)}"
+            print(f"{f.filename:<60} {_size(f.size):>9}  {f.quant:<8} {fit.label(fit.estimate(f.size, avail))}"
                   f"{_parts(len(f.parts))}")
     return 0
 
@@ -147,7 +148,7 @@ def cmd_download(args) -> int:
 
     remote = find_remote(list_gguf_files(args.repo), args.file)
     if remote is None:
-        raise UserError(f"{args.file} is not a GGUF file of {args.repo}.")
+        raise UserError(_("{file} is not a GGUF file of {repo}.").format(file=args.file, repo=args.repo))
     cancel = threading.Event()
     last = [-1]
 
@@ -155,7 +156,7 @@ def cmd_download(args) -> int:
         pct = int(p.fraction * 100)
         if pct != last[0]:
             last[0] = pct
-            eta = f", {p.eta:.0f}s left" if p.eta is not None else ""
+            eta = _(", {seconds:.0f}s left").format(seconds=p.eta) if p.eta is not None else ""
             print(f"\r{pct:3d}%  {p.done / 2**20:,.1f}/{p.total / 2**20:,.1f} MB  "
                   f"{p.speed / 2**20:.1f} MB/s{eta}   ", end="", file=sys.stderr, flush=True)
 
@@ -163,21 +164,21 @@ def cmd_download(args) -> int:
         path = download_model(remote, progress=show, cancel=cancel)
     except KeyboardInterrupt:
         cancel.set()
-        print("\ncancelled; run the same command again to resume", file=sys.stderr)
+        print("\n" + _("cancelled; run the same command again to resume"), file=sys.stderr)
         return 130
     except UserError:
         if last[0] >= 0:
             print(file=sys.stderr)  # end the progress line: the error gets a line of its own
         raise
     print(file=sys.stderr)
-    print(f"saved {path}{_parts(len(remote.parts))}")
+    print(_("saved {path}").format(path=path) + _parts(len(remote.parts)))
     return 0
 
 
 def cmd_import(args) -> int:
     from aigc_desktop.hub.library import import_model
 
-    print(f"imported {import_model(Path(args.path))}")
+    print(_("imported {path}").format(path=import_model(Path(args.path))))
     return 0
 
 
@@ -190,17 +191,17 @@ def cmd_remove(args) -> int:
 
     before = Settings.load(app_paths().settings_file).default_model
     path = delete_model(args.name)
-    print(f"removed {path}")
+    print(_("removed {path}").format(path=path))
     split = split_of(path.name)
     if split:
-        print(REMOVED_PARTS.format(count=split[2], name=model_name(path)))
+        print(_(REMOVED_PARTS).format(count=split[2], name=model_name(path)))
     if before and not Settings.load(app_paths().settings_file).default_model:
-        print("it was the default model; new chats now use the starter model")
+        print(_("it was the default model; new chats now use the starter model"))
     return 0
 
 
 def cmd_default(args) -> int:
     from aigc_desktop.hub.library import set_default_model
 
-    print(f"default model: {set_default_model(args.name)}")
+    print(_("default model: {name}").format(name=set_default_model(args.name)))
     return 0

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.hub.endpoint import HubConfig, hub_config
+from aigc_desktop.i18n import _
 
 CATALOG_FILE = Path(__file__).resolve().parents[2] / "resources" / "catalog.json"
 TIER_FREE_MEMORY = {"8GB": 6 * 2**30, "16GB": 12 * 2**30}  # typical free memory; larger: "32GB+"
@@ -107,7 +108,7 @@ def load_catalog(path: Path = CATALOG_FILE) -> list[CatalogEntry]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise UserError(f"The model catalog {path} cannot be read: {exc}") from exc
+        raise UserError(_("The model catalog {path} cannot be read: {reason}").format(path=path, reason=exc)) from exc
     from aigc_desktop.hub.splits import split_of
 
     return [
@@ -141,9 +142,11 @@ def _network_error(exc: Exception, config: HubConfig) -> UserError:
     from aigc_desktop.hub.client import HubUnavailable
 
     if isinstance(exc, HubUnavailable):
-        return UserError(f"The Hub at {config.endpoint} is not working right now ({exc}); try again later.")
-    return UserError(f"Could not reach the Hub at {config.endpoint}: {exc}. Check the connection, or the "
-                     "Hub address (a mirror) in the window's Models → Settings or HF_ENDPOINT.")
+        return UserError(_("The Hub at {endpoint} is not working right now ({error}); try again later.").format(
+            endpoint=config.endpoint, error=exc))
+    return UserError(_("Could not reach the Hub at {endpoint}: {error}. Check the connection, or the "
+                       "Hub address (a mirror) in the window's Models → Settings or HF_ENDPOINT.").format(
+        endpoint=config.endpoint, error=exc))
 
 
 def search_repos(query: str, limit: int = 30, config: HubConfig | None = None) -> list[RepoHit]:
@@ -171,13 +174,13 @@ def list_gguf_files(repo: str, config: HubConfig | None = None) -> list[RemoteFi
     try:
         entries = list(api.list_repo_tree(repo, recursive=True))
     except HFValidationError as exc:
-        raise UserError(f"“{repo}” is not a valid repository name (expected owner/name).") from exc
+        raise UserError(_("“{repo}” is not a valid repository name (expected owner/name).").format(repo=repo)) from exc
     except Exception as exc:
         from huggingface_hub.errors import RepositoryNotFoundError
 
         status = getattr(getattr(exc, "response", None), "status_code", None)
         if isinstance(exc, RepositoryNotFoundError) or status == 404:
-            raise UserError(f"No model repository “{repo}” on {config.endpoint}.") from exc
+            raise UserError(_("No model repository “{repo}” on {endpoint}.").format(repo=repo, endpoint=config.endpoint)) from exc
         raise _network_error(exc, config) from exc
     files = [
         RemoteFile(repo, e.path, int((e.lfs.size if e.lfs else e.size) or 0), e.lfs.sha256 if e.lfs else None)

@@ -17,6 +17,8 @@ import time
 
 import httpx2
 
+from aigc_desktop.i18n import _
+
 log = logging.getLogger(__name__)
 
 RETRY_PAUSE = 0.5  # seconds before the one retry of a failed connection
@@ -47,11 +49,12 @@ class _HubClient(httpx2.Client):
             try:
                 response = super().send(request, **kwargs)
             except (httpx2.ConnectError, httpx2.ConnectTimeout) as again:
-                raise HubUnreachable(f"cannot connect ({again})", request=request) from again
+                raise HubUnreachable(_("cannot connect ({error})").format(error=again), request=request) from again
         # Downloads read their own status codes; API calls would be retried for ~23 s.
         if response.status_code >= 500 and "/api/" in request.url.path:
             response.close()
-            raise HubUnavailable(f"it answered HTTP {response.status_code}", request=request)
+            raise HubUnavailable(_("it answered HTTP {status}").format(status=response.status_code),
+                                 request=request)
         return response
 
 

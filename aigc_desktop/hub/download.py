@@ -36,6 +36,7 @@ from pathlib import Path
 from aigc_desktop.errors import ModelLoadError, UserError
 from aigc_desktop.hub.catalog import RemoteFile
 from aigc_desktop.hub.endpoint import HubConfig, hub_config
+from aigc_desktop.i18n import _
 from aigc_desktop.paths import app_paths
 
 log = logging.getLogger(__name__)
@@ -63,11 +64,13 @@ class _Transient(Exception):
         self.status = status
 
 
-def _kept_note(have: int, total: int) -> str:
+def _answered(status: int, filename: str, have: int, total: int) -> str:
+    """The Hub refused with ``status``; says what is kept when bytes are."""
     if not have:
-        return ""
-    return (f" {_mb(have)} of {_mb(total)} is kept; Resume (or the same download command) "
-            "continues from there.")
+        return _("The Hub answered {status} for {file}.").format(status=status, file=filename)
+    return _("The Hub answered {status} for {file}. {have} of {total} is kept; Resume (or the same "
+             "download command) continues from there.").format(
+        status=status, file=filename, have=_mb(have), total=_mb(total))
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,7 @@ def discard_partial(remote: RemoteFile, dest_dir: Path | None = None) -> None:
     try:
         _remove_part(part)
     except OSError as exc:
-        raise DownloadError(f"Could not remove {part.name}: {exc.strerror or exc}") from exc
+        raise DownloadError(_("Could not remove {name}: {reason}").format(name=part.name, reason=exc.strerror or exc)) from exc
 
 
 def _remove_part(part: Path) -> None:
@@ -149,7 +152,7 @@ def _remove_part(part: Path) -> None:
 
 
 def _cancelled(name: str, have: int) -> DownloadCancelled:
-    return DownloadCancelled(f"Download of {name} cancelled; {_mb(have)} kept to resume later.")
+    return DownloadCancelled(_("Download of {name} cancelled; {have} kept to resume later.").format(name=name, have=_mb(have)))
 
 
 def _backoff(failures: int, base: float) -> float:
@@ -183,7 +186,7 @@ def _sha256_of(path: Path, cancel: threading.Event | None) -> "hashlib._Hash":
     with path.open("rb") as fh:
         while chunk := fh.read(CHUNK * 4):
             if cancel is not None and cancel.is_set():
-                raise DownloadCancelled("Download cancelled.")
+                raise DownloadCancelled(_("Download cancelled."))
             h.update(chunk)
     return h
 
@@ -216,7 +219,7 @@ def download(
     part = part_path(remote, dest_dir)
     total = int(remote.size)
     if total <= 0:
-        raise DownloadError(f"The Hub lists {remote.filename} with {total} bytes: an empty file is not a model.")
+        raise DownloadError(_("The Hub lists {file} with {size} bytes: an empty file is not a model.").format(file=remote.filename, size=total))
     if remote.sha256:  # already here? (without a sha256 the file is small: fetch it, then compare)
         for final in (dest_dir / n for n in _names(remote)):
             if _same_file(final, total, remote.sha256, cancel):
@@ -229,8 +232,8 @@ def download(
     free = shutil.disk_usage(dest_dir).free
     if free < total - have + DISK_MARGIN:
         raise DownloadError(
-            f"Not enough disk space for {name}: it needs {_mb(total - have)} more and "
-            f"{_mb(free)} is free in {dest_dir}."
+            _("Not enough disk space for {name}: it needs {need} more and {free} is free in {folder}.").format(
+                name=name, need=_mb(total - have), free=_mb(free), folder=dest_dir)
         )
     _write_sidecar(remote, part, config.endpoint)
     try:
@@ -268,14 +271,13 @@ def _transfer(remote, dest_dir, part, have, config, progress, cancel, retries, t
                 if resp.status_code == 416 and have:
                     break  # the server says we already have everything
                 if resp.status_code == 404:
-                    raise DownloadError(f"{remote.filename} is not in {remote.repo} on {config.endpoint}.")
+                    raise DownloadError(_("{file} is not in {repo} on {endpoint}.").format(file=remote.filename, repo=remote.repo, endpoint=config.endpoint))
                 if resp.status_code in (401, 403):
-                    raise DownloadError(f"{remote.repo} needs a login or accepting its licence on the Hub.")
+                    raise DownloadError(_("{repo} needs a login or accepting its licence on the Hub.").format(repo=remote.repo))
                 if resp.status_code >= 500 or resp.status_code == 429:  # a passing fault: retried below
                     raise _Transient(f"HTTP {resp.status_code}", resp.status_code)
                 if resp.status_code not in (200, 206):
-                    raise DownloadError(f"The Hub answered {resp.status_code} for {remote.filename}."
-                                        + _kept_note(have, total))
+                    raise DownloadError(_answered(resp.status_code, remote.filename, have, total))
                 mode = "ab"
                 if resp.status_code == 200 and have:
                     have, hasher, mode = 0, hashlib.sha256(), "wb"  # no range support: start over
@@ -300,8 +302,9 @@ def _transfer(remote, dest_dir, part, have, config, progress, cancel, retries, t
         except HubUnreachable as exc:
             # A dead Hub at the start fails fast; losing it mid-file (a flaky line) is retried below.
             if not received or failures >= retries:
-                raise DownloadError(f"Could not reach the Hub at {config.endpoint}: {exc}. "
-                                    f"{_mb(have)} of {name} kept to resume later.") from exc
+                raise DownloadError(_("Could not reach the Hub at {endpoint}: {error}. {have} of {name} kept "
+                                      "to resume later.").format(
+                    endpoint=config.endpoint, error=exc, have=_mb(have), name=name)) from exc
             failures += 1
             log.warning("download of %s: Hub unreachable at %d bytes (%d failed in a row): %s",
                         remote.filename, have, failures, exc)
@@ -309,8 +312,8 @@ def _transfer(remote, dest_dir, part, have, config, progress, cancel, retries, t
             continue
         except OSError as exc:
             if exc.errno == errno.ENOSPC:
-                raise DownloadError(f"The disk is full; {_mb(have)} of {name} kept to resume later.") from exc
-            raise DownloadError(f"Could not write {part}: {exc.strerror or exc}") from exc
+                raise DownloadError(_("The disk is full; {have} of {name} kept to resume later.").format(have=_mb(have), name=name)) from exc
+            raise DownloadError(_("Could not write {path}: {reason}").format(path=part, reason=exc.strerror or exc)) from exc
         except (httpx2.HTTPError, _Transient) as exc:
             have = part.stat().st_size if part.exists() else 0
             received = received or have > attempt_start
@@ -319,24 +322,24 @@ def _transfer(remote, dest_dir, part, have, config, progress, cancel, retries, t
                         remote.filename, have, failures, exc)
             if failures > retries:
                 if isinstance(exc, _Transient):
-                    raise DownloadError(f"The Hub answered {exc.status} for {remote.filename}."
-                                        + _kept_note(have, total)) from exc
+                    raise DownloadError(_answered(exc.status, remote.filename, have, total)) from exc
                 raise DownloadError(
-                    f"The connection broke after {_mb(have)} of {_mb(total)} ({exc.__class__.__name__}). "
-                    "Start the download again to resume from there."
+                    _("The connection broke after {have} of {total} ({error}). "
+                      "Start the download again to resume from there.").format(
+                        have=_mb(have), total=_mb(total), error=exc.__class__.__name__)
                 ) from exc
             _pause(_backoff(failures, backoff), cancel, name, have)
             hasher = _sha256_of(part, cancel) if have else hashlib.sha256()
             continue
     size = part.stat().st_size if part.exists() else 0
     if size != total:
-        raise DownloadError(f"{name} arrived with {size:,} bytes instead of {total:,}; try again.")
+        raise DownloadError(_("{name} arrived with {size:,} bytes instead of {total:,}; try again.").format(name=name, size=size, total=total))
     digest = hasher.hexdigest()
     if remote.sha256 and digest != remote.sha256.lower():
         _remove_part(part)
         raise DownloadError(
-            f"{name} failed verification (sha256 {digest[:12]}… instead of {remote.sha256[:12]}…); "
-            "the damaged file was removed."
+            _("{name} failed verification (sha256 {got}… instead of {want}…); "
+              "the damaged file was removed.").format(name=name, got=digest[:12], want=remote.sha256[:12])
         )
     from aigc_desktop.llm.gguf_info import check_gguf_file
 
@@ -346,7 +349,7 @@ def _transfer(remote, dest_dir, part, have, config, progress, cancel, retries, t
         check_gguf_file(part, deep=True)
     except ModelLoadError as exc:
         _remove_part(part)
-        raise DownloadError(f"{str(exc).replace(part.name, remote.filename)} The download was removed.") from exc
+        raise DownloadError(_("{problem} The download was removed.").format(problem=str(exc).replace(part.name, remote.filename))) from exc
     for final in (dest_dir / n for n in _names(remote)):
         if not final.exists():
             os.replace(part, final)
@@ -355,5 +358,5 @@ def _transfer(remote, dest_dir, part, have, config, progress, cancel, retries, t
         if _same_file(final, total, digest, cancel):
             _remove_part(part)
             return final
-    raise DownloadError(f"{remote.filename} was not saved: other files already use the names "
-                        f"{', '.join(_names(remote))} in {dest_dir}.")
+    raise DownloadError(_("{file} was not saved: other files already use the names {names} in {folder}.").format(
+        file=remote.filename, names=", ".join(_names(remote)), folder=dest_dir))

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 
 from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import _
 from aigc_desktop.paths import app_paths
 from aigc_desktop.settings import Settings
 
@@ -30,8 +31,8 @@ class HubConfig:
     def require_online(self) -> None:
         if self.offline:
             raise OfflineError(
-                "AIGC Desktop is in offline mode, so it does not connect to the Hub. "
-                f"To search or download, {self.offline_because or 'turn offline mode off'}."
+                _("AIGC Desktop is in offline mode, so it does not connect to the Hub. "
+                  "To search or download, {how}.").format(how=self.offline_because or _("turn offline mode off"))
             )
 
 
@@ -49,13 +50,21 @@ def hub_config(settings=None) -> HubConfig:
         settings = settings.current()
     endpoint = (settings.hub_endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
     if not endpoint.startswith(("http://", "https://")):
-        raise UserError(f"The Hub address must start with http:// or https://, not “{endpoint}”.")
+        raise UserError(_("The Hub address must start with http:// or https://, not “{endpoint}”.").format(endpoint=endpoint))
     # The CLI and the window share these switches, so the message names the one that is on.
-    because = [f"unset the environment variable {var}" for var in ("AIGC_DESKTOP_OFFLINE", "HF_HUB_OFFLINE")
-               if _truthy(os.environ.get(var))]
+    because = [_("unset the environment variable {var}").format(var=var)
+               for var in ("AIGC_DESKTOP_OFFLINE", "HF_HUB_OFFLINE") if _truthy(os.environ.get(var))]
     if settings.offline:
-        because.append("untick Offline in the window (Models → Settings) or set \"offline\": false in "
-                       f"{app_paths().settings_file}")
+        because.append(_("untick Offline in the window (Models → Settings) or set \"offline\": false in "
+                         "{path}").format(path=app_paths().settings_file))
     # Xet transfers ignore HF_ENDPOINT (a mirror would be bypassed); we never use them.
     os.environ.setdefault("HF_HUB_DISABLE_XET", "1")
-    return HubConfig(endpoint=endpoint, offline=bool(because), offline_because=" and ".join(because))
+    return HubConfig(endpoint=endpoint, offline=bool(because), offline_because=_join(because))
+
+
+def _join(clauses: list[str]) -> str:
+    """Clauses joined as "a and b": each clause is translated whole, the joint is a pattern too."""
+    text = clauses[0] if clauses else ""
+    for clause in clauses[1:]:
+        text = _("{first} and {second}").format(first=text, second=clause)
+    return text

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-FITS, TIGHT, TOO_BIG = "fits", "tight", "too big"
+from aigc_desktop.i18n import N_, _
+
+FITS, TIGHT, TOO_BIG = "fits", "tight", "too big"  # ids (the CLI's --json prints them); label() shows them
+_LABELS = {FITS: N_("fits"), TIGHT: N_("tight"), TOO_BIG: N_("too big")}
 OVERHEAD = 600 * 2**20  # context, compute buffers and the app itself, for a 4k context
 
 
@@ -21,3 +24,8 @@ def estimate(file_size: int, available: int | None = None) -> str:
     if need <= available:
         return TIGHT
     return TOO_BIG
+
+
+def label(estimate_id: str) -> str:
+    """An estimate in the person's language."""
+    return _(_LABELS[estimate_id]) if estimate_id in _LABELS else estimate_id

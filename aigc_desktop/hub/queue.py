@@ -19,11 +19,12 @@ from aigc_desktop.hub.catalog import RemoteFile
 from aigc_desktop.hub.download import DownloadCancelled, DownloadError, Progress, discard_partial
 from aigc_desktop.hub.endpoint import HubConfig, hub_config
 from aigc_desktop.hub.splits import discard_set, download_model
+from aigc_desktop.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
-SAVED = "Saved {name}"
-SAVED_SET = "Saved {name} and the other parts of its set ({count} parts)"
+SAVED = N_("Saved {name}")
+SAVED_SET = N_("Saved {name} and the other parts of its set ({count} parts)")
 
 
 @dataclass
@@ -42,8 +43,8 @@ class Job:
 
 def saved_message(job: Job) -> str:
     if job.remote.parts:
-        return SAVED_SET.format(name=job.path.name, count=len(job.remote.parts))
-    return SAVED.format(name=job.path.name)
+        return _(SAVED_SET).format(name=job.path.name, count=len(job.remote.parts))
+    return _(SAVED).format(name=job.path.name)
 
 
 class DownloadQueue:
@@ -99,7 +100,7 @@ class DownloadQueue:
         """Forget a job that is not running and delete its ``.part`` and sidecar."""
         job = self.job(job_id)
         if job.active:
-            raise DownloadError(f"{job.remote.filename} is still downloading; cancel it first.")
+            raise DownloadError(_("{file} is still downloading; cancel it first.").format(file=job.remote.filename))
         if job.state != "done":
             if job.remote.parts:
                 discard_set(job.remote, self.dest_dir)
@@ -150,7 +151,7 @@ class DownloadQueue:
             if job is None:
                 return
             if job.cancel.is_set():
-                job.state, job.message = "cancelled", "Cancelled before it started."
+                job.state, job.message = "cancelled", _("Cancelled before it started.")
             else:
                 job.state = "running"
                 try:
@@ -166,6 +167,6 @@ class DownloadQueue:
                     job.state, job.message = "failed", str(exc)
                 except Exception as exc:  # a bug: keep the thread alive, log it
                     log.exception("download job %s crashed", job.id)
-                    job.state, job.message = "failed", f"Unexpected error: {exc}"
+                    job.state, job.message = "failed", _("Unexpected error: {error}").format(error=exc)
             if self.on_finished:
                 self.on_finished(job)

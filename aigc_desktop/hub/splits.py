@@ -36,6 +36,7 @@ from aigc_desktop.hub.download import (
     part_path,
 )
 from aigc_desktop.hub.endpoint import HubConfig, hub_config
+from aigc_desktop.i18n import N_, _
 from aigc_desktop.paths import app_paths
 
 log = logging.getLogger(__name__)
@@ -43,12 +44,13 @@ log = logging.getLogger(__name__)
 SPLIT = re.compile(r"^(?P<base>.+)-(?P<no>\d{5})-of-(?P<count>\d{5})\.gguf$", re.IGNORECASE)
 RECORD_SUFFIX = ".set.json"
 
-PARTS_LABEL = "{name} ({count} parts)"
-INCOMPLETE = "incomplete: {have} of {count} parts"
-MISSING_ON_HUB = "The Hub lists only {have} of the {count} parts of {name}; it cannot be downloaded."
-NO_SPACE = "Not enough disk space for {name}: its parts need {need} more and {free} is free in {folder}."
-NOT_SIDE_BY_SIDE = ("The parts of {name} could not be saved side by side under their own names "
-                    "(other files use them) in {folder}.")
+# Shown through _() where they are used.
+PARTS_LABEL = N_("{name} ({count} parts)")
+INCOMPLETE = N_("incomplete: {have} of {count} parts")
+MISSING_ON_HUB = N_("The Hub lists only {have} of the {count} parts of {name}; it cannot be downloaded.")
+NO_SPACE = N_("Not enough disk space for {name}: its parts need {need} more and {free} is free in {folder}.")
+NOT_SIDE_BY_SIDE = N_("The parts of {name} could not be saved side by side under their own names "
+                      "(other files use them) in {folder}.")
 
 
 # -- names ---------------------------------------------------------------------------
@@ -83,7 +85,7 @@ def model_name(path: str | Path) -> str:
 
 
 def parts_label(filename: str, parts: int) -> str:
-    return PARTS_LABEL.format(name=filename, count=parts) if parts > 1 else filename
+    return _(PARTS_LABEL).format(name=filename, count=parts) if parts > 1 else filename
 
 
 # -- the Hub's listing ---------------------------------------------------------------
@@ -197,7 +199,8 @@ def discard_set(remote: RemoteFile, dest_dir: Path | None = None) -> None:
             try:
                 _final(p, folder).unlink()
             except OSError as exc:
-                raise DownloadError(f"Could not remove {Path(p.filename).name}: {exc.strerror or exc}") from exc
+                raise DownloadError(_("Could not remove {name}: {reason}").format(
+                    name=Path(p.filename).name, reason=exc.strerror or exc)) from exc
     record_path(remote, folder).unlink(missing_ok=True)
 
 
@@ -240,13 +243,13 @@ def download_model(
     config.require_online()
     folder = Path(dest_dir or app_paths().models)
     folder.mkdir(parents=True, exist_ok=True)
-    base, _, count = split_of(remote.parts[0].filename)
+    base, _no, count = split_of(remote.parts[0].filename)
     if [split_of(p.filename)[1] for p in remote.parts] != list(range(1, count + 1)):
-        raise DownloadError(MISSING_ON_HUB.format(have=len(remote.parts), count=count, name=remote.filename))
+        raise DownloadError(_(MISSING_ON_HUB).format(have=len(remote.parts), count=count, name=remote.filename))
     need = remote.size - kept_bytes(remote, folder)
     free = shutil.disk_usage(folder).free
     if free < need + DISK_MARGIN:
-        raise DownloadError(NO_SPACE.format(name=remote.filename, need=_mb(need), free=_mb(free), folder=folder))
+        raise DownloadError(_(NO_SPACE).format(name=remote.filename, need=_mb(need), free=_mb(free), folder=folder))
     _write_record(remote, folder, config.endpoint)
     paths: list[Path] = []
     offset = 0
@@ -262,7 +265,7 @@ def download_model(
             record_path(remote, folder).unlink(missing_ok=True)
     prefix = split_of(paths[0].name)[0]
     if any(p != paths[0].with_name(part_name(prefix, n, count)) for n, p in enumerate(paths, 1)):
-        raise DownloadError(NOT_SIDE_BY_SIDE.format(name=remote.filename, folder=folder))
+        raise DownloadError(_(NOT_SIDE_BY_SIDE).format(name=remote.filename, folder=folder))
     return paths[0]
 
 
@@ -303,7 +306,7 @@ class LocalModel:
 
     @property
     def problem(self) -> str | None:
-        return None if self.complete else INCOMPLETE.format(have=len(self.files), count=self.count)
+        return None if self.complete else _(INCOMPLETE).format(have=len(self.files), count=self.count)
 
     @property
     def size(self) -> int:

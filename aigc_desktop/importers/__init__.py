@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import _
 from aigc_desktop.importers.chatgpt import is_chatgpt, parse_chatgpt
 from aigc_desktop.importers.native import is_native, parse_native
 from aigc_desktop.importers.tree import ImportCancelled, ImportedConversation, write_conversations
@@ -28,22 +29,22 @@ def parse_data(data) -> list[ImportedConversation]:
     if is_chatgpt(data):
         return parse_chatgpt(data)
     raise UserError(
-        "This file is not a chat export AIGC Desktop knows: expected an AIGC Desktop JSON export "
-        "or ChatGPT's conversations.json."
+        _("This file is not a chat export AIGC Desktop knows: expected an AIGC Desktop JSON export "
+          "or ChatGPT's conversations.json.")
     )
 
 
 def _read_json(path: Path):
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise UserError(f"{path.name} is too large to import ({path.stat().st_size:,} bytes).")
+            raise UserError(_("{name} is too large to import ({size:,} bytes).").format(name=path.name, size=path.stat().st_size))
         return json.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise UserError(f"{path.name} is not a UTF-8 text file.") from exc
+        raise UserError(_("{name} is not a UTF-8 text file.").format(name=path.name)) from exc
     except json.JSONDecodeError as exc:
-        raise UserError(f"{path.name} is not valid JSON (line {exc.lineno}: {exc.msg}).") from exc
+        raise UserError(_("{name} is not valid JSON (line {line}: {reason}).").format(name=path.name, line=exc.lineno, reason=exc.msg)) from exc
     except OSError as exc:
-        raise UserError(f"Cannot read {path}: {exc.strerror or exc}") from exc
+        raise UserError(_("Cannot read {path}: {reason}").format(path=path, reason=exc.strerror or exc)) from exc
 
 
 def import_file(store: ConversationStore, path: Path, *, progress=None, cancel=None) -> list[int]:
@@ -55,18 +56,18 @@ def import_file(store: ConversationStore, path: Path, *, progress=None, cancel=N
     """
     def stage(done: int) -> None:
         if cancel is not None and cancel.is_set():
-            raise ImportCancelled("The import was cancelled; nothing was added.")
+            raise ImportCancelled(_("The import was cancelled; nothing was added."))
         if progress is not None:
             progress(done, 3)
 
     stage(0)
     path = Path(path).expanduser()
     if not path.exists():
-        raise UserError(f"File not found: {path}")
+        raise UserError(_("File not found: {path}").format(path=path))
     if path.is_dir():
         files = sorted(path.glob("*.json"))
         if not files:
-            raise UserError(f"No .json files in {path}.")
+            raise UserError(_("No .json files in {path}.").format(path=path))
         parsed = []
         for f in files:
             parsed.extend(parse_data(_read_json(f)))
@@ -75,6 +76,6 @@ def import_file(store: ConversationStore, path: Path, *, progress=None, cancel=N
         stage(1)
         parsed = parse_data(data)
     if not parsed:
-        raise UserError(f"{path.name} contains no conversations.")
+        raise UserError(_("{name} contains no conversations.").format(name=path.name))
     stage(2)
     return write_conversations(store.db, parsed, cancel=cancel)

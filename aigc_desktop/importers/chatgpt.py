@@ -9,6 +9,7 @@ treated as missing (a message without readable text or role is skipped).
 from __future__ import annotations
 
 from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import _
 from aigc_desktop.importers.tree import ImportedConversation, ImportedMessage, optional_text, to_datetime
 
 KEEP_ROLES = {"user", "assistant"}
@@ -83,7 +84,7 @@ def _one(conv: dict) -> ImportedConversation:
                 stack.append((child, here))
     current = conv.get("current_node")
     return ImportedConversation(
-        title=optional_text(conv.get("title")) or "ChatGPT chat",
+        title=optional_text(conv.get("title")) or _("ChatGPT chat"),
         messages=out,
         current_key=kept_for.get(current) if isinstance(current, str) else None,
         created_at=to_datetime(conv.get("create_time")),
@@ -97,5 +98,6 @@ def parse_chatgpt(data: list) -> list[ImportedConversation]:
         try:
             convs.append(_one(c))
         except (AttributeError, TypeError, KeyError) as exc:
-            raise UserError(f"The ChatGPT export is damaged near “{optional_text(c.get('title')) or '?'}”.") from exc
+            raise UserError(_("The ChatGPT export is damaged near “{title}”.").format(
+                title=optional_text(c.get("title")) or "?")) from exc
     return [c for c in convs if c.messages]

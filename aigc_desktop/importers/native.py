@@ -6,6 +6,7 @@ from dataclasses import fields
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.export.markdown import JSON_FORMAT, JSON_VERSION
+from aigc_desktop.i18n import _
 from aigc_desktop.importers.tree import ImportedConversation, ImportedMessage, optional_text, to_datetime
 from aigc_desktop.llm.sampling import SamplingParams
 
@@ -36,13 +37,13 @@ def is_native(data) -> bool:
 def _one(obj: dict) -> ImportedConversation:
     version = obj.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise UserError(f"This file is not a valid AIGC Desktop export: its format version is {version!r}.")
+        raise UserError(_("This file is not a valid AIGC Desktop export: its format version is {version}.").format(version=repr(version)))
     if version > JSON_VERSION:
-        raise UserError(f"This export was written by a newer AIGC Desktop (format version {version}).")
+        raise UserError(_("This export was written by a newer AIGC Desktop (format version {version}).").format(version=version))
     conv = obj.get("conversation")
     msgs = obj.get("messages")
     if not isinstance(conv, dict) or not isinstance(msgs, list):
-        raise UserError("The export is damaged: it has no conversation or message list.")
+        raise UserError(_("The export is damaged: it has no conversation or message list."))
     known = {str(m.get("id")) for m in msgs if isinstance(m, dict)}
     out: list[ImportedMessage] = []
     placed: set[str] = set()
@@ -57,9 +58,10 @@ def _one(obj: dict) -> ImportedConversation:
             if parent_key is None or parent_key in placed:
                 role = m.get("role")
                 if not isinstance(role, str) or role not in ROLES:
-                    raise UserError(f"The export is damaged: message {m.get('id')} has role {role!r}.")
+                    raise UserError(_("The export is damaged: message {id} has role {role}.").format(
+                        id=m.get("id"), role=repr(role)))
                 if not isinstance(m.get("content", ""), str):
-                    raise UserError(f"The export is damaged: message {m.get('id')} has no text content.")
+                    raise UserError(_("The export is damaged: message {id} has no text content.").format(id=m.get("id")))
                 key = str(m.get("id"))
                 out.append(ImportedMessage(
                     key=key, parent_key=parent_key, role=role, content=m.get("content") or "",
@@ -71,7 +73,7 @@ def _one(obj: dict) -> ImportedConversation:
             else:
                 rest.append(m)
         if not progressed:
-            raise UserError("The export is damaged: its messages form a loop.")
+            raise UserError(_("The export is damaged: its messages form a loop."))
         pending = rest
     leaf = conv.get("current_leaf_id")
     return ImportedConversation(

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from sqlalchemy import DateTime, String, Text, insert, text
 
 from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import _
 from aigc_desktop.store.db import Database, reserve_ids
 from aigc_desktop.store.schema import MESSAGE_STATUSES, Conversation, Message, utcnow
 
@@ -124,7 +125,7 @@ def write_conversations(db: Database, convs: list[ImportedConversation], cancel=
     took minutes for 100,000 messages. The search index follows through its triggers."""
     ids = ImportResult()
     now = utcnow()
-    titled = [(clean_text(conv.title or "Imported chat")[:500], conv) for conv in convs]
+    titled = [(clean_text(conv.title or _("Imported chat"))[:500], conv) for conv in convs]
     with db.transaction() as s:
         conn = s.connection()
         seen = _Seen(conn, {title for title, conv in titled if conv.created_at is not None and conv.messages})
@@ -137,7 +138,7 @@ def write_conversations(db: Database, convs: list[ImportedConversation], cancel=
         if not new:
             return ids
         next_conv = reserve_ids(conn, Conversation.__tablename__, len(new))
-        n_messages = sum(len(conv.messages) for _, conv in new)
+        n_messages = sum(len(conv.messages) for _id, conv in new)
         next_msg = reserve_ids(conn, Message.__tablename__, n_messages) if n_messages else 0
         conv_rows: list[dict] = []
         msg_rows: list[dict] = []
@@ -176,7 +177,7 @@ def write_conversations(db: Database, convs: list[ImportedConversation], cancel=
             })
             ids.append(conv_id)
         if cancel is not None and cancel.is_set():  # still inside the transaction: nothing is kept
-            raise ImportCancelled("The import was cancelled; nothing was added.")
+            raise ImportCancelled(_("The import was cancelled; nothing was added."))
         conn.execute(insert(Conversation.__table__), conv_rows)
         if msg_rows:
             _insert_messages(conn, msg_rows)

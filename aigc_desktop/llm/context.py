@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from aigc_desktop.errors import ContextOverflowError
+from aigc_desktop.i18n import _
 
 ChatMessage = dict  # {"role": ..., "content": ...}
 
@@ -63,10 +64,10 @@ def fit_messages(
             best = (len(rest) - 1, last_only)
     if best is None:
         raise ContextOverflowError(
-            f"This message is too long for the model's context: it needs about "
-            f"{count_tokens(system + rest[-1:]):,} tokens, and {budget:,} are available "
-            f"({n_ctx:,} in the context minus {n_ctx - budget:,} kept for the reply). "
-            "Shorten it, or raise the context length in the settings."
+            _("This message is too long for the model's context: it needs about {need:,} tokens, "
+              "and {budget:,} are available ({n_ctx:,} in the context minus {kept:,} kept for the reply). "
+              "Shorten it, or raise the context length in the settings.").format(
+                need=count_tokens(system + rest[-1:]), budget=budget, n_ctx=n_ctx, kept=n_ctx - budget)
         )
     drop, tokens = best
     # Do not start the kept history with an assistant reply.

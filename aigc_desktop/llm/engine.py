@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from aigc_desktop.errors import ContextOverflowError, ModelLoadError
+from aigc_desktop.i18n import _
 from aigc_desktop.llm.context import FitResult, fit_messages, reply_budget
 from aigc_desktop.llm.gguf_info import check_gguf_file
 from aigc_desktop.llm.protocol import Delta, LoadedModel, ReplyStats, collect  # noqa: F401 (re-exported)
@@ -42,17 +43,20 @@ def explain_load_failure(path: Path, lines: list[str], exc: BaseException) -> st
     """Turn llama.cpp's log lines about a failed load into a sentence a person can act on."""
     text = " ".join(lines).lower()
     if "not within the file bounds" in text or "incomplete" in text:
-        return f"{path.name} is truncated or corrupted (its data ends early). Download it again."
+        return _("{name} is truncated or corrupted (its data ends early). Download it again.").format(name=path.name)
     if "key-value" in text or "failed to read" in text or "invalid magic" in text:
-        return f"{path.name} is damaged: its GGUF header cannot be read."
+        return _("{name} is damaged: its GGUF header cannot be read.").format(name=path.name)
     if "unknown model architecture" in text:
         arch = next((l.split("'")[1] for l in lines if "unknown model architecture" in l and "'" in l), "")
-        return (f"{path.name} uses a model architecture this version of llama.cpp does not know"
-                + (f" ({arch})" if arch else "") + ". Update the app or pick another model.")
+        if arch:
+            return _("{name} uses a model architecture this version of llama.cpp does not know ({arch}). "
+                     "Update the app or pick another model.").format(name=path.name, arch=arch)
+        return _("{name} uses a model architecture this version of llama.cpp does not know. "
+                 "Update the app or pick another model.").format(name=path.name)
     if "alloc" in text or "memory" in text:
-        return f"{path.name} could not be loaded: not enough memory."
+        return _("{name} could not be loaded: not enough memory.").format(name=path.name)
     detail = "; ".join(lines[-2:]) or str(exc)
-    return f"{path.name} could not be loaded by llama.cpp: {detail}"
+    return _("{name} could not be loaded by llama.cpp: {detail}").format(name=path.name, detail=detail)
 
 
 def default_threads() -> int:
@@ -76,9 +80,9 @@ def check_memory(path: Path, n_ctx: int) -> None:
     need = path.stat().st_size * 1.1 + n_ctx * 1024 * 64  # weights + a rough KV allowance
     if need > available:
         raise ModelLoadError(
-            f"{path.name} needs about {need / 2**30:.1f} GB of memory and only "
-            f"{available / 2**30:.1f} GB is available. Pick a smaller model or quantization, "
-            "or close other programs."
+            _("{name} needs about {need:.1f} GB of memory and only {available:.1f} GB is available. "
+              "Pick a smaller model or quantization, or close other programs.").format(
+                name=path.name, need=need / 2**30, available=available / 2**30)
         )
 
 
@@ -206,7 +210,7 @@ class LlamaEngine:
     # -- tokens -----------------------------------------------------------------
     def _require(self):
         if self._llm is None:
-            raise ModelLoadError("No model is loaded.")
+            raise ModelLoadError(_("No model is loaded."))
         return self._llm
 
     def format_prompt(self, messages: Sequence[dict]) -> list[int]:
@@ -275,7 +279,7 @@ class LlamaEngine:
             msgs = [{"role": m["role"], "content": m["content"]} for m in messages]
             msgs.append({"role": "user", "content": draft + _DRAFT_MARK})
             result = self._formatter(messages=msgs)
-            head, mark, _ = result.prompt.partition(_DRAFT_MARK)
+            head, mark, _rest = result.prompt.partition(_DRAFT_MARK)
             if not mark:  # the template rewrote the text: nothing to line up with
                 return 0
             tokens = llm.tokenize(head.encode("utf-8"), add_bos=not result.added_special, special=True)
@@ -352,7 +356,8 @@ class LlamaEngine:
             tokens, dropped = self.format_prompt(fitted.messages), fitted.dropped
         if len(tokens) >= n_ctx:
             raise ContextOverflowError(
-                f"The prompt takes {len(tokens):,} tokens; the context holds {n_ctx:,}."
+                _("The prompt takes {tokens:,} tokens; the context holds {n_ctx:,}.").format(
+                    tokens=len(tokens), n_ctx=n_ctx)
             )
         cancel = cancel or threading.Event()
         self._switch_state(llm, tokens, cache_key)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aigc_desktop.errors import ModelLoadError
+from aigc_desktop.i18n import _
 
 GGUF_MAGIC = b"GGUF"
 _MIN_SIZE = 24  # magic + version + tensor count + kv count
@@ -25,26 +26,26 @@ def check_gguf_file(path: Path, *, deep: bool = False) -> None:
     """
     path = Path(path)
     if not path.exists():
-        raise ModelLoadError(f"Model file not found: {path}")
+        raise ModelLoadError(_("Model file not found: {path}").format(path=path))
     if path.is_dir():
-        raise ModelLoadError(f"Model path is a folder, not a .gguf file: {path}")
+        raise ModelLoadError(_("Model path is a folder, not a .gguf file: {path}").format(path=path))
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
             head = fh.read(_MIN_SIZE)
     except OSError as exc:
-        raise ModelLoadError(f"Cannot read model file {path.name}: {exc.strerror or exc}") from exc
+        raise ModelLoadError(_("Cannot read model file {name}: {reason}").format(name=path.name, reason=exc.strerror or exc)) from exc
     if size == 0:
-        raise ModelLoadError(f"Model file {path.name} is empty.")
+        raise ModelLoadError(_("Model file {name} is empty.").format(name=path.name))
     if head[:4] != GGUF_MAGIC:
         raise ModelLoadError(
-            f"{path.name} is not a GGUF model file (it does not start with the GGUF signature)."
+            _("{name} is not a GGUF model file (it does not start with the GGUF signature).").format(name=path.name)
         )
     if len(head) < _MIN_SIZE:
-        raise ModelLoadError(f"{path.name} is truncated: only {size} bytes.")
+        raise ModelLoadError(_("{name} is truncated: only {size} bytes.").format(name=path.name, size=size))
     version = struct.unpack("<I", head[4:8])[0]
     if version not in (2, 3):
-        raise ModelLoadError(f"{path.name} uses GGUF version {version}, which is not supported.")
+        raise ModelLoadError(_("{name} uses GGUF version {version}, which is not supported.").format(name=path.name, version=version))
     if not deep:
         return
     try:
@@ -52,11 +53,11 @@ def check_gguf_file(path: Path, *, deep: bool = False) -> None:
     except ModelLoadError:
         raise
     except Exception as exc:  # the reader raises assorted errors on garbage
-        raise ModelLoadError(f"{path.name} is damaged or truncated: its header cannot be read.") from exc
+        raise ModelLoadError(_("{name} is damaged or truncated: its header cannot be read.").format(name=path.name)) from exc
     if info.data_end is not None and size < info.data_end:
         raise ModelLoadError(
-            f"{path.name} is truncated: {size:,} bytes on disk, {info.data_end:,} expected. "
-            "Download it again."
+            _("{name} is truncated: {size:,} bytes on disk, {expected:,} expected. Download it again.").format(
+                name=path.name, size=size, expected=info.data_end)
         )
 
 
@@ -93,19 +94,19 @@ class _Reader:
         size = struct.calcsize(fmt)
         raw = self.fh.read(size)
         if len(raw) != size:
-            raise ModelLoadError("the GGUF header ends early (truncated file)")
+            raise ModelLoadError(_("The GGUF header ends early (truncated file)."))
         return struct.unpack("<" + fmt, raw)[0]
 
     def string(self, keep: bool = True) -> str | None:
         n = self.take("Q")
         if n > 1 << 30:
-            raise ModelLoadError("the GGUF header is damaged (impossible string length)")
+            raise ModelLoadError(_("The GGUF header is damaged (impossible string length)."))
         if not keep:
             self.fh.seek(n, 1)
             return None
         raw = self.fh.read(n)
         if len(raw) != n:
-            raise ModelLoadError("the GGUF header ends early (truncated file)")
+            raise ModelLoadError(_("The GGUF header ends early (truncated file)."))
         return raw.decode("utf-8", errors="replace")
 
 
@@ -131,12 +132,12 @@ def read_gguf_info(path: Path) -> GGUFInfo:
     with path.open("rb") as fh:
         r = _Reader(fh)
         if fh.read(4) != GGUF_MAGIC:
-            raise ModelLoadError(f"{path.name} is not a GGUF model file.")
+            raise ModelLoadError(_("{name} is not a GGUF model file.").format(name=path.name))
         version = r.take("I")
         n_tensors = r.take("Q")
         n_kv = r.take("Q")
         if n_tensors > 1_000_000 or n_kv > 1_000_000:
-            raise ModelLoadError(f"{path.name}: the GGUF header is damaged.")
+            raise ModelLoadError(_("{name}: the GGUF header is damaged.").format(name=path.name))
 
         def skip_value(vtype: int) -> None:
             vt = GGUFValueType(vtype)
@@ -148,18 +149,18 @@ def read_gguf_info(path: Path) -> GGUFInfo:
                 if item_type in scalar:
                     fh.seek(count * struct.calcsize(scalar[item_type]), 1)
                 else:
-                    for _ in range(count):
+                    for _i in range(count):
                         skip_value(item_type)
             else:
                 fh.seek(struct.calcsize(scalar[vt]), 1)
 
-        for _ in range(n_kv):
+        for _i in range(n_kv):
             key = r.string()
             vtype = r.take("I")
             try:
                 vt = GGUFValueType(vtype)
             except ValueError as exc:
-                raise ModelLoadError(f"{path.name}: unknown GGUF value type {vtype}.") from exc
+                raise ModelLoadError(_("{name}: unknown GGUF value type {vtype}.").format(name=path.name, vtype=vtype)) from exc
             if vt in scalar:
                 kv[key] = r.take(scalar[vt])
             elif vt == GGUFValueType.STRING:
@@ -168,10 +169,10 @@ def read_gguf_info(path: Path) -> GGUFInfo:
                 skip_value(vtype)
         params = 0
         max_end = 0
-        for _ in range(n_tensors):
+        for _i in range(n_tensors):
             r.string(keep=False)
             n_dims = r.take("I")
-            dims = [r.take("Q") for _ in range(n_dims)]
+            dims = [r.take("Q") for _i in range(n_dims)]
             ttype = r.take("I")
             offset = r.take("Q")
             count = 1

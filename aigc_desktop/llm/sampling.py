@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 
 from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import N_, _
 
 
-LABELS = {
-    "temperature": "Temperature", "top_p": "top_p", "top_k": "top_k", "min_p": "min_p",
-    "repeat_penalty": "Repeat penalty", "max_tokens": "Max tokens", "seed": "Seed",
+LABELS = {  # shown in messages as _(LABELS[key])
+    "temperature": N_("Temperature"), "top_p": "Top-p", "top_k": "Top-k", "min_p": "Min-p",
+    "repeat_penalty": N_("Repeat penalty"), "max_tokens": N_("Max tokens"), "seed": N_("Seed"),
 }
 
 
@@ -25,13 +26,13 @@ class SamplingParams:
 
     def __post_init__(self) -> None:
         checks = [
-            (0.0 <= self.temperature <= 5.0, "Temperature must be between 0 and 5."),
-            (0.0 < self.top_p <= 1.0, "top_p must be greater than 0 and at most 1."),
-            (0 <= self.top_k <= 1000, "top_k must be between 0 (off) and 1000."),
-            (0.0 <= self.min_p < 1.0, "min_p must be at least 0 and below 1."),
-            (0.5 <= self.repeat_penalty <= 2.5, "Repeat penalty must be between 0.5 and 2.5."),
-            (1 <= self.max_tokens <= 131072, "Max tokens must be between 1 and 131072."),
-            (self.seed is None or 0 <= self.seed < 2**32, "Seed must be empty or -1 (random), or between 0 and 4294967295."),
+            (0.0 <= self.temperature <= 5.0, _("Temperature must be between 0 and 5.")),
+            (0.0 < self.top_p <= 1.0, _("Top-p must be greater than 0 and at most 1.")),
+            (0 <= self.top_k <= 1000, _("Top-k must be between 0 (off) and 1000.")),
+            (0.0 <= self.min_p < 1.0, _("Min-p must be at least 0 and below 1.")),
+            (0.5 <= self.repeat_penalty <= 2.5, _("Repeat penalty must be between 0.5 and 2.5.")),
+            (1 <= self.max_tokens <= 131072, _("Max tokens must be between 1 and 131072.")),
+            (self.seed is None or 0 <= self.seed < 2**32, _("Seed must be empty or -1 (random), or between 0 and 4294967295.")),
         ]
         for ok, message in checks:
             if not ok:
@@ -55,7 +56,8 @@ class SamplingParams:
                 else:
                     kwargs[key] = float(value)
             except (TypeError, ValueError, OverflowError) as exc:
-                raise UserError(f"{LABELS.get(key, key)} must be a number, not {value!r}.") from exc
+                raise UserError(_("{setting} must be a number, not {value}.").format(
+                    setting=_(LABELS.get(key, key)), value=repr(value))) from exc
         return cls(**kwargs)
 
     def to_dict(self) -> dict:

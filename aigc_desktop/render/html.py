@@ -29,6 +29,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name, guess_lexer
 from pygments.util import ClassNotFound
 
+from aigc_desktop.i18n import _
 from aigc_desktop.render.math import formula_url, render_formula
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
@@ -131,12 +132,12 @@ def render_markdown(text: str, theme: Theme = LIGHT) -> Rendered:
             idx = len(codes)
             codes.append(code)
             body = _highlight(code, lang, theme).rstrip("\n")
-            label = html.escape(lang.split()[0]) if lang else "code"
+            label = html.escape(lang.split()[0]) if lang else _("code")
             out.append(
                 f'<table width="100%" cellspacing="0" cellpadding="6" '
                 f'style="background-color:{theme.code_background}; border: 1px solid {theme.border}; margin: 4px 0;">'
                 f'<tr><td style="color:{theme.muted};">{label}'
-                f'&nbsp;&nbsp;<a href="copy:{idx}" style="color:{theme.link};">Copy</a></td></tr>'
+                f'&nbsp;&nbsp;<a href="copy:{idx}" style="color:{theme.link};">{html.escape(_("Copy"))}</a></td></tr>'
                 f'<tr><td><pre style="margin:0; white-space: pre-wrap;">{body}</pre></td></tr></table>'
             )
         elif tok.type == "table_open":

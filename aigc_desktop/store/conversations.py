@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select, update
 
 from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import _
 from aigc_desktop.store.db import Database
 from aigc_desktop.store.schema import MESSAGE_STATUSES, ROLES, Conversation, Message, utcnow
 
@@ -115,7 +116,7 @@ class ConversationStore:
         with self.db.transaction() as s:
             conv = s.get(Conversation, conversation_id)
             if conv is None:
-                raise NotFound(f"No conversation with id {conversation_id}.")
+                raise NotFound(_("No conversation with id {id}.").format(id=conversation_id))
             count = s.scalar(
                 select(func.count(Message.id)).where(Message.conversation_id == conversation_id)
             )
@@ -144,7 +145,7 @@ class ConversationStore:
         with self.db.transaction() as s:
             conv = s.get(Conversation, conversation_id)
             if conv is None:
-                raise NotFound(f"No conversation with id {conversation_id}.")
+                raise NotFound(_("No conversation with id {id}.").format(id=conversation_id))
             for key, value in fields.items():
                 setattr(conv, key, value)
             if set(fields) - {"pinned"}:
@@ -159,7 +160,7 @@ class ConversationStore:
         with self.db.transaction() as s:
             conv = s.get(Conversation, conversation_id)
             if conv is None:
-                raise NotFound(f"No conversation with id {conversation_id}.")
+                raise NotFound(_("No conversation with id {id}.").format(id=conversation_id))
             s.delete(conv)
 
     # -- messages ---------------------------------------------------------------
@@ -187,7 +188,7 @@ class ConversationStore:
         with self.db.transaction() as s:
             conv = s.get(Conversation, conversation_id)
             if conv is None:
-                raise NotFound(f"No conversation with id {conversation_id}.")
+                raise NotFound(_("No conversation with id {id}.").format(id=conversation_id))
             parent = conv.current_leaf_id if parent_id is ... else parent_id
             msg = Message(
                 conversation_id=conversation_id,
@@ -234,7 +235,7 @@ class ConversationStore:
         with self.db.transaction() as s:
             msg = s.get(Message, message_id)
             if msg is None:
-                raise NotFound(f"No message with id {message_id}.")
+                raise NotFound(_("No message with id {id}.").format(id=message_id))
             return MessageRecord.of(msg)
 
     def messages(self, conversation_id: int) -> list[MessageRecord]:
@@ -301,7 +302,7 @@ class ConversationStore:
         for m in all_msgs:
             children.setdefault(m.parent_id, []).append(m.id)
         if message_id not in {m.id for m in all_msgs}:
-            raise NotFound(f"No message {message_id} in conversation {conversation_id}.")
+            raise NotFound(_("No message {message} in conversation {conversation}.").format(message=message_id, conversation=conversation_id))
         leaf = message_id
         while children.get(leaf):
             leaf = max(children[leaf])

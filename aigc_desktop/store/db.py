@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from aigc_desktop.errors import DatabaseError
+from aigc_desktop.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -62,14 +63,15 @@ def describe_db_error(exc: BaseException, path: Path | None = None) -> str:
     text_ = str(getattr(exc, "orig", exc)).lower()
     where = f" ({path})" if path else ""
     if "locked" in text_ or "busy" in text_:
-        return f"The conversation database{where} is locked by another program. Close it and try again."
+        return _("The conversation database{where} is locked by another program. Close it and try again.").format(where=where)
     if "disk" in text_ and "full" in text_ or "no space" in text_ or "disk i/o" in text_ and _disk_nearly_full(path):
-        return f"The disk holding the conversation database{where} is full. Free some space and try again."
+        return _("The disk holding the conversation database{where} is full. Free some space and try again.").format(where=where)
     if "not a database" in text_ or "malformed" in text_ or "file is encrypted" in text_:
-        return f"The conversation database{where} is damaged or not a database file."
+        return _("The conversation database{where} is damaged or not a database file.").format(where=where)
     if "readonly" in text_ or "read-only" in text_ or "permission" in text_:
-        return f"The conversation database{where} cannot be written (read-only or no permission)."
-    return f"The conversation database{where} could not be used: {getattr(exc, 'orig', exc)}"
+        return _("The conversation database{where} cannot be written (read-only or no permission).").format(where=where)
+    return _("The conversation database{where} could not be used: {reason}").format(
+        where=where, reason=getattr(exc, "orig", exc))
 
 
 def is_environment_error(exc: BaseException) -> bool:
@@ -154,9 +156,9 @@ class Database:
         unknown = [rev for rev in current if rev not in known]
         if unknown:
             raise DatabaseError(
-                f"The conversation database {self.path} was written by a newer version of "
-                f"AIGC Desktop (schema {', '.join(unknown)}). Update the app to open it; "
-                "nothing was changed."
+                _("The conversation database {path} was written by a newer version of "
+                  "AIGC Desktop (schema {schema}). Update the app to open it; "
+                  "nothing was changed.").format(path=self.path, schema=", ".join(unknown))
             )
         try:
             command.upgrade(cfg, "head")

@@ -33,7 +33,7 @@ PAD = 24  # outer margin
 BUBBLE_PAD = 14
 GAP = 18  # between messages
 LABEL_H = 22
-_COPY_LINK = re.compile(r'(?:&nbsp;)*<a href="copy:\d+"[^>]*>Copy</a>')
+_COPY_LINK = re.compile(r'(?:&nbsp;)*<a href="copy:\d+"[^>]*>[^<]*</a>')  # "Copy" in any language
 ROLE_LABELS = {"user": N_("User"), "assistant": N_("Assistant"), "system": N_("System")}
 
 
