@@ -14,6 +14,7 @@ from aigc_desktop.paths import AppPaths, app_paths
 from aigc_desktop.providers.router import EngineRouter
 from aigc_desktop.settings import Settings, SettingsStore
 from aigc_desktop.store.conversations import ConversationStore
+from aigc_desktop.store.documents import DocumentStore
 from aigc_desktop.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ def open_runtime(*, recover: bool = True, hold_lock: bool = False,
     try:
         if recover and sole:
             service.recover()
+            DocumentStore(db).recover()  # sections left drafting by a killed app
     finally:
         if sole and not hold_lock:
             lock.release()

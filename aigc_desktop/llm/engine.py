@@ -255,6 +255,20 @@ class LlamaEngine:
         with self._lock:
             yield from self._stream(list(messages), sampling, cancel, fit, cache_key, on_progress)
 
+    def complete(
+        self,
+        prompt: str,
+        sampling: SamplingParams | None = None,
+        cancel: threading.Event | None = None,
+        *,
+        cache_key: str | None = None,
+    ) -> Iterator[Delta]:
+        """Continue the raw text ``prompt`` (no chat template), streamed like ``stream_chat``."""
+        from aigc_desktop.llm.completion import stream_completion
+
+        with self._lock:
+            yield from stream_completion(self, prompt, sampling or SamplingParams(), cancel, cache_key)
+
     def prefill(
         self,
         messages: Sequence[dict],

@@ -94,6 +94,17 @@ class Engine(Protocol):
         ``on_progress(done, total)`` may be called while a long prompt is read."""
         ...
 
+    def complete(
+        self,
+        prompt: str,
+        sampling: SamplingParams | None = None,
+        cancel: threading.Event | None = None,
+        *,
+        cache_key: str | None = None,
+    ) -> Iterator[Delta]:
+        """Raw continuation of ``prompt`` with no chat template (续写); deltas as ``stream_chat``."""
+        ...
+
     def prefill(
         self,
         messages: Sequence[dict],

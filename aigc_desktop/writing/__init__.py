@@ -1,0 +1,1 @@
+"""The writing studio's core: outlines, section prompts, drafting and assembly (no Qt)."""
