@@ -1,0 +1,239 @@
+"""`write`: the writing studio from the command line (new, draft, continue, show, list, export).
+
+Drafting streams each section's text to stdout under its heading; errors follow
+the rest of the CLI (one line on stderr, exit 1; bad usage exit 2).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from pathlib import Path
+
+from aigc_desktop.cli.args import ID, float_in, int_in
+from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import _
+
+FORMATS = ("md", "html", "docx", "pdf")
+
+
+def add_parsers(sub) -> None:
+    from aigc_desktop.cli.args import _Parser
+
+    w = sub.add_parser("write", help=_("write an article section by section (the writing studio)"))
+    wsub = w.add_subparsers(dest="write_command", required=True, parser_class=_Parser)
+
+    p = wsub.add_parser("new", help=_("create a document from a title and an outline"))
+    p.add_argument("title")
+    p.add_argument("--brief", default="", help=_("audience, style, length"))
+    outline = p.add_mutually_exclusive_group()
+    outline.add_argument("--sections", type=int_in(1, 30), help=_("ask the model for this many sections"))
+    outline.add_argument("--outline", help=_('section titles separated by "|"'))
+    p.add_argument("--model", help=_("a .gguf path or an installed model's name"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_new)
+
+    p = wsub.add_parser("draft", help=_("draft every empty section, or one section"))
+    p.add_argument("doc", type=ID)
+    p.add_argument("--section", type=ID)
+    p.add_argument("--max-tokens", type=int_in(1, 131072))
+    p.add_argument("--seed", type=int_in(-1, 2**32 - 1), help=_("-1 for a random seed"))
+    p.add_argument("--temperature", type=float_in(0.0, 5.0))
+    p.set_defaults(handler=cmd_draft)
+
+    p = wsub.add_parser("continue", help=_("continue a section's text (raw completion, no chat template)"))
+    p.add_argument("doc", type=ID)
+    p.add_argument("--section", type=ID, required=True)
+    p.add_argument("--max-tokens", type=int_in(1, 131072), default=256)
+    p.set_defaults(handler=cmd_continue)
+
+    p = wsub.add_parser("show", help=_("a document's sections, their status and text"))
+    p.add_argument("doc", type=ID)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_show)
+
+    p = wsub.add_parser("list", help=_("documents, newest first"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_list)
+
+    p = wsub.add_parser("export", help=_("export a document as one article"))
+    p.add_argument("doc", type=ID)
+    p.add_argument("--format", choices=FORMATS, default="md")
+    p.add_argument("--toc", action="store_true", help=_("add a table of contents"))
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(handler=cmd_export)
+
+
+def _dump(value) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _open(*, hold_lock: bool = False):
+    from aigc_desktop.runtime import open_runtime
+    from aigc_desktop.store.documents import DocumentStore
+
+    rt = open_runtime(hold_lock=hold_lock)  # drafting holds the lock: a window starting meanwhile must not
+    return rt, DocumentStore(rt.db)         # mark our section interrupted
+
+
+def _service(rt, docs, model: str | None):
+    """The service with the document's model (or the default one) loaded."""
+    from aigc_desktop.hub.library import resolve_model
+    from aigc_desktop.writing.service import DocumentService
+
+    path = resolve_model(model or rt.settings.default_model or None)
+    if model and not Path(path).exists():
+        raise UserError(_("No installed model is named “{name}” and no such file exists; "
+                          "`python -m aigc_desktop models list` shows the installed ones.").format(name=model))
+    rt.engine.load(path, n_ctx=rt.settings.n_ctx, n_threads=rt.settings.n_threads)
+    return DocumentService(docs, rt.engine), str(path)
+
+
+def _doc_json(docs, doc) -> dict:
+    return {
+        "id": doc.id, "title": doc.title, "brief": doc.brief, "model": doc.model,
+        "sections": [
+            {"index": s.index, "title": s.title, "status": s.status, "text": s.text, "prompt": s.prompt,
+             "versions": s.version_count}
+            for s in doc.sections
+        ],
+    }
+
+
+def _print_outline(doc) -> None:
+    print(_("document {id}: {title}").format(id=doc.id, title=doc.title))
+    for s in doc.sections:
+        print(f"  {s.index}. {s.title}")
+
+
+def cmd_new(args) -> int:
+    rt, docs = _open()
+    if args.outline is not None:
+        outline = [t.strip() for t in args.outline.split("|") if t.strip()]
+        if not outline:
+            raise UserError(_("The outline has no sections."))
+        from aigc_desktop.writing.service import DocumentService
+
+        doc = DocumentService(docs, rt.engine).new(args.title, args.brief, outline, model=args.model)
+    else:
+        service, model = _service(rt, docs, args.model)
+        doc = service.new(args.title, args.brief, None, args.sections, model=args.model or model)
+    if args.json:
+        _dump(_doc_json(docs, doc))
+    else:
+        _print_outline(doc)
+    return 0
+
+
+def _stream_out():
+    """on_start / on_delta callbacks writing each section under its heading."""
+    state = {"open": False}
+
+    def start(sec) -> None:
+        if state["open"]:
+            sys.stdout.write("\n")
+        sys.stdout.write(f"\n## {sec.index}. {sec.title}\n\n")
+        sys.stdout.flush()
+        state["open"] = True
+
+    def delta(_sec, text: str) -> None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    return start, delta, state
+
+
+def cmd_draft(args) -> int:
+    from aigc_desktop.llm.sampling import SamplingParams
+
+    rt, docs = _open(hold_lock=True)
+    doc = docs.get(args.doc)
+    if args.section is not None:
+        docs.section(doc.id, args.section)  # refuse a wrong number before loading the model
+    sampling = SamplingParams().merged(max_tokens=args.max_tokens, seed=args.seed, temperature=args.temperature)
+    service, _model = _service(rt, docs, doc.model)
+    start, delta, state = _stream_out()
+    cancel = threading.Event()
+    try:
+        written = service.draft(doc.id, args.section, on_start=start, on_delta=delta, cancel=cancel,
+                                sampling=sampling)
+    except KeyboardInterrupt:
+        cancel.set()
+        raise
+    if state["open"]:
+        sys.stdout.write("\n")
+    errors = [s for s in written if s.status == "error"]
+    if not written:
+        print(_("nothing to draft: every section has text (use --section K to redraft one)"), file=sys.stderr)
+    if errors:
+        raise UserError(_("Section {index} could not be drafted.").format(index=errors[0].index))
+    return 0
+
+
+def cmd_continue(args) -> int:
+    rt, docs = _open(hold_lock=True)
+    doc = docs.get(args.doc)
+    sec = docs.section(doc.id, args.section)
+    service, _model = _service(rt, docs, doc.model)
+    start, delta, _state = _stream_out()
+    sys.stdout.write(sec.text)
+    cancel = threading.Event()
+    try:
+        result = service.continue_section(doc.id, args.section, max_tokens=args.max_tokens, on_delta=delta,
+                                          cancel=cancel)
+    except KeyboardInterrupt:
+        cancel.set()
+        raise
+    sys.stdout.write("\n")
+    if result.status == "error":
+        raise UserError(_("Section {index} could not be continued.").format(index=result.index))
+    return 0
+
+
+def cmd_show(args) -> int:
+    _rt, docs = _open()
+    doc = docs.get(args.doc)
+    if args.json:
+        _dump(_doc_json(docs, doc))
+        return 0
+    print(f"# {doc.title}")
+    if doc.brief:
+        print(doc.brief)
+    for s in doc.sections:
+        print(f"\n## {s.index}. {s.title}  [{s.status}]")
+        if s.text:
+            print(s.text)
+    return 0
+
+
+def cmd_list(args) -> int:
+    _rt, docs = _open()
+    items = docs.list()
+    if args.json:
+        _dump([{"id": d.id, "title": d.title, "updated": d.updated_at.isoformat()} for d in items])
+    else:
+        for d in items:
+            print(f"{d.id:>5}  {d.updated_at.astimezone():%Y-%m-%d %H:%M}  {d.title}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from aigc_desktop.export.files import write_bytes_atomic
+    from aigc_desktop.writing.service import DocumentService
+
+    if not args.output.strip():
+        raise UserError(_("-o needs a file name."))
+    rt, docs = _open()
+    doc = docs.get(args.doc)
+    service = DocumentService(docs, rt.engine)
+    if args.format == "md":
+        data = service.assemble(doc.id, toc=args.toc).encode("utf-8")
+    else:
+        from aigc_desktop.writing.export import render
+
+        data = render(docs.get(doc.id), args.format)
+    out = Path(args.output).expanduser()
+    write_bytes_atomic(out, data)
+    print(_("exported document {id} to {path}").format(id=doc.id, path=out))
+    return 0

@@ -1,0 +1,168 @@
+"""DocumentService: outline, draft, continue and assemble a document.
+
+A section run, in order: the prompt is built (title, brief, the structured
+request, the other sections named as exclusions); a new version is stored with
+the section ``drafting`` in the same commit, before any token; its text is
+checkpointed at a bounded rate (like a chat reply, ``chat/service.py``); it
+ends ``done``, ``stopped`` or ``error`` with stats. A killed process leaves the
+section ``drafting`` with its last checkpoint, and the next start marks it
+``interrupted`` (:meth:`DocumentStore.recover`). Every run is a new version,
+so regenerating keeps the old text. Sections share the document's cache key,
+and their prompts share a prefix (the title line), so llama.cpp reuses it.
+
+Nothing here knows about Qt: the CLI, the window and the tests drive it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import _
+from aigc_desktop.llm.protocol import Engine, collect
+from aigc_desktop.llm.sampling import SamplingParams
+from aigc_desktop.store.documents import DocumentRecord, DocumentStore, SectionRecord
+from aigc_desktop.writing.outline import parse_outline
+from aigc_desktop.writing.prompts import continuation_text, outline_prompt, section_prompt
+
+log = logging.getLogger(__name__)
+
+CHECKPOINT_SECONDS = 0.5
+DEFAULT_SECTIONS = 5
+#: Sections that "draft all" writes: the ones with no finished text.
+TO_DRAFT = ("empty", "interrupted", "error")
+
+
+class DocumentService:
+    def __init__(self, store: DocumentStore, engine: Engine, *,
+                 checkpoint_seconds: float = CHECKPOINT_SECONDS) -> None:
+        self.store = store
+        self.engine = engine
+        self.checkpoint_seconds = checkpoint_seconds
+
+    # -- documents ----------------------------------------------------------------
+    def new(self, title: str, brief: str = "", outline: list[str] | None = None, n: int | None = None, *,
+            model: str | None = None, sampling: SamplingParams | None = None,
+            cancel: threading.Event | None = None) -> DocumentRecord:
+        """A document with the given outline, or one of ``n`` sections the model proposes."""
+        if not title.strip():
+            raise UserError(_("The document needs a title."))
+        if outline is None:
+            outline = self.propose_outline(title, brief, n or DEFAULT_SECTIONS, sampling=sampling, cancel=cancel)
+        outline = [t.strip() for t in outline if t.strip()]
+        if not outline:
+            raise UserError(_("The outline has no sections."))
+        return self.store.create(title.strip(), brief=brief.strip(), outline=outline, model=model)
+
+    def propose_outline(self, title: str, brief: str, n: int, *, sampling: SamplingParams | None = None,
+                        cancel: threading.Event | None = None) -> list[str]:
+        """``n`` section titles from the model (parsed out of whatever shape it answers in)."""
+        params = (sampling or SamplingParams()).merged(max_tokens=min((sampling or SamplingParams()).max_tokens,
+                                                                      40 * n + 40))
+        messages = [{"role": "user", "content": outline_prompt(title, brief, n)}]
+        text, _stats = collect(self.engine.stream_chat(messages, params, cancel))
+        titles = parse_outline(text, n)
+        if not titles:
+            raise UserError(_("The model gave no usable outline; give the section titles yourself."))
+        return titles
+
+    def prompt_for(self, doc: DocumentRecord, section: SectionRecord) -> str:
+        others = [s.title for s in doc.sections if s.id != section.id]
+        return section_prompt(doc.title, doc.brief, section.title, others, notes=section.notes)
+
+    # -- drafting -------------------------------------------------------------------
+    def draft(self, doc_id: int, section: int | None = None, *,
+              on_delta: Callable[[SectionRecord, str], None] | None = None,
+              on_start: Callable[[SectionRecord], None] | None = None,
+              cancel: threading.Event | None = None,
+              sampling: SamplingParams | None = None) -> list[SectionRecord]:
+        """Draft section number ``section`` (a new version), or every section without finished text.
+
+        Stops after the current section when ``cancel`` is set. Returns the sections written.
+        """
+        doc = self.store.get(doc_id)
+        targets = [self.store.section(doc_id, section)] if section is not None else \
+            [s for s in doc.sections if s.status in TO_DRAFT]
+        done: list[SectionRecord] = []
+        for sec in targets:
+            if cancel is not None and cancel.is_set():
+                break
+            if on_start:
+                on_start(sec)
+            done.append(self._run(doc, sec, on_delta, cancel, sampling))
+        return done
+
+    def continue_section(self, doc_id: int, section: int, *, max_tokens: int = 256,
+                         on_delta: Callable[[SectionRecord, str], None] | None = None,
+                         cancel: threading.Event | None = None,
+                         sampling: SamplingParams | None = None) -> SectionRecord:
+        """续写: the section's text carried on by raw completion (no chat template), as a new version."""
+        doc = self.store.get(doc_id)
+        sec = self.store.section(doc_id, section)
+        complete = getattr(self.engine, "complete", None)
+        if complete is None:
+            raise UserError(_("This model cannot continue raw text; use a local model."))
+        raw = continuation_text(doc.title, sec.title, sec.text)
+        params = (sampling or SamplingParams()).merged(max_tokens=max_tokens)
+        stream = complete(raw, params, cancel, cache_key=f"doc:{doc_id}")
+        return self._consume(sec, stream, prompt=raw, prefix=sec.text, on_delta=on_delta, cancel=cancel,
+                             extra={"mode": "continue"})
+
+    def _run(self, doc: DocumentRecord, sec: SectionRecord, on_delta, cancel, sampling) -> SectionRecord:
+        prompt = self.prompt_for(doc, sec)
+        messages = [{"role": "user", "content": prompt}]
+        stream = self.engine.stream_chat(messages, sampling or SamplingParams(), cancel, cache_key=f"doc:{doc.id}")
+        return self._consume(sec, stream, prompt=prompt, prefix="", on_delta=on_delta, cancel=cancel,
+                             extra={"mode": "draft"})
+
+    def _consume(self, sec: SectionRecord, stream, *, prompt: str, prefix: str, on_delta, cancel,
+                 extra: dict) -> SectionRecord:
+        """Store a run as a new version: drafting first, checkpoints, then the final status."""
+        version = self.store.add_version(sec.id, prefix, prompt=prompt, stats=extra, status="drafting")
+        parts: list[str] = [prefix]
+        last_save, saved_len = time.monotonic(), len(prefix)
+        status, stats = "error", dict(extra)
+        try:
+            for delta in stream:
+                if delta.done:
+                    stats.update(delta.stats.to_dict())
+                    status = "stopped" if delta.stats.finish_reason == "cancelled" else "done"
+                    break
+                parts.append(delta.text)
+                if on_delta:
+                    on_delta(sec, delta.text)
+                now = time.monotonic()
+                if now - last_save >= self.checkpoint_seconds:
+                    text = "".join(parts)
+                    if len(text) != saved_len:
+                        self.store.update_version(version.id, text=text)
+                        saved_len, last_save = len(text), now
+        except UserError as exc:
+            stats["error"] = str(exc)
+            log.info("section %s failed: %s", sec.id, exc)
+        except Exception as exc:  # a bug: keep the partial text, log the traceback
+            log.exception("drafting failed for section %s", sec.id)
+            stats["error"] = _("Generation failed: {error}. Details are in the log file.").format(error=exc)
+        if status == "error" and cancel is not None and cancel.is_set() and "error" not in stats:
+            status = "stopped"
+        self.store.finish_version(sec.id, version.id, "".join(parts), stats, status)
+        return self.store.section(sec.document_id, sec.index)
+
+    # -- assembly -------------------------------------------------------------------
+    def assemble(self, doc_id: int, *, toc: bool = False, lead: str = "") -> str:
+        """The article as Markdown: title, optional lead and contents, numbered sections in order."""
+        doc = self.store.get(doc_id)
+        out = [f"# {doc.title}", ""]
+        if lead.strip():
+            out += [lead.strip(), ""]
+        headings = [f"{s.index}. {s.title}" for s in doc.sections]
+        if toc:
+            out += [f"- {h}" for h in headings] + [""]
+        for heading, sec in zip(headings, doc.sections):
+            out += [f"## {heading}", ""]
+            if sec.text.strip():
+                out += [sec.text.strip(), ""]
+        return "\n".join(out).rstrip() + "\n"
