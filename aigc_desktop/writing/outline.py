@@ -63,13 +63,14 @@ def parse_outline(answer: str, n: int | None = None) -> list[str]:
             marked.append(title)
     items = marked
     if not items:
-        items = [_clean(ln) for ln in lines if ln.strip() and not _looks_like_prose(ln)]
-        items = [t for t in items if t]
-    # Several items on one line: "基本概念、技术实现、优势与不足" or "A | B | C".
-    if len(items) == 1 and (n or 0) > 1:
-        parts = [p for p in re.split(r"\s*[、|｜;；]\s*", items[0]) if p.strip()]
-        if len(parts) > 1:
-            items = [_clean(p) for p in parts]
+        raw = [ln for ln in lines if ln.strip()]
+        items = [t for t in (_clean(ln) for ln in raw if not _looks_like_prose(ln)) if t]
+        # Several items on one line: "大纲如下：基本概念、技术实现、优势与不足" or "A | B | C".
+        if len(raw) == 1 and (n or 0) > 1:
+            listed = re.split(r"[:：]", raw[0])[-1]
+            parts = [p for p in re.split(r"\s*[、|｜;；,，]\s*", listed) if p.strip()]
+            if len(parts) > 1:
+                items = [_clean(p) for p in parts]
     seen: set[str] = set()
     out: list[str] = []
     for t in items:
