@@ -1,0 +1,170 @@
+"""The window's remote parts against a real llama_cpp.server on loopback: Providers…, a chat
+through provider/model, Compare models… and the Local API toggle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.llama_server import MODEL_ALIAS
+from tests.ui.conftest import send_and_wait
+
+SHOTS = Path("/tmp/remote")
+
+
+def _add_provider(server, name: str = "box") -> str:
+    """A provider whose model list was remembered (as Test connection leaves it); returns provider/model."""
+    from aigc_desktop.providers.config import ProviderStore
+    from aigc_desktop.ui.providers_dialog import remember_models
+
+    ProviderStore().add(name, server.base_url, kind="llama.cpp")
+    remember_models(name, [MODEL_ALIAS])
+    return f"{name}/{MODEL_ALIAS}"
+
+
+def _short_replies(win) -> None:
+    """New chats answer in at most 24 tokens (the starter model rambles; the tests only need a few)."""
+    import aigc_desktop.chat.presets as presets
+
+    presets_fields = presets.new_chat_fields
+
+    def short(name):
+        return {**presets_fields(name), "sampling": {"max_tokens": 24, "seed": 7}}
+
+    return short
+
+
+def test_providers_dialog_adds_and_tests_a_provider(make_window, qtbot, llama_server):
+    """A provider added in the dialog (preset, URL, key) is saved without its key in view, and Test
+    connection names the server's model in one line; a non-loopback http URL shows the warning."""
+    from aigc_desktop.providers.config import ProviderStore
+    from aigc_desktop.providers.secrets import SecretStore
+
+    win = make_window(load_model=False)
+    dlg = win.show_providers()
+    dlg.preset.setCurrentIndex(dlg.preset.findData("vllm"))
+    assert dlg.base_url.text() == "http://127.0.0.1:8000/v1"  # the preset filled it in
+    dlg.base_url.setText("http://192.168.1.20:8000/v1")
+    assert dlg.warning.isVisible() and "not encrypted" in dlg.warning.text()
+    dlg.preset.setCurrentIndex(dlg.preset.findData("llama.cpp"))
+    dlg.name.setText("box")
+    dlg.base_url.setText(llama_server.base_url)
+    assert not dlg.warning.isVisible()
+    dlg.api_key.setText("sk-window-7f3e1")
+    qtbot.mouseClick(dlg.add_button, Qt.LeftButton)
+    assert dlg.api_key.text() == ""  # never shown again
+    assert [p.name for p in ProviderStore().list()] == ["box"]
+    assert SecretStore().get("box") == "sk-window-7f3e1"
+    assert "sk-window-7f3e1" not in ProviderStore().path.read_text()
+    assert dlg.list.count() == 1
+    qtbot.mouseClick(dlg.test_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: dlg.status.text().startswith("Connected"), timeout=30_000)
+    assert dlg.status.text() == f"Connected to box: 1 model ({MODEL_ALIAS})."
+    assert "\n" not in dlg.status.text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    dlg.grab().save(str(SHOTS / "providers_dialog.png"))
+    # The toolbar's list now names the remote model (from the remembered list).
+    combo = win.model_combo
+    assert combo.findData(f"box/{MODEL_ALIAS}") >= 0
+
+
+def test_providers_dialog_says_refused_in_one_line(make_window, qtbot):
+    """Test connection against a port nobody listens on gives one clear 'refused' line."""
+    from tests.llama_server import free_port
+
+    win = make_window(load_model=False)
+    dlg = win.show_providers()
+    dlg.name.setText("nobody")
+    dlg.base_url.setText(f"http://127.0.0.1:{free_port()}/v1")
+    qtbot.mouseClick(dlg.add_button, Qt.LeftButton)
+    qtbot.mouseClick(dlg.test_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: "Asking" not in dlg.status.text(), timeout=30_000)
+    text = dlg.status.text()
+    assert "nobody" in text and "\n" not in text and "refused" in text.lower(), text
+
+
+def test_chat_through_provider_model_is_saved_with_it(make_window, qtbot, llama_server, monkeypatch):
+    """Choosing provider/model in the toolbar makes the chat stream from the server, saved with that model;
+    the local model is not reloaded for it."""
+    ref = _add_provider(llama_server)
+    win = make_window()
+    monkeypatch.setattr("aigc_desktop.chat.presets.new_chat_fields", _short_replies(win))
+    loads = []
+    win.engine.loadStarted.connect(loads.append)
+    win.models.refresh_combo()
+    index = win.model_combo.findData(ref)
+    assert index >= 0
+    win.models.chosen_in_combo(index)
+    conv_id = win.conversations.current_id
+    assert win.rt.store.get(conv_id).model == ref
+    deltas = []
+    win.engine.delta.connect(deltas.append)
+    reply_id = send_and_wait(qtbot, win, "Say hello in one short sentence.")
+    reply = win.rt.store.get_message(reply_id)
+    assert reply.status == "done" and reply.content.strip()
+    assert reply.model == ref and reply.stats.get("provider") == "box"
+    assert deltas, "the reply streamed into the window"
+    assert loads == []  # no local load for a remote model
+    assert win.model_combo.currentData() == ref
+
+
+def test_compare_local_and_remote_side_by_side(make_window, qtbot, llama_server, starter_model, monkeypatch):
+    """Compare of the local model and the remote one shows two panes with TTFT and tokens/s, and saves
+    two sibling replies that the main chat then shows."""
+    ref = _add_provider(llama_server)
+    win = make_window()
+    monkeypatch.setattr("aigc_desktop.chat.presets.new_chat_fields", _short_replies(win))
+    view = win.show_compare()
+    assert view.pickers[0].findData(ref) >= 0
+    view.set_models([str(starter_model), ref])
+    view.prompt.setPlainText("Name one colour.")
+    with qtbot.wait_signal(view.compareFinished, timeout=180_000) as blocker:
+        qtbot.mouseClick(view.compare_button, Qt.LeftButton)
+    conv_id = blocker.args[0]
+    assert conv_id >= 0
+    assert len(view.panes) == 2
+    assert view.panes[0].title.text() == starter_model.stem and view.panes[1].title.text() == ref
+    for pane in view.panes:
+        assert pane.text.toPlainText().strip()
+        assert "tokens/s" in pane.stats.text() and "First token" in pane.stats.text(), pane.stats.text()
+    store = win.rt.store
+    replies = [m for m in store.messages(conv_id) if m.role == "assistant"]
+    assert len(replies) == 2 and len({m.parent_id for m in replies}) == 1
+    assert {m.model for m in replies} == {starter_model.stem, ref}  # a local reply records its model name
+    assert win.conversations.current_id == conv_id
+    shown = win.chat.widget_for(replies[0].id)
+    assert shown is not None and win.chat.records()[-1].id == replies[0].id
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    view.grab().save(str(SHOTS / "compare_view.png"))
+    win.grab().save(str(SHOTS / "compare_in_chat.png"))
+
+
+def test_serve_toggle_serves_the_loaded_model_to_openai(make_window, qtbot):
+    """The status-bar toggle starts a local API that the openai client streams a chat from, then stops it."""
+    import openai
+
+    win = make_window()
+    toggle = win.serve_toggle
+    toggle.port = 0  # any free port: the usual one may be taken on a test machine
+    assert toggle.button.text() == "Local API: off"
+    with qtbot.wait_signal(toggle.stateChanged, timeout=30_000) as blocker:
+        qtbot.mouseClick(toggle.button, Qt.LeftButton)
+    url = blocker.args[0]
+    assert url.startswith("http://127.0.0.1:") and url.endswith("/v1")
+    assert toggle.button.text() == f"Local API: {url}"
+    toggle.copy_address()
+    from PySide6.QtWidgets import QApplication
+
+    assert QApplication.clipboard().text() == url
+    client = openai.OpenAI(base_url=url, api_key="none", max_retries=0, timeout=60)
+    stream = client.chat.completions.create(model="local", messages=[{"role": "user", "content": "Hi!"}],
+                                            max_tokens=12, stream=True)
+    text = "".join((c.choices[0].delta.content or "") for c in stream if c.choices)
+    assert text.strip()
+    with qtbot.wait_signal(toggle.stateChanged, timeout=30_000) as blocker:
+        qtbot.mouseClick(toggle.button, Qt.LeftButton)
+    assert blocker.args[0] == "" and toggle.button.text() == "Local API: off"
+    with pytest.raises(openai.APIConnectionError):
+        client.models.list()
