@@ -153,6 +153,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.task_progress)
         self.statusBar().addPermanentWidget(self.context_meter)
         self.statusBar().addPermanentWidget(self.speed_label)
+        from aigc_desktop.ui.serve_toggle import ServeToggle
+
+        self.serve_toggle = ServeToggle(self)  # Local API: off / http://127.0.0.1:PORT/v1
+        self.statusBar().addPermanentWidget(self.serve_toggle)
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Chat", self)
@@ -191,6 +195,7 @@ class MainWindow(QMainWindow):
         m = bar.addMenu("&Models")
         self.manage_models_action = self._action(m, "Manage models…", self.show_models, "Ctrl+M")
         self.open_model_action = self._action(m, "Open model file…", self.models.choose_file)
+        self.providers_action = self._action(m, _("Providers…"), self.show_providers)
 
         m = bar.addMenu("&View")
         themes = QActionGroup(self)
@@ -212,6 +217,7 @@ class MainWindow(QMainWindow):
         self.search_action = self._action(m, "Search chats", self.sidebar.focus_search, "Ctrl+F")
         self.settings_action = self._action(m, "Conversation settings…", self.conversations.edit_settings, "Ctrl+,")
         self.rename_action = self._action(m, "Rename conversation…", self.conversations.rename_current, "F2")
+        self.compare_action = self._action(m, _("Compare models…"), self.show_compare)
 
         # Text boxes may claim some of these keys (QLineEdit takes Ctrl+E on X11).
         self.shortcut_guard = ShortcutGuard(self, [self.export_action.shortcut(), self.new_action.shortcut(),
@@ -317,6 +323,32 @@ class MainWindow(QMainWindow):
         self.models_dialog.raise_()
         return self.models_dialog
 
+    @Slot()
+    def show_providers(self):
+        """Models → Providers… (OpenAI-compatible servers); their models join the toolbar's list."""
+        from aigc_desktop.ui.providers_dialog import ProvidersDialog
+
+        if getattr(self, "providers_dialog", None) is None:
+            self.providers_dialog = ProvidersDialog(self)
+            self.providers_dialog.providersChanged.connect(self.models.refresh_combo)
+        self.providers_dialog.refresh()
+        self.providers_dialog.show()
+        self.providers_dialog.raise_()
+        return self.providers_dialog
+
+    @Slot()
+    def show_compare(self):
+        """Chat → Compare models… (one prompt, 2–4 models side by side)."""
+        from aigc_desktop.ui.compare_view import CompareView
+
+        if getattr(self, "compare_view", None) is None:
+            self.compare_view = CompareView(self)
+        elif not self.compare_view.running:
+            self.compare_view.refresh_models()
+        self.compare_view.show()
+        self.compare_view.raise_()
+        return self.compare_view
+
     @Slot(int)
     def _show_system_chip(self, conversation_id: int) -> None:
         conv = self.rt.store.get(conversation_id) if conversation_id >= 0 else None
@@ -387,5 +419,8 @@ class MainWindow(QMainWindow):
         self.settings_store.remove_listener(self._settings_changed)
         self.turns.cancel_prefill()
         self.turns.stop()
+        self.serve_toggle.shutdown()
+        if getattr(self, "compare_view", None) is not None:
+            self.compare_view.stop()
         self.engine.stop()
         super().closeEvent(event)

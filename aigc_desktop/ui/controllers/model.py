@@ -1,6 +1,11 @@
 """Which model the chat uses: the default at start, the toolbar's model list, a
 file chosen by hand, a conversation's own model and context length.
 
+The list also names providers' models as ``provider/model``, from the
+provider config and the model ids remembered at Test connection: building it
+opens no connection. Choosing one sets the conversation's model; the router
+answers it on the server, so no local model is loaded for it.
+
 Loads go to the engine thread through the :class:`EngineClient`; what is loaded
 is read from the client's GUI-side copy, never from the engine.
 
@@ -52,6 +57,15 @@ class ModelController(Controller):
             combo.addItem(path.stem, str(path))
         if current and combo.findData(current) < 0:
             combo.addItem(Path(current).stem, current)
+        from aigc_desktop.ui.providers_dialog import remote_model_refs
+
+        for ref in remote_model_refs():
+            combo.addItem(ref, ref)
+        remote = self.remote_model()
+        if remote:
+            if combo.findData(remote) < 0:
+                combo.addItem(remote, remote)
+            current = remote
         if current:
             combo.setCurrentIndex(combo.findData(current))
         combo.blockSignals(False)
@@ -59,8 +73,44 @@ class ModelController(Controller):
     @Slot(int)
     def chosen_in_combo(self, index: int) -> None:
         path = self.win.model_combo.itemData(index)
-        if path:
+        if path and self.is_remote(path):
+            self.use_remote(path)
+        elif path:
             self.use(path)
+
+    def is_remote(self, ref: str | None) -> bool:
+        router = getattr(self.rt, "router", None)
+        return bool(ref) and router is not None and router.is_remote(ref)
+
+    def remote_model(self) -> str | None:
+        """The open conversation's model when it is ``provider/model``, else None."""
+        current = self.win.conversations.current_id
+        try:
+            model = self.rt.store.get(current).model if current is not None else None
+        except UserError:
+            return None
+        return model if self.is_remote(model) else None
+
+    def use_remote(self, ref: str) -> None:
+        """The open chat (or a new one) answers through ``provider/model``; the local model stays as it is."""
+        from aigc_desktop.i18n import _
+
+        if self.win.turns.busy:
+            self.refresh_combo()
+            return
+        conv = self.win.conversations
+        if conv.current_id is None:
+            from aigc_desktop.chat.presets import new_chat_fields
+
+            created = self.rt.service.new_conversation(**{**new_chat_fields(self.rt.settings.default_preset),
+                                                          "model": ref})
+            conv.refresh_sidebar()
+            conv.open(created.id)
+        else:
+            self.rt.store.update(conv.current_id, model=ref)
+        self.win.model_label.setText(_("Model: {name} (on a server)").format(name=ref))
+        self.win.composer.set_model_name(ref)
+        self.refresh_combo()
 
     # -- loading ------------------------------------------------------------------------
     def load_default(self) -> None:
@@ -110,8 +160,8 @@ class ModelController(Controller):
         model or context length; the engine thread runs both in order."""
         path, n_ctx = self.wanted_model()
         loaded = self.client.model
-        if loaded is None:
-            return
+        if loaded is None or self.is_remote(path):
+            return  # a provider's model is answered by its server
         want_path = Path(path) if path else loaded.path
         if want_path != loaded.path or n_ctx != loaded.n_ctx:
             if path and not Path(path).exists():
