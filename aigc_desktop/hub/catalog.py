@@ -43,6 +43,14 @@ class CatalogEntry:
     source: tuple[str, ...] = ()  # the page(s) the repo, file, size and licence were checked on
     tier: str = ""  # "8GB" / "16GB" / "32GB+" (see tier_for)
     size_shown: str = ""  # the size as the source page shows it ("4.68 GB"); ``size`` is that in bytes
+    notes_zh: str = ""  # the notes written in Chinese (catalog data, so not in the gettext catalog)
+
+    @property
+    def shown_notes(self) -> str:
+        """The notes in the interface's language: Chinese under zh_CN when the catalog has them."""
+        from aigc_desktop.i18n import current_language
+
+        return self.notes_zh if current_language() == "zh_CN" and self.notes_zh else self.notes
 
     @property
     def quant(self) -> str:
@@ -116,7 +124,7 @@ def load_catalog(path: Path = CATALOG_FILE) -> list[CatalogEntry]:
                      tuple(m.get("languages", ())), m.get("notes", ""),
                      int(m.get("parts") or (split_of(m["file"]) or (0, 0, 1))[2]),
                      _sources(m.get("source")), m.get("tier") or tier_for(int(m["size"])),
-                     m.get("size_shown", ""))
+                     m.get("size_shown", ""), m.get("notes_zh", ""))
         for m in data["models"]
     ]
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import sys
 
+from aigc_desktop.i18n import _
+
 log = logging.getLogger(__name__)
 
 
@@ -38,7 +40,7 @@ def _excepthook(exc_type, exc, tb) -> None:
             QMessageBox.warning(
                 None,
                 "AIGC Desktop",
-                f"Something went wrong: {exc}\nDetails are in {app_paths().log_file}",
+                _("Something went wrong: {error}\nDetails are in {path}").format(error=exc, path=app_paths().log_file),
             )
     except Exception:
         pass
@@ -119,8 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         window.attach(runtime)
         if not runtime.sole_instance:
             window.banner.show_info(
-                "Another AIGC Desktop window (or a command-line chat) is using this data folder. "
-                "Both are safe to use; each window's list refreshes when you switch to it."
+                _("Another AIGC Desktop window (or a command-line chat) is using this data folder. "
+                  "Both are safe to use; each window's list refreshes when you switch to it.")
             )
         window.models.load_default()
 

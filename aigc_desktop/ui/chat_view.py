@@ -28,6 +28,7 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
+from aigc_desktop.i18n import N_, _
 from aigc_desktop.render.html import LIGHT, Theme
 from aigc_desktop.ui import style
 from aigc_desktop.ui.message_widget import MessageWidget
@@ -35,10 +36,10 @@ from aigc_desktop.ui.message_widget import MessageWidget
 PAGE = 20  # messages rendered at once; more load when scrolled to the top
 LIVE_RENDER_MS = 50
 FOLLOW_SLACK = 24  # pixels from the bottom that still count as "at the newest message"
-EMPTY_TEXT = "Start a conversation: type below and press Enter."
-NEWEST_TEXT = "Newest"
-NEWEST_TIP = "Jump to the newest message"
-EARLIER_TEXT = "Show earlier messages"
+EMPTY_TEXT = N_("Start a conversation: type below and press Enter.")
+NEWEST_TEXT = N_("Newest")
+NEWEST_TIP = N_("Jump to the newest message")
+EARLIER_TEXT = N_("Show earlier messages")
 
 
 class ChatView(QScrollArea):
@@ -67,20 +68,20 @@ class ChatView(QScrollArea):
         self._inner.setObjectName("chatColumn")
         self._layout = QVBoxLayout(self._inner)
         self._layout.setSpacing(style.SPACE["lg"])
-        self.more_button = QPushButton(EARLIER_TEXT)
+        self.more_button = QPushButton(_(EARLIER_TEXT))
         self.more_button.setObjectName("moreButton")
         self.more_button.clicked.connect(self.show_earlier)
         self._layout.addWidget(self.more_button, 0, Qt.AlignHCenter)
-        self.empty_widget: QWidget = QLabel(EMPTY_TEXT)
+        self.empty_widget: QWidget = QLabel(_(EMPTY_TEXT))
         self.empty_widget.setObjectName("emptyState")
         self.empty_widget.setAlignment(Qt.AlignCenter)
         self.empty_widget.setWordWrap(True)
         self._layout.addWidget(self.empty_widget, 1)
         self._layout.addStretch(1)
         self.setWidget(self._inner)
-        self.newest_button = QPushButton(NEWEST_TEXT, self)
+        self.newest_button = QPushButton(_(NEWEST_TEXT), self)
         self.newest_button.setObjectName("newestButton")
-        self.newest_button.setToolTip(NEWEST_TIP)
+        self.newest_button.setToolTip(_(NEWEST_TIP))
         self.newest_button.setCursor(Qt.PointingHandCursor)
         style.set_icon(self.newest_button, "ph.arrow-down", "text")
         self.newest_button.clicked.connect(self.follow_newest)

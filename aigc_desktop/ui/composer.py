@@ -18,17 +18,18 @@ from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
 
+from aigc_desktop.i18n import N_, _
 from aigc_desktop.ui import style
 
 MAX_DROP_BYTES = 2_000_000
 MAX_LINES = 10  # the box grows up to this many lines, then scrolls
-PLACEHOLDER = "Message… (Enter to send, Shift+Enter for a new line)"
-SEND_TEXT = "Send"
-STOP_TEXT = "Stop"
-SEND_TIP = "Send (Enter)"
-STOP_TIP = "Stop the reply (Esc)"
-NO_MODEL = "No model"
-MODEL_TIP = "The model that answers; choose another in the toolbar or Models → Manage models…"
+PLACEHOLDER = N_("Message… (Enter to send, Shift+Enter for a new line)")
+SEND_TEXT = N_("Send")
+STOP_TEXT = N_("Stop")
+SEND_TIP = N_("Send (Enter)")
+STOP_TIP = N_("Stop the reply (Esc)")
+NO_MODEL = N_("No model")
+MODEL_TIP = N_("The model that answers; choose another in the toolbar or Models → Manage models…")
 
 
 class ComposerEdit(QPlainTextEdit):
@@ -38,7 +39,7 @@ class ComposerEdit(QPlainTextEdit):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._composing = False
-        self.setPlaceholderText(PLACEHOLDER)
+        self.setPlaceholderText(_(PLACEHOLDER))
         self.setTabChangesFocus(True)
 
     def inputMethodEvent(self, event: QInputMethodEvent) -> None:
@@ -105,11 +106,11 @@ class Composer(QWidget):
         self.edit = ComposerEdit(self.frame)
         self.edit.setObjectName("composerEdit")
         self.edit.setFrameShape(QFrame.NoFrame)
-        self.edit.setAccessibleName("Message")
+        self.edit.setAccessibleName(_("Message"))
         self.edit.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # on once the box stops growing
-        self.model_pill = QLabel(NO_MODEL, self.frame)
+        self.model_pill = QLabel(_(NO_MODEL), self.frame)
         self.model_pill.setObjectName("modelPill")
-        self.model_pill.setToolTip(MODEL_TIP)
+        self.model_pill.setToolTip(_(MODEL_TIP))
         self.model_pill.setTextFormat(Qt.PlainText)
         self.button = QToolButton(self.frame)
         self.button.setObjectName("sendButton")
@@ -163,8 +164,8 @@ class Composer(QWidget):
 
     def set_model_name(self, name: str) -> None:
         """The pill names the loaded model ("" when none is)."""
-        self.model_pill.setText(name or NO_MODEL)
-        self.model_pill.setToolTip(f"{name}\n{MODEL_TIP}" if name else MODEL_TIP)
+        self.model_pill.setText(name or _(NO_MODEL))
+        self.model_pill.setToolTip(f"{name}\n{_(MODEL_TIP)}" if name else _(MODEL_TIP))
 
     def set_busy(self, busy: bool) -> None:
         """While a reply streams the button is Stop and Enter does not send."""
@@ -176,9 +177,9 @@ class Composer(QWidget):
 
     def _show_state(self) -> None:
         busy = self._busy
-        self.button.setText(STOP_TEXT if busy else SEND_TEXT)
+        self.button.setText(_(STOP_TEXT if busy else SEND_TEXT))
         self.button.setAccessibleName(self.button.text())
-        self.button.setToolTip(STOP_TIP if busy else SEND_TIP)
+        self.button.setToolTip(_(STOP_TIP if busy else SEND_TIP))
         self.button.setEnabled(busy or bool(self.edit.toPlainText().strip()))
         if self.button.property("busy") != busy:
             style.set_icon(self.button, "ph.stop-fill" if busy else "ph.arrow-up-bold", "window" if busy else "accent_text")

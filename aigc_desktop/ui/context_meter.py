@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel
 
+from aigc_desktop.i18n import _
 from aigc_desktop.llm.context import reply_budget
 
 WARN_COLOUR = "#bf8700"
@@ -46,11 +47,12 @@ class ContextMeter(QLabel):
             return
         used, n_ctx, budget, exact = self.figures = usage(records, n_ctx, max_tokens)
         pct = 100 * used / n_ctx if n_ctx else 0
-        self.setText(f"Context: {'' if exact else '≈'}{used:,} / {n_ctx:,} ({pct:.0f}%)")
+        text = _("Context: {used:,} / {n_ctx:,} ({pct:.0f}%)") if exact else _("Context: ≈{used:,} / {n_ctx:,} ({pct:.0f}%)")
+        self.setText(text.format(used=used, n_ctx=n_ctx, pct=pct))
         # The last reply's token count is of the prompt already trimmed to fit, so also
         # warn while that reply had to leave messages out: the next one will too.
         replies = [r for r in records if r.role == "assistant"]
         dropped = bool(replies and (replies[-1].stats or {}).get("dropped_messages"))
         warn = used + budget > n_ctx or dropped
         self.setStyleSheet(f"color: {WARN_COLOUR};" if warn else "")
-        self.setToolTip("The next reply will not fit whole: the oldest messages will be left out." if warn else "")
+        self.setToolTip(_("The next reply will not fit whole: the oldest messages will be left out.") if warn else "")

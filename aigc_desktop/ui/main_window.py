@@ -92,7 +92,7 @@ class MainWindow(QMainWindow):
         else:
             self.centralWidget().setEnabled(False)
             self.menuBar().setEnabled(False)
-            self.model_label.setText("Opening your conversations…")
+            self.model_label.setText(_("Opening your conversations…"))
 
     def attach(self, runtime) -> None:
         """Connect the core services: engine thread, downloads, store, conversation list."""
@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
         self.settings_store.add_listener(self._settings_changed)
         self.centralWidget().setEnabled(True)
         self.menuBar().setEnabled(True)
-        self.model_label.setText("No model")
+        self.model_label.setText(_("No model"))
         self.engine = EngineClient(runtime, self)
         self.downloads = DownloadsController(self, runtime.settings_store)
         self._connect_signals()
@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
         split.setSizes([260, 840])
         self.setCentralWidget(split)
 
-        self.model_label = QLabel("No model")
+        self.model_label = QLabel(_("No model"))
         self.speed_label = QLabel("")
         self.context_meter = ContextMeter()
         self.task_progress = TaskProgress()
@@ -159,17 +159,17 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.serve_toggle)
 
     def _build_toolbar(self) -> None:
-        bar = QToolBar("Chat", self)
+        bar = QToolBar(_("Chat"), self)
         bar.setObjectName("chatToolbar")
         bar.setMovable(False)
         self.addToolBar(bar)
-        bar.addWidget(QLabel(" Model: "))
+        bar.addWidget(QLabel(" " + _("Model:") + " "))
         self.model_combo = QComboBox(self)
         self.model_combo.setObjectName("modelCombo")
         self.model_combo.setMinimumWidth(280)
         self.model_combo.activated.connect(self.models.chosen_in_combo)
         bar.addWidget(self.model_combo)
-        self.settings_button = QPushButton("Conversation settings…", self)
+        self.settings_button = QPushButton(_("Conversation settings…"), self)
         self.settings_button.clicked.connect(self.conversations.edit_settings)
         bar.addWidget(self.settings_button)
 
@@ -183,25 +183,25 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        m = bar.addMenu("&File")
-        self.new_action = self._action(m, "New chat", self.conversations.new, "Ctrl+N")
+        m = bar.addMenu(_("&File"))
+        self.new_action = self._action(m, _("New chat"), self.conversations.new, "Ctrl+N")
         self.export_action = self._action(m, _("Export conversation…"), self.history.export_conversation, "Ctrl+E")
         self.export_image_action = self._action(m, _("Save conversation as image…"), self.history.export_image)
         self.export_all_action = self._action(m, _("Export all conversations…"), self.history.export_all_chats)
-        self.import_action = self._action(m, "Import chats…", self.history.import_chats)
+        self.import_action = self._action(m, _("Import chats…"), self.history.import_chats)
         m.addSeparator()
-        self._action(m, "Quit", self.close, QKeySequence.Quit)
+        self._action(m, _("Quit"), self.close, QKeySequence.Quit)
 
-        m = bar.addMenu("&Models")
-        self.manage_models_action = self._action(m, "Manage models…", self.show_models, "Ctrl+M")
-        self.open_model_action = self._action(m, "Open model file…", self.models.choose_file)
+        m = bar.addMenu(_("&Models"))
+        self.manage_models_action = self._action(m, _("Manage models…"), self.show_models, "Ctrl+M")
+        self.open_model_action = self._action(m, _("Open model file…"), self.models.choose_file)
         self.providers_action = self._action(m, _("Providers…"), self.show_providers)
 
-        m = bar.addMenu("&View")
+        m = bar.addMenu(_("&View"))
         themes = QActionGroup(self)
         themes.setExclusive(True)
         self.theme_actions = {}
-        for name, label in (("system", "System theme"), ("light", "Light theme"), ("dark", "Dark theme")):
+        for name, label in (("system", _("System theme")), ("light", _("Light theme")), ("dark", _("Dark theme"))):
             act = self._action(m, label, self._theme_chosen)
             act.setCheckable(True)
             act.setData(name)
@@ -209,14 +209,14 @@ class MainWindow(QMainWindow):
             self.theme_actions[name] = act
         self._build_language_menu(m.addMenu(_("Language")))
         m.addSeparator()
-        self.sidebar_action = self._action(m, "Show sidebar", self.sidebar.set_shown, "Ctrl+B")
+        self.sidebar_action = self._action(m, _("Show sidebar"), self.sidebar.set_shown, "Ctrl+B")
         self.sidebar_action.setCheckable(True)
         self.sidebar_action.setChecked(True)
 
-        m = bar.addMenu("&Chat")
-        self.search_action = self._action(m, "Search chats", self.sidebar.focus_search, "Ctrl+F")
-        self.settings_action = self._action(m, "Conversation settings…", self.conversations.edit_settings, "Ctrl+,")
-        self.rename_action = self._action(m, "Rename conversation…", self.conversations.rename_current, "F2")
+        m = bar.addMenu(_("&Chat"))
+        self.search_action = self._action(m, _("Search chats"), self.sidebar.focus_search, "Ctrl+F")
+        self.settings_action = self._action(m, _("Conversation settings…"), self.conversations.edit_settings, "Ctrl+,")
+        self.rename_action = self._action(m, _("Rename conversation…"), self.conversations.rename_current, "F2")
         self.compare_action = self._action(m, _("Compare models…"), self.show_compare)
 
         # Text boxes may claim some of these keys (QLineEdit takes Ctrl+E on X11).
@@ -411,8 +411,8 @@ class MainWindow(QMainWindow):
             super().closeEvent(event)
             return
         if (not self.terminating and self.downloads.has_active() and not self.prompts.confirm(
-                "Quit", "A model is still downloading. Quit anyway? It continues from where "
-                "it stopped next time (Models → Downloads → Resume).")):
+                _("Quit"), _("A model is still downloading. Quit anyway? It continues from where "
+                             "it stopped next time (Models → Downloads → Resume)."))):
             event.ignore()
             return
         self.downloads.close()

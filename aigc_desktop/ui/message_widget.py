@@ -29,21 +29,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aigc_desktop.i18n import N_, _
 from aigc_desktop.render.html import Theme, document_html, render_markdown
 from aigc_desktop.ui import style
 from aigc_desktop.ui.math_resources import message_resource
 
-ROLE_LABELS = {"user": "You", "assistant": "Assistant", "system": "System"}
+# Marked here, translated where shown (the language is installed before any window).
+ROLE_LABELS = {"user": N_("You"), "assistant": N_("Assistant"), "system": N_("System")}
 STATUS_NOTES = {
-    "streaming": "writing…",
-    "stopped": "stopped",
-    "error": "error",
-    "interrupted": "interrupted (the app closed while writing)",
+    "streaming": N_("writing…"),
+    "stopped": N_("stopped"),
+    "error": N_("error"),
+    "interrupted": N_("interrupted (the app closed while writing)"),
 }
 BUBBLE_SHARE = 0.8
 EDITOR_WIDTH = 560  # the in-place editor's preferred width (less in a narrow window)  # the person's bubble takes at most this share of the column
-SAVE_AND_RESEND = "Save && resend"
-CANCEL = "Cancel"
+SAVE_AND_RESEND = N_("Save && resend")
+CANCEL = N_("Cancel")
 
 
 class MessageBody(QTextBrowser):
@@ -124,13 +126,13 @@ class MessageEditor(QWidget):
         self.edit.setPlainText(text)
         self.edit.setLineWrapMode(QPlainTextEdit.WidgetWidth)
         self.edit.setTabChangesFocus(True)
-        self.edit.setAccessibleName("Edit message")
-        self.save_btn = QPushButton(SAVE_AND_RESEND, self)
+        self.edit.setAccessibleName(_("Edit message"))
+        self.save_btn = QPushButton(_(SAVE_AND_RESEND), self)
         self.save_btn.setObjectName("primaryButton")
-        self.save_btn.setToolTip("Send the edited message as a new version (Ctrl+Enter)")
-        self.cancel_btn = QPushButton(CANCEL, self)
+        self.save_btn.setToolTip(_("Send the edited message as a new version (Ctrl+Enter)"))
+        self.cancel_btn = QPushButton(_(CANCEL), self)
         self.cancel_btn.setObjectName("secondaryButton")
-        self.cancel_btn.setToolTip("Keep the message as it was (Esc)")
+        self.cancel_btn.setToolTip(_("Keep the message as it was (Esc)"))
         self.save_btn.clicked.connect(save)
         self.cancel_btn.clicked.connect(cancel)
         self._save, self._cancel = save, cancel
@@ -201,7 +203,7 @@ class MessageWidget(QFrame):
         self.avatar.setProperty("role", record.role)
         self.avatar.setFixedSize(style.AVATAR, style.AVATAR)
         self.avatar.setAlignment(Qt.AlignCenter)
-        self.avatar.setToolTip(ROLE_LABELS.get(record.role, record.role))
+        self.avatar.setToolTip(_(ROLE_LABELS[record.role]) if record.role in ROLE_LABELS else record.role)
         self._avatar_icon = _AvatarIcon(self.avatar)
         style.set_icon(self._avatar_icon, "ph.user" if self.is_user else "ph.sparkle",
                        "muted" if self.is_user else "accent")
@@ -268,23 +270,23 @@ class MessageWidget(QFrame):
         sw = QHBoxLayout(self.switcher)
         sw.setContentsMargins(0, 0, 0, 0)
         sw.setSpacing(0)
-        self.prev_btn = self._tool(sw, "ph.caret-left", "<", "Previous version", lambda: self.view._switch_sibling(self, -1))
+        self.prev_btn = self._tool(sw, "ph.caret-left", "<", _("Previous version"), lambda: self.view._switch_sibling(self, -1))
         self.sibling_label = QLabel("", self.switcher)
         self.sibling_label.setObjectName("siblingLabel")
         sw.addWidget(self.sibling_label)
-        self.next_btn = self._tool(sw, "ph.caret-right", ">", "Next version", lambda: self.view._switch_sibling(self, +1))
+        self.next_btn = self._tool(sw, "ph.caret-right", ">", _("Next version"), lambda: self.view._switch_sibling(self, +1))
         self.tools = QWidget(self.bar)
         tl = QHBoxLayout(self.tools)
         tl.setContentsMargins(0, 0, 0, 0)
         tl.setSpacing(style.SPACE["xxs"])
-        self.copy_btn = self._tool(tl, "ph.copy", "Copy", "Copy this message", lambda: self.view.copyRequested.emit(self.text))
+        self.copy_btn = self._tool(tl, "ph.copy", _("Copy"), _("Copy this message"), lambda: self.view.copyRequested.emit(self.text))
         if self.record.role == "assistant":
-            self.regen_btn = self._tool(tl, "ph.arrow-clockwise", "Regenerate", "Write a new reply",
+            self.regen_btn = self._tool(tl, "ph.arrow-clockwise", _("Regenerate"), _("Write a new reply"),
                                         lambda: self.view.regenerateRequested.emit(self.record.id))
         if self.is_user:
-            self.edit_btn = self._tool(tl, "ph.pencil-simple", "Edit", "Edit and resend as a new version",
+            self.edit_btn = self._tool(tl, "ph.pencil-simple", _("Edit"), _("Edit and resend as a new version"),
                                        lambda: self.view.editRequested.emit(self.record.id))
-        self.delete_btn = self._tool(tl, "ph.trash", "Delete", "Delete this message and what follows",
+        self.delete_btn = self._tool(tl, "ph.trash", _("Delete"), _("Delete this message and what follows"),
                                      lambda: self.view.deleteRequested.emit(self.record.id))
         self._fade = QGraphicsOpacityEffect(self.tools)
         self.tools.setGraphicsEffect(self._fade)
@@ -355,13 +357,13 @@ class MessageWidget(QFrame):
 
     def refresh(self) -> None:
         r = self.record
-        bits = [] if self.is_user else [r.model or ROLE_LABELS.get(r.role, r.role)]
+        bits = [] if self.is_user else [r.model or (_(ROLE_LABELS[r.role]) if r.role in ROLE_LABELS else r.role)]
         note = STATUS_NOTES.get(r.status)
         if note:
-            bits.append(note)
+            bits.append(_(note))
         tps = (r.stats or {}).get("tokens_per_second")
         if tps:
-            bits.append(f"{tps:.1f} tok/s")
+            bits.append(_("{tps:.1f} tokens/s").format(tps=tps))
         error = (r.stats or {}).get("error")
         if error:
             bits.append(error)

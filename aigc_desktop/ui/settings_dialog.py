@@ -31,30 +31,32 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from aigc_desktop.chat.presets import display_name
 from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import N_, _
 from aigc_desktop.llm.sampling import SamplingParams
 
 CTX_CHOICES = (512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072)
 
 TIPS = {
-    "preset": "A preset fills in the system prompt and sampling settings below.",
-    "system": "Instructions the model reads before every message in this chat, e.g. its role, "
-              "tone or language. Leave empty for none.",
-    "n_ctx": "How much of the conversation the model can see at once, in tokens (about 1–2 Chinese "
-             "characters or ¾ of an English word each). More needs more memory.",
-    "n_threads": "CPU threads the model uses (all chats). 0 lets the app choose (one per physical core). "
-                 "Takes effect at the next model load.",
-    "temperature": "Randomness. Low (0.2) gives focused, repeatable answers; high (1.0+) gives more varied, "
-                   "creative ones. 0 always picks the most likely word.",
-    "top_p": "Considers only the most likely next words that together make up this share of the "
-             "probability. 1 considers all; 0.9 drops the unlikely tail.",
-    "top_k": "Considers only this many of the most likely next words. 0 turns the limit off.",
-    "min_p": "Drops next words that are less than this fraction as likely as the best one. "
-             "0.05 removes nonsense while keeping variety; 0 turns it off.",
-    "repeat_penalty": "Discourages repeating the same words. 1 is off; 1.1 is a gentle push; too high "
-                      "makes the text odd.",
-    "max_tokens": "The longest a single reply may be, in tokens. A reply stops earlier when it is done.",
-    "seed": "A number makes replies repeatable with the same settings; empty (or -1) is random each time.",
+    "preset": N_("A preset fills in the system prompt and sampling settings below."),
+    "system": N_("Instructions the model reads before every message in this chat, e.g. its role, "
+                 "tone or language. Leave empty for none."),
+    "n_ctx": N_("How much of the conversation the model can see at once, in tokens (about 1–2 Chinese "
+                "characters or ¾ of an English word each). More needs more memory."),
+    "n_threads": N_("CPU threads the model uses (all chats). 0 lets the app choose (one per physical core). "
+                    "Takes effect at the next model load."),
+    "temperature": N_("Randomness. Low (0.2) gives focused, repeatable answers; high (1.0+) gives more varied, "
+                      "creative ones. 0 always picks the most likely word."),
+    "top_p": N_("Considers only the most likely next words that together make up this share of the "
+                "probability. 1 considers all; 0.9 drops the unlikely tail."),
+    "top_k": N_("Considers only this many of the most likely next words. 0 turns the limit off."),
+    "min_p": N_("Drops next words that are less than this fraction as likely as the best one. "
+                "0.05 removes nonsense while keeping variety; 0 turns it off."),
+    "repeat_penalty": N_("Discourages repeating the same words. 1 is off; 1.1 is a gentle push; too high "
+                         "makes the text odd."),
+    "max_tokens": N_("The longest a single reply may be, in tokens. A reply stops earlier when it is done."),
+    "seed": N_("A number makes replies repeatable with the same settings; empty (or -1) is random each time."),
 }
 
 
@@ -66,20 +68,20 @@ class ConversationSettingsDialog(QDialog):
         super().__init__(parent)
         self._trained_ctx = trained_ctx or (lambda _path: None)
         self.default_preset = default_preset
-        self.setWindowTitle("Conversation settings")
+        self.setWindowTitle(_("Conversation settings"))
         self.setMinimumWidth(520)
         self.presets_api = presets_api
         sampling = SamplingParams.from_dict(conv.sampling)
         self.preset = QComboBox()
         self.preset.setObjectName("presetCombo")
-        self.save_preset_btn = QPushButton("Save as preset…")
-        self.delete_preset_btn = QPushButton("Delete preset")
+        self.save_preset_btn = QPushButton(_("Save as preset…"))
+        self.delete_preset_btn = QPushButton(_("Delete preset"))
         self.delete_preset_btn.setEnabled(False)  # only for a saved (not built-in) preset
         self.system = QPlainTextEdit(conv.system_prompt or "")
-        self.system.setPlaceholderText("System prompt (optional): how the assistant should behave")
+        self.system.setPlaceholderText(_("System prompt (optional): how the assistant should behave"))
         self.system.setFixedHeight(90)
         self.model = QComboBox()
-        self.model.addItem("Default model", "")
+        self.model.addItem(_("Default model"), "")
         for path in models:
             self.model.addItem(path.stem, str(path))
         if conv.model:
@@ -99,27 +101,27 @@ class ConversationSettingsDialog(QDialog):
         self.max_tokens.setRange(1, 131072)
         self.max_tokens.setValue(sampling.max_tokens)
         self.seed = QLineEdit("" if sampling.seed is None else str(sampling.seed))
-        self.seed.setPlaceholderText("random")
+        self.seed.setPlaceholderText(_("random"))
         self.n_ctx = QComboBox()
         for n in CTX_CHOICES:
-            self.n_ctx.addItem(f"{n:,} tokens", n)
+            self.n_ctx.addItem(_("{n:,} tokens").format(n=n), n)
         current_ctx = int(conv.sampling.get("n_ctx") or default_n_ctx)
         idx = self.n_ctx.findData(current_ctx)
         if idx < 0:
-            self.n_ctx.addItem(f"{current_ctx:,} tokens", current_ctx)
+            self.n_ctx.addItem(_("{n:,} tokens").format(n=current_ctx), current_ctx)
             idx = self.n_ctx.count() - 1
         self.n_ctx.setCurrentIndex(idx)
         self.n_threads = QSpinBox()
         self.n_threads.setRange(0, 256)
-        self.n_threads.setSpecialValueText("auto")
+        self.n_threads.setSpecialValueText(_("auto"))
         self.n_threads.setValue(int(n_threads))
         self.ctx_warning = QLabel("")
         self.ctx_warning.setObjectName("ctxWarning")
         self.ctx_warning.setWordWrap(True)
         self.ctx_warning.setStyleSheet("color: #9a6700;")
         self.ctx_warning.setVisible(False)
-        self.default_preset_btn = QPushButton("Use for new chats")
-        self.default_preset_btn.setToolTip("New chats start with this preset's system prompt and settings.")
+        self.default_preset_btn = QPushButton(_("Use for new chats"))
+        self.default_preset_btn.setToolTip(_("New chats start with this preset's system prompt and settings."))
         self.default_preset_btn.setEnabled(False)
         self.error = QLabel("")
         self.error.setObjectName("settingsError")
@@ -132,22 +134,22 @@ class ConversationSettingsDialog(QDialog):
         row.addWidget(self.save_preset_btn)
         row.addWidget(self.delete_preset_btn)
         row.addWidget(self.default_preset_btn)
-        form.addRow("Preset", row)
-        form.addRow("System prompt", self.system)
-        form.addRow("Model", self.model)
+        form.addRow(_("Preset"), row)
+        form.addRow(_("System prompt"), self.system)
+        form.addRow(_("Model"), self.model)
         ctx_row = QHBoxLayout()
         ctx_row.addWidget(self.n_ctx, 1)
-        ctx_row.addWidget(QLabel("Threads"))
+        ctx_row.addWidget(QLabel(_("Threads")))
         ctx_row.addWidget(self.n_threads)
-        form.addRow("Context length", ctx_row)
+        form.addRow(_("Context length"), ctx_row)
         form.addRow("", self.ctx_warning)
-        form.addRow("Temperature", self.temperature)
-        form.addRow("Top p", self.top_p)
-        form.addRow("Top k", self.top_k)
-        form.addRow("Min p", self.min_p)
-        form.addRow("Repeat penalty", self.repeat_penalty)
-        form.addRow("Max tokens", self.max_tokens)
-        form.addRow("Seed", self.seed)
+        form.addRow(_("Temperature"), self.temperature)
+        form.addRow("Top-p", self.top_p)
+        form.addRow("Top-k", self.top_k)
+        form.addRow("Min-p", self.min_p)
+        form.addRow(_("Repeat penalty"), self.repeat_penalty)
+        form.addRow(_("Max tokens"), self.max_tokens)
+        form.addRow(_("Seed"), self.seed)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -168,10 +170,10 @@ class ConversationSettingsDialog(QDialog):
                              ("top_p", self.top_p), ("top_k", self.top_k), ("min_p", self.min_p),
                              ("repeat_penalty", self.repeat_penalty), ("max_tokens", self.max_tokens),
                              ("seed", self.seed)):
-            widget.setToolTip(TIPS[name])
+            widget.setToolTip(_(TIPS[name]))
             label = form.labelForField(widget) or form.labelForField(widget.parentWidget())
             if label is not None:
-                label.setToolTip(TIPS[name])
+                label.setToolTip(_(TIPS[name]))
         self._update_ctx_choices()
         self.result_values: dict | None = None
         self.app_values: dict = {}
@@ -187,11 +189,12 @@ class ConversationSettingsDialog(QDialog):
 
     def _fill_presets(self) -> None:
         self.preset.clear()
-        self.preset.addItem("Choose a preset…", None)
+        self.preset.addItem(_("Choose a preset…"), None)
         if self.presets_api is None:
             return
         for p in self.presets_api.list_presets():
-            label = f"{p.name} (new chats)" if p.name == self.default_preset else p.name
+            shown = display_name(p.name)
+            label = _("{name} (new chats)").format(name=shown) if p.name == self.default_preset else shown
             self.preset.addItem(label, p.name)
 
     def apply_preset(self, name: str) -> None:
@@ -238,21 +241,23 @@ class ConversationSettingsDialog(QDialog):
         for i in range(self.n_ctx.count()):
             n = self.n_ctx.itemData(i)
             beyond = bool(trained and n > trained)
-            self.n_ctx.setItemText(i, f"{n:,} tokens" + (" (beyond what the model was trained on)" if beyond else ""))
+            text = _("{n:,} tokens (beyond what the model was trained on)") if beyond else _("{n:,} tokens")
+            self.n_ctx.setItemText(i, text.format(n=n))
         self._update_ctx_warning()
 
     def _update_ctx_warning(self, _index: int = 0) -> None:
         trained, n = self.trained_context(), self.n_ctx.currentData()
         beyond = bool(trained and n and n > trained)
         self.ctx_warning.setText(
-            f"This model was trained on {trained:,} tokens of context. Longer contexts load, but answers past "
-            f"that length are usually poor; {trained:,} or less is recommended." if beyond else "")
+            _("This model was trained on {trained:,} tokens of context. Longer contexts load, but answers past "
+              "that length are usually poor; {trained:,} or less is recommended.").format(trained=trained)
+            if beyond else "")
         self.ctx_warning.setVisible(beyond)
 
     def _delete_preset(self) -> None:
         name = self.preset.currentData()
         if self._user_preset(name) and QMessageBox.question(
-                self, "Delete preset", f"Delete the preset “{name}”?") == QMessageBox.Yes:
+                self, _("Delete preset"), _("Delete the preset “{name}”?").format(name=name)) == QMessageBox.Yes:
             self.delete_preset(name)
 
     def delete_preset(self, name: str) -> bool:
@@ -266,7 +271,7 @@ class ConversationSettingsDialog(QDialog):
         return True
 
     def _save_preset(self) -> None:
-        name, ok = QInputDialog.getText(self, "Save preset", "Preset name:")
+        name, ok = QInputDialog.getText(self, _("Save preset"), _("Preset name:"))
         if ok and name.strip():
             self.save_as_preset(name.strip())
 
@@ -287,7 +292,7 @@ class ConversationSettingsDialog(QDialog):
     def sampling(self) -> SamplingParams:
         seed_text = self.seed.text().strip()
         if seed_text and not re.fullmatch(r"-?[0-9]+", seed_text):
-            raise UserError("Seed must be a whole number, or empty (or -1) for a random seed.")
+            raise UserError(_("Seed must be a whole number, or empty (or -1) for a random seed."))
         return SamplingParams.from_dict({
             "temperature": self.temperature.value(),
             "top_p": self.top_p.value(),

@@ -34,31 +34,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aigc_desktop.i18n import N_, _
 from aigc_desktop.ui import style
 
 ID_ROLE = Qt.UserRole + 1
 MSG_ROLE = Qt.UserRole + 2
-NEW_CHAT = "New chat"
-SEARCH_PLACEHOLDER = "Search all chats (Ctrl+F)"
-RENAME = "Rename"
-PIN = "Pin"
-UNPIN = "Unpin"
-DELETE = "Delete…"
+# Shown through _(): the language is installed before the window is built.
+NEW_CHAT = N_("New chat")
+SEARCH_PLACEHOLDER = N_("Search all chats (Ctrl+F)")
+RENAME = N_("Rename")
+PIN = N_("Pin")
+UNPIN = N_("Unpin")
+DELETE = N_("Delete…")
+WHO = {"user": N_("You"), "assistant": N_("Assistant"), "system": N_("System")}
 
 
 def group_label(updated: datetime, pinned: bool, now: datetime | None = None) -> str:
     if pinned:
-        return "Pinned"
+        return _("Pinned")
     now = now or datetime.now().astimezone()
     day = updated.astimezone(now.tzinfo).date()
     today = now.date()
     if day >= today:
-        return "Today"
+        return _("Today")
     if day == today - timedelta(days=1):
-        return "Yesterday"
+        return _("Yesterday")
     if day > today - timedelta(days=7):
-        return "Previous 7 days"
-    return "Older"
+        return _("Previous 7 days")
+    return _("Older")
 
 
 class Sidebar(QWidget):
@@ -75,15 +78,15 @@ class Sidebar(QWidget):
         super().__init__(parent)
         self.setObjectName("sidebar")
         self.setAttribute(Qt.WA_StyledBackground, True)
-        self.new_button = QPushButton(NEW_CHAT, self)
+        self.new_button = QPushButton(_(NEW_CHAT), self)
         self.new_button.setObjectName("newChatButton")
-        self.new_button.setToolTip("Start a new chat (Ctrl+N)")
+        self.new_button.setToolTip(_("Start a new chat (Ctrl+N)"))
         self.new_button.setFocusPolicy(Qt.TabFocus)
         self.new_button.setIconSize(QSize(style.ICON, style.ICON))
         style.set_icon(self.new_button, "ph.note-pencil", "text")
         self.search = QLineEdit(self)
         self.search.setObjectName("searchBox")
-        self.search.setPlaceholderText(SEARCH_PLACEHOLDER)
+        self.search.setPlaceholderText(_(SEARCH_PLACEHOLDER))
         self.search.setClearButtonEnabled(True)
         self._search_icon = self.search.addAction(style.icon("ph.magnifying-glass"), QLineEdit.LeadingPosition)
         style.set_icon(self._search_icon, "ph.magnifying-glass")
@@ -143,15 +146,15 @@ class Sidebar(QWidget):
         if not query:
             return
         if not hits:
-            item = QListWidgetItem("No matches")
+            item = QListWidgetItem(_("No matches"))
             item.setFlags(Qt.NoItemFlags)
             self.results.addItem(item)
             return
         for hit in hits:
-            title = hit.conversation_title or "New chat"
-            who = {"user": "You", "assistant": "Assistant", "system": "System"}.get(hit.role or "", "Title")
-            item = QListWidgetItem(f"{title}\n{who}: {hit.snippet}")
-            item.setToolTip(f"{title} — {who}")
+            title = hit.conversation_title or _(NEW_CHAT)
+            who = _(WHO[hit.role]) if hit.role in WHO else _("Title")
+            item = QListWidgetItem(_("{title}\n{who}: {snippet}").format(title=title, who=who, snippet=hit.snippet))
+            item.setToolTip(_("{title} — {who}").format(title=title, who=who))
             item.setData(ID_ROLE, hit.conversation_id)
             item.setData(MSG_ROLE, hit.message_id if hit.message_id is not None else -1)
             self.results.addItem(item)
@@ -170,7 +173,7 @@ class Sidebar(QWidget):
         try:
             self.list.clear()
             self._pinned = {c.id: c.pinned for c in convs}
-            self._titles = {c.id: c.title or NEW_CHAT for c in convs}
+            self._titles = {c.id: c.title or _(NEW_CHAT) for c in convs}
             self._shown_id = current_id
             last_group = None
             for c in convs:
@@ -185,7 +188,7 @@ class Sidebar(QWidget):
                     header.setSizeHint(QSize(0, 30))
                     self.list.addItem(header)
                     last_group = group
-                item = QListWidgetItem(c.title or NEW_CHAT)
+                item = QListWidgetItem(c.title or _(NEW_CHAT))
                 item.setData(ID_ROLE, c.id)
                 item.setToolTip(c.title)
                 item.setFlags(item.flags() | Qt.ItemIsEditable)
@@ -274,12 +277,12 @@ class Sidebar(QWidget):
             return
         cid = item.data(ID_ROLE)
         menu = QMenu(self)
-        menu.addAction(style.icon("ph.pencil-simple"), RENAME, lambda: self.begin_rename(cid))
+        menu.addAction(style.icon("ph.pencil-simple"), _(RENAME), lambda: self.begin_rename(cid))
         pinned = self._pinned.get(cid, False)
-        menu.addAction(style.icon("ph.push-pin-slash" if pinned else "ph.push-pin"), UNPIN if pinned else PIN,
+        menu.addAction(style.icon("ph.push-pin-slash" if pinned else "ph.push-pin"), _(UNPIN if pinned else PIN),
                        lambda: self.pinRequested.emit(cid, not pinned))
         menu.addSeparator()
-        menu.addAction(style.icon("ph.trash"), DELETE, lambda: self.deleteRequested.emit(cid))
+        menu.addAction(style.icon("ph.trash"), _(DELETE), lambda: self.deleteRequested.emit(cid))
         menu.exec(self.list.mapToGlobal(pos))
 
     @Slot(bool)

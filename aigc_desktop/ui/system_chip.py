@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPushButton
 
+from aigc_desktop.i18n import _
+
 CHIP_CHARS = 40
 
 
@@ -25,7 +27,7 @@ class SystemPromptChip(QPushButton):
             self.setVisible(False)
             return
         short = prompt if len(prompt) <= CHIP_CHARS else prompt[: CHIP_CHARS - 1] + "…"
-        self.setText(f"System prompt: {short}")
-        self.setToolTip(f"This chat's replies follow this system prompt:\n\n{prompt}\n\n"
-                        "Click to change it (Conversation settings).")
+        self.setText(_("System prompt: {prompt}").format(prompt=short))
+        self.setToolTip(_("This chat's replies follow this system prompt:\n\n{prompt}\n\n"
+                          "Click to change it (Conversation settings).").format(prompt=prompt))
         self.setVisible(True)

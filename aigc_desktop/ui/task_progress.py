@@ -8,6 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
+from aigc_desktop.i18n import _
+
 
 class TaskProgress(QWidget):
     def __init__(self, parent=None) -> None:
@@ -17,7 +19,7 @@ class TaskProgress(QWidget):
         self.bar.setMaximumWidth(160)
         self.bar.setTextVisible(False)
         self.cancel_button = QToolButton()
-        self.cancel_button.setText("Cancel")
+        self.cancel_button.setText(_("Cancel"))
         self.cancel_button.clicked.connect(self.cancel)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -49,7 +51,7 @@ class TaskProgress(QWidget):
     def cancel(self) -> None:
         if self.op is not None:
             self.op.cancel()
-            self.label.setText("Cancelling…")
+            self.label.setText(_("Cancelling…"))
 
     @Slot()
     def finish(self) -> None:

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import _
 from aigc_desktop.ui.threads import gui_only
 
 log = logging.getLogger(__name__)
@@ -118,10 +119,10 @@ class Op(QObject):
         except Cancelled:
             self._emit(self._failed, "")
         except UserError as exc:
-            self._emit(self._failed, str(exc) or "The operation failed.")
+            self._emit(self._failed, str(exc) or _("The operation failed."))
         except Exception as exc:  # a bug: traceback to the log, a short note for the person
             log.exception("background task %s failed", getattr(self._fn, "__name__", self._fn))
-            self._emit(self._failed, f"Something went wrong ({exc}). Details are in the log file.")
+            self._emit(self._failed, _("Something went wrong ({error}). Details are in the log file.").format(error=exc))
         else:
             self._emit(self._done, result)
 

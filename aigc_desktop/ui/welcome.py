@@ -37,6 +37,7 @@ from aigc_desktop.hub.catalog import CatalogEntry, RemoteFile, list_gguf_files
 from aigc_desktop.hub.endpoint import hub_config
 from aigc_desktop.hub.library import model_info, set_default_model, starter_model_path
 from aigc_desktop.hub.recommend import recommend, writes_chinese
+from aigc_desktop.i18n import N_, _
 from aigc_desktop.ui.models.common import human_size
 from aigc_desktop.ui.tasks import op
 from aigc_desktop.ui.threads import gui_only
@@ -49,49 +50,49 @@ MARGIN = 8
 LOGO = 48
 NARROW = 560  # below this panel width the examples stack
 
-# Every sentence a person reads, whole (placeholders, no fragments), for translation later.
+# Every sentence a person reads, whole (placeholders, no fragments); shown as _(TEXT[key]).
 TEXT = {
-    "title": "Welcome to AIGC Desktop",
-    "subtitle": "Chat with AI on this computer. Your conversations never leave it.",
-    "model_caption": "MODEL IN USE",
-    "starting": "Opening your conversations…",
-    "no_model": "No model is loaded yet.",
-    "loading": "Loading {name}…",
-    "starter_title": "SmolLM2 135M (starter model)",
-    "starter_text": "A tiny English demo model; it cannot write Chinese.",
+    "title": N_("Welcome to AIGC Desktop"),
+    "subtitle": N_("Chat with AI on this computer. Your conversations never leave it."),
+    "model_caption": N_("MODEL IN USE"),
+    "starting": N_("Opening your conversations…"),
+    "no_model": N_("No model is loaded yet."),
+    "loading": N_("Loading {name}…"),
+    "starter_title": N_("SmolLM2 135M (starter model)"),
+    "starter_text": N_("A tiny English demo model; it cannot write Chinese."),
     "model_title": "{name}",
-    "model_zh": "{size} · {params} parameters · writes Chinese and English.",
-    "model_en": "{size} · {params} parameters · the catalog lists no Chinese for it: expect English answers.",
-    "model_unknown": "{size} · {params} parameters · not in the catalog, so whether it writes Chinese is not known.",
-    "offer_caption": "RECOMMENDED FOR CHINESE ON THIS COMPUTER",
-    "offer": "{name} writes Chinese and English and fits in {free} of free memory.",
-    "offer_tight": "{name} writes Chinese and English; with {free} of free memory it may run slowly.",
-    "download": "Download {name} ({size})",
-    "use_installed": "Use {name} (already downloaded)",
-    "looking": "Looking up {file} on {host}…",
-    "progress": "{done} of {total} · {speed}/s · about {eta} left",
-    "progress_start": "Starting the download from {host}…",
-    "cancel": "Cancel",
-    "cancelled": "Download stopped. What arrived is kept: Download continues from there.",
-    "unreachable": "Could not reach {host}. From mainland China, the mirror usually works.",
-    "use_mirror": "Use the mirror hf-mirror.com and try again",
-    "retry": "Try again",
+    "model_zh": N_("{size} · {params} parameters · writes Chinese and English."),
+    "model_en": N_("{size} · {params} parameters · the catalog lists no Chinese for it: expect English answers."),
+    "model_unknown": N_("{size} · {params} parameters · not in the catalog, so whether it writes Chinese is not known."),
+    "offer_caption": N_("RECOMMENDED FOR CHINESE ON THIS COMPUTER"),
+    "offer": N_("{name} writes Chinese and English and fits in {free} of free memory."),
+    "offer_tight": N_("{name} writes Chinese and English; with {free} of free memory it may run slowly."),
+    "download": N_("Download {name} ({size})"),
+    "use_installed": N_("Use {name} (already downloaded)"),
+    "looking": N_("Looking up {file} on {host}…"),
+    "progress": N_("{done} of {total} · {speed}/s · about {eta} left"),
+    "progress_start": N_("Starting the download from {host}…"),
+    "cancel": N_("Cancel"),
+    "cancelled": N_("Download stopped. What arrived is kept: Download continues from there."),
+    "unreachable": N_("Could not reach {host}. From mainland China, the mirror usually works."),
+    "use_mirror": N_("Use the mirror hf-mirror.com and try again"),
+    "retry": N_("Try again"),
     "failed": "{message}",
-    "gone": "{file} is no longer in {repo} on {host}.",
-    "offline": "While offline mode is on, the app connects to nothing, not even to download.",
-    "offline_button": "Offline mode is on: turn it off",
+    "gone": N_("{file} is no longer in {repo} on {host}."),
+    "offline": N_("While offline mode is on, the app connects to nothing, not even to download."),
+    "offline_button": N_("Offline mode is on: turn it off"),
     "offline_forced": "{message}",
-    "switching": "Downloaded and checked. Loading {name}…",
-    "ready": "{name} is ready, and new chats will use it. Ask anything below, in Chinese or English.",
-    "nothing_fits": "This computer has too little free memory ({free}) for the catalog's Chinese models. "
-                    "Close other programs and open a new chat, or use Models → Manage models….",
-    "examples_caption": "TRY ASKING",
+    "switching": N_("Downloaded and checked. Loading {name}…"),
+    "ready": N_("{name} is ready, and new chats will use it. Ask anything below, in Chinese or English."),
+    "nothing_fits": N_("This computer has too little free memory ({free}) for the catalog's Chinese models. "
+                       "Close other programs and open a new chat, or use Models → Manage models…."),
+    "examples_caption": N_("TRY ASKING"),
 }
 EXAMPLES = (  # (icon, what it shows, the prompt): Chinese, as our users write
-    ("mdi6.lightbulb-on-outline", "Ask a question", "AI生成内容（AIGC）是什么？"),
-    ("mdi6.format-list-bulleted", "Structured answer",
+    ("mdi6.lightbulb-on-outline", N_("Ask a question"), "AI生成内容（AIGC）是什么？"),
+    ("mdi6.format-list-bulleted", N_("Structured answer"),
      "请从三个方面介绍人工智能对教育的影响，要求突出重点，表达清晰。"),
-    ("mdi6.code-braces", "Write code", "用 Python 写一个函数，计算 CSV 文件每一列的平均值，并加上注释。"),
+    ("mdi6.code-braces", N_("Write code"), "用 Python 写一个函数，计算 CSV 文件每一列的平均值，并加上注释。"),
 )
 BUSY = ("looking", "downloading", "switching")
 
@@ -131,7 +132,7 @@ def find_remote(entry: CatalogEntry, config) -> RemoteFile | Unreachable:
     for f in files:  # a split set may be listed as one entry whose parts hold the catalog's file
         if f.filename == entry.file or any(p.filename == entry.file for p in getattr(f, "parts", ())):
             return f
-    raise UserError(TEXT["gone"].format(file=entry.file, repo=entry.repo, host=_host(config.endpoint)))
+    raise UserError(_(TEXT["gone"]).format(file=entry.file, repo=entry.repo, host=_host(config.endpoint)))
 
 
 def _host(endpoint: str) -> str:
@@ -142,7 +143,9 @@ def _eta(seconds) -> str:
     if seconds is None:
         return "?"
     seconds = int(seconds)
-    return f"{seconds // 60} min" if seconds >= 90 else f"{seconds} s"
+    if seconds >= 90:
+        return _("{minutes} min").format(minutes=seconds // 60)
+    return _("{seconds} s").format(seconds=seconds)
 
 
 def logo(size: int = 56, device_ratio: float = 1.0) -> QPixmap:
@@ -182,7 +185,7 @@ class ExampleCard(QFrame):
         self.setCursor(Qt.PointingHandCursor)
         self.setToolTip(prompt)
         self.icon = QLabel(self)
-        self.caption = QLabel(caption, self)
+        self.caption = QLabel(_(caption), self)
         self.caption.setObjectName("welcomeMuted")
         self.caption.setWordWrap(True)
         self.text = QLabel(prompt, self)
@@ -249,8 +252,8 @@ class WelcomePanel(QWidget):
         self.card.setObjectName("welcomeCard")
         self.logo = QLabel()
         self.logo.setFixedSize(LOGO, LOGO)
-        self.title = self._label(TEXT["title"], "welcomeTitle")
-        self.subtitle = self._label(TEXT["subtitle"], "welcomeMuted")
+        self.title = self._label(_(TEXT["title"]), "welcomeTitle")
+        self.subtitle = self._label(_(TEXT["subtitle"]), "welcomeMuted")
         head = QHBoxLayout()
         head.setSpacing(14)
         head.addWidget(self.logo, 0, Qt.AlignTop)
@@ -267,22 +270,22 @@ class WelcomePanel(QWidget):
         mb = QVBoxLayout(self.model_box)
         mb.setContentsMargins(14, 10, 14, 10)
         mb.setSpacing(4)
-        mb.addWidget(self._label(TEXT["model_caption"], "welcomeCaption"))
+        mb.addWidget(self._label(_(TEXT["model_caption"]), "welcomeCaption"))
         mb.addWidget(self.model_title)
         mb.addWidget(self.model_text)
 
         self.offer = QWidget()
-        self.offer_caption = self._label(TEXT["offer_caption"], "welcomeCaption")
+        self.offer_caption = self._label(_(TEXT["offer_caption"]), "welcomeCaption")
         self.offer_text = self._label("")
         self.action_button = QPushButton()
         self.action_button.setObjectName("welcomePrimary")
         self.action_button.clicked.connect(self._primary_clicked)
-        self.mirror_button = QPushButton(TEXT["use_mirror"])
+        self.mirror_button = QPushButton(_(TEXT["use_mirror"]))
         self.mirror_button.setObjectName("welcomePrimary")
         self.mirror_button.clicked.connect(self.use_mirror)
-        self.retry_button = QPushButton(TEXT["retry"])
+        self.retry_button = QPushButton(_(TEXT["retry"]))
         self.retry_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton(TEXT["cancel"])
+        self.cancel_button = QPushButton(_(TEXT["cancel"]))
         self.cancel_button.clicked.connect(self.cancel)
         buttons = QHBoxLayout()
         for b in (self.action_button, self.mirror_button, self.retry_button):
@@ -317,7 +320,7 @@ class WelcomePanel(QWidget):
         lay.addLayout(head)
         lay.addWidget(self.model_box)
         lay.addWidget(self.offer)
-        lay.addWidget(self._label(TEXT["examples_caption"], "welcomeCaption"))
+        lay.addWidget(self._label(_(TEXT["examples_caption"]), "welcomeCaption"))
         self.examples_row = ex = QHBoxLayout()  # side by side: short enough for a laptop screen
         ex.setSpacing(10)
         for card in self.examples:
@@ -389,24 +392,24 @@ class WelcomePanel(QWidget):
         self.entry = recommend(entries, free, allow_split=allow_split)
         loaded = self._loaded_entry(entries)
         if loaded is not None and writes_chinese(loaded):
-            return self._show("ready", TEXT["ready"].format(name=loaded.name))
+            return self._show("ready", _(TEXT["ready"]).format(name=loaded.name))
         if self.entry is None:
-            return self._show("nothing_fits", TEXT["nothing_fits"].format(free=human_size(free)))
+            return self._show("nothing_fits", _(TEXT["nothing_fits"]).format(free=human_size(free)))
         e = self.entry
         key = "offer" if fit.estimate(e.size, free) == fit.FITS else "offer_tight"
-        self.offer_text.setText(TEXT[key].format(name=e.name, free=f"{free / 2**30:.0f} GB"))
+        self.offer_text.setText(_(TEXT[key]).format(name=e.name, free=f"{free / 2**30:.0f} GB"))
         running = next((j for j in self.win.downloads.jobs if j.active and j.remote.repo == e.repo
                         and j.remote.filename == e.file), None)
         if running is not None:
             self.job_id, self.remote = running.id, running.remote
-            return self._show("downloading", TEXT["progress_start"].format(host=self._endpoint_host()))
+            return self._show("downloading", _(TEXT["progress_start"]).format(host=self._endpoint_host()))
         if self._installed_path() is not None:
             return self._show("installed")
         config = self._config()
         if config is not None and config.offline:
             forced = not self.win.rt.settings_store.current().offline
-            return self._show("offline", TEXT["offline_forced"].format(message=self._offline_message(config))
-                              if forced else TEXT["offline"])
+            return self._show("offline", _(TEXT["offline_forced"]).format(message=self._offline_message(config))
+                              if forced else _(TEXT["offline"]))
         self._show("idle")
 
     def _show(self, state: str, note: str = "") -> None:
@@ -417,9 +420,9 @@ class WelcomePanel(QWidget):
         offering = e is not None and state not in ("ready", "nothing_fits", "switching")
         self.offer_caption.setVisible(offering)
         self.offer_text.setVisible(offering)
-        primary = {"idle": TEXT["download"].format(name=name, size=size),
-                   "installed": TEXT["use_installed"].format(name=name),
-                   "offline": TEXT["offline_button"]}.get(state)
+        primary = {"idle": _(TEXT["download"]).format(name=name, size=size),
+                   "installed": _(TEXT["use_installed"]).format(name=name),
+                   "offline": _(TEXT["offline_button"])}.get(state)
         self.action_button.setVisible(primary is not None)
         if primary:
             self.action_button.setText(primary)
@@ -446,7 +449,7 @@ class WelcomePanel(QWidget):
         self.note.setProperty("tone", "good" if state in ("ready", "switching") else "warn")
         self._restyle(force=True)
         if state == "starting":
-            self.model_title.setText(TEXT["starting"])
+            self.model_title.setText(_(TEXT["starting"]))
             self.model_text.setText("")
         self.stateChanged.emit(state)
 
@@ -455,14 +458,14 @@ class WelcomePanel(QWidget):
         model = engine.model if engine is not None else None
         if model is None:
             loading = engine.loading if engine is not None else None
-            self.model_title.setText(TEXT["loading"].format(name=Path(loading).stem) if loading else TEXT["no_model"])
+            self.model_title.setText(_(TEXT["loading"]).format(name=Path(loading).stem) if loading else _(TEXT["no_model"]))
             self.model_text.setText("")
             return
         path = Path(model.path)
         starter = starter_model_path()
         if starter is not None and path.resolve() == starter.resolve():
-            self.model_title.setText(TEXT["starter_title"])
-            self.model_text.setText(TEXT["starter_text"])
+            self.model_title.setText(_(TEXT["starter_title"]))
+            self.model_text.setText(_(TEXT["starter_text"]))
             return
         try:
             params = model_info(path).parameters_label
@@ -474,8 +477,8 @@ class WelcomePanel(QWidget):
         except UserError:
             entry = None
         key = "model_unknown" if entry is None else "model_zh" if writes_chinese(entry) else "model_en"
-        self.model_title.setText(TEXT["model_title"].format(name=entry.name if entry else model.name))
-        self.model_text.setText(TEXT[key].format(size=size, params=params))
+        self.model_title.setText(_(TEXT["model_title"]).format(name=entry.name if entry else model.name))
+        self.model_text.setText(_(TEXT[key]).format(size=size, params=params))
 
     def _loaded_entry(self, entries) -> CatalogEntry | None:
         model = self.win.engine.model if self.win.engine is not None else None
@@ -526,24 +529,24 @@ class WelcomePanel(QWidget):
             return
         if config.offline:
             return self.refresh()
-        self._show("looking", TEXT["looking"].format(file=self.entry.file, host=_host(config.endpoint)))
+        self._show("looking", _(TEXT["looking"]).format(file=self.entry.file, host=_host(config.endpoint)))
         self._lookup = op(self, find_remote, self.entry, config).success(self._found).failure(self._lookup_failed)
         self._lookup.run()
 
     def _found(self, result) -> None:
         if isinstance(result, Unreachable):
             host = self._endpoint_host()
-            return self._show("unreachable", TEXT["unreachable"].format(host=host))
+            return self._show("unreachable", _(TEXT["unreachable"]).format(host=host))
         self.remote = result
         try:
             job = self.win.downloads.start(result)
         except UserError as exc:
             return self._show("failed", str(exc))
         self.job_id = job.id
-        self._show("downloading", TEXT["progress_start"].format(host=self._endpoint_host()))
+        self._show("downloading", _(TEXT["progress_start"]).format(host=self._endpoint_host()))
 
     def _lookup_failed(self, message: str) -> None:
-        self._show("failed", TEXT["failed"].format(message=message))
+        self._show("failed", _(TEXT["failed"]).format(message=message))
 
     @Slot()
     def use_mirror(self) -> None:
@@ -580,7 +583,7 @@ class WelcomePanel(QWidget):
         if job_id != self.job_id or self.state != "downloading":
             return
         self.progress_bar.setValue(int(1000 * done / total) if total else 0)
-        self.progress_text.setText(TEXT["progress"].format(done=human_size(done), total=human_size(total),
+        self.progress_text.setText(_(TEXT["progress"]).format(done=human_size(done), total=human_size(total),
                                                            speed=human_size(int(speed)), eta=_eta(eta)))
 
     @Slot(int, str, str)
@@ -593,8 +596,8 @@ class WelcomePanel(QWidget):
             self.progress_bar.setValue(1000)
             return self._switch_to(str(path))
         if state == "cancelled":
-            return self._show("idle", TEXT["cancelled"])
-        self._show("failed", TEXT["failed"].format(message=message))
+            return self._show("idle", _(TEXT["cancelled"]))
+        self._show("failed", _(TEXT["failed"]).format(message=message))
 
     def _switch_to(self, path: str) -> None:
         try:
@@ -602,14 +605,14 @@ class WelcomePanel(QWidget):
         except UserError as exc:
             return self._show("failed", str(exc))
         self._downloaded = path
-        self._show("switching", TEXT["switching"].format(name=self.entry.name if self.entry else Path(path).stem))
+        self._show("switching", _(TEXT["switching"]).format(name=self.entry.name if self.entry else Path(path).stem))
         self.win.models.use(path)
 
     @Slot(str)
     def _load_started(self, path: str) -> None:
         if self.state not in BUSY:
             self._describe_model()
-            self.model_title.setText(TEXT["loading"].format(name=Path(path).stem))
+            self.model_title.setText(_(TEXT["loading"]).format(name=Path(path).stem))
             self.model_text.setText("")
 
     @Slot(str)

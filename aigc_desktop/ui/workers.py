@@ -30,6 +30,7 @@ import time
 from PySide6.QtCore import QObject, Signal, Slot
 
 from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ class EngineWorker(QObject):
             return
         except Exception as exc:
             log.exception("model load failed")
-            self.loadFailed.emit(f"The model could not be loaded ({exc}). Details are in the log file.")
+            self.loadFailed.emit(_("The model could not be loaded ({error}). Details are in the log file.").format(error=exc))
             return
         self.loaded.emit(model.name, model.n_ctx, str(model.path))
 
@@ -99,7 +100,7 @@ class EngineWorker(QObject):
         service = self.rt.service
         try:
             if not self.rt.engine.loaded:
-                raise UserError("No model is loaded yet. Choose one in Models, or wait for it to load.")
+                raise UserError(_("No model is loaded yet. Choose one in Models, or wait for it to load."))
             if kind == "send":
                 result = service.send(target_id if target_id >= 0 else None, text, on_delta=on_delta, cancel=cancel,
                                       on_user_saved=on_user, new_conversation=(options or {}).get("new_conversation"),
@@ -119,7 +120,7 @@ class EngineWorker(QObject):
             return
         except Exception as exc:
             log.exception("turn failed")
-            self.failed.emit(f"Something went wrong ({exc}). Details are in the log file.")
+            self.failed.emit(_("Something went wrong ({error}). Details are in the log file.").format(error=exc))
             return
         if buffer:
             self.delta.emit("".join(buffer))

@@ -15,10 +15,11 @@ from __future__ import annotations
 from PySide6.QtCore import Signal, Slot
 
 from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import N_, _
 from aigc_desktop.ui.controllers.base import Controller
 from aigc_desktop.hub.library import installed_models
 
-SWITCH_WHILE_BUSY = "A reply is still being written. Stop it first to switch conversations."
+SWITCH_WHILE_BUSY = N_("A reply is still being written. Stop it first to switch conversations.")
 
 
 class ConversationController(Controller):
@@ -40,7 +41,7 @@ class ConversationController(Controller):
             return True  # already shown, with a reply streaming into it
         if win.turns.busy:
             win.sidebar.select(self.current_id)  # the highlight stays on the chat being written
-            win.banner.show_info(SWITCH_WHILE_BUSY, tag="busy")
+            win.banner.show_info(_(SWITCH_WHILE_BUSY), tag="busy")
             return False
         try:
             self.rt.store.get(conversation_id)
@@ -103,16 +104,17 @@ class ConversationController(Controller):
         self.current_id = None
         self.win.chat.set_messages([])
         self.refresh_sidebar()
-        self.win.banner.show_info("This chat was deleted in another window. Your text is still in the box; "
-                                  "Send starts a new chat.")
+        self.win.banner.show_info(_("This chat was deleted in another window. Your text is still in the box; "
+                                    "Send starts a new chat."))
         return True
 
     # -- conversation actions ---------------------------------------------------------
     @Slot(int)
     def delete(self, conversation_id: int) -> None:
         conv = self.rt.store.get(conversation_id)
-        if not self.win.prompts.confirm("Delete conversation",
-                                        f"Delete “{conv.title or 'New chat'}” and all its messages?"):
+        if not self.win.prompts.confirm(_("Delete conversation"),
+                                        _("Delete “{title}” and all its messages?").format(
+                                            title=conv.title or _("New chat"))):
             return
         if self.win.turns.busy and conversation_id == self.current_id:
             # Stop the reply first; the conversation goes once the worker has let go of it.
@@ -150,7 +152,7 @@ class ConversationController(Controller):
     @Slot(int)
     def rename(self, conversation_id: int) -> None:
         conv = self.rt.store.get(conversation_id)
-        title = self.win.prompts.ask_text("Rename conversation", "Title:", conv.title)
+        title = self.win.prompts.ask_text(_("Rename conversation"), _("Title:"), conv.title)
         if title is not None and title.strip():
             self.rt.store.rename(conversation_id, title)
             self.refresh_sidebar()
@@ -230,8 +232,8 @@ class ConversationController(Controller):
     def delete_message(self, message_id: int) -> None:
         if self.win.turns.busy:
             return
-        if not self.win.prompts.confirm("Delete message",
-                                        "Delete this message and everything after it in this branch?"):
+        if not self.win.prompts.confirm(_("Delete message"),
+                                        _("Delete this message and everything after it in this branch?")):
             return
         self.rt.store.delete_message(message_id)
         self.reload_messages()

@@ -82,7 +82,7 @@ class HistoryActions(Controller):
     def open_result(self, conversation_id: int, message_id: int) -> None:
         win = self.win
         if win.turns.busy:
-            win.banner.show_info("A reply is still being written. Stop it first to open a search result.", tag="busy")
+            win.banner.show_info(_("A reply is still being written. Stop it first to open a search result."), tag="busy")
             return
         other_version = False
         try:
@@ -92,17 +92,17 @@ class HistoryActions(Controller):
             else:
                 self.rt.store.get(conversation_id)
         except UserError:  # deleted since the search ran (here or in another window)
-            win.banner.show_info("That message or chat no longer exists.")
+            win.banner.show_info(_("That message or chat no longer exists."))
             self.refresh_search()
             return
         if other_version:
             # Switching versions changes what the chat shows, continues from and exports:
             # never without asking.
             if not win.prompts.confirm(
-                    "Open another version",
-                    "This match is in another version of the chat (an edited or regenerated message). "
-                    "Switch the chat to that version? Later messages of the version you are on stay "
-                    "saved; ‹ › on a message switches back."):
+                    _("Open another version"),
+                    _("This match is in another version of the chat (an edited or regenerated message). "
+                      "Switch the chat to that version? Later messages of the version you are on stay "
+                      "saved; ‹ › on a message switches back.")):
                 win.conversations.open(conversation_id)
                 return
             self.rt.store.set_current_leaf(conversation_id, message_id)
@@ -121,15 +121,15 @@ class HistoryActions(Controller):
         from aigc_desktop.importers import import_file
 
         if self.win.task_progress.running:
-            self.win.banner.show_info("Another import or export is still running.")
+            self.win.banner.show_info(_("Another import or export is still running."))
             return None
-        path = self.win.prompts.ask_open_path("Import chats", "Chat exports (*.json);;All files (*)")
+        path = self.win.prompts.ask_open_path(_("Import chats"), _("Chat exports (*.json)") + ";;" + _("All files (*)"))
         if not path:
             return None
         task = op(self, _import_task, import_file, self.rt.store, Path(path))
         task.success(self._imported).failure(self.win.banner.show_error)
         self._import_name = Path(path).name
-        self.win.task_progress.start(task, f"Importing {Path(path).name}…")
+        self.win.task_progress.start(task, _("Importing {name}…").format(name=Path(path).name))
         return task.run()
 
     def _imported(self, ids) -> None:
@@ -140,8 +140,13 @@ class HistoryActions(Controller):
             win.conversations.open(ids[0])
         skipped = getattr(ids, "skipped", 0)
         n = len(ids)
-        win.banner.show_info(f"Imported {n} conversation{'s' if n != 1 else ''} from {self._import_name}."
-                             + (f" {skipped} were already in your history and were skipped." if skipped else ""))
+        if skipped:
+            text = ngettext("Imported {n} conversation from {name}. {skipped} were already in your history "
+                            "and were skipped.", "Imported {n} conversations from {name}. {skipped} were already "
+                            "in your history and were skipped.", n)
+        else:
+            text = ngettext("Imported {n} conversation from {name}.", "Imported {n} conversations from {name}.", n)
+        win.banner.show_info(text.format(n=n, name=self._import_name, skipped=skipped))
         self.imported.emit(n)
 
     # -- export -------------------------------------------------------------------------
@@ -266,8 +271,9 @@ class HistoryActions(Controller):
         except UserError as exc:
             win.banner.show_error(str(exc))
             return None
-        win.banner.show_info(ngettext("Saved {path}", "Saved {n} images, {path} and the rest", len(written))
-                             .format(path=written[0], n=len(written)))
+        # Not ngettext: its singular would be the same msgid as the plain "Saved {path}" elsewhere.
+        text = _("Saved {path}") if len(written) == 1 else _("Saved {n} images, {path} and the rest")
+        win.banner.show_info(text.format(path=written[0], n=len(written)))
         return written
 
 

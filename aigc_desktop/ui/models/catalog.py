@@ -23,10 +23,11 @@ from aigc_desktop.hub import fit
 from aigc_desktop.hub.catalog import list_gguf_files, load_catalog
 from aigc_desktop.hub.endpoint import hub_config
 from aigc_desktop.hub.splits import find_remote
+from aigc_desktop.i18n import N_, _
 from aigc_desktop.ui.models.common import cell, human_size, make_table
 from aigc_desktop.ui.tasks import Latest, op
 
-HEADERS = ["Model", "File", "Size", "Quant", "Fits this PC?", "Licence", "Notes"]
+HEADERS = [N_("Model"), N_("File"), N_("Size"), N_("Quant"), N_("Fits this PC?"), N_("Licence"), N_("Notes")]
 FILE_COLUMN, NOTES_COLUMN = 1, 6
 
 
@@ -38,7 +39,7 @@ class CatalogTab(QWidget):
         super().__init__(parent)
         self.store = settings_store
         self._lookup = Latest()
-        self.table = make_table(HEADERS)
+        self.table = make_table([_(h) for h in HEADERS])
         self.table.setObjectName("catalogTable")
         self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
@@ -47,7 +48,7 @@ class CatalogTab(QWidget):
         header.setSectionResizeMode(FILE_COLUMN, QHeaderView.Interactive)  # long names: elided, tooltip
         header.setSectionResizeMode(NOTES_COLUMN, QHeaderView.Stretch)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)  # rows grow with wrapped notes
-        self.download_btn = QPushButton("Download")
+        self.download_btn = QPushButton(_("Download"))
         self.download_btn.clicked.connect(self.download_selected)
         self.memory_note = QLabel("")
         lay = QVBoxLayout(self)
@@ -62,17 +63,17 @@ class CatalogTab(QWidget):
             self.status.emit(str(exc), True)
             return
         avail = fit.available_memory()
-        self.memory_note.setText(f"Free memory now: {human_size(avail)}. "
-                                 "“tight” may run but slowly; “too big” will not load.")
+        self.memory_note.setText(_("Free memory now: {free}. “{tight}” may run but slowly; “{too_big}” will not load.")
+                                 .format(free=human_size(avail), tight=fit.label(fit.TIGHT), too_big=fit.label(fit.TOO_BIG)))
         self.table.setRowCount(0)
         for e in entries:
             r = self.table.rowCount()
             self.table.insertRow(r)
-            for c, v in enumerate([e.name, e.label, human_size(e.size), e.quant, fit.estimate(e.size, avail),
-                                   e.license, e.notes]):
+            for c, v in enumerate([e.name, e.label, human_size(e.size), e.quant, fit.label(fit.estimate(e.size, avail)),
+                                   e.license, e.shown_notes]):
                 self.table.setItem(r, c, cell(v, (e.repo, e.file)))
-            if e.notes:  # even a short note: it may wrap out of sight
-                self.table.item(r, NOTES_COLUMN).setToolTip(e.notes)
+            if e.shown_notes:  # even a short note: it may wrap out of sight
+                self.table.item(r, NOTES_COLUMN).setToolTip(e.shown_notes)
         self.table.resizeColumnToContents(FILE_COLUMN)
         self.table.setColumnWidth(FILE_COLUMN, min(self.table.columnWidth(FILE_COLUMN), 220))
 
@@ -81,7 +82,7 @@ class CatalogTab(QWidget):
         """Look the chosen file up on the Hub, then ask for its download; returns the task."""
         rows = self.table.selectionModel().selectedRows()
         if not rows:
-            self.status.emit("Choose a model in the list first.", False)
+            self.status.emit(_("Choose a model in the list first."), False)
             return None
         repo, file = self.table.item(rows[0].row(), 0).data(Qt.UserRole)
         try:
@@ -89,14 +90,14 @@ class CatalogTab(QWidget):
         except UserError as exc:
             self.status.emit(str(exc), True)
             return None
-        self.status.emit(f"Looking up {file} in {repo}…", False)
+        self.status.emit(_("Looking up {file} in {repo}…").format(file=file, repo=repo), False)
 
         def found(files) -> None:
             match = find_remote(files, file)  # a split set's first part names the whole set
             if match is not None:
                 self.downloadRequested.emit(match)
             else:
-                self.status.emit(f"{file} is no longer in {repo}.", True)
+                self.status.emit(_("{file} is no longer in {repo}.").format(file=file, repo=repo), True)
 
         return self._lookup.start(op(self, list_gguf_files, repo, config=config)
                                   .success(found).failure(self._lookup_failed))

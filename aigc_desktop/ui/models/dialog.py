@@ -32,6 +32,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from aigc_desktop.hub.catalog import RemoteFile
+from aigc_desktop.i18n import _
 from aigc_desktop.ui.models.catalog import CatalogTab
 from aigc_desktop.ui.models.downloads import DownloadsTab
 from aigc_desktop.ui.models.downloads_controller import DownloadsController
@@ -58,7 +59,7 @@ class ModelsDialog(QDialog):
 
     def __init__(self, parent, downloads: DownloadsController, settings_store) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Models")
+        self.setWindowTitle(_("Models"))
         self.resize(1000, 560)
         self.downloads = downloads
         self.settings_store = settings_store
@@ -73,9 +74,9 @@ class ModelsDialog(QDialog):
         self.status.setObjectName("modelsStatus")
         self.status.setWordWrap(True)
         self.tabs = QTabWidget()
-        for tab, title in ((self.installed_tab, "Installed"), (self.catalog_tab, "Catalog"),
-                           (self.search_tab, "Search Hub"), (self.downloads_tab, "Downloads"),
-                           (self.hub_settings_tab, "Settings")):
+        for tab, title in ((self.installed_tab, _("Installed")), (self.catalog_tab, _("Catalog")),
+                           (self.search_tab, _("Search Hub")), (self.downloads_tab, _("Downloads")),
+                           (self.hub_settings_tab, _("Settings"))):
             self.tabs.addTab(tab, title)
             tab.status.connect(self._on_tab_status)
         lay = QVBoxLayout(self)
@@ -122,7 +123,7 @@ class ModelsDialog(QDialog):
         return QMessageBox.question(self, title, text) == QMessageBox.Yes
 
     def ask_open_path(self) -> str:
-        return QFileDialog.getOpenFileName(self, "Import GGUF file", str(Path.home()), "GGUF models (*.gguf)")[0]
+        return QFileDialog.getOpenFileName(self, _("Import GGUF file"), str(Path.home()), _("GGUF models (*.gguf)"))[0]
 
     # -- the status line ----------------------------------------------------------------
     def _say(self, tab: QWidget, text: str, error: bool = False) -> None:
@@ -190,12 +191,12 @@ class ModelsDialog(QDialog):
         self.tabs.setCurrentWidget(self.downloads_tab)
         same = self.downloads.find(remote)
         if same is not None and same.active:
-            self._say(self.downloads_tab, f"{remote.label} is already downloading.")
+            self._say(self.downloads_tab, _("{name} is already downloading.").format(name=remote.label))
             return same.id
         if same is not None:
             return self.resume_download(same.id)
         job = self.downloads.start(remote)
-        self._say(self.downloads_tab, f"Downloading {remote.label}…")
+        self._say(self.downloads_tab, _("Downloading {name}…").format(name=remote.label))
         return job.id
 
     def resume_download(self, job_id: int) -> int:

@@ -19,9 +19,17 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QV
 
 from aigc_desktop.hub.download import DownloadError
 from aigc_desktop.hub.queue import Job
+from aigc_desktop.i18n import N_, _
 from aigc_desktop.ui.threads import gui_only
 
 BAR_STEPS = 1000
+STATES = {"queued": N_("queued"), "running": N_("downloading"), "done": N_("done"), "failed": N_("failed"),
+          "cancelled": N_("cancelled"), "paused": N_("paused")}
+
+
+def _state(state: str) -> str:
+    """A job's state in the person's language (when it has no message of its own)."""
+    return _(STATES[state]) if state in STATES else state
 
 
 class DownloadRow(QWidget):
@@ -38,8 +46,8 @@ class DownloadRow(QWidget):
         self.bar.setRange(0, BAR_STEPS)
         self.label = QLabel("")
         self.label.setWordWrap(True)
-        self.cancel, self.resume, self.remove = QPushButton("Cancel"), QPushButton("Resume"), QPushButton("Remove")
-        self.remove.setToolTip("Delete what was downloaded so far")
+        self.cancel, self.resume, self.remove = QPushButton(_("Cancel")), QPushButton(_("Resume")), QPushButton(_("Remove"))
+        self.remove.setToolTip(_("Delete what was downloaded so far"))
         self.cancel.clicked.connect(self._cancel)
         self.resume.clicked.connect(self._resume)
         self.remove.clicked.connect(self._remove)
@@ -74,7 +82,7 @@ class DownloadsTab(QWidget):
         self.downloads = downloads
         self.host = host  # asks the questions (the dialog's confirm), so a test can answer
         self.rows: dict[int, DownloadRow] = {}
-        self.no_downloads = QLabel("No downloads yet. Pick a model in Catalog or Search Hub.")
+        self.no_downloads = QLabel(_("No downloads yet. Pick a model in Catalog or Search Hub."))
         self.rows_layout = QVBoxLayout()
         self.rows_layout.addStretch(1)
         lay = QVBoxLayout(self)
@@ -96,7 +104,7 @@ class DownloadsTab(QWidget):
         self.rows_layout.insertWidget(self.rows_layout.count() - 1, row)
         self.rows[job.id] = row
         self.no_downloads.setVisible(False)
-        row.label.setText(f"{job.remote.label} — {job.message or job.state}")
+        row.label.setText(_("{name} — {state}").format(name=job.remote.label, state=job.message or _state(job.state)))
         if job.state == "done":
             row.bar.setValue(BAR_STEPS)
         elif not job.active:
@@ -117,13 +125,13 @@ class DownloadsTab(QWidget):
         row.cancel.setVisible(job.active)
         row.resume.setVisible(stopped)
         row.remove.setVisible(stopped)
-        row.resume.setText("Resume" if stopped and self.downloads.kept_bytes(job.id) else "Retry")
+        row.resume.setText(_("Resume") if stopped and self.downloads.kept_bytes(job.id) else _("Retry"))
 
     # -- clicks -----------------------------------------------------------------------
     @Slot(int)
     def resume(self, job_id: int) -> int:
         job = self.downloads.resume(job_id)
-        self.status.emit(f"Resuming {job.remote.filename}…", False)
+        self.status.emit(_("Resuming {file}…").format(file=job.remote.filename), False)
         return job_id
 
     @Slot(int)
@@ -131,15 +139,15 @@ class DownloadsTab(QWidget):
         """Discard a stopped download: its row, its ``.part`` and sidecar (asks when bytes are kept)."""
         job = self.downloads.job(job_id)
         kept = self.downloads.kept_bytes(job_id)
-        if kept and not self.host.confirm("Remove download", f"Delete the {kept / 2**20:,.1f} MB of "
-                                                             f"{job.remote.filename} downloaded so far?"):
+        if kept and not self.host.confirm(_("Remove download"), _("Delete the {mb:,.1f} MB of {file} downloaded so far?")
+                                          .format(mb=kept / 2**20, file=job.remote.filename)):
             return False
         try:
             self.downloads.discard(job_id)
         except DownloadError as exc:
             self.status.emit(str(exc), True)
             return False
-        self.status.emit(f"Removed the unfinished download of {job.remote.filename}.", False)
+        self.status.emit(_("Removed the unfinished download of {file}.").format(file=job.remote.filename), False)
         return True
 
     # -- the controller's signals (GUI thread) ------------------------------------------
@@ -157,7 +165,7 @@ class DownloadsTab(QWidget):
             if job_id in self.rows:
                 self._drop_row(job_id)
         elif job_id in self.rows:
-            self.rows[job_id].label.setText(f"{job.remote.label} — {job.message or job.state}")
+            self.rows[job_id].label.setText(_("{name} — {state}").format(name=job.remote.label, state=job.message or _state(job.state)))
             self._update_buttons(job)
 
     @Slot(int, "qint64", "qint64", float, object)
@@ -168,8 +176,12 @@ class DownloadsTab(QWidget):
             return
         row.show_fraction(done, total)
         name = self.downloads.job(job_id).remote.label
-        left = f", {eta:.0f} s left" if eta is not None else ""
-        row.label.setText(f"{name} — {done / 2**20:,.1f} of {total / 2**20:,.1f} MB, {speed / 2**20:.1f} MB/s{left}")
+        figures = dict(name=name, done=done / 2**20, total=total / 2**20, speed=speed / 2**20, eta=eta or 0)
+        if eta is not None:
+            text = _("{name} — {done:,.1f} of {total:,.1f} MB, {speed:.1f} MB/s, {eta:.0f} s left")
+        else:
+            text = _("{name} — {done:,.1f} of {total:,.1f} MB, {speed:.1f} MB/s")
+        row.label.setText(text.format(**figures))
 
     @Slot(int, str, str)
     @gui_only
@@ -178,7 +190,7 @@ class DownloadsTab(QWidget):
         if row is None:
             return
         job = self.downloads.job(job_id)
-        row.label.setText(f"{job.remote.label} — {message}")
+        row.label.setText(_("{name} — {state}").format(name=job.remote.label, state=message))
         if state == "done":
             row.bar.setValue(BAR_STEPS)
         self._update_buttons(job)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QPushBu
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.hub.endpoint import DEFAULT_ENDPOINT, hub_config
+from aigc_desktop.i18n import _
 from aigc_desktop.settings import Settings
 
 HUB_FIELDS = frozenset({"offline", "hub_endpoint"})
@@ -36,16 +37,16 @@ class HubSettingsTab(QWidget):
         self.store = settings_store
         self.downloads = downloads
         self.endpoint_edit = QLineEdit()
-        self.offline_box = QCheckBox("Offline: never connect to the network")
-        save = QPushButton("Save")
+        self.offline_box = QCheckBox(_("Offline: never connect to the network"))
+        save = QPushButton(_("Save"))
         save.clicked.connect(self.save)
         self.endpoint_edit.editingFinished.connect(self.save_endpoint)
         self.offline_box.toggled.connect(self.set_offline)
         form = QFormLayout(self)
-        form.addRow("Hub address", self.endpoint_edit)
+        form.addRow(_("Hub address"), self.endpoint_edit)
         form.addRow("", self.offline_box)
         form.addRow("", save)
-        form.addRow("", QLabel("Changes apply at once."))
+        form.addRow("", QLabel(_("Changes apply at once.")))
         self.sync()
 
     def sync(self, changed=HUB_FIELDS) -> None:
@@ -59,13 +60,13 @@ class HubSettingsTab(QWidget):
             forced, default = "", DEFAULT_ENDPOINT
         if "hub_endpoint" in changed:
             self.endpoint_edit.setText(s.hub_endpoint)
-            self.endpoint_edit.setPlaceholderText(f"default: {default}  (a mirror such as https://hf-mirror.com)")
+            self.endpoint_edit.setPlaceholderText(_("default: {default}  (a mirror such as https://hf-mirror.com)").format(default=default))
         if "offline" in changed:
             self.offline_box.blockSignals(True)
             self.offline_box.setChecked(s.offline or bool(forced))
             self.offline_box.blockSignals(False)
             self.offline_box.setEnabled(not forced)  # the environment keeps it on: say how to change it
-            self.offline_box.setToolTip(f"Offline because of the environment: {forced}." if forced else "")
+            self.offline_box.setToolTip(_("Offline because of the environment: {how}.").format(how=forced) if forced else "")
 
     @Slot(bool)
     def set_offline(self, on: bool) -> bool:
@@ -78,12 +79,14 @@ class HubSettingsTab(QWidget):
             self.status.emit(str(exc), True)
             return False
         if not on:
-            self.status.emit("Offline mode is off.", False)
+            self.status.emit(_("Offline mode is off."), False)
         else:
             self.downloads.cancel_all()
-            self.status.emit("Offline mode is on: nothing connects to the network."
-                             + (" Downloads were stopped; Resume them when you are online." if was_downloading
-                                else ""), False)
+            if was_downloading:
+                self.status.emit(_("Offline mode is on: nothing connects to the network. Downloads were stopped; "
+                                   "Resume them when you are online."), False)
+            else:
+                self.status.emit(_("Offline mode is on: nothing connects to the network."), False)
         return True
 
     @Slot()
@@ -98,7 +101,7 @@ class HubSettingsTab(QWidget):
         except UserError as exc:
             self.status.emit(str(exc), True)
             return False
-        self.status.emit(f"Using {config.endpoint}.", False)
+        self.status.emit(_("Using {endpoint}.").format(endpoint=config.endpoint), False)
         return True
 
     @Slot()
@@ -113,5 +116,6 @@ class HubSettingsTab(QWidget):
         except UserError as exc:
             self.status.emit(str(exc), True)
             return False
-        self.status.emit("Offline mode is on." if config.offline else f"Using {config.endpoint}.", False)
+        self.status.emit(_("Offline mode is on.") if config.offline
+                         else _("Using {endpoint}.").format(endpoint=config.endpoint), False)
         return True

@@ -34,20 +34,22 @@ from aigc_desktop.errors import UserError
 from aigc_desktop.hub.library import ModelEntry, delete_model, import_model, is_default_model, list_models
 from aigc_desktop.hub.library import set_default_model
 from aigc_desktop.hub.splits import parts_label, source_of
+from aigc_desktop.i18n import N_, _
 from aigc_desktop.paths import app_paths
 from aigc_desktop.ui.models.common import cell, human_size, make_table
 from aigc_desktop.ui.tasks import op
 
 STATUS_COLUMN = 6
-STARTER_CANNOT_BE_DELETED = "The starter model is part of the app and cannot be removed."
-CANNOT_USE = "This file cannot be used: {problem}"
-INCOMPLETE_TIP = "Only {have} of the {count} parts of this model are on disk: Resume downloads the rest."
-NO_SOURCE_TIP = ("Where this set was downloaded from is not known: "
-                 "download it again from Catalog or Search Hub.")
-RESUME_TIP = "Download the missing parts of this model"
-PARTS = "{count} parts"
-DELETE_ONE = "Delete {name} from disk?"
-DELETE_SET = "Delete {name} from disk? All {have} of its parts on disk ({size}) are deleted."
+# Marked here, shown through _() (the language is installed before any window is built).
+STARTER_CANNOT_BE_DELETED = N_("The starter model is part of the app and cannot be removed.")
+CANNOT_USE = N_("This file cannot be used: {problem}")
+INCOMPLETE_TIP = N_("Only {have} of the {count} parts of this model are on disk: Resume downloads the rest.")
+NO_SOURCE_TIP = N_("Where this set was downloaded from is not known: "
+                   "download it again from Catalog or Search Hub.")
+RESUME_TIP = N_("Download the missing parts of this model")
+PARTS = N_("{count} parts")
+DELETE_ONE = N_("Delete {name} from disk?")
+DELETE_SET = N_("Delete {name} from disk? All {have} of its parts on disk ({size}) are deleted.")
 
 
 class InstalledTab(QWidget):
@@ -66,14 +68,15 @@ class InstalledTab(QWidget):
         self._by_path: dict[str, ModelEntry] = {}
         self.loading: str | None = None  # the path "Use in chat" asked for, until its result
         self.loaded_name: str | None = None  # the chat's model, as the main window reported it
-        self.table = make_table(["Name", "Size", "Quant", "Parameters", "Architecture", "Context", "Status"])
+        self.table = make_table([_("Name"), _("Size"), _("Quant"), _("Parameters"), _("Architecture"),
+                                 _("Context"), _("Status")])
         self.table.setObjectName("installedTable")
-        self.use_btn = QPushButton("Use in chat")
-        self.default_btn = QPushButton("Set as default")
-        self.import_btn = QPushButton("Import GGUF file…")
-        self.delete_btn = QPushButton("Delete…")
-        self.resume_btn = QPushButton("Resume download")
-        self.folder_btn = QPushButton("Open models folder")
+        self.use_btn = QPushButton(_("Use in chat"))
+        self.default_btn = QPushButton(_("Set as default"))
+        self.import_btn = QPushButton(_("Import GGUF file…"))
+        self.delete_btn = QPushButton(_("Delete…"))
+        self.resume_btn = QPushButton(_("Resume download"))
+        self.folder_btn = QPushButton(_("Open models folder"))
         self.use_btn.clicked.connect(self.use_selected)
         self.default_btn.clicked.connect(self.make_default_selected)
         self.import_btn.clicked.connect(self.import_file)
@@ -116,8 +119,8 @@ class InstalledTab(QWidget):
     def _status_text(self, entry: ModelEntry) -> str:
         if entry.problem:
             return entry.problem
-        marks = [(PARTS.format(count=entry.parts), entry.parts > 1), ("starter", entry.is_starter),
-                 ("default", is_default_model(entry.path, self.store))]
+        marks = [(_(PARTS).format(count=entry.parts), entry.parts > 1), (_("starter"), entry.is_starter),
+                 (_("default"), is_default_model(entry.path, self.store))]
         return " · ".join(name for name, on in marks if on)
 
     def mark_default(self) -> None:
@@ -146,18 +149,18 @@ class InstalledTab(QWidget):
         problem = self._problems.get(path or "")
         entry = self._by_path.get(path or "")
         incomplete = entry is not None and entry.incomplete
-        tip = (INCOMPLETE_TIP.format(have=len(entry.files), count=entry.parts) if incomplete
-               else CANNOT_USE.format(problem=problem) if problem else "")
+        tip = (_(INCOMPLETE_TIP).format(have=len(entry.files), count=entry.parts) if incomplete
+               else _(CANNOT_USE).format(problem=problem) if problem else "")
         for b in (self.use_btn, self.default_btn):
             b.setEnabled(path is not None and problem is None)
             b.setToolTip(tip)
         self.resume_btn.setVisible(any(e.incomplete for e in self._entries))
         source = source_of(entry.path) if incomplete else None
         self.resume_btn.setEnabled(source is not None)
-        self.resume_btn.setToolTip(RESUME_TIP if source is not None else NO_SOURCE_TIP if incomplete else "")
+        self.resume_btn.setToolTip(_(RESUME_TIP) if source is not None else _(NO_SOURCE_TIP) if incomplete else "")
         starter = path in self._starters
         self.delete_btn.setEnabled(path is not None and not starter)
-        self.delete_btn.setToolTip(STARTER_CANNOT_BE_DELETED if starter else "")
+        self.delete_btn.setToolTip(_(STARTER_CANNOT_BE_DELETED) if starter else "")
 
     # -- actions ----------------------------------------------------------------------
     @Slot()
@@ -165,7 +168,7 @@ class InstalledTab(QWidget):
         path = self.selected()
         if path and path not in self._problems:
             self.loading = path
-            self._say(f"Loading {Path(path).name}…")
+            self._say(_("Loading {name}…").format(name=Path(path).name))
             self.useModel.emit(path)
 
     def on_model_load_result(self, ok: bool, message: str) -> None:
@@ -174,9 +177,9 @@ class InstalledTab(QWidget):
         if ok:
             self.loaded_name = message
             if pending:
-                self._say(f"{message} is loaded in the chat.")
+                self._say(_("{name} is loaded in the chat.").format(name=message))
         elif pending:
-            self._say(f"Could not load {Path(pending).name}: {message}", error=True)
+            self._say(_("Could not load {name}: {problem}").format(name=Path(pending).name, problem=message), error=True)
 
     def is_loaded(self, path: str) -> bool:
         entry = self._by_path.get(path)
@@ -189,7 +192,7 @@ class InstalledTab(QWidget):
         entry = self._by_path.get(self.selected() or "")
         source = source_of(entry.path) if entry is not None and entry.incomplete else None
         if source is None:
-            self._say(NO_SOURCE_TIP, error=True)
+            self._say(_(NO_SOURCE_TIP), error=True)
             return
         self.resumeRequested.emit(source)
 
@@ -205,7 +208,7 @@ class InstalledTab(QWidget):
             return
         self.mark_default()
         self.modelsChanged.emit()
-        self._say(f"{Path(path).stem} is the default model for new chats.")
+        self._say(_("{name} is the default model for new chats.").format(name=Path(path).stem))
 
     @Slot()
     def delete_selected(self) -> None:
@@ -213,21 +216,21 @@ class InstalledTab(QWidget):
         if not path:
             return
         if path in self._starters:  # the button is disabled; a caller that goes around it hears why
-            self._say(STARTER_CANNOT_BE_DELETED, error=True)
+            self._say(_(STARTER_CANNOT_BE_DELETED), error=True)
             return
         entry = self._by_path.get(path)
         if entry is not None and entry.parts > 1:
             name = parts_label(entry.name, entry.parts)
-            text = [DELETE_SET.format(name=name, have=len(entry.files), size=human_size(entry.size))]
+            text = [_(DELETE_SET).format(name=name, have=len(entry.files), size=human_size(entry.size))]
         else:
             name = Path(path).name
-            text = [DELETE_ONE.format(name=name)]
+            text = [_(DELETE_ONE).format(name=name)]
         was_default = is_default_model(path, self.store)
         if was_default:
-            text.append("It is the default model: new chats will use the starter model instead.")
+            text.append(_("It is the default model: new chats will use the starter model instead."))
         if self.is_loaded(path):
-            text.append("It is loaded in the chat; it stays loaded until you switch to another model.")
-        if not self.host.confirm("Delete model", "\n\n".join(text)):
+            text.append(_("It is loaded in the chat; it stays loaded until you switch to another model."))
+        if not self.host.confirm(_("Delete model"), "\n\n".join(text)):
             return
         try:
             delete_model(path, self.store)
@@ -235,11 +238,12 @@ class InstalledTab(QWidget):
             self._say(str(exc), error=True)
             return
         except OSError as exc:  # read-only folder, file in use
-            self._say(f"Could not delete {name}: {exc.strerror or exc}.", error=True)
+            self._say(_("Could not delete {name}: {reason}.").format(name=name, reason=exc.strerror or exc), error=True)
             return
         self.refresh()
         self.modelsChanged.emit()
-        self._say(f"Deleted {name}." + (" New chats use the starter model." if was_default else ""))
+        self._say(_("Deleted {name}. New chats use the starter model.").format(name=name) if was_default
+                  else _("Deleted {name}.").format(name=name))
 
     @Slot()
     def import_file(self):
@@ -247,7 +251,7 @@ class InstalledTab(QWidget):
         path = self.host.ask_open_path()
         if not path:
             return None
-        self._say(f"Importing {Path(path).name}…")
+        self._say(_("Importing {name}…").format(name=Path(path).name))
         self.import_btn.setEnabled(False)
         return (op(self, import_model, Path(path))
                 .success(self._imported)
@@ -259,7 +263,7 @@ class InstalledTab(QWidget):
         self.refresh()
         self.modelsChanged.emit()
         self.select(str(target))
-        self._say(f"Imported {Path(target).name}.")
+        self._say(_("Imported {name}.").format(name=Path(target).name))
 
     def _import_failed(self, message: str) -> None:
         self._say(message, error=True)

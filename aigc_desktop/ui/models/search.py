@@ -21,6 +21,7 @@ from aigc_desktop.errors import UserError
 from aigc_desktop.hub import fit
 from aigc_desktop.hub.catalog import RemoteFile, list_gguf_files, search_repos
 from aigc_desktop.hub.endpoint import HubConfig, hub_config
+from aigc_desktop.i18n import _, ngettext
 from aigc_desktop.ui.models.common import cell, human_size, make_table
 from aigc_desktop.ui.tasks import Latest, Op, op
 
@@ -35,13 +36,13 @@ class SearchTab(QWidget):
         self._searching = Latest()
         self._listing = Latest()
         self.search_box = QLineEdit()
-        self.search_box.setPlaceholderText("Search Hugging Face for GGUF models, e.g. qwen2.5 instruct")
-        go = QPushButton("Search")
+        self.search_box.setPlaceholderText(_("Search Hugging Face for GGUF models, e.g. qwen2.5 instruct"))
+        go = QPushButton(_("Search"))
         self.repo_list = QListWidget()
         self.repo_list.setObjectName("repoList")
-        self.files = make_table(["File", "Size", "Quant", "Fits this PC?"])
+        self.files = make_table([_("File"), _("Size"), _("Quant"), _("Fits this PC?")])
         self.files.setObjectName("filesTable")
-        self.download_btn = QPushButton("Download selected file")
+        self.download_btn = QPushButton(_("Download selected file"))
         go.clicked.connect(self.search)
         self.search_box.returnPressed.connect(self.search)
         self.repo_list.currentItemChanged.connect(self._repo_chosen)
@@ -75,7 +76,7 @@ class SearchTab(QWidget):
         if config is None:
             self.repo_list.clear()
             return None
-        self.status.emit(f"Searching for “{query}”…", False)
+        self.status.emit(_("Searching for “{query}”…").format(query=query), False)
         return self._searching.start(op(self, search_repos, query, config=config)
                                      .success(self._show_hits).failure(self._search_failed))
 
@@ -83,9 +84,10 @@ class SearchTab(QWidget):
         self.repo_list.clear()
         for h in hits:
             item = QListWidgetItem(h.repo)
-            item.setToolTip(f"{h.downloads:,} downloads")
+            item.setToolTip(_("{n:,} downloads").format(n=h.downloads))
             self.repo_list.addItem(item)
-        self.status.emit(f"{len(hits)} repositories." if hits else "No GGUF repositories found.", False)
+        self.status.emit(ngettext("{n} repository.", "{n} repositories.", len(hits)).format(n=len(hits)) if hits
+                         else _("No GGUF repositories found."), False)
 
     def _search_failed(self, message: str) -> None:
         self.repo_list.clear()
@@ -103,7 +105,7 @@ class SearchTab(QWidget):
         config = self._config()
         if config is None:
             return None
-        self.status.emit(f"Listing {repo}…", False)
+        self.status.emit(_("Listing {repo}…").format(repo=repo), False)
 
         def show(files: list[RemoteFile]) -> None:
             avail = fit.available_memory()
@@ -111,9 +113,10 @@ class SearchTab(QWidget):
             for f in files:
                 r = self.files.rowCount()
                 self.files.insertRow(r)
-                for c, v in enumerate([f.label, human_size(f.size), f.quant or "?", fit.estimate(f.size, avail)]):
+                for c, v in enumerate([f.label, human_size(f.size), f.quant or "?", fit.label(fit.estimate(f.size, avail))]):
                     self.files.setItem(r, c, cell(v, f))
-            self.status.emit(f"{len(files)} GGUF files in {repo}.", False)
+            self.status.emit(ngettext("{n} GGUF file in {repo}.", "{n} GGUF files in {repo}.", len(files))
+                             .format(n=len(files), repo=repo), False)
 
         return self._listing.start(op(self, list_gguf_files, repo, config=config)
                                    .success(show).failure(self._listing_failed))
@@ -128,4 +131,4 @@ class SearchTab(QWidget):
         if rows:
             self.downloadRequested.emit(self.files.item(rows[0].row(), 0).data(Qt.UserRole))
         else:
-            self.status.emit("Choose a file in the list first.", False)
+            self.status.emit(_("Choose a file in the list first."), False)
