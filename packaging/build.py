@@ -75,10 +75,15 @@ def strip_binaries(bundle: Path) -> None:
     """Drop debug symbols from the Linux shared libraries (~50 MB: libpython, OpenBLAS, …).
 
     ``--strip-unneeded`` keeps the dynamic symbol table that loading and ctypes use.
+    Libraries in a wheel's ``<name>.libs/`` folder are left alone: auditwheel rewrote them
+    with patchelf, and strip breaks their layout (NumPy's OpenBLAS then fails to load with
+    "ELF load command address/offset not page-aligned").
     """
     if not sys.platform.startswith("linux") or shutil.which("strip") is None:
         return
     for path in bundle.rglob("*.so*"):
+        if any(part.endswith(".libs") for part in path.parts):
+            continue
         if path.is_file() and not path.is_symlink():
             subprocess.run(["strip", "--strip-unneeded", str(path)], capture_output=True)
 
@@ -126,7 +131,7 @@ def make_deb(bundle: Path, version: str) -> Path:
     (stage / "DEBIAN").mkdir()
     (stage / "DEBIAN" / "control").write_text(control, encoding="utf-8")
     out = DIST / f"{APP}_{version}_{arch()}.deb"
-    subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(stage), str(out)], check=True)
+    subprocess.run(["dpkg-deb", "--root-owner-group", "-Zgzip", "-z6", "--build", str(stage), str(out)], check=True)
     return out
 
 
