@@ -89,7 +89,7 @@ def cmd_show(args) -> int:
             "title": conv.title,
             "messages": [
                 {"id": m.id, "role": m.role, "content": m.content, "status": m.status,
-                 "created": m.created_at.isoformat(), "model": m.model}
+                 "created": m.created_at.isoformat(), "model": m.model, "rating": m.rating}
                 for m in branch
             ],
             # For each user message of the branch, every reply to it (regenerated or compared: the

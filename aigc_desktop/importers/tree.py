@@ -198,7 +198,7 @@ def _insert_messages(conn, rows: list[dict]) -> None:
     columns are untyped so that ``messages`` applies its types as on any insert."""
     cols = ", ".join(_COLUMNS)
     convert = [(c.name, c.type.bind_processor(conn.dialect)) for c in Message.__table__.columns]
-    values = [tuple(p(r[name]) if p else r[name] for name, p in convert) for r in rows]
+    values = [tuple(p(r.get(name)) if p else r.get(name) for name, p in convert) for r in rows]  # absent: NULL
     conn.exec_driver_sql("DROP TABLE IF EXISTS temp.import_messages")
     conn.exec_driver_sql(f"CREATE TEMP TABLE import_messages ({cols})")
     conn.exec_driver_sql(f"INSERT INTO temp.import_messages VALUES ({', '.join('?' * len(_COLUMNS))})", values)

@@ -35,6 +35,7 @@ class MessageRecord:
     created_at: datetime
     model: str | None
     stats: dict = field(default_factory=dict)
+    rating: int | None = None  # 1 👍, -1 👎, None unrated
 
     @classmethod
     def of(cls, m: Message) -> "MessageRecord":
@@ -48,6 +49,7 @@ class MessageRecord:
             created_at=_aware(m.created_at),
             model=m.model,
             stats=dict(m.stats or {}),
+            rating=m.rating,
         )
 
 
@@ -206,6 +208,14 @@ class ConversationStore:
             conv.updated_at = utcnow()
             return MessageRecord.of(msg)
 
+    def rate(self, message_id: int, rating: int | None) -> None:
+        """👍 (1), 👎 (-1) or no rating (None) on a message."""
+        if rating not in (1, -1, None):
+            raise ValueError(f"rating must be 1, -1 or None, not {rating!r}")
+        self.get_message(message_id)  # NotFound with a clear message
+        with self.db.transaction() as s:
+            s.execute(update(Message).where(Message.id == message_id).values(rating=rating))
+
     def update_message(
         self,
         message_id: int,
@@ -248,13 +258,13 @@ class ConversationStore:
         with self.db.connect() as conn:
             rows = conn.execute(
                 select(cols.id, cols.conversation_id, cols.parent_id, cols.role, cols.content, cols.status,
-                       cols.created_at, cols.model, cols.stats)
+                       cols.created_at, cols.model, cols.stats, cols.rating)
                 .where(cols.conversation_id == conversation_id)
                 .order_by(cols.id)
             ).all()
         return [
             MessageRecord(r.id, r.conversation_id, r.parent_id, r.role, r.content, r.status,
-                          _aware(r.created_at), r.model, dict(r.stats or {}))
+                          _aware(r.created_at), r.model, dict(r.stats or {}), r.rating)
             for r in rows
         ]
 

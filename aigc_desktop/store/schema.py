@@ -50,6 +50,7 @@ class Message(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     model: Mapped[str | None] = mapped_column(String(1000))
     stats: Mapped[dict] = mapped_column(JSON, default=dict)
+    rating: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 1 👍, -1 👎, None
 
 
 class IdHighWater(Base):

@@ -87,7 +87,7 @@ def test_stop_pressed_before_the_engine_picks_up_the_turn_is_not_lost(qtbot, mak
     """Stop while the engine thread is still busy with a load: the queued turn starts stopped."""
     win = make_window(load_model=False)
     fake = ScriptedEngine()
-    win.rt.engine = win.rt.service.engine = fake
+    win.rt.engine = win.rt.service.engine = win.rt.router.local = fake
     with qtbot.wait_signal(win.modelReady, timeout=10_000):
         win.models.load(tmp_path / "first.gguf")
     fake.enqueue(*["很长的回答"] * 50)

@@ -87,6 +87,7 @@ class HistoryActions(Controller):
         other_version = False
         try:
             if message_id >= 0:
+                self.rt.store.get_message(message_id)  # gone since the search ran: say so below
                 branch_ids = {m.id for m in self.rt.store.branch(conversation_id)}
                 other_version = message_id not in branch_ids
             else:
