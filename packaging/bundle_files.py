@@ -26,8 +26,9 @@ MODEL_DEST = "models/starter"
 #: Qt's own translations the window installs (``ui/app.install_language``).
 QT_TRANSLATIONS = ("qtbase_zh_CN.qm",)
 
-#: Packages whose data files (fonts, templates, locale data) are read at run time and that
-#: no PyInstaller hook collects. Each was found by running the bundle without it.
+#: Packages whose data files (fonts, templates, tables) are read at run time and that no
+#: PyInstaller hook collects, listed from where each package opens its files. smoke.sh
+#: exercises the window, a chat and the PDF/Word/HTML exports from the built bundle.
 DATA_PACKAGES = (
     "ziamath",            # its math font (STIX Two Math)
     "latex2mathml",       # ziamath's LaTeX front end: unimathsymbols.txt

@@ -53,6 +53,15 @@ headless_checks() {  # headless_checks GUI CLI NAME
   reply="$(clean_env "$home" "$cli" chat "Name one colour." --max-tokens 16 --seed 1)" || fail "$name: chat"
   [ -n "$reply" ] || fail "$name: chat printed no reply"
   echo "reply: $reply"
+  # The exports read package data at run time (fpdf2 and the bundled CJK font, python-docx's
+  # template), so a file missing from the bundle shows here.
+  step "$name: export to PDF and Word (a Chinese message)"
+  clean_env "$home" "$cli" chat "你好，请用一句话介绍你自己。" --max-tokens 8 --seed 1 >/dev/null || fail "$name: chat in Chinese"
+  for format in pdf docx html; do
+    clean_env "$home" "$cli" export --all --format "$format" -o "$WORK/export-$name-$format" || fail "$name: export $format"
+    [ -n "$(ls -A "$WORK/export-$name-$format")" ] || fail "$name: export $format wrote nothing"
+  done
+  echo "exported: $(ls "$WORK/export-$name-pdf" | wc -l) PDF files"
 }
 
 start_x() {
