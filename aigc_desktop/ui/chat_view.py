@@ -50,6 +50,8 @@ class ChatView(QScrollArea):
     editCancelled = Signal(int)
     siblingRequested = Signal(int)
     deleteRequested = Signal(int)
+    rateRequested = Signal(int, int)  # message id, 1 / -1 / 0 (no rating)
+    imageRequested = Signal(int)  # save one message as an image
 
     def minimumSizeHint(self) -> QSize:
         # As narrow as the messages can wrap (their buttons), plus the scroll bar.
@@ -205,6 +207,14 @@ class ChatView(QScrollArea):
         for w in self.widgets:
             w.theme = theme
             w.refresh()
+
+    def set_rating(self, message_id: int, rating: int | None) -> None:
+        import dataclasses
+
+        w = self.widget_for(message_id)
+        if w is not None:
+            w.record = dataclasses.replace(w.record, rating=rating)
+            w.show_rating()
 
     def widget_for(self, message_id: int) -> MessageWidget | None:
         return next((w for w in self.widgets if w.record.id == message_id), None)

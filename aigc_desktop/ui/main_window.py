@@ -281,6 +281,8 @@ class MainWindow(QMainWindow):
         self.chat.editSubmitted.connect(turns.edit_and_resend)
         self.chat.siblingRequested.connect(conv.switch_branch)
         self.chat.deleteRequested.connect(conv.delete_message)
+        self.chat.rateRequested.connect(conv.rate)
+        self.chat.imageRequested.connect(hist.export_message_image)
         conv.currentChanged.connect(self._show_system_chip)
         self.system_chip.clicked.connect(conv.edit_settings)
 

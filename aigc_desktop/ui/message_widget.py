@@ -283,6 +283,15 @@ class MessageWidget(QFrame):
         if self.record.role == "assistant":
             self.regen_btn = self._tool(tl, "ph.arrow-clockwise", _("Regenerate"), _("Write a new reply"),
                                         lambda: self.view.regenerateRequested.emit(self.record.id))
+            self.up_btn = self._tool(tl, "ph.thumbs-up", "+", _("Good answer (kept on this computer for your own use)"),
+                                     lambda: self._rate(1))
+            self.down_btn = self._tool(tl, "ph.thumbs-down", "-", _("Poor answer (kept on this computer for your own use)"),
+                                       lambda: self._rate(-1))
+            for b in (self.up_btn, self.down_btn):
+                b.setCheckable(True)
+            self.show_rating()
+        self.image_btn = self._tool(tl, "ph.image", _("Image"), _("Save this message as an image…"),
+                                    lambda: self.view.imageRequested.emit(self.record.id))
         if self.is_user:
             self.edit_btn = self._tool(tl, "ph.pencil-simple", _("Edit"), _("Edit and resend as a new version"),
                                        lambda: self.view.editRequested.emit(self.record.id))
@@ -300,6 +309,16 @@ class MessageWidget(QFrame):
             bar.addStretch(1)
         self.set_siblings(1, 1)
         self._update_actions()
+
+    def _rate(self, value: int) -> None:
+        """Clicking the lit thumb again takes the rating back."""
+        rating = None if self.record.rating == value else value
+        self.view.rateRequested.emit(self.record.id, 0 if rating is None else rating)
+
+    def show_rating(self) -> None:
+        if self.record.role == "assistant":
+            self.up_btn.setChecked(self.record.rating == 1)
+            self.down_btn.setChecked(self.record.rating == -1)
 
     # -- state --------------------------------------------------------------------------
     def set_siblings(self, index: int, total: int) -> None:

@@ -170,3 +170,28 @@ def test_slow_first_reply_says_it_is_reading_the_conversation(qtbot, make_window
     send_and_wait(qtbot, win, "How many notes?")
     assert shown and "Reading the conversation" in shown[0] and "tokens" in shown[0]
     assert "Reading" not in win.banner.text()
+
+
+def test_thumbs_rate_a_reply_and_clicking_again_takes_it_back(qtbot, make_window, tmp_path):
+    """👍/👎 on a reply are stored and shown after reopening; the lit thumb clicked again clears it;
+    a message can be saved as an image from its own button."""
+    win = make_window(load_model=False)
+    store = win.rt.store
+    conv = store.create("rated")
+    q = store.add_message(conv.id, "user", "什么是AIGC？")
+    a = store.add_message(conv.id, "assistant", "人工智能生成内容。", parent_id=q.id)
+    win.conversations.open(conv.id)
+    w = win.chat.widget_for(a.id)
+    w.up_btn.click()
+    assert store.get_message(a.id).rating == 1 and w.up_btn.isChecked() and not w.down_btn.isChecked()
+    w.down_btn.click()
+    assert store.get_message(a.id).rating == -1
+    win.conversations.open(conv.id)
+    w = win.chat.widget_for(a.id)
+    assert w.down_btn.isChecked()
+    w.down_btn.click()
+    assert store.get_message(a.id).rating is None and not w.down_btn.isChecked()
+    target = tmp_path / "one.png"
+    win.prompts.ask_save_path = lambda *a: str(target)
+    w.image_btn.click()
+    assert target.exists() and target.stat().st_size > 0

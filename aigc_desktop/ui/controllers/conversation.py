@@ -240,6 +240,17 @@ class ConversationController(Controller):
         self.refresh_sidebar()
         self.win.history.refresh_search()
 
+    @Slot(int, int)
+    def rate(self, message_id: int, value: int) -> None:
+        """👍 (1) / 👎 (-1) / none (0) on a reply; stored, shown, exportable (`feedback export`)."""
+        rating = value or None
+        try:
+            self.rt.store.rate(message_id, rating)
+        except UserError as exc:
+            self.win.banner.show_error(str(exc))
+            return
+        self.win.chat.set_rating(message_id, rating)
+
     @Slot()
     def copy_last_reply(self) -> None:
         from PySide6.QtWidgets import QApplication

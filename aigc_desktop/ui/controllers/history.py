@@ -248,6 +248,10 @@ class HistoryActions(Controller):
         """The open conversation as long PNG images (several past the height limit)."""
         return self.export_image_of(None)
 
+    @Slot(int)
+    def export_message_image(self, message_id: int):
+        return self.export_image_of([message_id])
+
     def export_image_of(self, message_ids: list[int] | None) -> list[Path] | None:
         """The chosen messages (all of the open chat's current version by default) as PNGs."""
         from aigc_desktop.export.markdown import safe_filename
