@@ -195,3 +195,34 @@ def test_thumbs_rate_a_reply_and_clicking_again_takes_it_back(qtbot, make_window
     win.prompts.ask_save_path = lambda *a: str(target)
     w.image_btn.click()
     assert target.exists() and target.stat().st_size > 0
+
+
+def test_hub_source_offers_hugging_face_the_mirror_and_a_custom_address(qtbot, make_window):
+    """Models → Settings: choosing the mirror saves it at once; Custom opens the address box; HF clears it."""
+    win = make_window(load_model=False)
+    dialog = win.show_models()
+    from aigc_desktop.ui.models.hub_settings import MIRROR, HubSettingsTab
+
+    tab = dialog.findChild(HubSettingsTab)
+    tab.source_combo.setCurrentIndex(tab.source_combo.findData(MIRROR))
+    tab._source_chosen(tab.source_combo.currentIndex())
+    assert win.rt.settings.hub_endpoint == MIRROR and not tab.endpoint_edit.isEnabled()
+    tab.source_combo.setCurrentIndex(tab.source_combo.findData("custom"))
+    tab._source_chosen(tab.source_combo.currentIndex())
+    assert tab.endpoint_edit.isEnabled()
+    tab.source_combo.setCurrentIndex(0)
+    tab._source_chosen(0)
+    assert win.rt.settings.hub_endpoint == ""
+
+
+def test_catalog_marks_the_model_recommended_for_this_machine(qtbot, make_window):
+    """The Catalog tab marks one entry as recommended from the measured free memory, the same one the welcome offers."""
+    from aigc_desktop.ui.models.catalog import CatalogTab
+
+    win = make_window(load_model=False)
+    tab = win.show_models().findChild(CatalogTab)
+    names = [tab.table.item(r, 0).text() for r in range(tab.table.rowCount())]
+    marked = [n for n in names if "★" in n]
+    assert len(marked) == (1 if tab.recommended else 0)
+    if tab.recommended:
+        assert marked[0].startswith(tab.recommended.name)

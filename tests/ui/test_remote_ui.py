@@ -134,8 +134,9 @@ def test_compare_local_and_remote_side_by_side(make_window, qtbot, llama_server,
     assert len(replies) == 2 and len({m.parent_id for m in replies}) == 1
     assert {m.model for m in replies} == {starter_model.stem, ref}  # a local reply records its model name
     assert win.conversations.current_id == conv_id
-    shown = win.chat.widget_for(replies[0].id)
-    assert shown is not None and win.chat.records()[-1].id == replies[0].id
+    first = next(m for m in replies if m.model == starter_model.stem)  # the first model's answer is current
+    shown = win.chat.widget_for(first.id)  # (replies are saved in the order they start: remote may be first)
+    assert shown is not None and win.chat.records()[-1].id == first.id
     SHOTS.mkdir(parents=True, exist_ok=True)
     view.grab().save(str(SHOTS / "compare_view.png"))
     win.grab().save(str(SHOTS / "compare_in_chat.png"))

@@ -65,11 +65,16 @@ class CatalogTab(QWidget):
         avail = fit.available_memory()
         self.memory_note.setText(_("Free memory now: {free}. “{tight}” may run but slowly; “{too_big}” will not load.")
                                  .format(free=human_size(avail), tight=fit.label(fit.TIGHT), too_big=fit.label(fit.TOO_BIG)))
+        from aigc_desktop.hub.recommend import recommend
+
+        best = recommend(entries, avail, allow_split=True)
+        self.recommended = best
         self.table.setRowCount(0)
         for e in entries:
             r = self.table.rowCount()
             self.table.insertRow(r)
-            for c, v in enumerate([e.name, e.label, human_size(e.size), e.quant, fit.label(fit.estimate(e.size, avail)),
+            name = _("{name} ★ recommended for this computer").format(name=e.name) if e == best else e.name
+            for c, v in enumerate([name, e.label, human_size(e.size), e.quant, fit.label(fit.estimate(e.size, avail)),
                                    e.license, e.shown_notes]):
                 self.table.setItem(r, c, cell(v, (e.repo, e.file)))
             if e.shown_notes:  # even a short note: it may wrap out of sight

@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.hub.endpoint import DEFAULT_ENDPOINT, hub_config
@@ -27,6 +27,8 @@ from aigc_desktop.i18n import _
 from aigc_desktop.settings import Settings
 
 HUB_FIELDS = frozenset({"offline", "hub_endpoint"})
+MIRROR = "https://hf-mirror.com"
+CUSTOM = "custom"
 
 
 class HubSettingsTab(QWidget):
@@ -37,12 +39,18 @@ class HubSettingsTab(QWidget):
         self.store = settings_store
         self.downloads = downloads
         self.endpoint_edit = QLineEdit()
+        self.source_combo = QComboBox()
+        self.source_combo.addItem(_("Hugging Face (huggingface.co)"), "")
+        self.source_combo.addItem(_("Mirror hf-mirror.com (often faster in mainland China)"), MIRROR)
+        self.source_combo.addItem(_("Custom address…"), CUSTOM)
+        self.source_combo.activated.connect(self._source_chosen)
         self.offline_box = QCheckBox(_("Offline: never connect to the network"))
         save = QPushButton(_("Save"))
         save.clicked.connect(self.save)
         self.endpoint_edit.editingFinished.connect(self.save_endpoint)
         self.offline_box.toggled.connect(self.set_offline)
         form = QFormLayout(self)
+        form.addRow(_("Download from"), self.source_combo)
         form.addRow(_("Hub address"), self.endpoint_edit)
         form.addRow("", self.offline_box)
         form.addRow("", save)
@@ -60,6 +68,9 @@ class HubSettingsTab(QWidget):
             forced, default = "", DEFAULT_ENDPOINT
         if "hub_endpoint" in changed:
             self.endpoint_edit.setText(s.hub_endpoint)
+            index = self.source_combo.findData(s.hub_endpoint.rstrip("/"))
+            self.source_combo.setCurrentIndex(index if index >= 0 else self.source_combo.findData(CUSTOM))
+            self.endpoint_edit.setEnabled(self.source_combo.currentData() == CUSTOM)
             self.endpoint_edit.setPlaceholderText(_("default: {default}  (a mirror such as https://hf-mirror.com)").format(default=default))
         if "offline" in changed:
             self.offline_box.blockSignals(True)
@@ -67,6 +78,17 @@ class HubSettingsTab(QWidget):
             self.offline_box.blockSignals(False)
             self.offline_box.setEnabled(not forced)  # the environment keeps it on: say how to change it
             self.offline_box.setToolTip(_("Offline because of the environment: {how}.").format(how=forced) if forced else "")
+
+    @Slot(int)
+    def _source_chosen(self, _index: int) -> None:
+        """Hugging Face or the mirror are saved at once; Custom opens the address box."""
+        choice = self.source_combo.currentData()
+        self.endpoint_edit.setEnabled(choice == CUSTOM)
+        if choice == CUSTOM:
+            self.endpoint_edit.setFocus()
+            return
+        self.endpoint_edit.setText(choice)
+        self.save_endpoint()
 
     @Slot(bool)
     def set_offline(self, on: bool) -> bool:
