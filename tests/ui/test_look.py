@@ -80,7 +80,7 @@ def test_b2_scrolling_up_while_streaming_stays_put_and_offers_newest(qtbot, make
     and a "Newest" button appears; the button brings the view back and hides."""
     win = make_window()
     win.resize(900, 600)
-    conv = _long_chat(win, pairs=4, sampling=SamplingParams(max_tokens=40, temperature=0.0, seed=3).to_dict())
+    conv = _long_chat(win, pairs=2, sampling=SamplingParams(max_tokens=40, temperature=0.0, seed=3).to_dict())
     win.conversations.open(conv.id)
     bar = win.chat.verticalScrollBar()
     moved = []
@@ -106,7 +106,7 @@ def test_b2_send_and_edit_bring_the_view_to_the_new_message(qtbot, make_window):
     """B2: read back at the top, then Send (and later Edit → Save & resend): the view goes to the new reply."""
     win = make_window()
     win.resize(900, 600)
-    conv = _long_chat(win, pairs=4, sampling=SamplingParams(max_tokens=24, temperature=0.0, seed=3).to_dict())
+    conv = _long_chat(win, pairs=2, sampling=SamplingParams(max_tokens=24, temperature=0.0, seed=3).to_dict())
     win.conversations.open(conv.id)
     qtbot.waitUntil(lambda: _newest_visible(win.chat), timeout=5000)
     win.chat.verticalScrollBar().setValue(0)
