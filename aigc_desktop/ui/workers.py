@@ -75,6 +75,17 @@ class EngineWorker(QObject):
         except Exception:  # only a speed-up: the turn itself reports real problems
             log.debug("prefill skipped", exc_info=True)
 
+    def _remote(self, kind: str, target_id: int) -> bool:
+        """Does this turn's conversation talk to a provider (so no local model is needed)?"""
+        router = getattr(self.rt, "router", None)
+        if router is None or target_id < 0:
+            return False
+        try:
+            conv_id = target_id if kind == "send" else self.rt.store.get_message(target_id).conversation_id
+            return router.is_remote(self.rt.store.get(conv_id).model)
+        except UserError:
+            return False
+
     @Slot(str, int, str, object, object)
     def run_turn(self, kind: str, target_id: int, text: str, cancel: threading.Event, options: dict) -> None:
         """kind: "send" (target = conversation, or -1 for a new one with ``options["new_conversation"]``),
@@ -99,7 +110,7 @@ class EngineWorker(QObject):
 
         service = self.rt.service
         try:
-            if not self.rt.engine.loaded:
+            if not self.rt.engine.loaded and not self._remote(kind, target_id):
                 raise UserError(_("No model is loaded yet. Choose one in Models, or wait for it to load."))
             if kind == "send":
                 result = service.send(target_id if target_id >= 0 else None, text, on_delta=on_delta, cancel=cancel,

@@ -169,3 +169,16 @@ def test_serve_toggle_serves_the_loaded_model_to_openai(make_window, qtbot):
     assert blocker.args[0] == "" and toggle.button.text() == "Local API: off"
     with pytest.raises(openai.APIConnectionError):
         client.models.list()
+
+
+def test_a_remote_chat_needs_no_local_model(make_window, qtbot, llama_server, monkeypatch):
+    """With no local model loaded at all, a chat whose model is provider/model still sends and streams."""
+    ref = _add_provider(llama_server)
+    win = make_window(load_model=False)
+    monkeypatch.setattr("aigc_desktop.chat.presets.new_chat_fields", _short_replies(win))
+    assert not win.engine.is_loaded
+    win.models.refresh_combo()
+    win.models.chosen_in_combo(win.model_combo.findData(ref))
+    reply_id = send_and_wait(qtbot, win, "Say hello in one short sentence.")
+    reply = win.rt.store.get_message(reply_id)
+    assert reply.status == "done" and reply.content.strip() and reply.model == ref

@@ -73,7 +73,7 @@ class TurnController(Controller):
         self.client.run_turn(kind, target_id, text, self.cancel_event, **options)
 
     def _require_model(self) -> bool:
-        if self.client.is_loaded:
+        if self.client.is_loaded or self._remote_chat():
             return True
         loading = self.client.loading is not None
         if loading:
@@ -81,6 +81,16 @@ class TurnController(Controller):
         else:
             self.win.banner.show_error(_("No model is loaded yet. {help}").format(help=_(NO_MODEL_HELP)))
         return False
+
+    def _remote_chat(self) -> bool:
+        """The open chat talks to a provider (``provider/model``): no local model is needed."""
+        current = self.win.conversations.current_id
+        if current is None or getattr(self.rt, "router", None) is None:
+            return False
+        try:
+            return self.rt.router.is_remote(self.rt.store.get(current).model)
+        except UserError:
+            return False
 
     # -- turns ------------------------------------------------------------------------
     @Slot(str)
