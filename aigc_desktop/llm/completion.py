@@ -74,7 +74,7 @@ def stream_completion(engine, prompt: str, sampling: SamplingParams, cancel: thr
     finally:
         engine._active_cancel = None
         engine._set_abort(True)
-    tail = decoder.decode(b"", final=True)
+    tail = decoder.decode(b"", final=True).rstrip("\ufffd")  # a character cut by the token limit: dropped, not shown as U+FFFD
     if tail:
         first_at = first_at or time.perf_counter()
         yield Delta(tail)

@@ -444,7 +444,8 @@ class LlamaEngine:
         finally:
             self._active_cancel = None
             self._set_abort(True)
-        tail = pending + decoder.decode(b"", final=True)
+        # A character cut in half by the token limit is dropped, never shown as U+FFFD.
+        tail = pending + decoder.decode(b"", final=True).rstrip("\ufffd")
         if tail and finish != "stop":
             if first_at is None:
                 first_at = time.perf_counter()

@@ -48,3 +48,11 @@ def test_stop_while_reading_ends_the_reply_at_once(real_engine):
 
     text, stats = collect(real_engine.stream_chat(msgs, S, cancel, cache_key="progress-c", on_progress=progress))
     assert stats.finish_reason == "cancelled" and text == "" and len(calls) <= 2
+
+
+def test_a_reply_cut_by_the_token_limit_ends_without_a_replacement_character(real_engine):
+    """max_tokens may cut a multi-byte character in half: the half is dropped, never shown as U+FFFD."""
+    msgs = [{"role": "user", "content": "请用中文写一段很长的话，介绍龘靐齉这几个字。"}]
+    for n in range(1, 25):
+        text, _ = collect(real_engine.stream_chat(msgs, SamplingParams(max_tokens=n, temperature=0.0, seed=1)))
+        assert "\ufffd" not in text, n
