@@ -66,6 +66,10 @@ def _install_language() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if (sys.argv[1:] if argv is None else argv) == ["--smoke-test"]:  # packaging/smoke.sh
+        from aigc_desktop.smoke import run
+
+        return run()
     _install_language()
     args = build_parser().parse_args(argv)
     try:

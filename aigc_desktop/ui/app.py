@@ -86,6 +86,10 @@ def install_language(app, setting: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if "--smoke-test" in (sys.argv if argv is None else argv)[1:]:  # packaging/smoke.sh: chat once, exit 0/1
+        from aigc_desktop.ui.smoke import run
+
+        return run([a for a in (sys.argv if argv is None else argv) if a != "--smoke-test"])
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
