@@ -85,7 +85,15 @@ window_check() {  # window_check GUI NAME: open, chat once through the window, s
   xdotool windowactivate --sync "$wid" 2>/dev/null || true
   xdotool type --delay 20 "Hello! Who are you?"
   xdotool key Return
-  sleep 8
+  # Wait for the reply to be saved as done (read through the CLI beside the window), then
+  # a moment for the window to paint it.
+  local cli="$(dirname "$gui")/aigc-desktop-cli"
+  for _ in $(seq 120); do
+    env -i HOME="$home" PATH=/usr/bin:/bin LANG=C.UTF-8 "$cli" show 1 --json 2>/dev/null \
+      | tr -d '\n ' | grep -q '"role":"assistant"[^}]*"status":"done"' && break
+    sleep 0.5
+  done
+  sleep 1
   import -window root "$OUT/$name-window.png"
   echo "screenshot: $OUT/$name-window.png"
   kill -TERM "$pid"
