@@ -25,6 +25,7 @@ from aigc_desktop.errors import ContextOverflowError, ModelLoadError
 from aigc_desktop.i18n import _
 from aigc_desktop.llm.context import FitResult, fit_messages, reply_budget
 from aigc_desktop.llm.gguf_info import check_gguf_file
+from aigc_desktop.llm.gpu import GPU_FALLBACK_NOTE, resolve_gpu_layers
 from aigc_desktop.llm.protocol import Delta, LoadedModel, ReplyStats, collect  # noqa: F401 (re-exported)
 from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.llm.state_cache import DEFAULT_BUDGET, StateCache, capture, common_prefix, restore
@@ -96,6 +97,7 @@ class LlamaEngine:
 
     def __init__(self, state_budget: int = DEFAULT_BUDGET) -> None:
         self._llm = None
+        self.gpu_note: str | None = None  # set by load() when a GPU load fell back to the CPU
         self._formatter = None
         self.model: LoadedModel | None = None
         self._lock = threading.RLock()
@@ -111,8 +113,13 @@ class LlamaEngine:
     def loaded(self) -> bool:
         return self._llm is not None
 
-    def load(self, path: str | Path, *, n_ctx: int = 4096, n_threads: int = 0) -> LoadedModel:
-        """Load a GGUF file. On any failure the previously loaded model stays loaded."""
+    def load(self, path: str | Path, *, n_ctx: int = 4096, n_threads: int = 0,
+             n_gpu_layers: str | int = "auto") -> LoadedModel:
+        """Load a GGUF file. On any failure the previously loaded model stays loaded.
+
+        ``n_gpu_layers`` is ``"auto"``, 0 or N (``llm/gpu.py``); a load that fails with
+        layers on the GPU is tried once more on the CPU, and ``gpu_note`` says so.
+        """
         from llama_cpp import Llama
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
@@ -124,16 +131,20 @@ class LlamaEngine:
         check_memory(path, n_ctx)
         threads = n_threads or default_threads()
         recent_errors(clear=True)
+        gpu_layers = resolve_gpu_layers(n_gpu_layers)
+        self.gpu_note = None
         try:
-            llm = Llama(
-                model_path=str(path),
-                n_ctx=n_ctx,
-                n_threads=threads,
-                n_threads_batch=threads,
-                n_batch=512,
-                seed=0,
-                verbose=False,
-            )
+            try:
+                llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads,
+                            n_batch=512, seed=0, verbose=False, n_gpu_layers=gpu_layers)
+            except Exception:
+                if gpu_layers == 0:
+                    raise
+                log.warning("loading %s with %d GPU layers failed; trying the CPU", path, gpu_layers, exc_info=True)
+                recent_errors(clear=True)
+                llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads,
+                            n_batch=512, seed=0, verbose=False, n_gpu_layers=0)
+                self.gpu_note = GPU_FALLBACK_NOTE
         except Exception as exc:
             lines = recent_errors()
             log.error("llama.cpp failed to load %s: %s", path, lines, exc_info=True)
