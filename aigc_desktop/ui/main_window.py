@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aigc_desktop import i18n
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
 from aigc_desktop.llm.sampling import SamplingParams
@@ -47,6 +46,7 @@ from aigc_desktop.ui.controllers.conversation import ConversationController
 from aigc_desktop.ui.controllers.history import HistoryActions
 from aigc_desktop.ui.controllers.model import ModelController
 from aigc_desktop.ui.controllers.turn import TurnController
+from aigc_desktop.ui.language_menu import LanguageMenu
 from aigc_desktop.ui.prompts import Prompts
 from aigc_desktop.ui.shortcut_guard import ShortcutGuard
 from aigc_desktop.ui.system_chip import SystemPromptChip
@@ -207,7 +207,7 @@ class MainWindow(QMainWindow):
             act.setData(name)
             themes.addAction(act)
             self.theme_actions[name] = act
-        self._build_language_menu(m.addMenu(_("Language")))
+        self.language_menu = LanguageMenu(self, m.addMenu(_("Language")))
         m.addSeparator()
         self.sidebar_action = self._action(m, _("Show sidebar"), self.sidebar.set_shown, "Ctrl+B")
         self.sidebar_action.setCheckable(True)
@@ -227,34 +227,6 @@ class MainWindow(QMainWindow):
         self.stop_shortcut.activated.connect(self._escape)
         self.copy_last_shortcut = QShortcut(QKeySequence("Ctrl+Shift+C"), self)
         self.copy_last_shortcut.activated.connect(self.conversations.copy_last_reply)
-
-    def _build_language_menu(self, menu) -> None:
-        """跟随系统 / 中文（简体） / English. The choice is saved; the window is rebuilt at the next start."""
-        group = QActionGroup(self)
-        group.setExclusive(True)
-        self.language_actions = {}
-        choices = [("system", _("Follow system"))] + list(i18n.LANGUAGES.items())
-        saved = self.settings_store.current().language if self.settings_store else "system"
-        for code, label in choices:
-            act = self._action(menu, label, self._language_chosen)
-            act.setCheckable(True)
-            act.setChecked(code == saved)
-            act.setData(code)
-            group.addAction(act)
-            self.language_actions[code] = act
-
-    @Slot()
-    def _language_chosen(self) -> None:
-        code = self.sender().data()
-        try:
-            self.settings_store.update(language=code)
-        except UserError as exc:
-            self.banner.show_error(str(exc))
-            return
-        if i18n.resolve_language(code) != i18n.current_language():
-            # Widgets take their texts when they are built; a restart rebuilds them all.
-            self.banner.show_info(_("The language changes when AIGC Desktop starts again. "
-                                    "Your choice is saved."), sticky=True)
 
     def _connect_signals(self) -> None:
         engine, conv, turns, hist = self.engine, self.conversations, self.turns, self.history

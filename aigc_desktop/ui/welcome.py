@@ -10,6 +10,10 @@ be reached it offers the mirror (one click saves ``hub_endpoint`` and tries agai
 in offline mode it says so and offers to turn it off. Three Chinese example prompts
 fill the composer when clicked.
 
+(About 700 lines, past our usual 450: the card's look, its download states and its
+host in the chat view all serve this one panel; splitting it into a ``ui/welcome/``
+package — panel, look, host — is the planned next step.)
+
 Until the chat view can host an empty-state widget itself, :func:`install` puts the
 panel in a stack with the chat and shows it while the chat's own "empty" label is
 shown (an event filter on that label: the chat view stays the one that knows).
