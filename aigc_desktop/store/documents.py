@@ -54,7 +54,12 @@ versions = Table(
     Column("prompt", Text),
     Column("created_at", DateTime(timezone=True)),
     Column("stats", JSON),
+    Column("rating", Integer),  # migration 0007: 1 👍, -1 👎, NULL unrated (as messages.rating)
 )
+
+# The store speaks "up" / "down" / None; the column keeps messages' integers.
+RATINGS = {"up": 1, "down": -1, None: None}
+_RATING_NAMES = {v: k for k, v in RATINGS.items()}
 
 
 def _aware(dt: datetime | None) -> datetime | None:
@@ -71,6 +76,7 @@ class VersionRecord:
     prompt: str
     created_at: datetime
     stats: dict = field(default_factory=dict)
+    rating: str | None = None  # "up" 👍, "down" 👎, None unrated
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,7 @@ class SectionRecord:
     text: str = ""  # the current version's text ("" when there is none)
     prompt: str = ""  # the prompt that produced the current version
     version_count: int = 0
+    rating: str | None = None  # the current version's rating
 
     @property
     def index(self) -> int:
@@ -141,7 +148,8 @@ class DocumentStore:
             counts = (select(versions.c.section_id, func.count(versions.c.id).label("n"))
                       .group_by(versions.c.section_id).subquery())
             rows = conn.execute(
-                select(sections, versions.c.text, versions.c.prompt, func.coalesce(counts.c.n, 0))
+                select(sections, versions.c.text, versions.c.prompt, func.coalesce(counts.c.n, 0),
+                       versions.c.rating)
                 .outerjoin(versions, versions.c.id == sections.c.current_version_id)
                 .outerjoin(counts, counts.c.section_id == sections.c.id)
                 .where(sections.c.document_id == doc_id)
@@ -150,7 +158,8 @@ class DocumentStore:
         secs = tuple(
             SectionRecord(id=r.id, document_id=r.document_id, position=r.position, title=r.title,
                           notes=r.notes or "", status=r.status, current_version_id=r.current_version_id,
-                          text=r[7] or "", prompt=r[8] or "", version_count=r[9])
+                          text=r[7] or "", prompt=r[8] or "", version_count=r[9],
+                          rating=_RATING_NAMES.get(r[10]))
             for r in rows
         )
         return DocumentRecord(id=row.id, title=row.title, brief=row.brief or "", model=row.model,
@@ -254,8 +263,19 @@ class DocumentStore:
         with self.db.connect() as conn:
             rows = conn.execute(select(versions).where(versions.c.section_id == section_id)
                                 .order_by(versions.c.id)).all()
-        return [VersionRecord(r.id, r.section_id, r.text, r.prompt, _aware(r.created_at), dict(r.stats or {}))
+        return [VersionRecord(r.id, r.section_id, r.text, r.prompt, _aware(r.created_at), dict(r.stats or {}),
+                              _RATING_NAMES.get(r.rating))
                 for r in rows]
+
+    def rate_version(self, version_id: int, rating: str | None) -> None:
+        """👍 ("up"), 👎 ("down") or no rating (None) on a section version."""
+        if rating not in RATINGS:
+            raise UserError(_('A rating is "up", "down" or none, not "{rating}".').format(rating=rating))
+        with self.db.transaction() as s:
+            res = s.connection().execute(update(versions).where(versions.c.id == version_id)
+                                         .values(rating=RATINGS[rating]))
+            if not res.rowcount:
+                raise DocumentNotFound(_("No section version with id {id}.").format(id=version_id))
 
     def select_version(self, section_id: int, version_id: int) -> None:
         with self.db.transaction() as s:

@@ -55,3 +55,52 @@ def test_recover_marks_drafting_sections_interrupted(docs):
     assert docs.recover() == 1
     doc = docs.get(doc.id)
     assert [(s.status, s.text) for s in doc.sections] == [("done", "done text"), ("interrupted", "half a sen")]
+
+
+def test_rate_version_round_trip(docs):
+    """A version's 👍/👎 is stored, read back by versions() and on the section, and can be taken back."""
+    from aigc_desktop.errors import UserError
+
+    doc = docs.create("T", outline=["a"])
+    sid = doc.sections[0].id
+    v1 = docs.add_version(sid, "一", status="done")
+    v2 = docs.add_version(sid, "二", status="done")
+    assert v1.rating is None
+    docs.rate_version(v1.id, "up")
+    docs.rate_version(v2.id, "down")
+    assert [v.rating for v in docs.versions(sid)] == ["up", "down"]
+    assert docs.section(doc.id, 1).rating == "down"  # the current version's
+    docs.rate_version(v2.id, None)
+    assert [v.rating for v in docs.versions(sid)] == ["up", None]
+    with pytest.raises(UserError, match="up"):
+        docs.rate_version(v1.id, "great")
+    with pytest.raises(DocumentNotFound):
+        docs.rate_version(999999, "up")
+    assert docs.versions(sid)[0].rating == "up"  # a refused rating changes nothing
+
+
+def test_migration_0007_keeps_versions_of_a_0006_database(tmp_path):
+    """A database at 0006 with a drafted section upgrades to 0007: the version is kept, unrated."""
+    from alembic import command
+
+    from aigc_desktop.store.db import HEAD_REVISION, Database, _alembic_config
+    from aigc_desktop.store.documents import DocumentStore
+
+    db = Database(tmp_path / "old.sqlite3", migrate=False)
+    command.upgrade(_alembic_config(db.engine), "0006")
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE id_high_water SET value = 5")
+        conn.exec_driver_sql("INSERT INTO documents (id, title, brief, created_at, updated_at) "
+                             "VALUES (1, 'T', '', '2024-01-01', '2024-01-01')")
+        conn.exec_driver_sql("INSERT INTO sections (id, document_id, position, title, status, current_version_id) "
+                             "VALUES (2, 1, 0, 'a', 'done', 3)")
+        conn.exec_driver_sql("INSERT INTO section_versions (id, section_id, text, prompt, created_at, stats) "
+                             "VALUES (3, 2, '旧文本', 'p', '2024-01-01', '{}')")
+    db.migrate()
+    assert db.schema_revision() == HEAD_REVISION == "0007"
+    docs = DocumentStore(db)
+    [v] = docs.versions(2)
+    assert (v.text, v.rating) == ("旧文本", None)
+    docs.rate_version(3, "up")
+    assert docs.versions(2)[0].rating == "up"
+    db.close()
