@@ -103,7 +103,7 @@ def test_unreachable_hub_offers_the_mirror_which_is_saved_and_retried(qtbot, mak
     monkeypatch.setenv("HF_ENDPOINT", dead_endpoint())
     with FakeHub() as mirror:
         serve_zh_model(mirror, starter_model)
-        monkeypatch.setattr(welcome, "MIRROR_ENDPOINT", mirror.url)
+        monkeypatch.setattr(welcome.panel, "MIRROR_ENDPOINT", mirror.url)
         win = make_window()
         panel = win.welcome
         panel.action_button.click()

@@ -1,22 +1,4 @@
-"""The welcome panel: what the empty chat shows on a first start and in every new chat.
-
-A first start opens on the starter model, a tiny English demo whose first Chinese
-answer is nonsense. The panel says so in plain words, and offers one click to the
-Chinese-capable catalog model that fits this machine (:func:`hub.recommend.recommend`):
-look the file up on the configured Hub, download it through the window's
-:class:`DownloadsController` with a bar here, then switch the chat to it and make it
-the default for new chats. Nothing connects before that click. When the Hub cannot
-be reached it offers the mirror (one click saves ``hub_endpoint`` and tries again);
-in offline mode it says so and offers to turn it off. Three Chinese example prompts
-fill the composer when clicked.
-
-(About 700 lines, past our usual 450: the card's look, its download states and its
-host in the chat view all serve this one panel; splitting it into a ``ui/welcome/``
-package — panel, look, host — is the planned next step.)
-
-Until the chat view can host an empty-state widget itself, :func:`install` puts the
-panel in a stack with the chat and shows it while the chat's own "empty" label is
-shown (an event filter on that label: the chat view stays the one that knows).
+"""The welcome panel itself: its states, the one-click download and the switch to the new model.
 
 Signals of WelcomePanel (GUI thread):
     stateChanged(str state)   starting, idle, installed, offline, looking, downloading,
@@ -28,199 +10,25 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QLinearGradient, QPainter, QPainterPath, QPixmap
-from PySide6.QtWidgets import (
-    QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget,
-)
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.hub import catalog as catalog_mod
 from aigc_desktop.hub import fit
-from aigc_desktop.hub.catalog import CatalogEntry, RemoteFile, list_gguf_files
+from aigc_desktop.hub.catalog import CatalogEntry, RemoteFile
 from aigc_desktop.hub.endpoint import hub_config
 from aigc_desktop.hub.library import model_info, set_default_model, starter_model_path
 from aigc_desktop.hub.recommend import recommend, writes_chinese
-from aigc_desktop.i18n import N_, _
+from aigc_desktop.i18n import _
 from aigc_desktop.ui.models.common import human_size
 from aigc_desktop.ui.tasks import op
 from aigc_desktop.ui.threads import gui_only
+from aigc_desktop.ui.welcome.look import ExampleCard, logo, stylesheet
+from aigc_desktop.ui.welcome.lookup import Unreachable, _eta, _host, find_remote
+from aigc_desktop.ui.welcome.text import BUSY, CARD_WIDTH, DARK, EXAMPLES, LIGHT, LOGO, MARGIN, MIRROR_ENDPOINT, NARROW, TEXT
 
 log = logging.getLogger(__name__)
-
-MIRROR_ENDPOINT = "https://hf-mirror.com"
-CARD_WIDTH = 620
-MARGIN = 8
-LOGO = 48
-NARROW = 560  # below this panel width the examples stack
-
-# Every sentence a person reads, whole (placeholders, no fragments); shown as _(TEXT[key]).
-TEXT = {
-    "title": N_("Welcome to AIGC Desktop"),
-    "subtitle": N_("Chat with AI on this computer. Your conversations never leave it."),
-    "model_caption": N_("MODEL IN USE"),
-    "starting": N_("Opening your conversations…"),
-    "no_model": N_("No model is loaded yet."),
-    "loading": N_("Loading {name}…"),
-    "starter_title": N_("SmolLM2 135M (starter model)"),
-    "starter_text": N_("A tiny English demo model; it cannot write Chinese."),
-    "model_title": "{name}",
-    "model_zh": N_("{size} · {params} parameters · writes Chinese and English."),
-    "model_en": N_("{size} · {params} parameters · the catalog lists no Chinese for it: expect English answers."),
-    "model_unknown": N_("{size} · {params} parameters · not in the catalog, so whether it writes Chinese is not known."),
-    "offer_caption": N_("RECOMMENDED FOR CHINESE ON THIS COMPUTER"),
-    "offer": N_("{name} writes Chinese and English and fits in {free} of free memory."),
-    "offer_tight": N_("{name} writes Chinese and English; with {free} of free memory it may run slowly."),
-    "download": N_("Download {name} ({size})"),
-    "use_installed": N_("Use {name} (already downloaded)"),
-    "looking": N_("Looking up {file} on {host}…"),
-    "progress": N_("{done} of {total} · {speed}/s · about {eta} left"),
-    "progress_start": N_("Starting the download from {host}…"),
-    "cancel": N_("Cancel"),
-    "cancelled": N_("Download stopped. What arrived is kept: Download continues from there."),
-    "unreachable": N_("Could not reach {host}. From mainland China, the mirror usually works."),
-    "use_mirror": N_("Use the mirror hf-mirror.com and try again"),
-    "retry": N_("Try again"),
-    "failed": "{message}",
-    "gone": N_("{file} is no longer in {repo} on {host}."),
-    "offline": N_("While offline mode is on, the app connects to nothing, not even to download."),
-    "offline_button": N_("Offline mode is on: turn it off"),
-    "offline_forced": "{message}",
-    "switching": N_("Downloaded and checked. Loading {name}…"),
-    "ready": N_("{name} is ready, and new chats will use it. Ask anything below, in Chinese or English."),
-    "nothing_fits": N_("This computer has too little free memory ({free}) for the catalog's Chinese models. "
-                       "Close other programs and open a new chat, or use Models → Manage models…."),
-    "examples_caption": N_("TRY ASKING"),
-}
-EXAMPLES = (  # (icon, what it shows, the prompt): Chinese, as our users write
-    ("mdi6.lightbulb-on-outline", N_("Ask a question"), "AI生成内容（AIGC）是什么？"),
-    ("mdi6.format-list-bulleted", N_("Structured answer"),
-     "请从三个方面介绍人工智能对教育的影响，要求突出重点，表达清晰。"),
-    ("mdi6.code-braces", N_("Write code"), "用 Python 写一个函数，计算 CSV 文件每一列的平均值，并加上注释。"),
-)
-BUSY = ("looking", "downloading", "switching")
-
-LIGHT = dict(card="#ffffff", border="#d0d7de", text="#1f2328", muted="#656d76", subtle="#f6f8fa",
-             accent="#0969da", accent_hover="#0550ae", note_bg="#fff8c5", note_border="#d4a72c", good="#1a7f37")
-DARK = dict(card="#1c2128", border="#30363d", text="#e6edf3", muted="#8d96a0", subtle="#22272e",
-            accent="#1f6feb", accent_hover="#388bfd", note_bg="#2e2a1f", note_border="#9e6a03", good="#3fb950")
-
-
-class Unreachable:
-    """The lookup's result when no connection to the Hub could be made (a value, so the panel can offer the mirror)."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-
-
-def _connection_error(exc: BaseException) -> bool:
-    import httpx2
-
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        if isinstance(exc, httpx2.TransportError):  # includes HubUnreachable and HubUnavailable
-            return True
-        exc = exc.__cause__ or exc.__context__
-    return False
-
-
-def find_remote(entry: CatalogEntry, config) -> RemoteFile | Unreachable:
-    """The Hub's current listing of the catalog entry's file (size, sha256); runs on a worker thread."""
-    try:
-        files = list_gguf_files(entry.repo, config=config)
-    except UserError as exc:
-        if _connection_error(exc):
-            return Unreachable(str(exc))
-        raise
-    for f in files:  # a split set may be listed as one entry whose parts hold the catalog's file
-        if f.filename == entry.file or any(p.filename == entry.file for p in getattr(f, "parts", ())):
-            return f
-    raise UserError(_(TEXT["gone"]).format(file=entry.file, repo=entry.repo, host=_host(config.endpoint)))
-
-
-def _host(endpoint: str) -> str:
-    return endpoint.split("://", 1)[-1].rstrip("/")
-
-
-def _eta(seconds) -> str:
-    if seconds is None:
-        return "?"
-    seconds = int(seconds)
-    if seconds >= 90:
-        return _("{minutes} min").format(minutes=seconds // 60)
-    return _("{seconds} s").format(seconds=seconds)
-
-
-def logo(size: int = 56, device_ratio: float = 1.0) -> QPixmap:
-    """The app's mark: a blue-violet rounded square with sparkles (drawn: the app ships no image files)."""
-    import qtawesome as qta
-
-    px = QPixmap(int(size * device_ratio), int(size * device_ratio))
-    px.setDevicePixelRatio(device_ratio)
-    px.fill(Qt.transparent)
-    p = QPainter(px)
-    p.setRenderHint(QPainter.Antialiasing)
-    grad = QLinearGradient(0, 0, size, size)
-    grad.setColorAt(0, QColor("#4f8cff"))
-    grad.setColorAt(1, QColor("#8b5cf6"))
-    path = QPainterPath()
-    path.addRoundedRect(QRectF(0, 0, size, size), size * 0.26, size * 0.26)
-    p.fillPath(path, grad)
-    glyph = qta.icon("mdi6.creation", color="white").pixmap(QSize(int(size * 0.6), int(size * 0.6)), device_ratio)
-    p.drawPixmap(int(size * 0.2), int(size * 0.2), glyph)
-    p.end()
-    return px
-
-
-class ExampleCard(QFrame):
-    """A clickable example prompt (a frame, so its text wraps; Enter or Space clicks it too).
-
-    Signals: clicked(str prompt)"""
-
-    clicked = Signal(str)
-
-    def __init__(self, icon: str, caption: str, prompt: str, parent=None) -> None:
-        super().__init__(parent)
-        self.prompt, self.icon_name = prompt, icon
-        self.setObjectName("welcomeExample")
-        self.setAttribute(Qt.WA_Hover)
-        self.setFocusPolicy(Qt.StrongFocus)
-        self.setCursor(Qt.PointingHandCursor)
-        self.setToolTip(prompt)
-        self.icon = QLabel(self)
-        self.caption = QLabel(_(caption), self)
-        self.caption.setObjectName("welcomeMuted")
-        self.caption.setWordWrap(True)
-        self.text = QLabel(prompt, self)
-        self.text.setWordWrap(True)
-        self.text.setTextFormat(Qt.PlainText)
-        top = QHBoxLayout()
-        top.setSpacing(6)
-        top.addWidget(self.icon)
-        top.addWidget(self.caption, 1)
-        col = QVBoxLayout(self)
-        col.setContentsMargins(12, 8, 12, 10)
-        col.setSpacing(4)
-        col.addLayout(top)
-        col.addWidget(self.text)
-        col.addStretch(1)
-
-    def set_icon_color(self, color: str) -> None:
-        import qtawesome as qta
-
-        self.icon.setPixmap(qta.icon(self.icon_name, color=color).pixmap(QSize(18, 18), self.devicePixelRatioF()))
-
-    def mouseReleaseEvent(self, event) -> None:
-        if event.button() == Qt.LeftButton and self.rect().contains(event.position().toPoint()):
-            self.clicked.emit(self.prompt)
-        super().mouseReleaseEvent(event)
-
-    def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key_Return, Qt.Key_Enter, Qt.Key_Space):
-            self.clicked.emit(self.prompt)
-            return
-        super().keyPressEvent(event)
 
 
 class WelcomePanel(QWidget):
@@ -651,65 +459,4 @@ class WelcomePanel(QWidget):
             card.set_icon_color(c["accent_hover"] if dark else c["accent"])
         tone = "good" if self.note.property("tone") == "good" else "warn"
         note_bg, note_border = (c["subtle"], c["good"]) if tone == "good" else (c["note_bg"], c["note_border"])
-        self.setStyleSheet(f"""
-            QFrame#welcomeCard {{ background: {c['card']}; border: 1px solid {c['border']}; border-radius: 14px; }}
-            QFrame#welcomeCard QLabel {{ background: transparent; color: {c['text']}; }}
-            QLabel#welcomeTitle {{ font-size: 18pt; font-weight: 600; }}
-            QLabel#welcomeStrong {{ font-size: 12pt; font-weight: 600; }}
-            QFrame#welcomeCard QLabel#welcomeMuted {{ color: {c['muted']}; }}
-            QFrame#welcomeCard QLabel#welcomeCaption {{ color: {c['muted']}; font-size: 8pt; font-weight: 600;
-                letter-spacing: 1px; }}
-            QFrame#welcomeBox {{ background: {c['subtle']}; border: 1px solid {c['border']}; border-radius: 10px; }}
-            QLabel#welcomeNote {{ background: {note_bg}; border: 1px solid {note_border}; border-radius: 8px;
-                padding: 8px 10px; }}
-            QPushButton {{ padding: 7px 14px; border-radius: 8px; border: 1px solid {c['border']};
-                background: {c['subtle']}; color: {c['text']}; }}
-            QPushButton:hover {{ border-color: {c['accent']}; }}
-            QPushButton#welcomePrimary {{ background: {c['accent']}; color: white; border: 1px solid {c['accent']};
-                font-weight: 600; }}
-            QPushButton#welcomePrimary:hover {{ background: {c['accent_hover']}; }}
-            QPushButton#welcomePrimary:disabled {{ background: {c['border']}; border-color: {c['border']};
-                color: {c['muted']}; }}
-            QFrame#welcomeExample {{ background: {c['card']}; border: 1px solid {c['border']}; border-radius: 10px; }}
-            QFrame#welcomeExample:hover, QFrame#welcomeExample:focus {{ border-color: {c['accent']};
-                background: {c['subtle']}; }}
-            QProgressBar {{ background: {c['subtle']}; border: none; border-radius: 4px; }}
-            QProgressBar::chunk {{ background: {c['accent']}; border-radius: 4px; }}
-        """)
-
-
-class EmptyStateHost(QStackedWidget):
-    """The chat, or the welcome panel while the chat shows its "empty" label."""
-
-    def __init__(self, chat, panel: QWidget) -> None:
-        super().__init__()
-        self.chat = chat
-        self.scroll = QScrollArea()  # a small window scrolls the card instead of squashing it
-        self.scroll.setObjectName("welcomeScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.scroll.setWidget(panel)
-        self.addWidget(chat)
-        self.addWidget(self.scroll)
-        chat.empty_label.installEventFilter(self)
-        self._sync()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.ShowToParent, QEvent.HideToParent):
-            self._sync()
-        return False
-
-    def _sync(self) -> None:
-        empty = not self.chat.empty_label.isHidden()
-        if empty and self.currentWidget() is not self.scroll:
-            self.scroll.verticalScrollBar().setValue(0)  # a new chat's welcome starts at its top
-        self.setCurrentWidget(self.scroll if empty else self.chat)
-
-
-def install(chat, panel: WelcomePanel) -> QWidget:
-    """Put the panel in the chat's empty state; returns the widget to lay out where the chat was."""
-    if hasattr(chat, "set_empty_widget"):  # the chat view hosts it itself
-        chat.set_empty_widget(panel)
-        return chat
-    return EmptyStateHost(chat, panel)
+        self.setStyleSheet(stylesheet(c, note_bg, note_border))
