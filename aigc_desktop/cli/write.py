@@ -1,4 +1,4 @@
-"""`write`: the writing studio from the command line (new, draft, continue, show, list, export).
+"""`write`: the writing studio from the command line (new, draft, continue, rate, show, list, export).
 
 Drafting streams each section's text to stdout under its heading; errors follow
 the rest of the CLI (one line on stderr, exit 1; bad usage exit 2).
@@ -16,6 +16,7 @@ from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
 
 FORMATS = ("md", "html", "docx", "pdf")
+RATINGS = ("up", "down", "none")
 
 
 def add_parsers(sub) -> None:
@@ -31,6 +32,7 @@ def add_parsers(sub) -> None:
     outline.add_argument("--sections", type=int_in(1, 30), help=_("ask the model for this many sections"))
     outline.add_argument("--outline", help=_('section titles separated by "|"'))
     p.add_argument("--model", help=_("a .gguf path or an installed model's name"))
+    p.add_argument("--seed", type=int_in(-1, 2**32 - 1), help=_("-1 for a random seed"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_new)
 
@@ -47,6 +49,13 @@ def add_parsers(sub) -> None:
     p.add_argument("--section", type=ID, required=True)
     p.add_argument("--max-tokens", type=int_in(1, 131072), default=256)
     p.set_defaults(handler=cmd_continue)
+
+    p = wsub.add_parser("rate", help=_("rate a section's version: up (👍), down (👎) or none"))
+    p.add_argument("doc", type=ID)
+    p.add_argument("--section", type=ID, required=True)
+    p.add_argument("--version", type=ID, help=_("the version number shown as < N/M > (default: the current one)"))
+    p.add_argument("rating", choices=RATINGS)
+    p.set_defaults(handler=cmd_rate)
 
     p = wsub.add_parser("show", help=_("a document's sections, their status and text"))
     p.add_argument("doc", type=ID)
@@ -90,12 +99,24 @@ def _service(rt, docs, model: str | None):
     return DocumentService(docs, rt.engine), str(path)
 
 
+def _version_list(docs, sec) -> list[dict]:
+    """Each version as the window numbers them (< N/M >); only the current one has a status."""
+    out = []
+    for number, v in enumerate(docs.versions(sec.id), start=1):
+        item = {"number": number, "id": v.id, "rating": v.rating, "created_at": v.created_at.isoformat()}
+        if v.id == sec.current_version_id:
+            item["status"] = sec.status
+        out.append(item)
+    return out
+
+
 def _doc_json(docs, doc) -> dict:
+    # "versions" stays the count (a contract); the list is "version_list".
     return {
         "id": doc.id, "title": doc.title, "brief": doc.brief, "model": doc.model,
         "sections": [
             {"index": s.index, "title": s.title, "status": s.status, "text": s.text, "prompt": s.prompt,
-             "versions": s.version_count}
+             "versions": s.version_count, "rating": s.rating, "version_list": _version_list(docs, s)}
             for s in doc.sections
         ],
     }
@@ -117,8 +138,11 @@ def cmd_new(args) -> int:
 
         doc = DocumentService(docs, rt.engine).new(args.title, args.brief, outline, model=args.model)
     else:
+        from aigc_desktop.llm.sampling import SamplingParams
+
         service, model = _service(rt, docs, args.model)
-        doc = service.new(args.title, args.brief, None, args.sections, model=args.model or model)
+        doc = service.new(args.title, args.brief, None, args.sections, model=args.model or model,
+                          sampling=SamplingParams().merged(seed=args.seed))
     if args.json:
         _dump(_doc_json(docs, doc))
     else:
@@ -188,6 +212,28 @@ def cmd_continue(args) -> int:
     sys.stdout.write("\n")
     if result.status == "error":
         raise UserError(_("Section {index} could not be continued.").format(index=result.index))
+    return 0
+
+
+def cmd_rate(args) -> int:
+    from aigc_desktop.store.documents import DocumentNotFound
+
+    _rt, docs = _open()
+    sec = docs.section(args.doc, args.section)
+    listed = docs.versions(sec.id)
+    if args.version is None:
+        number = next((n for n, v in enumerate(listed, start=1) if v.id == sec.current_version_id), None)
+        if number is None:
+            raise DocumentNotFound(_("Section {index} has no text to rate yet.").format(index=sec.index))
+    else:
+        number = args.version
+        if number > len(listed):
+            raise DocumentNotFound(_("Section {index} has no version {number}; it has {total}.").format(
+                index=sec.index, number=number, total=len(listed)))
+    version = listed[number - 1]
+    docs.rate_version(version.id, None if args.rating == "none" else args.rating)
+    print(_("section {index}, version {number}/{total}: {rating}").format(
+        index=sec.index, number=number, total=len(listed), rating=args.rating))
     return 0
 
 

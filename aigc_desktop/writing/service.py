@@ -109,7 +109,7 @@ class DocumentService:
         params = (sampling or SamplingParams()).merged(max_tokens=max_tokens)
         stream = complete(raw, params, cancel, cache_key=f"doc:{doc_id}")
         return self._consume(sec, stream, prompt=raw, prefix=sec.text, on_delta=on_delta, cancel=cancel,
-                             extra={"mode": "continue"})
+                             extra={"mode": "continue", "prefix_chars": len(sec.text)})
 
     def _run(self, doc: DocumentRecord, sec: SectionRecord, on_delta, cancel, sampling) -> SectionRecord:
         prompt = self.prompt_for(doc, sec)
