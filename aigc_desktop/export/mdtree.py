@@ -73,11 +73,9 @@ class Math:
 
 
 def window_parser(text: str):
-    """The parser the window uses for this text (formulas only where there is a ``$``).
-
-    The one place that reaches into ``render/html.py``'s parsers; a public accessor there
-    would replace these two names."""
-    return window_render._math_parser if "$" in text else window_render._parser
+    """The parser the window uses for this text (formulas only where a ``$``, ``\\(`` or
+    ``\\[`` occurs): ``render.html.parser_for``."""
+    return window_render.parser_for(text)
 
 
 def parse(text: str) -> list:

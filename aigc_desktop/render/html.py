@@ -8,12 +8,14 @@ has no stylesheet classes) and get a Copy link (``copy:N``).
 
 Formulas (``$…$``, ``$$…$$``) are parsed by mdit-py-plugins' dollarmath with Pandoc's
 currency-safe rules (no space inside the dollars, no digit after the closing one, so
-"$5 and $10" stays text) and become ``math:`` images typeset by ``render/math.py``; one
-that cannot be drawn shows as its source in inline code. A message without ``$`` is
-parsed by the plain parser, exactly as before formulas existed. A ``$$`` line may
-interrupt a paragraph, as a fence does: models write "The formula is:" and ``$$`` on
-the next line. Blockquotes are a one-cell table with a left border (Qt's rich text
-ignores ``border-left`` on ``<blockquote>``) in the muted text colour.
+"$5 and $10" stays text), and LaTeX's ``\\(…\\)`` / ``\\[…\\]`` by ``render/tex_brackets.py``
+(same tokens); they become ``math:`` images typeset by ``render/math.py``; one that
+cannot be drawn shows as its source, delimiters included, in inline code. A message
+with neither ``$`` nor ``\\(`` / ``\\[`` is parsed by the plain parser, exactly as before
+formulas existed. A ``$$`` (or ``\\[``) line may interrupt a paragraph, as a fence does:
+models write "The formula is:" and ``$$`` on the next line. Blockquotes are a one-cell
+table with a left border (Qt's rich text ignores ``border-left`` on ``<blockquote>``) in
+the muted text colour.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pygments.util import ClassNotFound
 
 from aigc_desktop.i18n import _
 from aigc_desktop.render.math import formula_url, render_formula
+from aigc_desktop.render.tex_brackets import CLOSING, tex_brackets_plugin
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
@@ -73,7 +76,7 @@ def _make_math_parser() -> MarkdownIt:
     # The plugin's block rule cannot interrupt a paragraph; re-register it so that it can.
     rule = math_block_dollar(allow_labels=False, allow_blank_lines=False)
     md.block.ruler.at("math_block", _interrupting(rule), {"alt": ["paragraph", "reference", "blockquote", "list"]})
-    return md
+    return md.use(tex_brackets_plugin)
 
 
 def _interrupting(rule):
@@ -95,6 +98,12 @@ def _interrupting(rule):
 
 _parser = _make_parser()
 _math_parser = _make_math_parser()
+_MATH_MARKS = ("$", "\\(", "\\[")
+
+
+def parser_for(text: str) -> MarkdownIt:
+    """The parser for this text: formulas only where a delimiter occurs (the exporters use it too)."""
+    return _math_parser if any(mark in text for mark in _MATH_MARKS) else _parser
 
 
 def _highlight(code: str, lang: str, theme: Theme) -> str:
@@ -119,7 +128,7 @@ def render_markdown(text: str, theme: Theme = LIGHT) -> Rendered:
     """Render message text; returns the HTML and the raw code of each block (for Copy)."""
     codes: list[str] = []
     env: dict = {}
-    parser = _math_parser if "$" in text else _parser
+    parser = parser_for(text)
     tokens = parser.parse(text, env)
     renderer = parser.renderer
 
@@ -159,7 +168,7 @@ def render_markdown(text: str, theme: Theme = LIGHT) -> Rendered:
             quotes -= 1
             out.append("</td></tr></table>")
         elif tok.type == "math_block":
-            out.append(f'<p align="center">{_math_html(tok.content, True, theme.muted if quotes else theme.text)}</p>')
+            out.append(f'<p align="center">{_math_html(tok, True, theme.muted if quotes else theme.text)}</p>')
         elif tok.type == "inline":
             out.append(_render_inline(tok, env, theme.muted if quotes else theme.text))
         else:
@@ -174,11 +183,14 @@ def _align(tok) -> str:
     return ""
 
 
-def _math_html(tex: str, display: bool, color: str) -> str:
+def _math_html(tok, display: bool, color: str) -> str:
     """A formula as an image, or (if it cannot be drawn) its source as inline code."""
+    tex = tok.content
     formula = render_formula(tex, display, color)
     if formula is None:
-        return f"<code>{html.escape(f'$${tex.strip()}$$' if display else f'${tex}$')}</code>"
+        mark = tok.markup or ("$$" if display else "$")
+        source = tex.strip() if display else tex
+        return f"<code>{html.escape(mark + source + CLOSING.get(mark, mark))}</code>"
     return (
         f'<img src="{html.escape(formula_url(tex, display, color))}" '
         f'width="{formula.width}" height="{formula.height}" style="vertical-align: middle;">'
@@ -190,9 +202,9 @@ def _render_inline(tok, env, color: str) -> str:
     parts: list[str] = []
     for j, child in enumerate(children):
         if child.type == "math_inline":
-            parts.append(_math_html(child.content, False, color))
+            parts.append(_math_html(child, False, color))
         elif child.type == "math_inline_double":
-            parts.append(_math_html(child.content, True, color))
+            parts.append(_math_html(child, True, color))
         elif child.type == "image":
             src = child.attrGet("src") or ""
             alt = "".join(c.content for c in (child.children or [])) or "image"
