@@ -4,10 +4,12 @@ The models are installed local ones and ``provider/model`` entries (names from
 the provider config and the remembered model lists: building the list opens no
 connection). :class:`CompareService` runs on a Python thread: remote models
 stream in parallel, local ones one after another on the local engine, so the
-window's own turn and evaluating ahead are kept off it meanwhile. Its
-callbacks come from several threads; :class:`_Relay` turns each into a signal
-that reaches a bound ``@Slot`` of the view through an explicit
-``Qt.QueuedConnection``. Stop sets the one cancel event all of them watch.
+window's own turn and evaluating ahead are kept off it meanwhile: a comparison holds
+the window's busy state (``TurnController.hold``) from Compare until its last answer is
+saved, so the composer's Send is Stop and stops the comparison, and a comparison is
+refused while a chat reply is being written. Its callbacks come from several threads;
+:class:`_Relay` turns each into a signal that reaches a bound ``@Slot`` of the view
+through an explicit ``Qt.QueuedConnection``. Stop sets the one cancel event all of them watch.
 When it ends the conversation opens in the main chat, every answer a sibling
 reply (``< n/m >``) of the one user message.
 
@@ -36,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from aigc_desktop.errors import UserError
+from aigc_desktop.hub.splits import model_name
 from aigc_desktop.i18n import _
 from aigc_desktop.ui.providers_dialog import remote_model_refs
 from aigc_desktop.ui.threads import gui_only
@@ -43,6 +46,11 @@ from aigc_desktop.ui.threads import gui_only
 log = logging.getLogger(__name__)
 
 SLOTS = 4
+
+
+def _label(ref: str) -> str:
+    """A model's name in the pickers and panes: a local file's (a split set's) name, or ``provider/model``."""
+    return model_name(ref) if Path(ref).suffix.lower() == ".gguf" else ref
 
 
 class _Relay(QObject):
@@ -151,7 +159,7 @@ class CompareView(QDialog):
     def refresh_models(self) -> None:
         from aigc_desktop.hub.library import installed_models
 
-        local = [(p.stem, str(p)) for p in installed_models()]
+        local = [(model_name(p), str(p)) for p in installed_models()]
         remote = [(ref, ref) for ref in remote_model_refs()]
         loaded = str(self.win.engine.model.path) if self.win.engine and self.win.engine.model else None
         for i, combo in enumerate(self.pickers):
@@ -173,7 +181,7 @@ class CompareView(QDialog):
         for i, combo in enumerate(self.pickers):
             data = models[i] if i < len(models) else ""
             if data and combo.findData(data) < 0:
-                combo.addItem(Path(data).stem if Path(data).suffix == ".gguf" else data, data)
+                combo.addItem(_label(data), data)
             combo.setCurrentIndex(max(0, combo.findData(data)))
 
     # -- running ----------------------------------------------------------------------------
@@ -191,26 +199,27 @@ class CompareView(QDialog):
         if not 2 <= len(models) <= SLOTS:
             self.note.setText(_("Choose 2 to 4 models."))
             return
-        if self.win.turns.busy:
-            self.note.setText(_("A reply is being written in the main window; compare when it has finished."))
+        settings = self.rt.settings
+        loaded = self.win.engine.model if self.win.engine else None
+        service = CompareService(self.rt.service, self.rt.router, n_ctx=int(loaded.n_ctx if loaded else settings.n_ctx),
+                                 n_threads=int(settings.n_threads))
+        fields = {**new_chat_fields(settings.default_preset), "model": models[0]}
+        if not self.win.turns.hold(self.stop):  # also keeps evaluating ahead off the local engine
+            message = _("A reply is being written in the main window; compare when it has finished.")
+            self.note.setText(message)
+            self.win.banner.show_info(message, tag="busy")
             return
-        self.win.turns.cancel_prefill()  # the local engine is needed here
         for pane in self.panes:
             self.pane_row.removeWidget(pane)
             pane.deleteLater()
-        self.panes = [_Pane(m if not Path(m).suffix == ".gguf" else Path(m).stem) for m in models]
+        self.panes = [_Pane(_label(m)) for m in models]
         for pane in self.panes:
             self.pane_row.addWidget(pane, 1)
         self.note.setText(_("Local models answer one after another; remote ones at the same time."))
         self.cancel = threading.Event()
         self.compare_button.setEnabled(False)
         self.stop_button.setEnabled(True)
-        settings = self.rt.settings
-        loaded = self.win.engine.model if self.win.engine else None
-        service = CompareService(self.rt.service, self.rt.router, n_ctx=int(loaded.n_ctx if loaded else settings.n_ctx),
-                                 n_threads=int(settings.n_threads))
-        fields = {**new_chat_fields(settings.default_preset), "model": models[0]}
-        relay, cancel = self._relay, self.cancel
+        relay, cancel = self._relay, self.cancel  # from here on only _ended() releases the hold
 
         def work() -> None:
             try:
@@ -271,6 +280,7 @@ class CompareView(QDialog):
 
     def _ended(self) -> None:
         self.cancel = None
+        self.win.turns.release()
         self.compare_button.setEnabled(True)
         self.stop_button.setEnabled(False)
 

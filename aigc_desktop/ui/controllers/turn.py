@@ -7,6 +7,10 @@ message fits the context is decided on the engine thread, before anything is
 stored; a first message starts its chat there too, so a refused message leaves
 no empty chat behind.
 
+Work that uses the local engine without being a turn (a comparison) takes the same
+busy state through :meth:`TurnController.hold`: the composer's Send becomes Stop, and
+Stop (or Esc) stops that work, so no chat turn competes with it for the engine.
+
 Signals:
     turnFinished(int message_id)   a reply ended (-1: the turn could not start)
     busyChanged(bool busy)
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal, Slot
@@ -41,6 +46,7 @@ class TurnController(Controller):
         self.busy = False
         self.kind = "send"
         self.cancel_event: threading.Event | None = None
+        self._held_stop: Callable[[], None] | None = None  # Stop of the work holding the engine
         self._prefill_cancel: threading.Event | None = None
         self._prefill_timer = QTimer(self)
         self._prefill_timer.setSingleShot(True)
@@ -64,6 +70,27 @@ class TurnController(Controller):
         self.busy = busy
         self.win.composer.set_busy(busy)
         self.busyChanged.emit(busy)
+
+    def hold(self, stop: Callable[[], None]) -> bool:
+        """Mark the window busy for work that is not a turn; ``stop`` is what Stop calls.
+        False (and nothing changes) while a turn or other held work is running."""
+        if self.busy:
+            return False
+        self.kind, self.cancel_event, self._held_stop = "held", None, stop
+        self._set_busy(True)
+        return True
+
+    def release(self) -> None:
+        """The held work has ended: chat turns may run again."""
+        if self._held_stop is None:
+            return
+        self._held_stop = None
+        self._set_busy(False)
+        self.schedule_prefill()
+
+    @property
+    def held(self) -> bool:
+        return self._held_stop is not None
 
     def _start(self, kind: str, target_id: int, text: str, **options) -> None:
         self.win.models.ensure_conversation_model()
@@ -146,6 +173,8 @@ class TurnController(Controller):
     def stop(self) -> None:
         if self.busy and self.cancel_event is not None:
             self.cancel_event.set()
+        elif self._held_stop is not None:
+            self._held_stop()
 
     # -- evaluating ahead ---------------------------------------------------------------
     @Slot()
