@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from aigc_desktop.errors import ContextOverflowError, ModelLoadError
+from aigc_desktop.hub.splits import model_name
 from aigc_desktop.i18n import _
 from aigc_desktop.llm.context import FitResult, fit_messages, reply_budget
 from aigc_desktop.llm.gguf_info import check_gguf_file
@@ -170,7 +171,7 @@ class LlamaEngine:
             self._llm, self._formatter = llm, formatter
             self.model = LoadedModel(
                 path=path,
-                name=path.stem,
+                name=model_name(path),  # a split set is named for the set, not its part 1
                 n_ctx=llm.n_ctx(),
                 n_threads=threads,
                 chat_template=template,
