@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QVBoxLayout
 from aigc_desktop.errors import UserError
 from aigc_desktop.hub.library import ModelEntry, delete_model, import_model, is_default_model, list_models
 from aigc_desktop.hub.library import set_default_model
-from aigc_desktop.hub.splits import parts_label, source_of
+from aigc_desktop.hub.splits import model_name, parts_label, source_of
 from aigc_desktop.i18n import N_, _
 from aigc_desktop.paths import app_paths
 from aigc_desktop.ui.models.common import cell, human_size, make_table
@@ -208,7 +208,7 @@ class InstalledTab(QWidget):
             return
         self.mark_default()
         self.modelsChanged.emit()
-        self._say(_("{name} is the default model for new chats.").format(name=Path(path).stem))
+        self._say(_("{name} is the default model for new chats.").format(name=model_name(path)))
 
     @Slot()
     def delete_selected(self) -> None:

@@ -20,6 +20,7 @@ from aigc_desktop.hub.catalog import CatalogEntry, RemoteFile
 from aigc_desktop.hub.endpoint import hub_config
 from aigc_desktop.hub.library import model_info, set_default_model, starter_model_path
 from aigc_desktop.hub.recommend import recommend, writes_chinese
+from aigc_desktop.hub.splits import model_name
 from aigc_desktop.i18n import _
 from aigc_desktop.ui.models.common import human_size
 from aigc_desktop.ui.tasks import op
@@ -270,7 +271,7 @@ class WelcomePanel(QWidget):
         model = engine.model if engine is not None else None
         if model is None:
             loading = engine.loading if engine is not None else None
-            self.model_title.setText(_(TEXT["loading"]).format(name=Path(loading).stem) if loading else _(TEXT["no_model"]))
+            self.model_title.setText(_(TEXT["loading"]).format(name=model_name(loading)) if loading else _(TEXT["no_model"]))
             self.model_text.setText("")
             return
         path = Path(model.path)
@@ -417,14 +418,14 @@ class WelcomePanel(QWidget):
         except UserError as exc:
             return self._show("failed", str(exc))
         self._downloaded = path
-        self._show("switching", _(TEXT["switching"]).format(name=self.entry.name if self.entry else Path(path).stem))
+        self._show("switching", _(TEXT["switching"]).format(name=self.entry.name if self.entry else model_name(path)))
         self.win.models.use(path)
 
     @Slot(str)
     def _load_started(self, path: str) -> None:
         if self.state not in BUSY:
             self._describe_model()
-            self.model_title.setText(_(TEXT["loading"]).format(name=Path(path).stem))
+            self.model_title.setText(_(TEXT["loading"]).format(name=model_name(path)))
             self.model_text.setText("")
 
     @Slot(str)
