@@ -16,6 +16,7 @@ from aigc_desktop.settings import Settings, SettingsStore
 from aigc_desktop.store.conversations import ConversationStore
 from aigc_desktop.store.documents import DocumentStore
 from aigc_desktop.store.db import Database
+from aigc_desktop.store.templates import TemplateStore
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ class Runtime:
     service: ChatService
     lock: InstanceLock | None = None  # held while this process may be writing replies
     router: EngineRouter | None = None  # local engine or provider/model, per conversation
+    templates: TemplateStore | None = None  # the person's prompt templates (the built-ins are data)
 
     @property
     def settings(self) -> Settings:
@@ -81,4 +83,5 @@ def open_runtime(*, recover: bool = True, hold_lock: bool = False,
     finally:
         if sole and not hold_lock:
             lock.release()
-    return Runtime(paths, settings_store, db, store, engine, service, lock if sole and hold_lock else None, router)
+    return Runtime(paths, settings_store, db, store, engine, service, lock if sole and hold_lock else None, router,
+                   templates=TemplateStore(db))
