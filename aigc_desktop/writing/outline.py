@@ -6,11 +6,20 @@ of preamble ("好的，以下是…") and a closing remark. No library parses th
 mix, so it is hand-written here: a line counts as an item only when it carries
 a list marker; the text around the list is dropped. When no line has a marker,
 short non-empty lines are taken as they are.
+
+A small model may still give fewer titles than asked (the 135M starter model
+often repeats the request back), so :func:`fill_outline` pads the list to exactly
+``n`` with numbered placeholders, 「第四部分」 or "Part 4", which the person renames
+in the outline editor: the document then has the sections that were asked for.
+The placeholders are in the document's language (like ``prompts.py``'s templates),
+not in the interface's, so they are not marked for translation.
 """
 
 from __future__ import annotations
 
 import re
+
+from aigc_desktop.writing.prompts import chinese_number
 
 _CN_DIGITS = "零〇一二三四五六七八九十百两"
 _NUM = rf"(?:\d{{1,3}}|[{_CN_DIGITS}]{{1,4}}|[ivxIVX]{{1,5}}|[a-zA-Z])"
@@ -32,6 +41,7 @@ MAX_TITLE = 60
 
 
 def _clean(text: str) -> str:
+    text = text.replace("\ufffd", "")  # a character the model split wrongly: never part of a title
     text = _EMPHASIS.sub("", text.strip())
     text = re.sub(r"\*\*|__", "", text)
     head = _TITLE_SPLIT.split(text, maxsplit=1)[0].strip()
@@ -79,3 +89,22 @@ def parse_outline(answer: str, n: int | None = None) -> list[str]:
             seen.add(t.lower())
             out.append(t)
     return out[:n] if n else out
+
+
+def placeholder(index: int, chinese: bool) -> str:
+    """The title of section ``index`` (1-based) that the person has yet to name."""
+    return f"第{chinese_number(index)}部分" if chinese else f"Part {index}"
+
+
+def fill_outline(titles: list[str], n: int, *, chinese: bool) -> list[str]:
+    """Exactly ``n`` titles: the first ``n`` given, then placeholders for the ones missing."""
+    out = list(titles[:n])
+    taken = {t.lower() for t in out}
+    index = len(out) + 1
+    while len(out) < n:
+        name = placeholder(index, chinese)
+        if name.lower() not in taken:
+            out.append(name)
+            taken.add(name.lower())
+        index += 1
+    return out

@@ -25,8 +25,8 @@ from aigc_desktop.i18n import _
 from aigc_desktop.llm.protocol import Engine, collect
 from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.store.documents import DocumentRecord, DocumentStore, SectionRecord
-from aigc_desktop.writing.outline import parse_outline
-from aigc_desktop.writing.prompts import continuation_text, outline_prompt, section_prompt
+from aigc_desktop.writing.outline import fill_outline, parse_outline
+from aigc_desktop.writing.prompts import continuation_text, is_chinese, outline_prompt, section_prompt
 
 log = logging.getLogger(__name__)
 
@@ -59,15 +59,19 @@ class DocumentService:
 
     def propose_outline(self, title: str, brief: str, n: int, *, sampling: SamplingParams | None = None,
                         cancel: threading.Event | None = None) -> list[str]:
-        """``n`` section titles from the model (parsed out of whatever shape it answers in)."""
+        """Exactly ``n`` section titles: the model's (parsed out of whatever shape it answers in), padded
+        with numbered placeholders (「第四部分」, "Part 4") for the person to rename when it gave fewer.
+
+        A cancelled request still raises rather than giving a document of placeholders.
+        """
         params = (sampling or SamplingParams()).merged(max_tokens=min((sampling or SamplingParams()).max_tokens,
                                                                       40 * n + 40))
         messages = [{"role": "user", "content": outline_prompt(title, brief, n)}]
         text, _stats = collect(self.engine.stream_chat(messages, params, cancel))
         titles = parse_outline(text, n)
-        if not titles:
+        if not titles and cancel is not None and cancel.is_set():
             raise UserError(_("The model gave no usable outline; give the section titles yourself."))
-        return titles
+        return fill_outline(titles, n, chinese=is_chinese(title, brief))
 
     def prompt_for(self, doc: DocumentRecord, section: SectionRecord) -> str:
         others = [s.title for s in doc.sections if s.id != section.id]

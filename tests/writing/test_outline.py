@@ -45,3 +45,19 @@ def test_unmarked_lines_are_taken_when_nothing_is_numbered():
 def test_chinese_numerals_beyond_ten():
     """十一、 and 第十二部分 are numbering, not part of the title."""
     assert parse_outline("十一、展望\n第十二部分：结语") == ["展望", "结语"]
+
+
+def test_fill_outline_pads_to_exactly_n_with_numbered_placeholders():
+    """Fewer titles than asked are padded with 第N部分 / Part N (never a duplicate); more are cut to n."""
+    from aigc_desktop.writing.outline import fill_outline
+
+    assert fill_outline(["基本概念", "技术实现"], 5, chinese=True) == ["基本概念", "技术实现", "第三部分", "第四部分",
+                                                                     "第五部分"]
+    assert fill_outline([], 2, chinese=False) == ["Part 1", "Part 2"]
+    assert fill_outline(["Part 2"], 2, chinese=False) == ["Part 2", "Part 3"]
+    assert fill_outline(list("abcdef"), 3, chinese=False) == ["a", "b", "c"]
+
+
+def test_a_replacement_character_never_reaches_a_title():
+    """U+FFFD from a badly split character is dropped from the parsed titles."""
+    assert parse_outline("1. 演\ufffd示\n2. 技术") == ["演示", "技术"]
