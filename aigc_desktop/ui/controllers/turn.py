@@ -11,6 +11,11 @@ Work that uses the local engine without being a turn (a comparison) takes the sa
 busy state through :meth:`TurnController.hold`: the composer's Send becomes Stop, and
 Stop (or Esc) stops that work, so no chat turn competes with it for the engine.
 
+The composer names who will answer the next turn (:meth:`show_answering_model`, on
+every change of conversation and after every model load): a chat with a provider's
+model (``provider/model``) is answered by that server, not by the loaded local model,
+so the pill and the placeholder say "gpt-4o-mini (OpenAI)".
+
 Signals:
     turnFinished(int message_id)   a reply ended (-1: the turn could not start)
     busyChanged(bool busy)
@@ -29,6 +34,8 @@ from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import N_, _, ngettext
 from aigc_desktop.ui.controllers.base import Controller
 
+ANSWERED_BY = N_("{model} ({provider})")  # a remote model in the composer's pill
+REMOTE_PLACEHOLDER = N_("Message {model} ({provider})… (Enter to send, Shift+Enter for a new line)")
 READING = N_("Reading the conversation… {done:,} / {total:,} tokens (Esc stops)")
 PREFILL_PAUSE_MS = 350  # typing pause after which the draft is evaluated
 NO_MODEL_HELP = N_(
@@ -62,6 +69,9 @@ class TurnController(Controller):
         client.delta.connect(self.win.chat.append_delta)
         client.delta.connect(self._first_text)
         client.reading.connect(self._on_reading)
+        # GUI-thread signals of the other controllers: after theirs, the composer names who answers.
+        self.win.conversations.currentChanged.connect(self._conversation_changed)
+        self.win.models.modelReady.connect(self._model_ready)
 
     # -- state ------------------------------------------------------------------------
     def _set_busy(self, busy: bool) -> None:
@@ -111,13 +121,41 @@ class TurnController(Controller):
 
     def _remote_chat(self) -> bool:
         """The open chat talks to a provider (``provider/model``): no local model is needed."""
-        current = self.win.conversations.current_id
+        return self._remote_target() is not None
+
+    def _remote_target(self, conversation_id: int | None = None):
+        """(provider, model id) when the chat's (by default the open one's) model is a provider's, else None."""
+        current = self.win.conversations.current_id if conversation_id is None else conversation_id
         if current is None or getattr(self.rt, "router", None) is None:
-            return False
+            return None
         try:
-            return self.rt.router.is_remote(self.rt.store.get(current).model)
+            return self.rt.router.split(self.rt.store.get(current).model)
         except UserError:
-            return False
+            return None
+
+    # -- who answers --------------------------------------------------------------------
+    def show_answering_model(self) -> None:
+        """The pill and placeholder name the open chat's remote model; in a local chat the
+        pill names the loaded model and the placeholder is the composer's own."""
+        from aigc_desktop.ui.composer import PLACEHOLDER
+
+        composer, target = self.win.composer, self._remote_target()
+        if target is None:
+            model = self.client.model if getattr(self, "client", None) is not None else None
+            composer.set_model_name(model.name if model else "")
+            composer.edit.setPlaceholderText(_(PLACEHOLDER))
+            return
+        provider, model_id = target
+        composer.set_model_name(_(ANSWERED_BY).format(model=model_id, provider=provider.name))
+        composer.edit.setPlaceholderText(_(REMOTE_PLACEHOLDER).format(model=model_id, provider=provider.name))
+
+    @Slot(int)
+    def _conversation_changed(self, _conversation_id: int) -> None:
+        self.show_answering_model()
+
+    @Slot(str)
+    def _model_ready(self, _name: str) -> None:
+        self.show_answering_model()
 
     # -- turns ------------------------------------------------------------------------
     @Slot(str)
@@ -220,10 +258,11 @@ class TurnController(Controller):
         from aigc_desktop.store.conversations import MessageRecord
         from aigc_desktop.store.schema import utcnow
 
-        model = self.client.model
+        model, target = self.client.model, self._remote_target(conversation_id)
+        name = f"{target[0].name}/{target[1]}" if target else (model.name if model else None)  # as it is saved
         placeholder = MessageRecord(
             id=-1, conversation_id=conversation_id, parent_id=None, role="assistant", content="",
-            status="streaming", created_at=utcnow(), model=model.name if model else None, stats={},
+            status="streaming", created_at=utcnow(), model=name, stats={},
         )
         self.win.chat.start_live(placeholder)
 
