@@ -4,6 +4,13 @@ A rounded box, centred under the reading column, that grows with its text (up
 to a limit); the send button sits inside it (disabled while the box is empty,
 a Stop button while a reply streams), next to a pill naming the loaded model.
 
+Typing ``/`` as the first character opens the prompt-template picker
+(``ui/template_picker.py``) above the box; the box keeps the keyboard and hands
+the picker Up, Down, Enter and Esc while it shows. A chosen template with
+variables opens ``ui/template_form.py``; the filled text lands here, unsent.
+Whoever builds the composer gives it the person's templates with
+:meth:`Composer.set_templates`; without them the picker offers the built-ins.
+
 Signals of Composer:
     sendRequested(str text)
     stopRequested()
@@ -14,6 +21,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import logging
+
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
@@ -21,6 +30,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QTool
 from aigc_desktop.i18n import N_, _
 from aigc_desktop.ui import style
 
+log = logging.getLogger(__name__)
 MAX_DROP_BYTES = 2_000_000
 MAX_LINES = 10  # the box grows up to this many lines, then scrolls
 PLACEHOLDER = N_("Message… (Enter to send, Shift+Enter for a new line)")
@@ -30,15 +40,19 @@ SEND_TIP = N_("Send (Enter)")
 STOP_TIP = N_("Stop the reply (Esc)")
 NO_MODEL = N_("No model")
 MODEL_TIP = N_("The model that answers; choose another in the toolbar or Models → Manage models…")
+PICKER_KEYS = (Qt.Key_Up, Qt.Key_Down, Qt.Key_PageUp, Qt.Key_PageDown, Qt.Key_Return, Qt.Key_Enter,
+               Qt.Key_Tab, Qt.Key_Escape)
 
 
 class ComposerEdit(QPlainTextEdit):
     submit = Signal()
     upOnEmpty = Signal()
+    typed = Signal()  # after a key or an input method's commit changed the text (may open the picker)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._composing = False
+        self.picker = None  # the template picker while it exists (Composer sets it)
         self.setPlaceholderText(_(PLACEHOLDER))
         self.setTabChangesFocus(True)
 
@@ -47,12 +61,33 @@ class ComposerEdit(QPlainTextEdit):
         # Enter belongs to the input method, not to us.
         self._composing = bool(event.preeditString())
         super().inputMethodEvent(event)
+        if event.commitString():
+            self.typed.emit()
+
+    def _picker_shown(self) -> bool:
+        return self.picker is not None and self.picker.isVisible()
+
+    def event(self, event) -> bool:
+        # Esc is also the window's Stop shortcut; while the picker shows, it only closes the picker.
+        if event.type() == QEvent.ShortcutOverride and self._picker_shown() and event.key() in PICKER_KEYS:
+            event.accept()
+            return True
+        return super().event(event)
 
     @property
     def composing(self) -> bool:
         return self._composing
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if self._picker_shown() and not self._composing and key in PICKER_KEYS \
+                and not event.modifiers() & ~Qt.KeypadModifier:
+            self.picker.handle_key(key)
+            return
+        self._key(event)
+        self.typed.emit()
+
+    def _key(self, event: QKeyEvent) -> None:
         key = event.key()
         if key in (Qt.Key_Return, Qt.Key_Enter):
             if self._composing:
@@ -132,11 +167,19 @@ class Composer(QWidget):
         self._outer = QHBoxLayout(self)
         self._outer.addWidget(self.frame)
         self._busy = False
+        self._templates = None  # the person's TemplateStore, if the builder gave one
+        self._picker = None
+        self._picker_dismissed = False  # Esc closed it: not again until the / is gone
+        self.form = None  # the template form while it is open
+        self.templates_dialog = None
         self.edit.submit.connect(self._submit)
+        self.edit.typed.connect(self._typed)
         self.edit.upOnEmpty.connect(self.editLastRequested)
         self.edit.textChanged.connect(self._text_changed)
+        self.edit.textChanged.connect(self._follow_text)
         self.edit.document().documentLayout().documentSizeChanged.connect(self._grow)
         self.edit.installEventFilter(self)
+        self.frame.installEventFilter(self)
         self.button.clicked.connect(self._clicked)
         self._show_state()
         self._grow()
@@ -147,12 +190,24 @@ class Composer(QWidget):
         side = max(s["lg"], (self.width() - style.COLUMN_MAX + 1) // 2)
         self._outer.setContentsMargins(side, s["xs"], side, s["lg"])
 
+    def moveEvent(self, event) -> None:
+        super().moveEvent(event)
+        self._replace_picker()
+
+    def _replace_picker(self) -> None:
+        if self.picker_visible():
+            self._picker.place_above(self.frame)
+
     def eventFilter(self, obj, event) -> bool:
+        if obj is self.frame and event.type() in (QEvent.Move, QEvent.Resize):
+            self._replace_picker()  # the box grew or the window was resized: the list follows
         if obj is self.edit and event.type() in (QEvent.FocusIn, QEvent.FocusOut):
             # The ring goes round the whole box, not the bare text area inside it.
             self.frame.setProperty("focused", event.type() == QEvent.FocusIn)
             self.frame.style().unpolish(self.frame)
             self.frame.style().polish(self.frame)
+            if event.type() == QEvent.FocusOut and self.picker_visible():
+                self._picker.hide()  # the list never takes the focus, so the person went elsewhere
         return super().eventFilter(obj, event)
 
     def _grow(self, *_args) -> None:
@@ -214,3 +269,115 @@ class Composer(QWidget):
             return
         # The text stays until the service confirms the message is saved.
         self.sendRequested.emit(text)
+
+    # -- prompt templates ----------------------------------------------------------------
+    def set_templates(self, store) -> None:
+        """The person's templates (a ``store.templates.TemplateStore``), or None for built-ins only."""
+        self._templates = store
+
+    def picker_visible(self) -> bool:
+        return self._picker is not None and self._picker.isVisible()
+
+    @property
+    def picker(self):
+        """The template picker (made on first use, a child of the window so it can sit over the chat)."""
+        from aigc_desktop.ui.template_picker import TemplatePicker
+
+        host = self.window()
+        if self._picker is None or self._picker.parentWidget() is not host:
+            if self._picker is not None:
+                self._picker.deleteLater()
+            self._picker = TemplatePicker(host)
+            self._picker.chosen.connect(self._template_chosen)
+            self._picker.manageRequested.connect(self.manage_templates)
+            self._picker.dismissed.connect(self.dismiss_picker)
+            self.edit.picker = self._picker
+        return self._picker
+
+    def open_picker(self) -> bool:
+        """Show the templates for the ``/`` text in the box; False when none match."""
+        from aigc_desktop.i18n import current_language
+        from aigc_desktop.ui.template_picker import slash_query
+        from aigc_desktop.writing.templates import builtins, library
+
+        query = slash_query(self.text())
+        if query is None:
+            return False
+        picker = self.picker
+        if not picker.isVisible():
+            try:  # a few rows of SQLite: read afresh, another window or the dialog may have changed them
+                items = library(self._templates, current_language())
+            except Exception:
+                log.exception("could not read the prompt templates")
+                items = builtins(current_language())
+            picker.set_templates(items, manage=self._templates is not None)
+        picker.set_filter(query)
+        if not picker.matches():
+            picker.hide()
+            return False
+        picker.show()  # first: showing it may lay the window out again, moving the box
+        picker.place_above(self.frame)
+        return True
+
+    def _typed(self) -> None:
+        from aigc_desktop.ui.template_picker import slash_query
+
+        if slash_query(self.text()) is not None and not self._picker_dismissed:
+            self.open_picker()
+
+    def _follow_text(self) -> None:
+        from aigc_desktop.ui.template_picker import slash_query
+
+        if slash_query(self.text()) is None:
+            self._picker_dismissed = False
+            if self.picker_visible():
+                self._picker.hide()
+        elif self.picker_visible():
+            self.open_picker()  # filter as the person types
+
+    def dismiss_picker(self) -> None:
+        """Esc: close the list and keep the typed text (a message may start with /)."""
+        self._picker_dismissed = True
+        if self._picker is not None:
+            self._picker.hide()
+
+    def _template_chosen(self, template) -> None:
+        from aigc_desktop.ui.template_form import TemplateForm
+
+        if not template.variables:
+            self._put(template.body)
+            return
+        self.form = TemplateForm(template, self.window())
+        self.form.filled.connect(self._put)
+        self.form.finished.connect(self._form_closed)
+        self.form.open()
+
+    def _form_closed(self, _result: int) -> None:
+        self.form.deleteLater()
+        self.form = None
+        self.edit.setFocus()
+
+    def _put(self, text: str) -> None:
+        """The filled template replaces the /… text; the person reviews it and sends it."""
+        self._picker_dismissed = False
+        self.set_text(text)
+        self.edit.setFocus()
+
+    def manage_templates(self) -> None:
+        """Open Manage templates… (add, edit, delete the person's own)."""
+        from aigc_desktop.ui.templates_dialog import TemplatesDialog
+
+        if self._templates is None:
+            return
+        prompts = getattr(self.window(), "prompts", None)
+        self.templates_dialog = TemplatesDialog(self._templates, self.window(),
+                                                confirm=prompts.confirm if prompts is not None else None)
+        self.templates_dialog.finished.connect(self._manage_closed)
+        self.templates_dialog.open()
+
+    def _manage_closed(self, _result: int) -> None:
+        self.templates_dialog.deleteLater()
+        self.templates_dialog = None
+        self.edit.setFocus()
+        if not self._picker_dismissed:
+            self.open_picker()  # back to the list, now with the new templates
