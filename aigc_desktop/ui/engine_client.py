@@ -11,6 +11,9 @@ Signals (GUI thread):
     reading(int done, int total)   a long prompt is being read, before the first delta
     delta(str text), finished(int conversation_id, int message_id, str status, dict stats)
     failed(str message)
+    docSectionStarted(int document_id, int section_id), docDelta(int section_id, str text)
+    docFinished(int document_id, str kind, dict result), docFailed(str kind, str message)
+        the writing studio's runs (see :meth:`EngineWorker.run_document`)
 """
 
 from __future__ import annotations
@@ -44,11 +47,16 @@ class EngineClient(QObject):
     delta = Signal(str)
     finished = Signal(int, int, str, dict)
     failed = Signal(str)
+    docSectionStarted = Signal(int, int)
+    docDelta = Signal(int, str)
+    docFinished = Signal(int, str, dict)
+    docFailed = Signal(str, str)
 
     # requests, queued to the worker
     _load = Signal(str, int, int)
     _turn = Signal(str, int, str, object, object)
     _prefill = Signal(int, str, object)
+    _document = Signal(str, int, int, object, object)
 
     def __init__(self, runtime, parent: QObject) -> None:
         super().__init__(parent)
@@ -62,6 +70,7 @@ class EngineClient(QObject):
         self._load.connect(self.worker.load, Qt.QueuedConnection)
         self._turn.connect(self.worker.run_turn, Qt.QueuedConnection)
         self._prefill.connect(self.worker.prefill, Qt.QueuedConnection)
+        self._document.connect(self.worker.run_document, Qt.QueuedConnection)
         w, q = self.worker, Qt.QueuedConnection
         w.loadStarted.connect(self._on_load_started, q)
         w.loaded.connect(self._on_loaded, q)
@@ -72,6 +81,10 @@ class EngineClient(QObject):
         w.delta.connect(self._on_delta, q)
         w.finished.connect(self._on_finished, q)
         w.failed.connect(self._on_failed, q)
+        w.docSectionStarted.connect(self._on_doc_section_started, q)
+        w.docDelta.connect(self._on_doc_delta, q)
+        w.docFinished.connect(self._on_doc_finished, q)
+        w.docFailed.connect(self._on_doc_failed, q)
         self.thread_.start()
 
     @property
@@ -88,6 +101,11 @@ class EngineClient(QObject):
 
     def prefill(self, conversation_id: int, draft: str, cancel: threading.Event) -> None:
         self._prefill.emit(int(conversation_id), draft, cancel)
+
+    def run_document(self, kind: str, document_id: int, section: int, cancel: threading.Event,
+                     **options) -> None:
+        """A writing-studio run on the engine thread (never at the same time as a chat turn)."""
+        self._document.emit(kind, int(document_id), int(section), cancel, options)
 
     def stop(self, timeout_ms: int = 10_000) -> None:
         self.thread_.quit()
@@ -142,3 +160,23 @@ class EngineClient(QObject):
     @gui_only
     def _on_failed(self, message: str) -> None:
         self.failed.emit(message)
+
+    @Slot(int, int)
+    @gui_only
+    def _on_doc_section_started(self, document_id: int, section_id: int) -> None:
+        self.docSectionStarted.emit(document_id, section_id)
+
+    @Slot(int, str)
+    @gui_only
+    def _on_doc_delta(self, section_id: int, text: str) -> None:
+        self.docDelta.emit(section_id, text)
+
+    @Slot(int, str, dict)
+    @gui_only
+    def _on_doc_finished(self, document_id: int, kind: str, result: dict) -> None:
+        self.docFinished.emit(document_id, kind, result)
+
+    @Slot(str, str)
+    @gui_only
+    def _on_doc_failed(self, kind: str, message: str) -> None:
+        self.docFailed.emit(kind, message)

@@ -7,6 +7,7 @@ own slots (composition, not mixins: a mixin's slot ran on the worker thread):
 - :class:`ConversationController` the open chat, sidebar and message actions
 - :class:`TurnController` send / regenerate / edit / stop, evaluating ahead
 - :class:`HistoryActions` search, import, export
+- :class:`DocumentController` the writing studio (``ui/writing/``), shown instead of the chat
 - :class:`DownloadsController` the download queue (downloads outlive the Models window)
 - :class:`Banner`, :class:`ContextMeter`, :class:`Prompts` (dialogs, answerable in tests)
 
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -37,7 +39,7 @@ from PySide6.QtWidgets import (
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
 from aigc_desktop.llm.sampling import SamplingParams
-from aigc_desktop.ui import theme as theme_mod
+from aigc_desktop.ui import style, theme as theme_mod
 from aigc_desktop.ui.banner import Banner
 from aigc_desktop.ui.chat_view import ChatView
 from aigc_desktop.ui.composer import Composer
@@ -53,6 +55,8 @@ from aigc_desktop.ui.system_chip import SystemPromptChip
 from aigc_desktop.ui.sidebar import Sidebar
 from aigc_desktop.ui.task_progress import TaskProgress
 from aigc_desktop.ui.welcome import WelcomePanel, install as install_welcome
+from aigc_desktop.ui.writing.controller import DocumentController
+from aigc_desktop.ui.writing.studio import DocumentStudio
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +85,7 @@ class MainWindow(QMainWindow):
         self.conversations = ConversationController(self)
         self.turns = TurnController(self)
         self.history = HistoryActions(self)
+        self.documents = DocumentController(self)
         self._build_layout()
         self._build_toolbar()
         self._build_menus()
@@ -108,6 +113,7 @@ class MainWindow(QMainWindow):
         self.engine = EngineClient(runtime, self)
         self.downloads = DownloadsController(self, runtime.settings_store)
         self._connect_signals()
+        self.documents.connect(self.engine)
         self.welcome.attach()
         self.models.refresh_combo()
         self.conversations.refresh_sidebar()
@@ -123,14 +129,22 @@ class MainWindow(QMainWindow):
         self.composer = Composer()
         self.banner = Banner()
         self.welcome = WelcomePanel(self)  # the empty chat's first-run help
+        self.chat_pane = QWidget()
+        cl = QVBoxLayout(self.chat_pane)
+        cl.setContentsMargins(0, 0, 0, 0)
+        self.system_chip = SystemPromptChip()
+        cl.addWidget(self.system_chip, 0, Qt.AlignLeft)
+        cl.addWidget(install_welcome(self.chat, self.welcome), 1)
+        cl.addWidget(self.composer)
+        self.studio = DocumentStudio()
+        self.stack = QStackedWidget()  # the chat, or the writing studio (the sidebar's switch)
+        self.stack.addWidget(self.chat_pane)
+        self.stack.addWidget(self.studio)
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.banner)
-        self.system_chip = SystemPromptChip()
-        rl.addWidget(self.system_chip, 0, Qt.AlignLeft)
-        rl.addWidget(install_welcome(self.chat, self.welcome), 1)
-        rl.addWidget(self.composer)
+        rl.addWidget(self.stack, 1)
         split = QSplitter()
         self.sidebar.setMinimumWidth(160)  # a narrow window shrinks the sidebar before the chat
         split.addWidget(self.sidebar)
@@ -185,6 +199,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         m = bar.addMenu(_("&File"))
         self.new_action = self._action(m, _("New chat"), self.conversations.new, "Ctrl+N")
+        self.new_document_action = self._action(m, _("New document…"), self.documents.new_document, "Ctrl+Shift+N")
         self.export_action = self._action(m, _("Export conversation…"), self.history.export_conversation, "Ctrl+E")
         self.export_image_action = self._action(m, _("Save conversation as image…"), self.history.export_image)
         self.export_all_action = self._action(m, _("Export all conversations…"), self.history.export_all_chats)
@@ -348,6 +363,7 @@ class MainWindow(QMainWindow):
             theme_mod.apply(app, theme)
         self.chat.set_theme(theme)
         self.banner.set_theme(theme.name)
+        self.documents.set_theme(style.palette_for(theme.name))
 
     @Slot()
     def _theme_chosen(self) -> None:

@@ -1,5 +1,7 @@
-"""The conversation list: grouped by date, pinned on top, with a context menu;
-a chat is renamed in place (F2, double-click, or the menu's Rename).
+"""The sidebar: a Chats | Documents switch on top; under Chats the conversation list,
+grouped by date, pinned on top, with a context menu (a chat is renamed in place: F2,
+double-click, or the menu's Rename); under Documents the writing studio's documents
+(:class:`~aigc_desktop.ui.writing.document_list.DocumentList`, its own signals).
 
 The highlight always shows the chat the window has open: a click the window
 refuses (a reply is being written elsewhere) is put back once Qt has finished
@@ -15,6 +17,7 @@ Signals of Sidebar:
     pinRequested(int id, bool pinned)
     searchRequested(str query)           typed into the search box ("" = clear)
     resultActivated(int conversation_id, int message_id)   message_id -1 for a title hit
+    modeChanged(str mode)                "chats" or "documents", from the switch
 """
 
 from __future__ import annotations
@@ -25,11 +28,14 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
+    QHBoxLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMenu,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -73,6 +79,7 @@ class Sidebar(QWidget):
     pinRequested = Signal(int, bool)
     searchRequested = Signal(str)
     resultActivated = Signal(int, int)
+    modeChanged = Signal(str)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -106,14 +113,27 @@ class Sidebar(QWidget):
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         sp = style.SPACE
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(sp["sm"], sp["md"], sp["sm"], sp["sm"])
+        from aigc_desktop.ui.writing.document_list import DocumentList
+
+        self.documents = DocumentList(self)
+        chats = QWidget(self)
+        lay = QVBoxLayout(chats)
+        lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(sp["sm"])
         lay.addWidget(self.new_button)
         lay.addWidget(self.search)
         lay.addWidget(self.results, 1)
         lay.addWidget(self.list, 1)
         self._top_layout = lay
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(chats)
+        self.pages.addWidget(self.documents)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(sp["sm"], sp["md"], sp["sm"], sp["sm"])
+        outer.setSpacing(sp["sm"])
+        outer.addWidget(self._build_switch())
+        outer.addWidget(self.pages, 1)
+        self.mode = "chats"
         self._pinned: dict[int, bool] = {}
         self._titles: dict[int, str] = {}
         self._shown_id: int | None = None  # the chat the window has open
@@ -128,6 +148,61 @@ class Sidebar(QWidget):
         self.search.textChanged.connect(self._search_changed)
         self.results.itemActivated.connect(self._result_clicked)
         self.results.itemClicked.connect(self._result_clicked)
+
+    def _build_switch(self) -> QWidget:
+        """Chats | Documents as a segmented pair of checkable buttons."""
+        box = QWidget(self)
+        box.setObjectName("modeSwitch")
+        box.setAttribute(Qt.WA_StyledBackground, True)
+        row = QHBoxLayout(box)
+        row.setContentsMargins(2, 2, 2, 2)
+        row.setSpacing(2)
+        self.mode_group = QButtonGroup(self)
+        self.mode_group.setExclusive(True)
+        self.mode_buttons = {}
+        for mode, text, icon in (("chats", _("Chats"), "ph.chats-circle"), ("documents", _("Documents"), "ph.files")):
+            btn = QPushButton(text, box)
+            btn.setObjectName("modeButton")
+            btn.setCheckable(True)
+            btn.setIconSize(QSize(style.ICON, style.ICON))
+            style.set_icon(btn, icon, "text")
+            btn.setProperty("mode", mode)
+            self.mode_group.addButton(btn)
+            self.mode_buttons[mode] = btn
+            row.addWidget(btn, 1)
+        self.mode_buttons["chats"].setChecked(True)
+        self.mode_buttons["chats"].setToolTip(_("Your conversations"))
+        self.mode_buttons["documents"].setToolTip(_("The writing studio: articles written section by section"))
+        self.mode_group.buttonClicked.connect(self._mode_clicked)
+        return box
+
+    def _mode_clicked(self, button) -> None:
+        self.modeChanged.emit(button.property("mode"))
+
+    def set_mode(self, mode: str) -> None:
+        """Show the chats or the documents (the window calls this; it does not emit modeChanged)."""
+        self.mode = mode
+        self.mode_buttons[mode].setChecked(True)
+        self.pages.setCurrentIndex(1 if mode == "documents" else 0)
+
+    def set_theme(self, p) -> None:
+        """The switch and the document list take the theme's colours (the global stylesheet has neither)."""
+        r, s = style.RADIUS, style.SPACE
+        self.setStyleSheet(f"""
+QWidget#modeSwitch {{ background: {p.selected}; border-radius: {r['md']}px; }}
+QPushButton#modeButton {{ background: transparent; border: 2px solid transparent; border-radius: {r['sm'] + 2}px;
+    padding: {s['xs']}px {s['sm']}px; color: {p.muted}; font-weight: 600; }}
+QPushButton#modeButton:checked {{ background: {p.surface}; color: {p.text}; }}
+QPushButton#modeButton:hover:!checked {{ color: {p.text}; }}
+QPushButton#modeButton:focus {{ border: 2px solid {p.focus}; }}
+QListWidget#documentList {{ background: transparent; border: 2px solid transparent; outline: none; color: {p.text}; }}
+QListWidget#documentList::item {{ padding: {s['sm'] - 2}px {s['sm']}px; border-radius: {r['sm']}px;
+    border: 2px solid transparent; }}
+QListWidget#documentList::item:hover {{ background: {p.hover}; }}
+QListWidget#documentList::item:selected {{ background: {p.selected}; color: {p.text}; }}
+QListWidget#documentList::item:focus {{ border: 2px solid {p.focus}; }}
+QListWidget#documentList QLineEdit {{ border: 2px solid {p.focus}; border-radius: {r['sm']}px; padding: 2px; }}
+""")
 
     # -- search -----------------------------------------------------------------
     def _search_changed(self, text: str) -> None:

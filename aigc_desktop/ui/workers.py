@@ -15,8 +15,14 @@ Signals of EngineWorker:
     delta(str text)                      batched: at most ~30 per second
     finished(int conversation_id, int message_id, str status, dict stats)
     failed(str message)                  a turn could not start (e.g. no model)
+    docSectionStarted(int document_id, int section_id)   a section run begins (the one before it is stored)
+    docDelta(int section_id, str text)   batched like ``delta``
+    docFinished(int document_id, str kind, dict result)  a document run ended (result: statuses, error)
+    docFailed(str kind, str message)     a document run could not start or failed
 
-Slots: load, run_turn(kind, target, text, cancel, options), and prefill (the next turn's prompt evaluated while the
+Slots: load, run_turn(kind, target, text, cancel, options), run_document(kind, document_id,
+section, cancel, options) (the writing studio's outline / draft / draft-all / continue runs,
+through :class:`~aigc_desktop.writing.service.DocumentService` on the same engine), and prefill (the next turn's prompt evaluated while the
 person types; it runs only when nothing else is queued, and the GUI cancels it
 through the event it passes before asking for anything else).
 """
@@ -47,6 +53,10 @@ class EngineWorker(QObject):
     delta = Signal(str)
     finished = Signal(int, int, str, dict)
     failed = Signal(str)
+    docSectionStarted = Signal(int, int)
+    docDelta = Signal(int, str)
+    docFinished = Signal(int, str, dict)
+    docFailed = Signal(str, str)
 
     def __init__(self, runtime) -> None:
         super().__init__()
@@ -137,3 +147,78 @@ class EngineWorker(QObject):
             self.delta.emit("".join(buffer))
         reply = result.reply
         self.finished.emit(reply.conversation_id, reply.id, reply.status, dict(reply.stats))
+
+    @Slot(str, int, int, object, object)
+    def run_document(self, kind: str, document_id: int, section: int, cancel: threading.Event,
+                     options: dict) -> None:
+        """kind: "new" (``options``: title, brief, n; the model proposes the outline), "draft"
+        (section number ``section``, a new version), "draft_all" (every section without
+        finished text, in order), "continue" (续写 section ``section``, ``options["max_tokens"]``)."""
+        from aigc_desktop.llm.sampling import SamplingParams
+        from aigc_desktop.store.documents import DocumentStore
+        from aigc_desktop.writing.service import DocumentService
+
+        options = options or {}
+        buffer: list[str] = []
+        last = [time.monotonic(), -1]  # last emit, section of the buffer
+
+        def flush() -> None:
+            if buffer:
+                self.docDelta.emit(last[1], "".join(buffer))
+                buffer.clear()
+
+        def on_delta(sec, piece: str) -> None:
+            if sec.id != last[1]:
+                flush()
+                last[1] = sec.id
+            buffer.append(piece)
+            now = time.monotonic()
+            if now - last[0] >= DELTA_INTERVAL:
+                flush()
+                last[0] = now
+
+        def on_start(sec) -> None:
+            flush()
+            self.docSectionStarted.emit(sec.document_id, sec.id)
+
+        sampling = SamplingParams(max_tokens=int(options.get("max_tokens") or SamplingParams().max_tokens))
+        service = DocumentService(DocumentStore(self.rt.db), self.rt.engine)
+        try:
+            if not self.rt.engine.loaded:
+                raise UserError(_("No model is loaded yet. Choose one in Models, or wait for it to load."))
+            if kind == "new":
+                doc = service.new(options.get("title", ""), options.get("brief", ""), None,
+                                  int(options.get("n") or 5), model=options.get("model"), cancel=cancel)
+                if cancel.is_set():  # stopped while the outline was proposed: keep nothing half-made
+                    service.store.delete(doc.id)
+                    self.docFinished.emit(-1, kind, {"stopped": True})
+                    return
+                self.docFinished.emit(doc.id, kind, {})
+                return
+            if kind in ("draft", "draft_all"):
+                written = service.draft(document_id, section if kind == "draft" else None, on_start=on_start,
+                                        on_delta=on_delta, cancel=cancel, sampling=sampling)
+            elif kind == "continue":
+                sec = service.store.section(document_id, section)
+                on_start(sec)
+                written = [service.continue_section(document_id, section, max_tokens=sampling.max_tokens,
+                                                    on_delta=on_delta, cancel=cancel)]
+            else:
+                raise ValueError(kind)
+        except UserError as exc:
+            if kind == "new" and cancel.is_set():
+                self.docFinished.emit(-1, kind, {"stopped": True})
+            else:
+                self.docFailed.emit(kind, str(exc))
+            return
+        except Exception as exc:
+            log.exception("document run failed")
+            self.docFailed.emit(kind, _("Something went wrong ({error}). Details are in the log file.").format(
+                error=exc))
+            return
+        flush()
+        errors = [s for s in written if s.status == "error"]
+        error = ""
+        if errors:
+            error = service.store.versions(errors[0].id)[-1].stats.get("error", "")
+        self.docFinished.emit(document_id, kind, {"statuses": [s.status for s in written], "error": error})

@@ -1,0 +1,523 @@
+"""The writing studio's controller: which document and section are open, the outline's
+edits, and the runs (outline, draft, draft all, continue) on the engine thread.
+
+Runs go through :class:`~aigc_desktop.ui.engine_client.EngineClient` to the engine
+thread, where :class:`~aigc_desktop.writing.service.DocumentService` drives the same
+``Llama`` the chat uses (it is not thread-safe). A run and a chat turn never overlap:
+a run marks the window busy through :class:`TurnController`'s own busy state (so Send,
+Regenerate, switching chats, Compare and model switches all refuse while it writes, and
+the composer's Stop and Esc stop it too), and a run is refused while a reply is written.
+
+Signals of DocumentController:
+    opened(int document_id)                  a document is shown (-1: none)
+    runFinished(int document_id, str kind)   a run ended (kind: new, draft, draft_all, continue;
+                                             document_id -1 when it could not start or made nothing)
+    exported(str path)                       the article was written to a file
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QApplication
+
+from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import _, ngettext
+from aigc_desktop.llm.sampling import SamplingParams
+from aigc_desktop.ui.controllers.base import Controller
+from aigc_desktop.ui.tasks import op
+from aigc_desktop.ui.writing import article
+from aigc_desktop.writing.service import DEFAULT_SECTIONS, TO_DRAFT
+
+
+class DocumentController(Controller):
+    opened = Signal(int)
+    runFinished = Signal(int, str)
+    exported = Signal(str)
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.current_id: int | None = None
+        self.section_index: int | None = None  # 1-based, the section shown
+        self.running: str | None = None  # the kind of run in progress
+        self.cancel_event: threading.Event | None = None
+        self.draft_max_tokens = SamplingParams().max_tokens
+        self.last_export = None
+        self._store = None
+        self._steps = (0, 0)  # draft all: sections started, sections to write
+        self._live_section: int | None = None  # section id being written
+
+    @property
+    def store(self):
+        if self._store is None:
+            from aigc_desktop.store.documents import DocumentStore
+
+            self._store = DocumentStore(self.rt.db)
+        return self._store
+
+    def connect(self, client) -> None:
+        """Wire the engine client, the studio and the sidebar's document list to this controller."""
+        self.client = client
+        studio, side = self.win.studio, self.win.sidebar
+        client.docSectionStarted.connect(self._on_section_started)
+        client.docDelta.connect(self._on_delta)
+        client.docFinished.connect(self._on_finished)
+        client.docFailed.connect(self._on_failed)
+        side.modeChanged.connect(self.show_mode)
+        side.documents.documentSelected.connect(self.open)
+        side.documents.newRequested.connect(self.new_document)
+        side.documents.renamed.connect(self.rename)
+        side.documents.deleteRequested.connect(self.delete)
+        studio.newRequested.connect(self.new_document)
+        studio.draftAllRequested.connect(self.draft_all)
+        studio.stopRequested.connect(self.stop)
+        studio.copyRequested.connect(self.copy_article)
+        studio.exportRequested.connect(self.export)
+        o, s = studio.outline, studio.section
+        o.sectionSelected.connect(self.select_section)
+        o.renamed.connect(self.rename_section)
+        o.addRequested.connect(self.add_section)
+        o.deleteRequested.connect(self.delete_section)
+        o.moveRequested.connect(self.move_section)
+        s.draftRequested.connect(self.draft_section)
+        s.continueRequested.connect(self.continue_section)
+        s.stopRequested.connect(self.stop)
+        s.versionStepRequested.connect(self.step_version)
+        s.saveEditRequested.connect(self.save_edit)
+        s.rateRequested.connect(self.rate)
+        self.win.new_action.triggered.connect(self.show_chats)  # Ctrl+N from the studio: back to the chat
+
+    @Slot()
+    def show_chats(self) -> None:
+        self.show_mode("chats")
+
+    # -- showing ------------------------------------------------------------------------
+    @Slot(str)
+    def show_mode(self, mode: str) -> None:
+        """The sidebar's Chats | Documents switch: the chat or the studio in the window's stack."""
+        win = self.win
+        win.sidebar.set_mode(mode)
+        win.stack.setCurrentWidget(win.studio if mode == "documents" else win.chat_pane)
+        if mode == "documents" and self.rt is not None:
+            docs = self.store.list()
+            if self.current_id is None and docs:
+                self.open(docs[0].id)
+            else:
+                self.refresh_list()
+
+    def refresh_list(self) -> None:
+        self.win.sidebar.documents.set_documents(self.store.list(), self.current_id)
+
+    @Slot(int)
+    def open(self, doc_id: int) -> bool:
+        if self.running and doc_id != self.current_id:
+            self.win.sidebar.documents.select(self.current_id)
+            self.win.banner.show_info(_("A section is being written. Stop it first to open another document."),
+                                      tag="busy")
+            return False
+        self._keep_edit()
+        try:
+            doc = self.store.get(doc_id)
+        except UserError:
+            self.current_id = None
+            self.refresh_list()
+            self.win.studio.show_document(None)
+            return False
+        if doc_id != self.current_id:
+            self.section_index = 1 if doc.sections else None
+            self.win.studio.lead.clear()
+        self.current_id = doc_id
+        self.refresh_list()
+        self.reload()
+        self.opened.emit(doc_id)
+        return True
+
+    def reload(self):
+        """Show the open document as the store has it now; returns its record."""
+        studio = self.win.studio
+        if self.current_id is None:
+            studio.show_document(None)
+            return None
+        doc = self.store.get(self.current_id)
+        studio.show_document(doc)
+        if self.section_index is not None and not 1 <= self.section_index <= len(doc.sections):
+            self.section_index = len(doc.sections) or None
+        studio.outline.set_sections(doc.sections, self.section_index)
+        self._show_section(doc)
+        return doc
+
+    def _show_section(self, doc) -> None:
+        view = self.win.studio.section
+        sec = doc.sections[self.section_index - 1] if self.section_index else None
+        if sec is None:
+            view.show_section(None, 0, 0)
+            return
+        ids = [v.id for v in self.store.versions(sec.id)]
+        position = ids.index(sec.current_version_id) + 1 if sec.current_version_id in ids else len(ids)
+        view.show_section(sec, position, len(ids), getattr(sec, "rating", None))
+        if self.running and sec.id == self._live_section:
+            view.begin_live()
+
+    def current_section(self):
+        if self.current_id is None or self.section_index is None:
+            return None
+        return self.store.section(self.current_id, self.section_index)
+
+    @Slot(int)
+    def select_section(self, index: int) -> None:
+        if index == self.section_index:
+            return
+        self._keep_edit()
+        self.section_index = index
+        doc = self.store.get(self.current_id)
+        self._show_section(doc)
+
+    def _keep_edit(self) -> None:
+        """A hand edit left unsaved when the person moves on is kept as a version (nothing lost)."""
+        text = self.win.studio.section.edited_text()
+        sec = self.win.studio.section.section
+        if text is not None and sec is not None and not self.running:
+            try:
+                self.store.add_version(sec.id, text, stats={"mode": "edit"}, status="done")
+            except UserError as exc:
+                self.win.banner.show_error(str(exc))
+
+    # -- documents ------------------------------------------------------------------------
+    @Slot()
+    def new_document(self) -> None:
+        """Ctrl+Shift+N: the New document dialog, then the document (outline proposed by the model or typed)."""
+        from aigc_desktop.ui.writing.new_document import NewDocumentDialog
+
+        dialog = NewDocumentDialog(self.win)
+        if not self.win.prompts.run_dialog(dialog):
+            return
+        self.create(dialog.title.text(), dialog.brief.toPlainText(), dialog.titles(), dialog.count.value())
+
+    def create(self, title: str, brief: str = "", outline: list[str] | None = None,
+               n: int = DEFAULT_SECTIONS) -> bool:
+        """With ``outline`` the document is made at once; without, the model proposes ``n`` sections."""
+        from aigc_desktop.writing.service import DocumentService
+
+        self.show_mode("documents")
+        if outline is not None:
+            try:
+                doc = DocumentService(self.store, None).new(title, brief, outline)
+            except UserError as exc:
+                self.win.banner.show_error(str(exc))
+                return False
+            self.open(doc.id)
+            return True
+        if not title.strip():
+            self.win.banner.show_error(_("The document needs a title."))
+            return False
+        return self._start("new", -1, 0, title=title.strip(), brief=brief.strip(), n=int(n),
+                           model=str(self.client.model.path) if self.client.model else None)
+
+    @Slot(int, str)
+    def rename(self, doc_id: int, title: str) -> None:
+        self.store.update(doc_id, title=title)
+        if doc_id == self.current_id:
+            self.reload()
+        self.refresh_list()
+
+    @Slot(int)
+    def delete(self, doc_id: int) -> None:
+        if self.running and doc_id == self.current_id:
+            self.win.banner.show_info(_("A section is being written. Stop it first to delete the document."),
+                                      tag="busy")
+            return
+        title = self.store.get(doc_id).title
+        if not self.win.prompts.confirm(_("Delete document"), _("Delete “{title}” and all its sections? "
+                                                                "This cannot be undone.").format(title=title)):
+            return
+        self.store.delete(doc_id)
+        if doc_id == self.current_id:
+            self.current_id = None
+            docs = self.store.list()
+            if docs:
+                self.open(docs[0].id)
+                return
+            self.win.studio.show_document(None)
+        self.refresh_list()
+
+    # -- the outline -------------------------------------------------------------------------
+    def _editable(self) -> bool:
+        if self.current_id is None:
+            return False
+        if self.running:
+            self.win.banner.show_info(_("The outline can be changed when the writing has stopped."), tag="busy")
+            return False
+        self._keep_edit()
+        return True
+
+    @Slot(int, str)
+    def rename_section(self, index: int, title: str) -> None:
+        if not self._editable() or not title.strip():
+            self.reload()
+            return
+        titles = [s.title for s in self.store.get(self.current_id).sections]
+        titles[index - 1] = title.strip()
+        self.store.set_outline(self.current_id, titles)
+        self.reload()
+
+    @Slot()
+    def add_section(self, title: str = "") -> None:
+        if not self._editable():
+            return
+        doc = self.store.get(self.current_id)
+        title = title.strip() or _("New section")
+        self.store.set_outline(self.current_id, [s.title for s in doc.sections] + [title])
+        self.section_index = len(doc.sections) + 1
+        self.reload()
+
+    @Slot(int)
+    def delete_section(self, index: int) -> None:
+        if not self._editable():
+            return
+        doc = self.store.get(self.current_id)
+        if len(doc.sections) <= 1:
+            return
+        sec = doc.sections[index - 1]
+        if sec.version_count and not self.win.prompts.confirm(
+                _("Delete section"), _("Delete section “{title}” and its text?").format(title=sec.title)):
+            return
+        # set_outline keeps sections by position, so move this one to the end before dropping it.
+        if index < len(doc.sections):
+            self.store.move_section(self.current_id, index, len(doc.sections))
+        self.store.set_outline(self.current_id, [s.title for s in doc.sections if s.id != sec.id])
+        self.section_index = min(index, len(doc.sections) - 1)
+        self.reload()
+
+    @Slot(int, int)
+    def move_section(self, index: int, to: int) -> None:
+        if not self._editable():
+            return
+        self.store.move_section(self.current_id, index, to)
+        self.section_index = to
+        self.reload()
+
+    # -- versions --------------------------------------------------------------------------
+    @Slot(int)
+    def step_version(self, step: int) -> None:
+        sec = self.current_section()
+        if sec is None or self.running:
+            return
+        ids = [v.id for v in self.store.versions(sec.id)]
+        if sec.current_version_id not in ids:
+            return
+        i = ids.index(sec.current_version_id) + step
+        if 0 <= i < len(ids):
+            self.store.select_version(sec.id, ids[i])
+            self.reload()
+
+    @Slot(str)
+    def save_edit(self, text: str) -> None:
+        """A hand edit becomes a new version (the model's text stays one ‹ away)."""
+        sec = self.current_section()
+        if sec is None or self.running:
+            return
+        self.store.add_version(sec.id, text, stats={"mode": "edit"}, status="done")
+        self.reload()
+
+    @Slot(str)
+    def rate(self, rating: str) -> None:
+        sec = self.current_section()
+        if sec is None or sec.current_version_id is None:
+            return
+        self.store.rate_version(sec.current_version_id, rating or None)
+        self.reload()
+
+    # -- runs -----------------------------------------------------------------------------
+    def _start(self, kind: str, doc_id: int, section: int, **options) -> bool:
+        win = self.win
+        if win.turns.busy:
+            win.banner.show_info(_("A section is being written.") if self.running else
+                                 _("A reply is being written in the chat. Stop it first, then write."), tag="busy")
+            return False
+        if not self.client.is_loaded:
+            if self.client.loading is not None:
+                win.banner.show_error(_("No model is loaded yet. It is still loading; try again in a moment."))
+            else:
+                win.banner.show_error(_("No model is loaded yet. Choose one in Models, or wait for it to load."))
+            return False
+        self._keep_edit()
+        win.banner.clear_note()
+        self.running, self.cancel_event = kind, threading.Event()
+        self._hold_window(True)
+        steps = 0
+        if kind == "draft_all":
+            steps = sum(s.status in TO_DRAFT for s in self.store.get(doc_id).sections)
+        self._steps = (0, steps)
+        win.studio.set_busy(True, steps)
+        if kind == "new":
+            win.studio.progress_label.setText(_("The model is proposing an outline…"))
+        options.setdefault("max_tokens", self.draft_max_tokens)
+        self.client.run_document(kind, doc_id, section, self.cancel_event, **options)
+        return True
+
+    def _hold_window(self, busy: bool) -> None:
+        """Mark the whole window busy with the chat's own busy state (see the module docstring)."""
+        turns = self.win.turns
+        turns._set_busy(busy)
+        turns.cancel_event = self.cancel_event if busy else None
+
+    @Slot()
+    def draft_all(self) -> bool:
+        doc = self.store.get(self.current_id) if self.current_id is not None else None
+        if doc is None:
+            return False
+        if not any(s.status in TO_DRAFT for s in doc.sections):
+            self.win.banner.show_info(_("Every section has text. Use Regenerate on a section to write it again."))
+            return False
+        return self._start("draft_all", doc.id, 0)
+
+    @Slot()
+    def draft_section(self) -> bool:
+        """Draft the shown section; with text already there this is Regenerate (a new version)."""
+        if self.section_index is None:
+            return False
+        return self._start("draft", self.current_id, self.section_index)
+
+    @Slot(int)
+    def continue_section(self, max_tokens: int) -> bool:
+        sec = self.current_section()
+        if sec is None or not sec.text.strip():
+            return False
+        return self._start("continue", self.current_id, self.section_index, max_tokens=int(max_tokens))
+
+    @Slot()
+    def stop(self) -> None:
+        if self.running and self.cancel_event is not None:
+            self.cancel_event.set()
+
+    @Slot(int, int)
+    def _on_section_started(self, doc_id: int, section_id: int) -> None:
+        self._live_section = section_id
+        done, total = self._steps
+        self._steps = (done + 1, total)
+        if doc_id != self.current_id:
+            return
+        doc = self.store.get(doc_id)
+        index = next((s.index for s in doc.sections if s.id == section_id), None)
+        if index is not None:
+            self.section_index = index  # follow the writing
+        self.reload()
+        self.win.studio.section.begin_live()
+        if total:
+            self.win.studio.show_progress(done, total, _("Writing section {n} of {total}…").format(
+                n=done + 1, total=total))
+        else:
+            self.win.studio.progress_label.setText(_("Writing…"))
+
+    @Slot(int, str)
+    def _on_delta(self, section_id: int, text: str) -> None:
+        view = self.win.studio.section
+        if view.section is not None and view.section.id == section_id:
+            view.append_live(text)
+
+    def _end_run(self) -> str | None:
+        kind, self.running, self._live_section = self.running, None, None
+        self._hold_window(False)
+        self.cancel_event = None
+        self.win.studio.set_busy(False)
+        return kind
+
+    @Slot(int, str, dict)
+    def _on_finished(self, doc_id: int, kind: str, result: dict) -> None:
+        self._end_run()
+        win = self.win
+        if kind == "new":
+            if doc_id >= 0:
+                self.current_id = None
+                self.open(doc_id)
+                win.banner.show_info(_("Here is the proposed outline. Rename, add, delete or reorder sections, "
+                                       "then Draft all."))
+            else:
+                win.banner.show_info(_("Stopped: no document was made."))
+        else:
+            if doc_id == self.current_id:
+                self.reload()
+            statuses = result.get("statuses", [])
+            if result.get("error"):
+                win.banner.show_error(result["error"])
+            elif "stopped" in statuses:
+                done = statuses.count("done")
+                win.banner.show_info(ngettext("Stopped. {n} section was finished; the others keep their text.",
+                                              "Stopped. {n} sections were finished; the others keep their text.",
+                                              done).format(n=done))
+            self.refresh_list()
+        self.runFinished.emit(doc_id, kind)
+
+    @Slot(str, str)
+    def _on_failed(self, kind: str, message: str) -> None:
+        self._end_run()
+        self.reload()
+        self.win.banner.show_error(message)
+        self.runFinished.emit(-1, kind)
+
+    # -- the article ---------------------------------------------------------------------------
+    def article_markdown(self) -> str:
+        studio = self.win.studio
+        return article.markdown(self.store, self.current_id, toc=studio.toc.isChecked(), lead=studio.lead.text())
+
+    @Slot()
+    def copy_article(self) -> None:
+        if self.current_id is None:
+            return
+        self._keep_edit()
+        self.reload()
+        QApplication.clipboard().setText(self.article_markdown())
+        self.win.banner.show_info(_("The article is on the clipboard (Markdown)."))
+
+    @Slot()
+    def export(self) -> Path | None:
+        """Ask where and in which format; Markdown is written at once, the others in the background."""
+        win = self.win
+        if self.current_id is None:
+            return None
+        self._keep_edit()
+        self.reload()
+        doc = self.store.get(self.current_id)
+        filters = [_(label) for _key, label in article.ARTICLE_FILTERS]
+        suggested = str(Path.home() / article.suggested_name(doc.title, doc.id, "md"))
+        path = win.prompts.ask_save_path(_("Export article"), suggested, ";;".join(filters), filters[0])
+        if not path:
+            return None
+        picked = getattr(win.prompts, "selected_filter", "")
+        key = article.ARTICLE_FILTERS[filters.index(picked)][0] if picked in filters else "md"
+        fmt, _sep, page = key.partition(":")
+        typed = Path(path).suffix.lower().lstrip(".")
+        typed = {"markdown": "md", "htm": "html"}.get(typed, typed)
+        if typed in article.FORMATS:
+            fmt = typed
+        else:
+            path = f"{path}.{fmt}"
+        studio = win.studio
+        options = {"toc": studio.toc.isChecked(), "lead": studio.lead.text()}
+        if fmt == "md":
+            try:
+                out = article.write_article(self.store, doc.id, Path(path), "md", **options)
+            except UserError as exc:
+                win.banner.show_error(str(exc))
+                return None
+            self._exported(out)
+            return out
+        task = op(self, article.write_article, self.store, doc.id, Path(path), fmt, page or "a4", **options)
+        task.success(self._exported).failure(win.banner.show_error)
+        win.task_progress.start(task, _("Exporting {name}…").format(name=Path(path).name))
+        self.last_export = task
+        task.run()
+        return Path(path)
+
+    def _exported(self, out) -> None:
+        self.win.banner.show_info(_("Exported to {path}").format(path=out))
+        self.exported.emit(str(out))
+
+    # -- look ---------------------------------------------------------------------------------
+    def set_theme(self, palette) -> None:
+        self.win.studio.set_theme(palette)
+        self.win.sidebar.set_theme(palette)
+        if self.rt is not None and self.current_id is not None and not self.running:
+            self.reload()  # the outline's status icons take the new colours

@@ -1,0 +1,206 @@
+"""The document pane of the writing studio: the document's title and brief, the article
+bar (draft all with progress and Stop, lead paragraph, contents, copy, export), and a
+two-pane editor with the outline on the left and the chosen section on the right.
+
+Widgets only; :class:`~aigc_desktop.ui.writing.controller.DocumentController` fills
+them from the store and answers their signals. Its colours come from ``ui/style.py``
+(:func:`studio_css`, re-applied on a theme change), as the global stylesheet knows none
+of the studio's object names.
+
+Signals of DocumentStudio:
+    newRequested()        the empty state's New document button
+    draftAllRequested()
+    stopRequested()
+    copyRequested()
+    exportRequested()
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QSplitter,
+                               QStackedWidget, QVBoxLayout, QWidget)
+
+from aigc_desktop.i18n import _
+from aigc_desktop.ui import style
+from aigc_desktop.ui.writing.outline_editor import OutlineEditor
+from aigc_desktop.ui.writing.section_view import SectionView
+
+
+def studio_css(p: style.Palette) -> str:
+    s, r, t = style.SPACE, style.RADIUS, style.TYPE
+    return f"""
+QWidget#documentStudio, QWidget#studioEditor {{ background: {p.window}; }}
+QWidget#outlineEditor {{ background: {p.sidebar}; border-right: 1px solid {p.border}; }}
+QLabel#documentTitle {{ color: {p.text}; font-size: {t['title'] + 4}px; font-weight: 600; }}
+QLabel#documentBrief, QLabel#composerHint, QLabel#studioProgress {{ color: {p.muted}; font-size: {t['caption']}px; }}
+QLabel#paneHeading {{ color: {p.muted}; font-size: {t['caption']}px; font-weight: 600;
+    padding: {s['xxs']}px {s['xs']}px; }}
+QLabel#sectionTitle {{ color: {p.text}; font-size: {t['title']}px; font-weight: 600; }}
+QLabel#sectionStatus {{ color: {p.muted}; font-size: {t['small']}px; }}
+QLabel#siblingLabel {{ color: {p.muted}; font-size: {t['caption']}px; }}
+QLabel#emptyState {{ color: {p.muted}; font-size: {t['title']}px; }}
+QListWidget#outlineList {{ background: transparent; border: none; outline: none; color: {p.text}; }}
+QListWidget#outlineList::item {{ padding: {s['sm'] - 2}px {s['xs']}px; border-radius: {r['sm']}px;
+    border: 2px solid transparent; }}
+QListWidget#outlineList::item:hover {{ background: {p.hover}; }}
+QListWidget#outlineList::item:selected {{ background: {p.selected}; color: {p.text}; }}
+QListWidget#outlineList::item:focus {{ border: 2px solid {p.focus}; }}
+QListWidget#outlineList QLineEdit {{ border: 2px solid {p.focus}; border-radius: {r['sm']}px; padding: 2px; }}
+QPlainTextEdit#sectionText {{ background: {p.surface}; color: {p.text}; border: 1px solid {p.border};
+    border-radius: {r['md']}px; padding: {s['sm']}px; font-size: {t['body'] + 1}px; }}
+QPlainTextEdit#sectionText:focus {{ border: 2px solid {p.focus}; }}
+QLineEdit#leadEdit {{ border-radius: {r['sm']}px; }}
+QProgressBar#draftProgress {{ background: {p.bubble}; border: none; border-radius: 3px; max-height: 6px; }}
+QProgressBar#draftProgress::chunk {{ background: {p.accent}; border-radius: 3px; }}
+"""
+
+
+class DocumentStudio(QWidget):
+    newRequested = Signal()
+    draftAllRequested = Signal()
+    stopRequested = Signal()
+    copyRequested = Signal()
+    exportRequested = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("documentStudio")
+        self.setAttribute(Qt.WA_StyledBackground, True)
+        self.outline = OutlineEditor(self)
+        self.section = SectionView(self)
+        self.title = QLabel("", self)
+        self.title.setObjectName("documentTitle")
+        self.title.setTextFormat(Qt.PlainText)
+        self.brief = QLabel("", self)
+        self.brief.setObjectName("documentBrief")
+        self.brief.setTextFormat(Qt.PlainText)
+        self.brief.setWordWrap(True)
+        self.draft_all_btn = self._button(_("Draft all"), "primaryButton", "ph.sparkle", "accent_text",
+                                          _("Write every section that has no finished text, in order"))
+        self.draft_all_btn.clicked.connect(self.draftAllRequested)
+        self.stop_btn = self._button(_("Stop"), "secondaryButton", "ph.stop", "text", _("Stop writing (Esc)"))
+        self.stop_btn.clicked.connect(self.stopRequested)
+        self.stop_btn.setVisible(False)
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("draftProgress")
+        self.progress.setTextVisible(False)
+        self.progress.setFixedWidth(140)
+        self.progress.setVisible(False)
+        self.progress_label = QLabel("", self)
+        self.progress_label.setObjectName("studioProgress")
+        self.lead = QLineEdit(self)
+        self.lead.setObjectName("leadEdit")
+        self.lead.setPlaceholderText(_("Lead paragraph under the title (optional)"))
+        self.toc = QCheckBox(_("Table of contents"), self)
+        self.copy_btn = self._button(_("Copy article"), "secondaryButton", "ph.copy", "text",
+                                     _("Copy the whole article as Markdown"))
+        self.copy_btn.clicked.connect(self.copyRequested)
+        self.export_btn = self._button(_("Export…"), "secondaryButton", "ph.export", "text",
+                                       _("Save the article as Markdown, HTML, Word or PDF"))
+        self.export_btn.clicked.connect(self.exportRequested)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self._empty_page())
+        self.stack.addWidget(self._editor_page())
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.stack)
+        self.set_theme(style.current())
+        self.show_document(None)
+
+    def _button(self, text: str, name: str, icon: str, role: str, tip: str) -> QPushButton:
+        btn = QPushButton(text, self)
+        btn.setObjectName(name)
+        btn.setToolTip(tip)
+        btn.setIconSize(QSize(style.ICON, style.ICON))
+        style.set_icon(btn, icon, role)
+        return btn
+
+    def _empty_page(self) -> QWidget:
+        page = QWidget(self)
+        label = QLabel(_("Write an article section by section: a title, an outline, then each section "
+                         "drafted by the model and edited by you."), page)
+        label.setObjectName("emptyState")
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignCenter)
+        label.setMaximumWidth(460)
+        self.empty_new_btn = self._button(_("New document"), "primaryButton", "ph.file-plus", "accent_text",
+                                          _("Start a new document (Ctrl+Shift+N)"))
+        self.empty_new_btn.clicked.connect(self.newRequested)
+        lay = QVBoxLayout(page)
+        lay.addStretch(1)
+        lay.addWidget(label, 0, Qt.AlignHCenter)
+        lay.addSpacing(style.SPACE["lg"])
+        lay.addWidget(self.empty_new_btn, 0, Qt.AlignHCenter)
+        lay.addStretch(2)
+        return page
+
+    def _editor_page(self) -> QWidget:
+        sp = style.SPACE
+        page = QWidget(self)
+        page.setObjectName("studioEditor")
+        head = QVBoxLayout()
+        head.setContentsMargins(sp["lg"], sp["md"], sp["lg"], sp["sm"])
+        head.setSpacing(sp["xs"])
+        head.addWidget(self.title)
+        head.addWidget(self.brief)
+        bar = QHBoxLayout()
+        bar.setSpacing(sp["sm"])
+        bar.addWidget(self.draft_all_btn)
+        bar.addWidget(self.stop_btn)
+        bar.addWidget(self.progress)
+        bar.addWidget(self.progress_label)
+        bar.addStretch(1)
+        self.lead.setMinimumWidth(240)
+        bar.addWidget(self.lead, 2)
+        bar.addWidget(self.toc)
+        bar.addWidget(self.copy_btn)
+        bar.addWidget(self.export_btn)
+        head.addSpacing(sp["xs"])
+        head.addLayout(bar)
+        split = QSplitter(Qt.Horizontal, page)
+        split.setChildrenCollapsible(False)
+        self.outline.setMinimumWidth(180)
+        split.addWidget(self.outline)
+        split.addWidget(self.section)
+        split.setStretchFactor(1, 1)
+        split.setSizes([240, 600])
+        lay = QVBoxLayout(page)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addLayout(head)
+        lay.addWidget(split, 1)
+        return page
+
+    # -- showing ------------------------------------------------------------------------
+    def set_theme(self, palette: style.Palette) -> None:
+        self.setStyleSheet(studio_css(palette))
+
+    def show_document(self, doc) -> None:
+        """The document's header (its sections are shown by the outline and section views)."""
+        self.stack.setCurrentIndex(1 if doc is not None else 0)
+        if doc is None:
+            return
+        self.title.setText(doc.title)
+        self.brief.setText(doc.brief)
+        self.brief.setVisible(bool(doc.brief))
+
+    def set_busy(self, busy: bool, steps: int = 0) -> None:
+        """A run writes: Draft all becomes Stop, the outline is locked; ``steps`` > 0 shows progress."""
+        self.draft_all_btn.setVisible(not busy)
+        self.stop_btn.setVisible(busy)
+        self.progress.setVisible(busy and steps > 0)
+        self.progress_label.setVisible(busy)
+        if busy:
+            self.progress.setRange(0, max(steps, 1))
+            self.progress.setValue(0)
+        self.progress_label.setText("")
+        self.outline.set_editable(not busy)
+        self.section.set_busy(busy)
+        self.copy_btn.setEnabled(not busy)
+        self.export_btn.setEnabled(not busy)
+
+    def show_progress(self, done: int, total: int, text: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress_label.setText(text)

@@ -1,0 +1,211 @@
+"""The writing studio's window on the real starter model: outline edits, draft all with
+progress and Stop, versions, hand edits, 续写, export and copy, and the busy rule."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.conftest import send_and_wait
+
+pytestmark = pytest.mark.real
+
+TITLE = "AIGC：从入门到精通"
+FIVE = ["基本概念", "技术实现", "优势与不足", "潜在问题", "未来发展"]
+
+
+@pytest.fixture
+def studio_window(make_window):
+    win = make_window()
+    win.documents.draft_max_tokens = 16  # short sections keep the suite fast
+    return win
+
+
+def _create(win, outline=FIVE):
+    assert win.documents.create(TITLE, "面向初学者", list(outline))
+    return win.documents.store.get(win.documents.current_id)
+
+
+def _run(qtbot, win, start, timeout=300_000):
+    with qtbot.wait_signal(win.documents.runFinished, timeout=timeout) as blocker:
+        assert start()
+    return blocker.args
+
+
+def test_sidebar_switch_shows_the_studio_and_the_document_list(qtbot, studio_window):
+    """Documents in the sidebar's switch shows the studio and lists documents; Chats brings the chat back."""
+    win = studio_window
+    doc = _create(win)
+    assert win.stack.currentWidget() is win.studio and win.sidebar.documents.ids() == [doc.id]
+    qtbot.mouseClick(win.sidebar.mode_buttons["chats"], Qt.LeftButton)
+    assert win.stack.currentWidget() is win.chat_pane and win.sidebar.pages.currentIndex() == 0
+    qtbot.mouseClick(win.sidebar.mode_buttons["documents"], Qt.LeftButton)
+    assert win.stack.currentWidget() is win.studio and win.studio.title.text() == TITLE
+
+
+def test_outline_rename_add_delete_and_reorder(qtbot, studio_window):
+    """Renaming, adding, deleting and moving sections in the outline changes the stored outline."""
+    win = studio_window
+    doc = _create(win, ["One", "Two", "Three"])
+    outline = win.studio.outline
+    outline.renamed.emit(2, "Second")
+    outline.addRequested.emit()
+    titles = [s.title for s in win.documents.store.get(doc.id).sections]
+    assert titles == ["One", "Second", "Three", "New section"]
+    outline.list.setCurrentRow(0)
+    qtbot.mouseClick(outline.down_btn, Qt.LeftButton)
+    assert [s.title for s in win.documents.store.get(doc.id).sections] == ["Second", "One", "Three", "New section"]
+    outline.list.setCurrentRow(1)
+    qtbot.mouseClick(outline.delete_btn, Qt.LeftButton)
+    assert [s.title for s in win.documents.store.get(doc.id).sections] == ["Second", "Three", "New section"]
+    assert outline.titles() == ["Second", "Three", "New section"]
+
+
+def test_deleting_a_middle_section_keeps_the_others_text(qtbot, studio_window):
+    """Deleting section 2 of 3 drops its text only: section 3's text moves up with it."""
+    win = studio_window
+    doc = _create(win, ["A", "B", "C"])
+    store = win.documents.store
+    for sec, text in zip(store.get(doc.id).sections, ("alpha", "beta", "gamma")):
+        store.add_version(sec.id, text, status="done")
+    win.prompts.confirm = lambda *a: True
+    win.documents.delete_section(2)
+    assert [(s.title, s.text) for s in store.get(doc.id).sections] == [("A", "alpha"), ("C", "gamma")]
+
+
+def test_draft_all_writes_five_sections_with_progress(qtbot, studio_window):
+    """Draft all writes the five sections in order; the store has five done sections; the bar showed progress."""
+    win = studio_window
+    doc = _create(win)
+    seen = []
+    win.engine.docSectionStarted.connect(lambda _d, sid: seen.append((sid, win.studio.progress.isVisible())))
+    doc_id, kind = _run(qtbot, win, win.documents.draft_all)
+    assert (doc_id, kind) == (doc.id, "draft_all")
+    sections = win.documents.store.get(doc.id).sections
+    assert [s.status for s in sections] == ["done"] * 5 and all(s.text for s in sections)
+    assert [sid for sid, _shown in seen] == [s.id for s in sections] and all(shown for _sid, shown in seen)
+    assert not win.turns.busy and win.studio.draft_all_btn.isVisible() and not win.studio.stop_btn.isVisible()
+
+
+def test_regenerate_adds_a_version_and_switching_changes_the_current_one(qtbot, studio_window):
+    """Regenerate keeps the old text as 1/2; ‹ shows it and makes it the store's current version."""
+    win = studio_window
+    doc = _create(win, ["Intro"])
+    _run(qtbot, win, win.documents.draft_section)
+    _run(qtbot, win, win.documents.draft_section)
+    store, view = win.documents.store, win.studio.section
+    sec = store.section(doc.id, 1)
+    versions = store.versions(sec.id)
+    assert len(versions) == 2 and sec.current_version_id == versions[1].id and view.versions.text() == "2/2"
+    qtbot.mouseClick(view.prev_btn, Qt.LeftButton)
+    assert store.section(doc.id, 1).current_version_id == versions[0].id and view.versions.text() == "1/2"
+    assert view.editor.toPlainText() == versions[0].text
+
+
+def test_hand_edit_is_saved_as_a_version(qtbot, studio_window):
+    """Typing into a section and pressing Save as version stores a new current version with that text."""
+    win = studio_window
+    doc = _create(win, ["Intro"])
+    view = win.studio.section
+    view.editor.setPlainText("我自己写的开头。")
+    assert view.save_btn.isVisible()
+    qtbot.mouseClick(view.save_btn, Qt.LeftButton)
+    sec = win.documents.store.section(doc.id, 1)
+    assert sec.text == "我自己写的开头。" and sec.version_count == 1 and sec.status == "done"
+    assert view.versions.text() == "1/1" and not view.save_btn.isVisible()
+
+
+def test_stop_during_draft_all_leaves_later_sections_empty(qtbot, studio_window):
+    """Stop pressed while section 2 is written: the run ends and the sections after the stopped one stay empty."""
+    win = studio_window
+    win.documents.draft_max_tokens = 48
+    doc = _create(win)
+    store = win.documents.store
+    second = store.get(doc.id).sections[1].id
+
+    def stop_at_second(_doc_id, section_id):
+        if section_id == second:
+            qtbot.mouseClick(win.studio.stop_btn, Qt.LeftButton)
+
+    win.engine.docSectionStarted.connect(stop_at_second)
+    _run(qtbot, win, win.documents.draft_all)
+    statuses = [s.status for s in store.get(doc.id).sections]
+    assert statuses[0] == "done" and "stopped" in statuses
+    after = statuses[statuses.index("stopped") + 1:]
+    assert after and all(s == "empty" for s in after)
+    assert all(s.version_count == 0 for s in store.get(doc.id).sections[statuses.index("stopped") + 1:])
+
+
+def test_continue_writing_appends_to_the_section(qtbot, studio_window):
+    """续写 keeps the section's text as the start of a new, longer version."""
+    win = studio_window
+    doc = _create(win, ["The lighthouse"])
+    win.studio.section.editor.setPlainText("The old keeper climbed the stairs and")
+    qtbot.mouseClick(win.studio.section.save_btn, Qt.LeftButton)
+    win.studio.section.max_tokens.setValue(24)
+    _run(qtbot, win, lambda: win.documents.continue_section(win.studio.section.max_tokens.value()))
+    sec = win.documents.store.section(doc.id, 1)
+    assert sec.version_count == 2 and sec.text.startswith("The old keeper climbed the stairs and")
+    assert len(sec.text) > len("The old keeper climbed the stairs and")
+
+
+def test_export_markdown_and_copy_the_article(qtbot, studio_window, tmp_path):
+    """After drafting, Export writes Markdown with the title and numbered headings in order; Copy puts the same on the clipboard."""
+    win = studio_window
+    doc = _create(win)
+    _run(qtbot, win, win.documents.draft_all)
+    win.studio.toc.setChecked(True)
+    win.studio.lead.setText("本文面向初学者。")
+    target = tmp_path / "article.md"
+    win.prompts.ask_save_path = lambda *a: str(target)
+    with qtbot.wait_signal(win.documents.exported, timeout=10_000):
+        qtbot.mouseClick(win.studio.export_btn, Qt.LeftButton)
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith(f"# {TITLE}\n\n本文面向初学者。\n")
+    positions = [text.index(f"## {i}. {t}\n") for i, t in enumerate(FIVE, start=1)]
+    assert positions == sorted(positions) and f"- 1. {FIVE[0]}" in text
+    for sec in win.documents.store.get(doc.id).sections:
+        assert sec.text.strip() in text
+    qtbot.mouseClick(win.studio.copy_btn, Qt.LeftButton)
+    assert QApplication.clipboard().text() == text
+
+
+def test_chat_and_document_runs_do_not_overlap(qtbot, studio_window):
+    """While a section is written the chat refuses to send; while a reply is written drafting is refused."""
+    win = studio_window
+    win.documents.draft_max_tokens = 64
+    doc = _create(win, ["Intro"])
+    with qtbot.wait_signal(win.documents.runFinished, timeout=120_000):
+        assert win.documents.draft_section()
+        assert win.turns.busy
+        before = len(win.rt.store.list())
+        win.turns.send("hello")  # refused: nothing is stored
+        assert len(win.rt.store.list()) == before
+    assert not win.turns.busy
+    win.documents.show_chats()
+    win.composer.edit.setPlainText("Say hi.")
+    with qtbot.wait_signal(win.turnFinished, timeout=60_000):
+        qtbot.keyClick(win.composer.edit, Qt.Key_Return)
+        assert win.turns.busy and not win.documents.draft_section()
+    assert win.documents.store.section(doc.id, 1).version_count == 1
+    send_and_wait(qtbot, win, "Thanks.")
+
+
+def test_new_document_with_a_proposed_outline(qtbot, studio_window):
+    """New document with the model's outline: five sections proposed, shown in the outline, nothing drafted."""
+    win = studio_window
+
+    def answer(dialog):
+        dialog.title.setText(TITLE)
+        dialog.count.setValue(5)
+        return True
+
+    win.prompts.run_dialog = answer
+    with qtbot.wait_signal(win.documents.runFinished, timeout=120_000) as blocker:
+        win.new_document_action.trigger()
+    doc_id, kind = blocker.args
+    assert kind == "new" and doc_id == win.documents.current_id
+    doc = win.documents.store.get(doc_id)
+    assert doc.title == TITLE and 1 <= len(doc.sections) <= 5 and all(s.status == "empty" for s in doc.sections)
+    assert win.studio.outline.list.count() == len(doc.sections)
