@@ -21,6 +21,22 @@ from aigc_desktop.store.templates import TemplateStore
 log = logging.getLogger(__name__)
 
 
+class SettingsLlamaEngine(LlamaEngine):
+    """The local engine, whose loads take their GPU layers from the settings when the
+    caller names none: the model's own value (Models window), else the app's (Settings
+    dialog). Reading them here, at load time, means the engine thread's load request and
+    every CLI command need no new argument, and a changed setting applies at the next load."""
+
+    def __init__(self, settings_store: SettingsStore) -> None:
+        super().__init__()
+        self._settings_store = settings_store
+
+    def load(self, path, *, n_gpu_layers=None, **kwargs):
+        if n_gpu_layers is None:
+            n_gpu_layers = self._settings_store.current().gpu_layers_for(path)
+        return super().load(path, n_gpu_layers=n_gpu_layers, **kwargs)
+
+
 @dataclass
 class Runtime:
     paths: AppPaths
@@ -71,7 +87,7 @@ def open_runtime(*, recover: bool = True, hold_lock: bool = False,
     settings_store = settings_store or SettingsStore(paths.settings_file)
     db = Database(paths.database)
     store = ConversationStore(db)
-    engine = LlamaEngine()
+    engine = SettingsLlamaEngine(settings_store)
     router = EngineRouter(engine, settings=settings_store)  # opens no connection until a provider is used
     service = ChatService(store, engine, router=router)
     lock = InstanceLock(paths.data)

@@ -33,6 +33,9 @@ class Settings:
     default_preset: str = ""  # the preset new chats start with; "" = none
     language: str = "system"  # "system", "zh_CN" or "en" (AIGC_DESKTOP_LANG overrides it)
     extra: dict = field(default_factory=dict)
+    # Layers llama.cpp puts on the GPU: "auto" (all, on a GPU build), "0" (CPU only) or "N" (llm/gpu.py).
+    gpu_layers: str = "auto"
+    model_gpu_layers: dict = field(default_factory=dict)  # a model's path → its own gpu_layers value
 
     def __post_init__(self) -> None:
         self.problems: list[str] = []  # what load() had to replace by defaults (not saved)
@@ -46,7 +49,14 @@ class Settings:
             raise UserError(_("Theme must be one of {choices}.").format(choices=", ".join(THEMES)))
         if self.language not in LANGUAGE_CHOICES:
             raise UserError(_("Language must be one of {choices}.").format(choices=", ".join(LANGUAGE_CHOICES)))
+        for value in (self.gpu_layers, *self.model_gpu_layers.values()):
+            if not _is_gpu_layers(value):
+                raise UserError(_("GPU layers must be auto, 0 or a positive number, not {value}.").format(value=value))
         return self
+
+    def gpu_layers_for(self, model_path) -> str:
+        """The GPU layers a load of this model uses: its own value from the Models window, else the app's."""
+        return self.model_gpu_layers.get(model_key(model_path), self.gpu_layers)
 
     @classmethod
     def load(cls, path: Path) -> "Settings":
@@ -104,6 +114,21 @@ class Settings:
         except OSError as exc:
             path.with_suffix(".tmp").unlink(missing_ok=True)
             raise UserError(_("Could not save the settings to {path}: {reason}").format(path=path, reason=exc.strerror or exc)) from exc
+
+
+def model_key(model_path) -> str:
+    """How ``model_gpu_layers`` names a model: its absolute path, so two spellings of one file agree."""
+    return str(Path(model_path).expanduser().resolve())
+
+
+def _is_gpu_layers(value) -> bool:
+    """A stored GPU layers value is a string in its canonical form ("auto", "0", "12")."""
+    from aigc_desktop.llm.gpu import canonical_gpu_layers
+
+    try:
+        return isinstance(value, str) and canonical_gpu_layers(value) == value
+    except ValueError:
+        return False
 
 
 class SettingsStore:

