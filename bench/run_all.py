@@ -23,6 +23,7 @@ import export_bench  # noqa: E402
 import llm_bench  # noqa: E402
 import remote_bench  # noqa: E402
 import startup_bench  # noqa: E402
+import writing_bench  # noqa: E402
 from common import THREADS  # noqa: E402
 
 
@@ -71,6 +72,7 @@ def main() -> None:
         ("serve", remote_bench.serve_ratio),
         ("compare", remote_bench.compare_local),
         ("two_llamas", remote_bench.two_llamas),
+        ("writing", writing_bench.drafting),
     ]
     for name, fn in steps:
         if not only or name in only:

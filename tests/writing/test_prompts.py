@@ -27,3 +27,15 @@ def test_outline_prompt_and_numbers():
     """The outline request asks for N numbered titles; numerals read as Chinese."""
     assert "五个部分" in outline_prompt("AIGC：从入门到精通", "", 5)
     assert [chinese_number(n) for n in (3, 10, 12, 20, 25)] == ["三", "十", "十二", "二十", "二十五"]
+
+
+def test_sections_of_one_document_share_the_instructions_as_a_prefix():
+    """Two sections' prompts are the same up to the section's name, so the KV cache keeps the instructions."""
+    import os
+
+    for title, brief, names in (("AIGC：从入门到精通", "面向初学者", FIVE), ("Local LLMs", "for beginners",
+                                                                      ["Setup", "Models", "Costs"])):
+        prompts = [section_prompt(title, brief, s, [o for o in names if o != s]) for s in names]
+        shared = os.path.commonprefix(prompts)
+        assert title in shared and brief in shared and ("三个方面" in shared or "3 points" in shared)
+        assert not any(s in shared for s in names), shared
