@@ -8,6 +8,10 @@ a run marks the window busy through :class:`TurnController`'s own busy state (so
 Regenerate, switching chats, Compare and model switches all refuse while it writes, and
 the composer's Stop and Esc stop it too), and a run is refused while a reply is written.
 
+The outline's edits are :class:`~aigc_desktop.ui.writing.outline_actions.OutlineActions`
+(``self.outline``) and Copy / Export :class:`~aigc_desktop.ui.writing.article.ArticleActions`
+(``self.article``), each a controller of its own.
+
 Signals of DocumentController:
     opened(int document_id)                  a document is shown (-1: none)
     runFinished(int document_id, str kind)   a run ended (kind: new, draft, draft_all, continue;
@@ -18,17 +22,14 @@ Signals of DocumentController:
 from __future__ import annotations
 
 import threading
-from pathlib import Path
-
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Signal, Slot
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _, ngettext
 from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.ui.controllers.base import Controller
-from aigc_desktop.ui.tasks import op
 from aigc_desktop.ui.writing import article
+from aigc_desktop.ui.writing.outline_actions import OutlineActions
 from aigc_desktop.writing.service import DEFAULT_SECTIONS, TO_DRAFT
 
 
@@ -44,10 +45,12 @@ class DocumentController(Controller):
         self.running: str | None = None  # the kind of run in progress
         self.cancel_event: threading.Event | None = None
         self.draft_max_tokens = SamplingParams().max_tokens
-        self.last_export = None
         self._store = None
         self._steps = (0, 0)  # draft all: sections started, sections to write
         self._live_section: int | None = None  # section id being written
+        self.article = article.ArticleActions(window, self)
+        self.outline = OutlineActions(window, self)
+        self.article.exported.connect(self.exported)
 
     @property
     def store(self):
@@ -77,10 +80,10 @@ class DocumentController(Controller):
         studio.exportRequested.connect(self.export)
         o, s = studio.outline, studio.section
         o.sectionSelected.connect(self.select_section)
-        o.renamed.connect(self.rename_section)
-        o.addRequested.connect(self.add_section)
-        o.deleteRequested.connect(self.delete_section)
-        o.moveRequested.connect(self.move_section)
+        o.renamed.connect(self.outline.rename_section)
+        o.addRequested.connect(self.outline.add_section)
+        o.deleteRequested.connect(self.outline.delete_section)
+        o.moveRequested.connect(self.outline.move_section)
         s.draftRequested.connect(self.draft_section)
         s.continueRequested.connect(self.continue_section)
         s.stopRequested.connect(self.stop)
@@ -242,62 +245,6 @@ class DocumentController(Controller):
             self.win.studio.show_document(None)
         self.refresh_list()
 
-    # -- the outline -------------------------------------------------------------------------
-    def _editable(self) -> bool:
-        if self.current_id is None:
-            return False
-        if self.running:
-            self.win.banner.show_info(_("The outline can be changed when the writing has stopped."), tag="busy")
-            return False
-        self._keep_edit()
-        return True
-
-    @Slot(int, str)
-    def rename_section(self, index: int, title: str) -> None:
-        if not self._editable() or not title.strip():
-            self.reload()
-            return
-        titles = [s.title for s in self.store.get(self.current_id).sections]
-        titles[index - 1] = title.strip()
-        self.store.set_outline(self.current_id, titles)
-        self.reload()
-
-    @Slot()
-    def add_section(self, title: str = "") -> None:
-        if not self._editable():
-            return
-        doc = self.store.get(self.current_id)
-        title = title.strip() or _("New section")
-        self.store.set_outline(self.current_id, [s.title for s in doc.sections] + [title])
-        self.section_index = len(doc.sections) + 1
-        self.reload()
-
-    @Slot(int)
-    def delete_section(self, index: int) -> None:
-        if not self._editable():
-            return
-        doc = self.store.get(self.current_id)
-        if len(doc.sections) <= 1:
-            return
-        sec = doc.sections[index - 1]
-        if sec.version_count and not self.win.prompts.confirm(
-                _("Delete section"), _("Delete section “{title}” and its text?").format(title=sec.title)):
-            return
-        # set_outline keeps sections by position, so move this one to the end before dropping it.
-        if index < len(doc.sections):
-            self.store.move_section(self.current_id, index, len(doc.sections))
-        self.store.set_outline(self.current_id, [s.title for s in doc.sections if s.id != sec.id])
-        self.section_index = min(index, len(doc.sections) - 1)
-        self.reload()
-
-    @Slot(int, int)
-    def move_section(self, index: int, to: int) -> None:
-        if not self._editable():
-            return
-        self.store.move_section(self.current_id, index, to)
-        self.section_index = to
-        self.reload()
-
     # -- versions --------------------------------------------------------------------------
     @Slot(int)
     def step_version(self, step: int) -> None:
@@ -404,7 +351,7 @@ class DocumentController(Controller):
         if index is not None:
             self.section_index = index  # follow the writing
         self.reload()
-        self.win.studio.section.begin_live()
+        self.win.studio.section.begin_live("" if self.running in ("draft", "draft_all") else None)
         if total:
             self.win.studio.show_progress(done, total, _("Writing section {n} of {total}…").format(
                 n=done + 1, total=total))
@@ -458,62 +405,13 @@ class DocumentController(Controller):
         self.runFinished.emit(-1, kind)
 
     # -- the article ---------------------------------------------------------------------------
-    def article_markdown(self) -> str:
-        studio = self.win.studio
-        return article.markdown(self.store, self.current_id, toc=studio.toc.isChecked(), lead=studio.lead.text())
-
     @Slot()
     def copy_article(self) -> None:
-        if self.current_id is None:
-            return
-        self._keep_edit()
-        self.reload()
-        QApplication.clipboard().setText(self.article_markdown())
-        self.win.banner.show_info(_("The article is on the clipboard (Markdown)."))
+        self.article.copy()
 
     @Slot()
-    def export(self) -> Path | None:
-        """Ask where and in which format; Markdown is written at once, the others in the background."""
-        win = self.win
-        if self.current_id is None:
-            return None
-        self._keep_edit()
-        self.reload()
-        doc = self.store.get(self.current_id)
-        filters = [_(label) for _key, label in article.ARTICLE_FILTERS]
-        suggested = str(Path.home() / article.suggested_name(doc.title, doc.id, "md"))
-        path = win.prompts.ask_save_path(_("Export article"), suggested, ";;".join(filters), filters[0])
-        if not path:
-            return None
-        picked = getattr(win.prompts, "selected_filter", "")
-        key = article.ARTICLE_FILTERS[filters.index(picked)][0] if picked in filters else "md"
-        fmt, _sep, page = key.partition(":")
-        typed = Path(path).suffix.lower().lstrip(".")
-        typed = {"markdown": "md", "htm": "html"}.get(typed, typed)
-        if typed in article.FORMATS:
-            fmt = typed
-        else:
-            path = f"{path}.{fmt}"
-        studio = win.studio
-        options = {"toc": studio.toc.isChecked(), "lead": studio.lead.text()}
-        if fmt == "md":
-            try:
-                out = article.write_article(self.store, doc.id, Path(path), "md", **options)
-            except UserError as exc:
-                win.banner.show_error(str(exc))
-                return None
-            self._exported(out)
-            return out
-        task = op(self, article.write_article, self.store, doc.id, Path(path), fmt, page or "a4", **options)
-        task.success(self._exported).failure(win.banner.show_error)
-        win.task_progress.start(task, _("Exporting {name}…").format(name=Path(path).name))
-        self.last_export = task
-        task.run()
-        return Path(path)
-
-    def _exported(self, out) -> None:
-        self.win.banner.show_info(_("Exported to {path}").format(path=out))
-        self.exported.emit(str(out))
+    def export(self):
+        return self.article.export()
 
     # -- look ---------------------------------------------------------------------------------
     def set_theme(self, palette) -> None:

@@ -160,8 +160,13 @@ class SectionView(QWidget):
         self.status_icon.setPixmap(style.icon(name, role).pixmap(style.ICON, style.ICON))
         self.status.setText(status_word(status))
 
-    def begin_live(self) -> None:
-        """A run writes into this section: show its text as it arrives (read-only)."""
+    def begin_live(self, text: str | None = None) -> None:
+        """A run writes into this section: show its text as it arrives (read-only), after ``text``
+        (a draft starts empty; 续写 goes on from the text shown)."""
+        if text is not None:
+            self.editor.blockSignals(True)
+            self.editor.setPlainText(text)
+            self.editor.blockSignals(False)
         self._live = True
         self._show_status("drafting")
         self._update()

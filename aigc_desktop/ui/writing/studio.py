@@ -91,7 +91,7 @@ class DocumentStudio(QWidget):
         self.progress_label.setObjectName("studioProgress")
         self.lead = QLineEdit(self)
         self.lead.setObjectName("leadEdit")
-        self.lead.setPlaceholderText(_("Lead paragraph under the title (optional)"))
+        self.lead.setPlaceholderText(_("Lead paragraph (optional)"))
         self.toc = QCheckBox(_("Table of contents"), self)
         self.copy_btn = self._button(_("Copy article"), "secondaryButton", "ph.copy", "text",
                                      _("Copy the whole article as Markdown"))

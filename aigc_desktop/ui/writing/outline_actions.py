@@ -1,0 +1,73 @@
+"""The outline's edits: rename, add, delete and move sections of the open document.
+
+The store's ``set_outline`` keeps sections by position (the first N keep their text),
+so deleting a section moves it to the end first; edits wait until no run is writing.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Slot
+
+from aigc_desktop.i18n import _
+from aigc_desktop.ui.controllers.base import Controller
+
+
+class OutlineActions(Controller):
+    def __init__(self, window, documents) -> None:
+        super().__init__(window)
+        self.docs = documents
+
+    def _editable(self) -> bool:
+        if self.docs.current_id is None:
+            return False
+        if self.docs.running:
+            self.win.banner.show_info(_("The outline can be changed when the writing has stopped."), tag="busy")
+            return False
+        self.docs._keep_edit()
+        return True
+
+    @Slot(int, str)
+    def rename_section(self, index: int, title: str) -> None:
+        if not self._editable() or not title.strip():
+            self.docs.reload()
+            return
+        titles = [s.title for s in self.docs.store.get(self.docs.current_id).sections]
+        titles[index - 1] = title.strip()
+        self.docs.store.set_outline(self.docs.current_id, titles)
+        self.docs.reload()
+
+    @Slot()
+    def add_section(self, title: str = "") -> None:
+        if not self._editable():
+            return
+        doc = self.docs.store.get(self.docs.current_id)
+        title = title.strip() or _("New section")
+        self.docs.store.set_outline(self.docs.current_id, [s.title for s in doc.sections] + [title])
+        self.docs.section_index = len(doc.sections) + 1
+        self.docs.reload()
+
+    @Slot(int)
+    def delete_section(self, index: int) -> None:
+        if not self._editable():
+            return
+        doc = self.docs.store.get(self.docs.current_id)
+        if len(doc.sections) <= 1:
+            return
+        sec = doc.sections[index - 1]
+        if sec.version_count and not self.win.prompts.confirm(
+                _("Delete section"), _("Delete section “{title}” and its text?").format(title=sec.title)):
+            return
+        # set_outline keeps sections by position, so move this one to the end before dropping it.
+        if index < len(doc.sections):
+            self.docs.store.move_section(self.docs.current_id, index, len(doc.sections))
+        self.docs.store.set_outline(self.docs.current_id, [s.title for s in doc.sections if s.id != sec.id])
+        self.docs.section_index = min(index, len(doc.sections) - 1)
+        self.docs.reload()
+
+    @Slot(int, int)
+    def move_section(self, index: int, to: int) -> None:
+        if not self._editable():
+            return
+        self.docs.store.move_section(self.docs.current_id, index, to)
+        self.docs.section_index = to
+        self.docs.reload()
