@@ -67,7 +67,7 @@ def build_info() -> BuildInfo:
             raw = llama_cpp.llama_print_system_info()
             text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw or "")
             _cached = BuildInfo(llama_cpp_python=getattr(llama_cpp, "__version__", "?"),
-                                system_info=text.strip(),
+                                system_info=text.strip().rstrip("|").strip(),
                                 gpu_offload=bool(llama_cpp.llama_supports_gpu_offload()),
                                 backends=parse_system_info(text))
         return _cached
