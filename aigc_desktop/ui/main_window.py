@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
         self.menuBar().setEnabled(True)
         self.model_label.setText(_("No model"))
         self.engine = EngineClient(runtime, self)
+        self.composer.set_templates(runtime.templates)
         self.downloads = DownloadsController(self, runtime.settings_store)
         self._connect_signals()
         self.documents.connect(self.engine)
