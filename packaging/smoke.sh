@@ -106,7 +106,13 @@ time_to_window() {  # time_to_window CMD...: seconds from launch to the main win
   t0=$(date +%s.%N)
   env -i HOME="$home" PATH=/usr/bin:/bin LANG=C.UTF-8 DISPLAY="$DISPLAY" "$@" >/dev/null 2>&1 &
   local pid=$!
-  timeout 60 xdotool search --sync --onlyvisible --name 'AIGC Desktop' >/dev/null
+  # Poll every 20 ms: `xdotool search --sync` polls every 0.5 s, which rounded every figure
+  # to a multiple of half a second.
+  local deadline=$(( $(date +%s) + 60 ))
+  until xdotool search --onlyvisible --name 'AIGC Desktop' >/dev/null 2>&1; do
+    [ "$(date +%s)" -lt "$deadline" ] || break
+    sleep 0.02
+  done
   t1=$(date +%s.%N)
   kill -TERM "$pid"; wait "$pid" || true
   echo "$t1 - $t0" | bc
