@@ -69,7 +69,9 @@ def add_parsers(sub) -> None:
     p = wsub.add_parser("export", help=_("export a document as one article"))
     p.add_argument("doc", type=ID)
     p.add_argument("--format", choices=FORMATS, default="md")
-    p.add_argument("--toc", action="store_true", help=_("add a table of contents"))
+    p.add_argument("--toc", action="store_true", default=None,
+                   help=_("add a table of contents (default: as set for the document)"))
+    p.add_argument("--lead", default=None, help=_("a lead paragraph under the title (default: the document's own)"))
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(handler=cmd_export)
 
@@ -113,7 +115,7 @@ def _version_list(docs, sec) -> list[dict]:
 def _doc_json(docs, doc) -> dict:
     # "versions" stays the count (a contract); the list is "version_list".
     return {
-        "id": doc.id, "title": doc.title, "brief": doc.brief, "model": doc.model,
+        "id": doc.id, "title": doc.title, "brief": doc.brief, "lead": doc.lead, "toc": doc.toc, "model": doc.model,
         "sections": [
             {"index": s.index, "title": s.title, "status": s.status, "text": s.text, "prompt": s.prompt,
              "versions": s.version_count, "rating": s.rating, "version_list": _version_list(docs, s)}
@@ -274,11 +276,11 @@ def cmd_export(args) -> int:
     doc = docs.get(args.doc)
     service = DocumentService(docs, rt.engine)
     if args.format == "md":
-        data = service.assemble(doc.id, toc=args.toc).encode("utf-8")
+        data = service.assemble(doc.id, toc=args.toc, lead=args.lead).encode("utf-8")
     else:
         from aigc_desktop.writing.export import render
 
-        data = render(docs.get(doc.id), args.format)
+        data = render(docs.get(doc.id), args.format, toc=args.toc, lead=args.lead)
     out = Path(args.output).expanduser()
     write_bytes_atomic(out, data)
     print(_("exported document {id} to {path}").format(id=doc.id, path=out))

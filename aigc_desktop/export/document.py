@@ -33,7 +33,7 @@ class Block:
     ``role`` ("user", "assistant", "system") styles a chat turn; ``None`` is a plain
     section of a document. ``meta`` is a small line under the heading (time, model)."""
 
-    heading: str
+    heading: str  # "" for a block with no heading (a document's lead paragraph)
     text: str
     role: str | None = None
     meta: str = ""

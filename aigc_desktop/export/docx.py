@@ -183,7 +183,8 @@ class _Writer:
         for label, value in doc.meta:
             self.paragraph([mdtree.Span(f"{label}: {value}")], "Meta")
         for block in doc.blocks:
-            self.paragraph([mdtree.Span(block.heading)], "Heading 1")
+            if block.heading:  # a document's lead paragraph has none
+                self.paragraph([mdtree.Span(block.heading)], "Heading 1")
             if block.meta:
                 self.paragraph([mdtree.Span(block.meta)], "Meta")
             self.blocks(mdtree.parse(block.text), quote=block.role == "system")

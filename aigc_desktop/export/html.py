@@ -175,7 +175,8 @@ def _inline(tok, parser, env) -> str:
 def _block(block: Block) -> str:
     kind = block.role if block.role in ("user", "assistant", "system") else ("section" if block.role is None else "other")
     when = f'<p class="when">{html.escape(block.meta)}</p>' if block.meta else ""
-    return (f'<section class="block {kind}"><h2>{html.escape(block.heading)}</h2>{when}'
+    heading = f"<h2>{html.escape(block.heading)}</h2>" if block.heading else ""  # a lead has none
+    return (f'<section class="block {kind}">{heading}{when}'
             f'<div class="body">{markdown_html(block.text)}</div></section>\n')
 
 

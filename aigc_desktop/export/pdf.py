@@ -213,7 +213,9 @@ class _Writer:
             self.spans([mdtree.Span(f"{label}: {value}")], size=9, color=MUTED)
         pdf.ln(5)
         for block in doc.blocks:
-            self.spans([mdtree.Span(block.heading)], size=11, bold=True, color=ACCENT if block.role == "assistant" else TEXT)
+            if block.heading:  # a document's lead paragraph has none
+                self.spans([mdtree.Span(block.heading)], size=11, bold=True,
+                           color=ACCENT if block.role == "assistant" else TEXT)
             if block.meta:
                 self.spans([mdtree.Span(block.meta)], size=8, color=MUTED)
             pdf.ln(1.5)

@@ -35,6 +35,8 @@ documents = Table(
     Column("model", String(1000)),
     Column("created_at", DateTime(timezone=True)),
     Column("updated_at", DateTime(timezone=True)),
+    Column("lead", Text),  # migration 0009: the article's lead paragraph
+    Column("toc", Integer),  # migration 0009: 1 when the article shows a table of contents
 )
 sections = Table(
     "sections", _meta,
@@ -108,6 +110,8 @@ class DocumentRecord:
     created_at: datetime
     updated_at: datetime
     sections: tuple[SectionRecord, ...] = ()
+    lead: str = ""  # the paragraph under the article's title
+    toc: bool = False  # the article lists its sections under the title
 
 
 class DocumentNotFound(UserError, LookupError):
@@ -164,7 +168,7 @@ class DocumentStore:
         )
         return DocumentRecord(id=row.id, title=row.title, brief=row.brief or "", model=row.model,
                               created_at=_aware(row.created_at), updated_at=_aware(row.updated_at),
-                              sections=secs)
+                              sections=secs, lead=row.lead or "", toc=bool(row.toc))
 
     def list(self) -> list[DocumentRecord]:
         """Newest first, without their sections' text."""
@@ -172,11 +176,15 @@ class DocumentStore:
             rows = conn.execute(select(documents).order_by(documents.c.updated_at.desc(),
                                                            documents.c.id.desc())).all()
         return [DocumentRecord(id=r.id, title=r.title, brief=r.brief or "", model=r.model,
-                               created_at=_aware(r.created_at), updated_at=_aware(r.updated_at))
+                               created_at=_aware(r.created_at), updated_at=_aware(r.updated_at),
+                               lead=r.lead or "", toc=bool(r.toc))
                 for r in rows]
 
     def update(self, doc_id: int, **fields) -> DocumentRecord:
-        allowed = {k: v for k, v in fields.items() if k in ("title", "brief", "model")}
+        """Change ``title``, ``brief``, ``model``, ``lead`` or ``toc`` (others are ignored)."""
+        allowed = {k: v for k, v in fields.items() if k in ("title", "brief", "model", "lead", "toc")}
+        if "toc" in allowed:
+            allowed["toc"] = 1 if allowed["toc"] else 0
         with self.db.transaction() as s:
             s.connection().execute(update(documents).where(documents.c.id == doc_id)
                                    .values(**allowed, updated_at=utcnow()))
@@ -221,6 +229,13 @@ class DocumentStore:
             for pos, sid in enumerate(order):
                 s.connection().execute(update(sections).where(sections.c.id == sid).values(position=pos))
         return self.get(doc_id)
+
+    def set_notes(self, section_id: int, notes: str) -> None:
+        """The section's notes: points the draft prompt tells the model to cover."""
+        with self.db.transaction() as s:
+            conn = s.connection()
+            conn.execute(update(sections).where(sections.c.id == section_id).values(notes=notes.strip()))
+            self._touch(conn, section_id)
 
     def set_status(self, section_id: int, status: str) -> None:
         assert status in SECTION_STATUSES, status

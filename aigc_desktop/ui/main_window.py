@@ -40,6 +40,7 @@ from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
 from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.ui import style, theme as theme_mod
+from aigc_desktop.ui.about import install_help_menu
 from aigc_desktop.ui.banner import Banner
 from aigc_desktop.ui.chat_view import ChatView
 from aigc_desktop.ui.composer import Composer
@@ -234,6 +235,7 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action(m, _("Conversation settings…"), self.conversations.edit_settings, "Ctrl+,")
         self.rename_action = self._action(m, _("Rename conversation…"), self.conversations.rename_current, "F2")
         self.compare_action = self._action(m, _("Compare models…"), self.show_compare)
+        install_help_menu(self)  # Help → About AIGC Desktop
 
         # Text boxes may claim some of these keys (QLineEdit takes Ctrl+E on X11).
         self.shortcut_guard = ShortcutGuard(self, [self.export_action.shortcut(), self.new_action.shortcut(),

@@ -156,15 +156,21 @@ class DocumentService:
         return self.store.section(sec.document_id, sec.index)
 
     # -- assembly -------------------------------------------------------------------
-    def assemble(self, doc_id: int, *, toc: bool = False, lead: str = "") -> str:
-        """The article as Markdown: title, optional lead and contents, numbered sections in order."""
+    def assemble(self, doc_id: int, *, toc: bool | None = None, lead: str | None = None) -> str:
+        """The article as Markdown: title, optional lead and contents, numbered sections in order.
+
+        ``toc`` and ``lead`` default to what the document keeps (set in the window)."""
+        from aigc_desktop.writing.export import headings as numbered
+
         doc = self.store.get(doc_id)
+        toc = doc.toc if toc is None else toc
+        lead = doc.lead if lead is None else lead
         out = [f"# {doc.title}", ""]
         if lead.strip():
             out += [lead.strip(), ""]
-        headings = [f"{s.index}. {s.title}" for s in doc.sections]
+        headings = numbered(doc)
         if toc:
-            out += [f"- {h}" for h in headings] + [""]
+            out += headings + [""]  # a numbered list, the headings' own numbers
         for heading, sec in zip(headings, doc.sections):
             out += [f"## {heading}", ""]
             if sec.text.strip():

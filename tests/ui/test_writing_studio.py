@@ -162,7 +162,7 @@ def test_export_markdown_and_copy_the_article(qtbot, studio_window, tmp_path):
     text = target.read_text(encoding="utf-8")
     assert text.startswith(f"# {TITLE}\n\n本文面向初学者。\n")
     positions = [text.index(f"## {i}. {t}\n") for i, t in enumerate(FIVE, start=1)]
-    assert positions == sorted(positions) and f"- 1. {FIVE[0]}" in text
+    assert positions == sorted(positions) and f"\n1. {FIVE[0]}\n2. {FIVE[1]}\n" in text
     for sec in win.documents.store.get(doc.id).sections:
         assert sec.text.strip() in text
     qtbot.mouseClick(win.studio.copy_btn, Qt.LeftButton)
@@ -208,3 +208,23 @@ def test_new_document_with_a_proposed_outline(qtbot, studio_window):
     doc = win.documents.store.get(doc_id)
     assert doc.title == TITLE and 1 <= len(doc.sections) <= 5 and all(s.status == "empty" for s in doc.sections)
     assert win.studio.outline.list.count() == len(doc.sections)
+
+
+def test_lead_contents_and_notes_are_kept_with_the_document(qtbot, studio_window):
+    """The lead, the contents switch and a section's notes are stored, and come back when the document is reopened."""
+    win = studio_window
+    first = _create(win)
+    studio = win.studio
+    studio.lead.setText("本文面向初学者。")
+    studio.lead.editingFinished.emit()
+    studio.toc.setChecked(True)
+    studio.section.notes.setText("定义、起源、典型应用")
+    studio.section.notes.editingFinished.emit()
+    kept = win.documents.store.get(first.id)
+    assert (kept.lead, kept.toc, kept.sections[0].notes) == ("本文面向初学者。", True, "定义、起源、典型应用")
+    assert "定义、起源、典型应用" in win.documents.store.get(first.id).sections[0].notes
+    assert win.documents.create("第二篇", "", ["一"])
+    assert (studio.lead.text(), studio.toc.isChecked(), studio.section.notes.text()) == ("", False, "")
+    assert win.documents.open(first.id)
+    assert (studio.lead.text(), studio.toc.isChecked(), studio.section.notes.text()) == \
+        ("本文面向初学者。", True, "定义、起源、典型应用")

@@ -30,28 +30,23 @@ ARTICLE_FILTERS = [
 FORMATS = ("md", "html", "docx", "pdf")
 
 
-def markdown(store, doc_id: int, *, toc: bool, lead: str) -> str:
+def markdown(store, doc_id: int, *, toc: bool | None = None, lead: str | None = None) -> str:
     from aigc_desktop.writing.service import DocumentService
 
     return DocumentService(store, engine=None).assemble(doc_id, toc=toc, lead=lead)
 
 
-def write_article(store, doc_id: int, path: Path, fmt: str, page: str = "a4", *, toc: bool = False,
-                  lead: str = "", task=None) -> Path:
+def write_article(store, doc_id: int, path: Path, fmt: str, page: str = "a4", *, toc: bool | None = None,
+                  lead: str | None = None, task=None) -> Path:
     """Write the article to ``path`` in ``fmt`` (md, html, docx, pdf); returns the path."""
     from aigc_desktop.export.files import write_bytes_atomic
 
     if fmt == "md":
         data = markdown(store, doc_id, toc=toc, lead=lead).encode("utf-8")
-    elif fmt == "pdf":
-        from aigc_desktop.export.pdf import to_pdf
-        from aigc_desktop.writing.export import to_export_doc
-
-        data = to_pdf(to_export_doc(store.get(doc_id)), page)
     else:
         from aigc_desktop.writing.export import render
 
-        data = render(store.get(doc_id), fmt)
+        data = render(store.get(doc_id), fmt, page, toc=toc, lead=lead)
     write_bytes_atomic(Path(path), data)
     return Path(path)
 
@@ -83,6 +78,7 @@ class ArticleActions(Controller):
         if self.docs.current_id is None:
             return
         self.docs._keep_edit()
+        self.docs.keep_article_options()
         self.docs.reload()
         QApplication.clipboard().setText(self.article_markdown())
         self.win.banner.show_info(_("The article is on the clipboard (Markdown)."))
@@ -94,6 +90,7 @@ class ArticleActions(Controller):
         if self.docs.current_id is None:
             return None
         self.docs._keep_edit()
+        self.docs.keep_article_options()
         self.docs.reload()
         doc = self.docs.store.get(self.docs.current_id)
         filters = [_(label) for _key, label in ARTICLE_FILTERS]

@@ -4,7 +4,7 @@ edits, and the runs (outline, draft, draft all, continue) on the engine thread.
 Runs go through :class:`~aigc_desktop.ui.engine_client.EngineClient` to the engine
 thread, where :class:`~aigc_desktop.writing.service.DocumentService` drives the same
 ``Llama`` the chat uses (it is not thread-safe). A run and a chat turn never overlap:
-a run marks the window busy through :class:`TurnController`'s own busy state (so Send,
+a run holds the window with :meth:`TurnController.hold` (so Send,
 Regenerate, switching chats, Compare and model switches all refuse while it writes, and
 the composer's Stop and Esc stop it too), and a run is refused while a reply is written.
 
@@ -90,6 +90,9 @@ class DocumentController(Controller):
         s.versionStepRequested.connect(self.step_version)
         s.saveEditRequested.connect(self.save_edit)
         s.rateRequested.connect(self.rate)
+        s.notesEdited.connect(self.save_notes)
+        studio.lead.editingFinished.connect(self.keep_article_options)
+        studio.toc.toggled.connect(self.keep_article_options)
         self.win.new_action.triggered.connect(self.show_chats)  # Ctrl+N from the studio: back to the chat
 
     @Slot()
@@ -130,7 +133,11 @@ class DocumentController(Controller):
             return False
         if doc_id != self.current_id:
             self.section_index = 1 if doc.sections else None
-            self.win.studio.lead.clear()
+            studio = self.win.studio
+            studio.lead.setText(doc.lead)  # what the document keeps (migration 0009)
+            studio.toc.blockSignals(True)
+            studio.toc.setChecked(doc.toc)
+            studio.toc.blockSignals(False)
         self.current_id = doc_id
         self.refresh_list()
         self.reload()
@@ -268,6 +275,24 @@ class DocumentController(Controller):
         self.store.add_version(sec.id, text, stats={"mode": "edit"}, status="done")
         self.reload()
 
+    @Slot()
+    def keep_article_options(self) -> None:
+        """Store the lead paragraph and the contents switch with the document, as they change."""
+        if self.current_id is None:
+            return
+        studio = self.win.studio
+        lead, toc = studio.lead.text().strip(), studio.toc.isChecked()
+        doc = self.store.get(self.current_id)
+        if (doc.lead, doc.toc) != (lead, toc):
+            self.store.update(self.current_id, lead=lead, toc=toc)
+
+    @Slot(str)
+    def save_notes(self, notes: str) -> None:
+        sec = self.current_section()
+        if sec is not None:
+            self.store.set_notes(sec.id, notes)
+            self.reload()
+
     @Slot(str)
     def rate(self, rating: str) -> None:
         sec = self.current_section()
@@ -306,9 +331,10 @@ class DocumentController(Controller):
 
     def _hold_window(self, busy: bool) -> None:
         """Mark the whole window busy with the chat's own busy state (see the module docstring)."""
-        turns = self.win.turns
-        turns._set_busy(busy)
-        turns.cancel_event = self.cancel_event if busy else None
+        if busy:
+            self.win.turns.hold(self.stop)  # Stop and Esc then call self.stop
+        else:
+            self.win.turns.release()
 
     @Slot()
     def draft_all(self) -> bool:

@@ -12,13 +12,14 @@ Signals of SectionView:
     versionStepRequested(int step)   -1 previous, +1 next version
     saveEditRequested(str text)
     rateRequested(str rating)        "up", "down" or "" (clear)
+    notesEdited(str notes)           the section's notes changed (they go into its draft prompt)
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSpinBox, QToolButton,
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QToolButton,
                                QVBoxLayout, QWidget)
 
 from aigc_desktop.i18n import _, ngettext
@@ -35,6 +36,7 @@ class SectionView(QWidget):
     versionStepRequested = Signal(int)
     saveEditRequested = Signal(str)
     rateRequested = Signal(str)
+    notesEdited = Signal(str)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -79,6 +81,11 @@ class SectionView(QWidget):
         self.stop_btn.setObjectName("secondaryButton")
         self.stop_btn.clicked.connect(self.stopRequested)
         self.stop_btn.setVisible(False)
+        self.notes = QLineEdit(self)
+        self.notes.setObjectName("sectionNotes")
+        self.notes.setPlaceholderText(_("Notes: points this section must cover (optional; the draft prompt includes them)"))
+        self.notes.setClearButtonEnabled(True)
+        self.notes.editingFinished.connect(self._notes_done)
         self.editor = QPlainTextEdit(self)
         self.editor.setObjectName("sectionText")
         self.editor.setPlaceholderText(_("Not written yet. Draft it, or type the text yourself."))
@@ -133,6 +140,7 @@ class SectionView(QWidget):
         lay.setSpacing(sp["sm"])
         lay.addLayout(head)
         lay.addLayout(tools)
+        lay.addWidget(self.notes)
         lay.addWidget(self.editor, 1)
         lay.addLayout(foot)
 
@@ -150,6 +158,8 @@ class SectionView(QWidget):
         self.editor.blockSignals(True)
         self.editor.setPlainText(self._saved_text)
         self.editor.blockSignals(False)
+        self.notes.setText(section.notes if section else "")
+        self.notes.setEnabled(section is not None)
         self.draft_btn.setText(_("Regenerate") if section and section.version_count else _("Draft"))
         style.set_icon(self.draft_btn, "ph.arrow-clockwise" if section and section.version_count else "ph.sparkle",
                        "accent_text")
@@ -249,3 +259,8 @@ class SectionView(QWidget):
     @Slot()
     def _down(self) -> None:
         self.rateRequested.emit("" if self.rating == "down" else "down")
+
+    @Slot()
+    def _notes_done(self) -> None:
+        if self.section is not None and self.notes.text().strip() != (self.section.notes or ""):
+            self.notesEdited.emit(self.notes.text().strip())
