@@ -3,8 +3,8 @@
 The app path is ``DocumentService.draft`` on ``LlamaEngine`` (chat template, SQLite
 version checkpoints, the document's cache key). The raw path is a second ``Llama`` on
 the same file answering the same 5 prompts (``service.prompt_for``) with
-``create_chat_completion(stream=True)``, with the same seed, temperature, sampler and
-max_tokens. The two alternate section by section (app 1, raw 1, app 2, raw 2, …) so a
+``Llama.generate`` on the same prompt tokens (the app's chat template applied once,
+outside the timing), with the same seed, temperature, sampler and max_tokens. The two alternate section by section (app 1, raw 1, app 2, raw 2, …) so a
 busy machine slows both alike; each keeps its own KV cache, so both reuse whatever
 prefix the previous section's prompt shares with the next.
 
@@ -26,23 +26,33 @@ SEED = 3
 TEMPERATURE = 0.7
 
 
-def _raw_section(raw, prompt: str, s) -> dict:
-    """One raw streamed chat completion: time to first token, decode speed after it."""
+def _raw_section(raw, tokens: list[int], s) -> dict:
+    """One raw generation on the app's own prompt tokens: time to first token, decode speed after it.
+
+    ``Llama.generate`` counts tokens, as the app's stats do (counting streamed chat
+    chunks would not: a Chinese character split over two tokens arrives as one chunk),
+    and it reuses the prefix its KV cache shares with the prompt, as the app does.
+    """
+    import llama_cpp
+
+    vocab = llama_cpp.llama_model_get_vocab(raw.model)
+    raw.set_seed(s.seed)
     started = time.perf_counter()
     first = last = None
     count = 0
-    for chunk in raw.create_chat_completion([{"role": "user", "content": prompt}], stream=True,
-                                            max_tokens=s.max_tokens, temperature=s.temperature, top_k=s.top_k,
-                                            top_p=s.top_p, min_p=s.min_p, repeat_penalty=s.repeat_penalty,
-                                            seed=s.seed):
-        if chunk["choices"][0]["delta"].get("content"):
-            now = time.perf_counter()
-            first = first or now
-            last = now
-            count += 1
-    return {"time_to_first_token": first - started,
+    for tok in raw.generate(tokens, top_k=s.top_k, top_p=s.top_p, min_p=s.min_p, temp=s.temperature,
+                            repeat_penalty=s.repeat_penalty):
+        if llama_cpp.llama_vocab_is_eog(vocab, tok):
+            break
+        now = time.perf_counter()
+        first = first or now
+        last = now
+        count += 1
+        if count >= s.max_tokens:
+            break
+    return {"time_to_first_token": (first - started) if first else None,
             "tokens_per_second": (count - 1) / (last - first) if count > 1 and last > first else None,
-            "pieces": count}
+            "tokens": count}
 
 
 def drafting(rounds: int = 2, max_tokens: int = MAX_TOKENS) -> None:
@@ -63,7 +73,7 @@ def drafting(rounds: int = 2, max_tokens: int = MAX_TOKENS) -> None:
     # The first generation after a load pays one-off set-up, on both sides.
     warm = service.new("warm-up", "", ["a"])
     service.draft(warm.id, sampling=s.merged(max_tokens=8))
-    _raw_section(raw, "Hello.", s.merged(max_tokens=8))
+    _raw_section(raw, rt.engine.format_prompt([{"role": "user", "content": "Hello."}]), s.merged(max_tokens=8))
 
     app_rates, raw_rates, app_ttft, raw_ttft, ratios = [], [], {1: [], 5: []}, {1: [], 5: []}, []
     for r in range(rounds):
@@ -73,7 +83,7 @@ def drafting(rounds: int = 2, max_tokens: int = MAX_TOKENS) -> None:
             sec = service.draft(doc.id, i, sampling=s)[0]
             app = docs.versions(sec.id)[-1].stats
             assert sec.prompt == prompt, "the app drafted another prompt than the raw side gets"
-            base = _raw_section(raw, prompt, s)
+            base = _raw_section(raw, rt.engine.format_prompt([{"role": "user", "content": prompt}]), s)
             app_rates.append(app["tokens_per_second"])
             raw_rates.append(base["tokens_per_second"])
             if i in (1, 5):
