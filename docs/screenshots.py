@@ -104,6 +104,27 @@ def shoot(lang: str) -> None:
     dlg.tabs.setCurrentIndex(1)
     save(dlg, f"models{suffix}.png")
     dlg.close()
+
+    # The writing studio: "AIGC：从入门到精通" outlined in five sections and drafted by the model.
+    win.documents.draft_max_tokens = 90
+    win.documents.create("AIGC：从入门到精通", "面向初学者，语言通俗，约 2000 字",
+                         ["基本概念", "技术实现", "优势与不足", "潜在问题", "未来发展"])
+    win.studio.lead.setText("人工智能生成内容（AIGC）正在改变写作、绘画和编程。本文分五个部分介绍它。")
+    win.documents.keep_article_options()
+    win.documents.draft_all()
+    wait_for(win.documents.runFinished, 900_000)
+    win.documents.select_section(1)
+    save(win, f"writing-studio{suffix}.png")
+
+    # The prompt templates: "/" in the composer.
+    win.documents.show_chats()
+    win.conversations.new()
+    from PySide6.QtTest import QTest
+
+    win.composer.edit.setFocus()
+    QTest.keyClicks(win.composer.edit, "/")
+    save(win, f"templates{suffix}.png")
+    win.composer.edit.clear()
     win.set_theme("system")
     win.close()
     rt.close()
@@ -114,7 +135,7 @@ def main() -> None:
         shoot(sys.argv[1])
         return
     for lang in ("en", "zh_CN"):
-        subprocess.run([sys.executable, __file__, lang], check=True, timeout=600)
+        subprocess.run([sys.executable, __file__, lang], check=True, timeout=1800)
 
 
 if __name__ == "__main__":

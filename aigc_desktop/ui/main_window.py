@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QProgressBar,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -179,13 +179,20 @@ class MainWindow(QMainWindow):
         bar.setObjectName("chatToolbar")
         bar.setMovable(False)
         self.addToolBar(bar)
-        bar.addWidget(QLabel(" " + _("Model:") + " "))
+        # A slim header, as chat apps have: the model picker as a flat pill and icon actions.
         self.model_combo = QComboBox(self)
         self.model_combo.setObjectName("modelCombo")
         self.model_combo.setMinimumWidth(280)
+        self.model_combo.setToolTip(_("The model that answers in this chat"))
+        self.model_combo.setAccessibleName(_("Model"))
         self.model_combo.activated.connect(self.models.chosen_in_combo)
         bar.addWidget(self.model_combo)
-        self.settings_button = QPushButton(_("Conversation settings…"), self)
+        self.settings_button = QToolButton(self)
+        self.settings_button.setObjectName("headerButton")
+        self.settings_button.setToolTip(_("Conversation settings… (Ctrl+,)"))
+        self.settings_button.setAccessibleName(_("Conversation settings…"))
+        self.settings_button.setIconSize(QSize(style.ICON + 2, style.ICON + 2))
+        style.set_icon(self.settings_button, "ph.sliders-horizontal")
         self.settings_button.clicked.connect(self.conversations.edit_settings)
         bar.addWidget(self.settings_button)
 

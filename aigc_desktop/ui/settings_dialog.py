@@ -38,8 +38,10 @@ from PySide6.QtWidgets import (
 
 from aigc_desktop.chat.presets import display_name
 from aigc_desktop.errors import UserError
+from aigc_desktop.hub.splits import model_name
 from aigc_desktop.i18n import N_, _
 from aigc_desktop.llm.sampling import SamplingParams
+from aigc_desktop.ui.gpu_control import GpuLayersControl
 
 CTX_CHOICES = (512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072)
 
@@ -90,11 +92,11 @@ class ConversationSettingsDialog(QDialog):
         self.model = QComboBox()
         self.model.addItem(_("Default model"), "")
         for path in models:
-            self.model.addItem(path.stem, str(path))
+            self.model.addItem(model_name(path), str(path))  # a split set by the set's name
         if conv.model:
             idx = self.model.findData(conv.model)
             if idx < 0:
-                self.model.addItem(Path(conv.model).stem, conv.model)
+                self.model.addItem(model_name(conv.model), conv.model)
                 idx = self.model.count() - 1
             self.model.setCurrentIndex(idx)
         self.temperature = self._dspin(0, 5, 0.05, sampling.temperature)
@@ -151,11 +153,7 @@ class ConversationSettingsDialog(QDialog):
         ctx_row.addWidget(self.n_threads)
         form.addRow(_("Context length"), ctx_row)
         form.addRow("", self.ctx_warning)
-        gpu_row = QHBoxLayout()
-        gpu_row.addWidget(self.gpu_mode, 1)
-        gpu_row.addWidget(self.gpu_custom)
-        form.addRow(_("GPU layers"), gpu_row)
-        form.addRow("", self.gpu_note)
+        form.addRow(_("GPU layers"), self.gpu)
         form.addRow(_("Temperature"), self.temperature)
         form.addRow("Top-p", self.top_p)
         form.addRow("Top-k", self.top_k)
@@ -194,48 +192,13 @@ class ConversationSettingsDialog(QDialog):
 
     # -- GPU layers (app-wide) -------------------------------------------------------------
     def _build_gpu_control(self, value: str) -> None:
-        from aigc_desktop.llm import gpu
-
-        try:
-            self.gpu_supported = bool(gpu.gpu_offload_supported())
-        except Exception:  # a llama.cpp library that cannot be read offloads nothing either
-            self.gpu_supported = False
-        self.gpu_mode = QComboBox()
-        self.gpu_mode.setObjectName("gpuLayersMode")
-        self.gpu_mode.addItem(_("Auto (every layer on the GPU)"), gpu.AUTO)
-        self.gpu_mode.addItem(_("CPU only (0)"), "0")
-        self.gpu_mode.addItem(_("Custom number of layers"), "custom")
-        self.gpu_custom = QSpinBox()
-        self.gpu_custom.setObjectName("gpuLayersCustom")
-        self.gpu_custom.setRange(1, 999)
-        self.gpu_custom.setSuffix(_(" layers"))
-        try:
-            setting = gpu.parse_gpu_layers(value)
-        except ValueError:
-            setting = gpu.AUTO
-        if setting == gpu.AUTO:
-            self.gpu_mode.setCurrentIndex(0)
-        elif setting == 0:
-            self.gpu_mode.setCurrentIndex(1)
-        else:
-            self.gpu_mode.setCurrentIndex(2)
-            self.gpu_custom.setValue(setting)
-        self.gpu_note = QLabel(_(gpu.CPU_ONLY_NOTE) + " " + _(gpu.GPU_HELP_POINTER))
-        self.gpu_note.setObjectName("gpuNote")
-        self.gpu_note.setTextFormat(Qt.PlainText)
-        self.gpu_note.setWordWrap(True)
-        self.gpu_note.setVisible(not self.gpu_supported)
-        self.gpu_mode.setEnabled(self.gpu_supported)
-        self.gpu_mode.currentIndexChanged.connect(self._update_gpu_custom)
-        self._update_gpu_custom()
-
-    def _update_gpu_custom(self, _index: int = 0) -> None:
-        self.gpu_custom.setEnabled(self.gpu_supported and self.gpu_mode.currentData() == "custom")
+        self.gpu = GpuLayersControl(value)  # ui/gpu_control.py, shared with the Models window
+        self.gpu_mode, self.gpu_custom, self.gpu_note = self.gpu.mode, self.gpu.custom, self.gpu.note
+        self.gpu_supported = self.gpu.supported
 
     def gpu_layers(self) -> str:
         """The chosen value in the setting's form: "auto", "0" or "N"."""
-        mode = self.gpu_mode.currentData()
-        return str(self.gpu_custom.value()) if mode == "custom" else mode
+        return self.gpu.value()
 
     @staticmethod
     def _dspin(lo: float, hi: float, step: float, value: float) -> QDoubleSpinBox:

@@ -155,6 +155,10 @@ QToolButton:hover {{ background: {p.hover}; color: {p.text}; }}
 QComboBox {{ background: {p.surface}; color: {p.text}; border: 1px solid {p.border};
     border-radius: {r['sm']}px; padding: {s['xs']}px {s['sm']}px; }}
 QComboBox:focus {{ border: 2px solid {p.focus}; }}
+QComboBox#modelCombo {{ background: transparent; border: 1px solid transparent; border-radius: {r['pill']}px;
+    padding: {s['xs']}px {s['md']}px; font-weight: 600; }}
+QComboBox#modelCombo:hover {{ background: {p.hover}; }}
+QComboBox#modelCombo:focus {{ border: 2px solid {p.focus}; }}
 QLineEdit {{ background: {p.surface}; color: {p.text}; border: 1px solid {p.border};
     border-radius: {r['md']}px; padding: {s['xs'] + 2}px {s['sm']}px; }}
 QLineEdit:focus, QPlainTextEdit:focus {{ border: 2px solid {p.focus}; }}

@@ -124,3 +124,43 @@ def test_gpu_layers_chosen_in_settings_reach_the_load_and_a_failed_gpu_load_is_s
     assert asked == [12, 0]
     assert "could not be loaded on the GPU" in win.banner.text()
     assert win.banner.isVisible()
+
+
+def test_a_model_gets_its_own_gpu_layers_from_the_models_window(make_window, qtbot):
+    """Installed → GPU layers… stores the model's own value (used by its next load); "as in settings" removes it."""
+    from aigc_desktop.hub.library import installed_models
+    from aigc_desktop.settings import model_key
+
+    win = make_window(load_model=False)
+    dlg = win.show_models()
+    path = str(installed_models()[0])
+    assert dlg.select_installed(path)
+    tab = dlg.installed_tab
+    assert tab.gpu_btn.isEnabled()
+    store = win.rt.settings_store
+    dlg.ask_model_gpu_layers = lambda name, value, app_value: "12"
+    tab.gpu_btn.click()
+    assert store.current().model_gpu_layers == {model_key(path): "12"}
+    assert store.current().gpu_layers_for(path) == "12" and store.current().gpu_layers == "auto"
+    dlg.ask_model_gpu_layers = lambda name, value, app_value: False  # Cancel changes nothing
+    tab.gpu_btn.click()
+    assert store.current().gpu_layers_for(path) == "12"
+    seen = {}
+    dlg.ask_model_gpu_layers = lambda name, value, app_value: seen.update(value=value) or None
+    tab.gpu_btn.click()
+    assert seen["value"] == "12"  # the dialog is shown the model's own value
+    assert store.current().model_gpu_layers == {} and store.current().gpu_layers_for(path) == "auto"
+
+
+def test_model_gpu_dialog_on_a_cpu_build(qtbot, monkeypatch):
+    """The per-model dialog offers "As in Conversation settings", and on a CPU-only build is disabled with the note."""
+    from aigc_desktop.llm import gpu
+    from aigc_desktop.ui.models.gpu_dialog import ModelGpuDialog
+
+    monkeypatch.setattr(gpu, "gpu_offload_supported", lambda: False)
+    dlg = ModelGpuDialog(None, "SmolLM2", None, "auto")
+    qtbot.addWidget(dlg)
+    assert dlg.control.value() is None and dlg.control.mode.currentText() == "As in Conversation settings"
+    assert not dlg.control.mode.isEnabled() and dlg.control.note.isVisibleTo(dlg)
+    dlg.control.set_value("7")
+    assert dlg.control.value() == "7"

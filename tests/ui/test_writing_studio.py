@@ -228,3 +228,13 @@ def test_lead_contents_and_notes_are_kept_with_the_document(qtbot, studio_window
     assert win.documents.open(first.id)
     assert (studio.lead.text(), studio.toc.isChecked(), studio.section.notes.text()) == \
         ("本文面向初学者。", True, "定义、起源、典型应用")
+
+
+def test_choosing_a_section_from_code_moves_the_outline_too(qtbot, studio_window):
+    """select_section(n) shows section n in the pane and highlights it in the outline (they never disagree)."""
+    win = studio_window
+    _create(win)
+    win.documents.select_section(5)
+    assert win.studio.outline.list.currentRow() == 4 and win.studio.section.section.index == 5
+    win.documents.select_section(1)
+    assert win.studio.outline.list.currentRow() == 0 and win.studio.section.section.index == 1

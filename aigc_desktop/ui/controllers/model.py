@@ -26,6 +26,7 @@ from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
 from aigc_desktop.ui.controllers.base import Controller
 from aigc_desktop.hub.library import installed_models, resolve_model
+from aigc_desktop.hub.splits import model_name
 from aigc_desktop.ui.controllers.turn import NO_MODEL_HELP
 
 
@@ -57,9 +58,9 @@ class ModelController(Controller):
         combo.blockSignals(True)
         combo.clear()
         for path in installed_models():
-            combo.addItem(path.stem, str(path))
+            combo.addItem(model_name(path), str(path))  # a split set by the set's name
         if current and combo.findData(current) < 0:
-            combo.addItem(Path(current).stem, current)
+            combo.addItem(model_name(current), current)
         from aigc_desktop.ui.providers_dialog import remote_model_refs
 
         for ref in remote_model_refs():
@@ -112,7 +113,7 @@ class ModelController(Controller):
         else:
             self.rt.store.update(conv.current_id, model=ref)
         self.win.model_label.setText(_("Model: {name} (on a server)").format(name=ref))
-        self.win.composer.set_model_name(ref)
+        self.win.turns.show_answering_model()  # pill and placeholder: "model (provider)"
         self.refresh_combo()
 
     # -- loading ------------------------------------------------------------------------

@@ -122,6 +122,13 @@ class ModelsDialog(QDialog):
     def confirm(self, title: str, text: str) -> bool:
         return QMessageBox.question(self, title, text) == QMessageBox.Yes
 
+    def ask_model_gpu_layers(self, name: str, value: str | None, app_value: str):
+        """The model's own GPU layers ("auto", "0", "N"), None for the app-wide value, False if cancelled."""
+        from aigc_desktop.ui.models.gpu_dialog import ModelGpuDialog
+
+        dlg = ModelGpuDialog(self, name, value, app_value)
+        return dlg.control.value() if dlg.exec() == QDialog.Accepted else False
+
     def ask_open_path(self) -> str:
         return QFileDialog.getOpenFileName(self, _("Import GGUF file"), str(Path.home()), _("GGUF models (*.gguf)"))[0]
 

@@ -11,7 +11,7 @@ one, after one question. A set with a part missing or unfinished says so in its
 Status ("incomplete: 1 of 2 parts"); it cannot be used or made default, and Resume
 downloads the missing parts, from the Hub set recorded when its download started.
 
-Questions go through ``host`` (the dialog's ``confirm`` and ``ask_open_path``) so a
+Questions go through ``host`` (the dialog's ``confirm``, ``ask_open_path`` and ``ask_model_gpu_layers``) so a
 test can answer them. An import (a deep GGUF check and a copy of gigabytes) runs as
 a background task; the file list is read here, from a cache keyed by size and mtime.
 
@@ -77,6 +77,8 @@ class InstalledTab(QWidget):
         self.delete_btn = QPushButton(_("Delete…"))
         self.resume_btn = QPushButton(_("Resume download"))
         self.folder_btn = QPushButton(_("Open models folder"))
+        self.gpu_btn = QPushButton(_("GPU layers…"))
+        self.gpu_btn.clicked.connect(self.gpu_selected)
         self.use_btn.clicked.connect(self.use_selected)
         self.default_btn.clicked.connect(self.make_default_selected)
         self.import_btn.clicked.connect(self.import_file)
@@ -85,7 +87,8 @@ class InstalledTab(QWidget):
         self.folder_btn.clicked.connect(self.open_folder)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         row = QHBoxLayout()
-        for b in (self.use_btn, self.default_btn, self.resume_btn, self.import_btn, self.delete_btn, self.folder_btn):
+        for b in (self.use_btn, self.default_btn, self.gpu_btn, self.resume_btn, self.import_btn, self.delete_btn,
+                  self.folder_btn):
             row.addWidget(b)
         row.addStretch(1)
         lay = QVBoxLayout(self)
@@ -151,7 +154,7 @@ class InstalledTab(QWidget):
         incomplete = entry is not None and entry.incomplete
         tip = (_(INCOMPLETE_TIP).format(have=len(entry.files), count=entry.parts) if incomplete
                else _(CANNOT_USE).format(problem=problem) if problem else "")
-        for b in (self.use_btn, self.default_btn):
+        for b in (self.use_btn, self.default_btn, self.gpu_btn):
             b.setEnabled(path is not None and problem is None)
             b.setToolTip(tip)
         self.resume_btn.setVisible(any(e.incomplete for e in self._entries))
@@ -185,6 +188,24 @@ class InstalledTab(QWidget):
         entry = self._by_path.get(path)
         names = {Path(path).stem} | ({entry.name} if entry is not None else set())
         return bool(self.loaded_name) and self.loaded_name in names
+
+    @Slot()
+    def gpu_selected(self) -> None:
+        """GPU layers for the selected model (its own value, or as in Conversation settings)."""
+        from aigc_desktop.settings import model_key
+        from aigc_desktop.ui.models.gpu_dialog import save_model_gpu_layers
+
+        path = self.selected()
+        if not path or path in self._problems:
+            return
+        settings = self.store.current()
+        value = self.host.ask_model_gpu_layers(model_name(path), settings.model_gpu_layers.get(model_key(path)),
+                                               settings.gpu_layers)
+        if value is False:  # cancelled
+            return
+        save_model_gpu_layers(self.store, path, value)
+        self._say(_("GPU layers for {name}: {value}, from its next load.").format(
+            name=model_name(path), value=value if value is not None else _("as in Conversation settings")))
 
     @Slot()
     def resume_selected(self) -> None:

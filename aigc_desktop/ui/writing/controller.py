@@ -135,6 +135,7 @@ class DocumentController(Controller):
             self.section_index = 1 if doc.sections else None
             studio = self.win.studio
             studio.lead.setText(doc.lead)  # what the document keeps (migration 0009)
+            studio.lead.setCursorPosition(0)  # show its beginning
             studio.toc.blockSignals(True)
             studio.toc.setChecked(doc.toc)
             studio.toc.blockSignals(False)
@@ -182,6 +183,9 @@ class DocumentController(Controller):
         self._keep_edit()
         self.section_index = index
         doc = self.store.get(self.current_id)
+        outline = self.win.studio.outline.list
+        if outline.currentRow() != index - 1:  # chosen from code: the outline shows it too
+            outline.setCurrentRow(index - 1)
         self._show_section(doc)
 
     def _keep_edit(self) -> None:
