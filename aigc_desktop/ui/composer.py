@@ -15,6 +15,7 @@ Signals of Composer:
     sendRequested(str text)
     stopRequested()
     editLastRequested()     Up in an empty box
+    continueRequested()     续写: carry the draft on by raw completion (``ui/controllers/draft.py``)
 """
 
 from __future__ import annotations
@@ -130,6 +131,7 @@ class Composer(QWidget):
     sendRequested = Signal(str)
     stopRequested = Signal()
     editLastRequested = Signal()
+    continueRequested = Signal()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -147,6 +149,16 @@ class Composer(QWidget):
         self.model_pill.setObjectName("modelPill")
         self.model_pill.setToolTip(_(MODEL_TIP))
         self.model_pill.setTextFormat(Qt.PlainText)
+        self.continue_button = QToolButton(self.frame)
+        self.continue_button.setObjectName("continueButton")
+        self.continue_button.setToolTip(_("Continue writing this text (续写): the model carries it on, "
+                                          "no chat template, nothing is sent (Ctrl+Shift+Enter)"))
+        self.continue_button.setAccessibleName(_("Continue writing this text"))
+        self.continue_button.setIconSize(QSize(18, 18))
+        self.continue_button.setCursor(Qt.PointingHandCursor)
+        self.continue_button.setFocusPolicy(Qt.TabFocus)
+        style.set_icon(self.continue_button, "ph.pen-nib")
+        self.continue_button.clicked.connect(self.continueRequested)
         self.button = QToolButton(self.frame)
         self.button.setObjectName("sendButton")
         self.button.setToolButtonStyle(Qt.ToolButtonIconOnly)
@@ -158,6 +170,7 @@ class Composer(QWidget):
         bottom.setContentsMargins(0, 0, 0, 0)
         bottom.addWidget(self.model_pill, 0, Qt.AlignVCenter)
         bottom.addStretch(1)
+        bottom.addWidget(self.continue_button, 0, Qt.AlignVCenter)
         bottom.addWidget(self.button, 0, Qt.AlignBottom)
         inner = QVBoxLayout(self.frame)
         inner.setContentsMargins(s["lg"], s["md"], s["sm"], s["sm"])
@@ -236,6 +249,7 @@ class Composer(QWidget):
         self.button.setAccessibleName(self.button.text())
         self.button.setToolTip(_(STOP_TIP if busy else SEND_TIP))
         self.button.setEnabled(busy or bool(self.edit.toPlainText().strip()))
+        self.continue_button.setEnabled(not busy and bool(self.edit.toPlainText().strip()))
         if self.button.property("busy") != busy:
             style.set_icon(self.button, "ph.stop-fill" if busy else "ph.arrow-up-bold", "window" if busy else "accent_text")
             self.button.setProperty("busy", busy)

@@ -13,6 +13,7 @@ Signals (GUI thread):
     failed(str message)
     docSectionStarted(int document_id, int section_id), docDelta(int section_id, str text)
     docFinished(int document_id, str kind, dict result), docFailed(str kind, str message)
+    draftDelta(str text), draftFinished(str status, str error)   续写 of the composer's draft
         the writing studio's runs (see :meth:`EngineWorker.run_document`)
 """
 
@@ -51,11 +52,14 @@ class EngineClient(QObject):
     docDelta = Signal(int, str)
     docFinished = Signal(int, str, dict)
     docFailed = Signal(str, str)
+    draftDelta = Signal(str)
+    draftFinished = Signal(str, str)
 
     # requests, queued to the worker
     _load = Signal(str, int, int)
     _turn = Signal(str, int, str, object, object)
     _prefill = Signal(int, str, object)
+    _draft = Signal(str, int, object)
     _document = Signal(str, int, int, object, object)
 
     def __init__(self, runtime, parent: QObject) -> None:
@@ -71,6 +75,7 @@ class EngineClient(QObject):
         self._turn.connect(self.worker.run_turn, Qt.QueuedConnection)
         self._prefill.connect(self.worker.prefill, Qt.QueuedConnection)
         self._document.connect(self.worker.run_document, Qt.QueuedConnection)
+        self._draft.connect(self.worker.continue_draft, Qt.QueuedConnection)
         w, q = self.worker, Qt.QueuedConnection
         w.loadStarted.connect(self._on_load_started, q)
         w.loaded.connect(self._on_loaded, q)
@@ -85,6 +90,8 @@ class EngineClient(QObject):
         w.docDelta.connect(self._on_doc_delta, q)
         w.docFinished.connect(self._on_doc_finished, q)
         w.docFailed.connect(self._on_doc_failed, q)
+        w.draftDelta.connect(self._on_draft_delta, q)
+        w.draftFinished.connect(self._on_draft_finished, q)
         self.thread_.start()
 
     @property
@@ -106,6 +113,10 @@ class EngineClient(QObject):
                      **options) -> None:
         """A writing-studio run on the engine thread (never at the same time as a chat turn)."""
         self._document.emit(kind, int(document_id), int(section), cancel, options)
+
+    def continue_draft(self, text: str, max_tokens: int, cancel: threading.Event) -> None:
+        """续写 of the composer's text on the engine thread (never at the same time as a turn)."""
+        self._draft.emit(text, int(max_tokens), cancel)
 
     def stop(self, timeout_ms: int = 10_000) -> None:
         self.thread_.quit()
@@ -180,3 +191,13 @@ class EngineClient(QObject):
     @gui_only
     def _on_doc_failed(self, kind: str, message: str) -> None:
         self.docFailed.emit(kind, message)
+
+    @Slot(str)
+    @gui_only
+    def _on_draft_delta(self, text: str) -> None:
+        self.draftDelta.emit(text)
+
+    @Slot(str, str)
+    @gui_only
+    def _on_draft_finished(self, status: str, error: str) -> None:
+        self.draftFinished.emit(status, error)

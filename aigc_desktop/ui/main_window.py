@@ -8,6 +8,7 @@ own slots (composition, not mixins: a mixin's slot ran on the worker thread):
 - :class:`TurnController` send / regenerate / edit / stop, evaluating ahead
 - :class:`HistoryActions` search, import, export
 - :class:`DocumentController` the writing studio (``ui/writing/``), shown instead of the chat
+- :class:`DraftController` 续写: the composer's text carried on by raw completion
 - :class:`DownloadsController` the download queue (downloads outlive the Models window)
 - :class:`Banner`, :class:`ContextMeter`, :class:`Prompts` (dialogs, answerable in tests)
 
@@ -46,6 +47,7 @@ from aigc_desktop.ui.chat_view import ChatView
 from aigc_desktop.ui.composer import Composer
 from aigc_desktop.ui.context_meter import ContextMeter
 from aigc_desktop.ui.controllers.conversation import ConversationController
+from aigc_desktop.ui.controllers.draft import DraftController
 from aigc_desktop.ui.controllers.history import HistoryActions
 from aigc_desktop.ui.controllers.model import ModelController
 from aigc_desktop.ui.controllers.turn import TurnController
@@ -87,6 +89,7 @@ class MainWindow(QMainWindow):
         self.turns = TurnController(self)
         self.history = HistoryActions(self)
         self.documents = DocumentController(self)
+        self.drafts = DraftController(self)  # 续写 in the composer
         self._build_layout()
         self._build_toolbar()
         self._build_menus()
@@ -116,6 +119,7 @@ class MainWindow(QMainWindow):
         self.downloads = DownloadsController(self, runtime.settings_store)
         self._connect_signals()
         self.documents.connect(self.engine)
+        self.drafts.connect(self.engine)
         self.welcome.attach()
         self.models.refresh_combo()
         self.conversations.refresh_sidebar()
@@ -242,6 +246,8 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action(m, _("Conversation settings…"), self.conversations.edit_settings, "Ctrl+,")
         self.rename_action = self._action(m, _("Rename conversation…"), self.conversations.rename_current, "F2")
         self.compare_action = self._action(m, _("Compare models…"), self.show_compare)
+        self.continue_action = self._action(m, _("Continue my text (续写)"), self.drafts.continue_draft,
+                                            "Ctrl+Shift+Return")
         install_help_menu(self)  # Help → About AIGC Desktop
 
         # Text boxes may claim some of these keys (QLineEdit takes Ctrl+E on X11).

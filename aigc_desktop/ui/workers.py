@@ -19,6 +19,8 @@ Signals of EngineWorker:
     docDelta(int section_id, str text)   batched like ``delta``
     docFinished(int document_id, str kind, dict result)  a document run ended (result: statuses, error)
     docFailed(str kind, str message)     a document run could not start or failed
+    draftDelta(str text)                 续写 of the composer's draft, batched like ``delta``
+    draftFinished(str status, str error) done, stopped or error (with the message)
 
 Slots: load, run_turn(kind, target, text, cancel, options), run_document(kind, document_id,
 section, cancel, options) (the writing studio's outline / draft / draft-all / continue runs,
@@ -57,6 +59,8 @@ class EngineWorker(QObject):
     docDelta = Signal(int, str)
     docFinished = Signal(int, str, dict)
     docFailed = Signal(str, str)
+    draftDelta = Signal(str)
+    draftFinished = Signal(str, str)
 
     def __init__(self, runtime) -> None:
         super().__init__()
@@ -222,3 +226,33 @@ class EngineWorker(QObject):
         if errors:
             error = service.store.versions(errors[0].id)[-1].stats.get("error", "")
         self.docFinished.emit(document_id, kind, {"statuses": [s.status for s in written], "error": error})
+
+    @Slot(str, int, object)
+    def continue_draft(self, text: str, max_tokens: int, cancel: threading.Event) -> None:
+        """续写 of the chat composer's draft: raw completion of ``text`` (no chat template), nothing stored."""
+        from aigc_desktop.llm.sampling import SamplingParams
+
+        buffer: list[str] = []
+        last = time.monotonic()
+        status, error = "error", ""
+        try:
+            if not self.rt.engine.loaded:
+                raise UserError(_("No model is loaded yet. Choose one in Models, or wait for it to load."))
+            for d in self.rt.engine.complete(text, SamplingParams(max_tokens=max_tokens), cancel,
+                                             cache_key="composer-draft"):
+                if d.done:
+                    status = "stopped" if d.stats.finish_reason == "cancelled" else "done"
+                    break
+                buffer.append(d.text)
+                if time.monotonic() - last >= DELTA_INTERVAL:
+                    self.draftDelta.emit("".join(buffer))
+                    buffer.clear()
+                    last = time.monotonic()
+        except UserError as exc:
+            error = str(exc)
+        except Exception as exc:
+            log.exception("continuing the draft failed")
+            error = _("Something went wrong ({error}). Details are in the log file.").format(error=exc)
+        if buffer:
+            self.draftDelta.emit("".join(buffer))
+        self.draftFinished.emit("error" if error else status, error)
