@@ -242,7 +242,7 @@ class MainWindow(QMainWindow):
         self.sidebar_action.setChecked(True)
 
         m = bar.addMenu(_("&Chat"))
-        self.search_action = self._action(m, _("Search chats"), self.sidebar.focus_search, "Ctrl+F")
+        self.search_action = self._action(m, _("Search chats"), self.documents.search_chats, "Ctrl+F")
         self.settings_action = self._action(m, _("Conversation settings…"), self.conversations.edit_settings, "Ctrl+,")
         self.rename_action = self._action(m, _("Rename conversation…"), self.conversations.rename_current, "F2")
         self.compare_action = self._action(m, _("Compare models…"), self.show_compare)
