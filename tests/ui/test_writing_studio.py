@@ -238,3 +238,118 @@ def test_choosing_a_section_from_code_moves_the_outline_too(qtbot, studio_window
     assert win.studio.outline.list.currentRow() == 4 and win.studio.section.section.index == 5
     win.documents.select_section(1)
     assert win.studio.outline.list.currentRow() == 0 and win.studio.section.section.index == 1
+
+
+# -- found by a pass on the real window ---------------------------------------------------------
+
+
+def _focused(qtbot, win):
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+
+
+def test_empty_page_text_is_not_cut_off(qtbot, studio_window):
+    """The empty studio's wrapped sentence gets the height its lines need (it was clipped to one line)."""
+    win = studio_window
+    win.documents.show_mode("documents")
+    win.resize(1100, 760)
+    label = win.studio.empty_label
+    qtbot.waitUntil(label.isVisible)
+    assert label.height() >= label.heightForWidth(label.width()) > label.fontMetrics().height()
+
+
+def test_f2_renames_in_the_outline_and_the_document_list(qtbot, studio_window):
+    """F2 opens the focused list's editor instead of firing the window's Rename conversation."""
+    win = studio_window
+    doc = _create(win)
+    _focused(qtbot, win)
+    for lst in (win.studio.outline.list, win.sidebar.documents.list):
+        lst.setFocus()
+        qtbot.waitUntil(lst.hasFocus)
+        qtbot.keyClick(lst, Qt.Key_F2)
+        assert lst.state() == lst.State.EditingState
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Escape)
+        qtbot.waitUntil(lambda: lst.state() != lst.State.EditingState)
+    assert [s.title for s in win.documents.store.get(doc.id).sections] == FIVE
+
+
+def test_draft_buttons_hand_the_focus_to_stop_and_back(qtbot, studio_window):
+    """Draft all and a section's Draft put the focus on their Stop (not the lead field) and, when done, back."""
+    win = studio_window
+    _create(win, ["Intro"])
+    _focused(qtbot, win)
+    studio, view = win.studio, win.studio.section
+    focus_while = []
+    win.engine.docSectionStarted.connect(lambda *_a: focus_while.append(QApplication.focusWidget()))
+    for start, stop in ((studio.draft_all_btn, studio.stop_btn), (view.draft_btn, view.stop_btn)):
+        start.setFocus()
+        qtbot.waitUntil(start.hasFocus)
+        _run(qtbot, win, lambda: (qtbot.keyClick(start, Qt.Key_Space), win.documents.running)[1])
+        assert focus_while[-1] is stop and QApplication.focusWidget() is start
+
+
+def test_writing_does_not_widen_the_studio(qtbot, studio_window):
+    """The article bar while writing needs no more width than at rest, so the sidebar does not jump."""
+    win = studio_window
+    _create(win)
+    studio = win.studio
+    idle = studio.minimumSizeHint().width()
+    studio.set_busy(True, 5)
+    studio.show_progress(0, 5, "正在写第 1 / 5 节…")
+    assert studio.minimumSizeHint().width() <= idle
+    studio.set_busy(False)
+
+
+def test_the_section_being_written_shows_as_writing_in_the_outline(qtbot, studio_window):
+    """A section a run starts shows Writing… in the outline even before the store marks it."""
+    win = studio_window
+    doc = _create(win)
+    third = win.documents.store.get(doc.id).sections[2]
+    win.documents.running = "draft_all"
+    try:
+        win.documents._on_section_started(doc.id, third.id)
+        item = win.studio.outline.list.item(2)
+        assert item.toolTip().endswith("Writing…") and win.studio.outline.list.currentRow() == 2
+    finally:
+        win.documents.running = None
+
+
+def test_a_disabled_primary_button_looks_disabled(qtbot, studio_window):
+    """While a run writes, the section's Draft button is drawn greyed out, not in the accent colour."""
+    win = studio_window
+    _create(win, ["Intro"])
+    btn = win.studio.section.draft_btn
+    qtbot.waitUntil(btn.isVisible)
+    middle = btn.rect().center()
+    enabled = btn.grab().toImage().pixelColor(middle.x(), middle.y() - 4)
+    win.studio.section.set_busy(True)
+    disabled = btn.grab().toImage().pixelColor(middle.x(), middle.y() - 4)
+    win.studio.section.set_busy(False)
+    assert enabled != disabled
+
+
+def test_the_first_outline_shows_progress_and_stop(qtbot, studio_window):
+    """Proposing the first document's outline shows what happens and a Stop on the empty page."""
+    win = studio_window
+    studio = win.studio
+    win.documents.show_mode("documents")
+    shown = []
+
+    def look(*_a):
+        shown.append((studio.stack.currentIndex(), studio.empty_stop_btn.isVisible(),
+                      studio.empty_new_btn.isVisible(), studio.empty_progress.text()))
+
+    with qtbot.wait_signal(win.documents.runFinished, timeout=300_000):
+        assert win.documents.create(TITLE, "面向初学者", None, 3)
+        look()
+    assert shown == [(0, True, False, "The model is proposing an outline…")]
+    assert not studio.empty_stop_btn.isVisible()
+
+
+def test_search_shortcut_from_the_studio_goes_to_the_chats_search(qtbot, studio_window):
+    """Ctrl+F while the studio shows switches to Chats and puts the cursor in the search box."""
+    win = studio_window
+    _create(win)
+    assert win.stack.currentWidget() is win.studio
+    win.search_action.trigger()
+    assert win.stack.currentWidget() is win.chat_pane and win.sidebar.search.isVisibleTo(win)

@@ -99,6 +99,13 @@ class DocumentController(Controller):
     def show_chats(self) -> None:
         self.show_mode("chats")
 
+    @Slot()
+    def search_chats(self) -> None:
+        """Ctrl+F: the chats' search box, switching back from the studio (its box is on the Chats page)."""
+        if self.win.stack.currentWidget() is self.win.studio:
+            self.show_chats()
+        self.win.sidebar.focus_search()
+
     # -- showing ------------------------------------------------------------------------
     @Slot(str)
     def show_mode(self, mode: str) -> None:
@@ -328,7 +335,7 @@ class DocumentController(Controller):
         self._steps = (0, steps)
         win.studio.set_busy(True, steps)
         if kind == "new":
-            win.studio.progress_label.setText(_("The model is proposing an outline…"))
+            win.studio.set_progress_text(_("The model is proposing an outline…"))
         options.setdefault("max_tokens", self.draft_max_tokens)
         self.client.run_document(kind, doc_id, section, self.cancel_event, **options)
         return True
@@ -378,15 +385,16 @@ class DocumentController(Controller):
             return
         doc = self.store.get(doc_id)
         index = next((s.index for s in doc.sections if s.id == section_id), None)
-        if index is not None:
-            self.section_index = index  # follow the writing
+        self.section_index = index or self.section_index  # follow the writing
         self.reload()
+        if index is not None:  # the store may not say "drafting" yet (the run adds its version next)
+            self.win.studio.outline.show_status(index, "drafting")
         self.win.studio.section.begin_live("" if self.running in ("draft", "draft_all") else None)
         if total:
             self.win.studio.show_progress(done, total, _("Writing section {n} of {total}…").format(
                 n=done + 1, total=total))
         else:
-            self.win.studio.progress_label.setText(_("Writing…"))
+            self.win.studio.set_progress_text(_("Writing…"))
 
     @Slot(int, str)
     def _on_delta(self, section_id: int, text: str) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, Q
 
 from aigc_desktop.i18n import _
 from aigc_desktop.ui import style
+from aigc_desktop.ui.writing.own_keys import OwnKeys
 
 ID_ROLE = Qt.UserRole + 1
 
@@ -44,6 +45,7 @@ class DocumentList(QWidget):
         self.list.currentItemChanged.connect(self._current_changed)
         self.list.itemChanged.connect(self._item_edited)
         self.list.customContextMenuRequested.connect(self._menu)
+        self.list.installEventFilter(OwnKeys(self.list))  # F2 renames the document, not the chat
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(style.SPACE["sm"])

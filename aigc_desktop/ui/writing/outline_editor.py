@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListWidg
 
 from aigc_desktop.i18n import _
 from aigc_desktop.ui import style
+from aigc_desktop.ui.writing.own_keys import OwnKeys
 from aigc_desktop.ui.writing.status import status_icon, status_word
 
 INDEX_ROLE = Qt.UserRole + 1
@@ -49,6 +50,7 @@ class OutlineEditor(QWidget):
         self.list.setWordWrap(False)
         self.list.currentRowChanged.connect(self._row_changed)
         self.list.itemChanged.connect(self._item_edited)
+        self.list.installEventFilter(OwnKeys(self.list))  # F2 renames the section, not the chat
         bar = QHBoxLayout()
         bar.setSpacing(style.SPACE["xs"])
         self.add_btn = self._tool(bar, "ph.plus", _("Add a section at the end"), self.addRequested.emit)
@@ -97,6 +99,15 @@ class OutlineEditor(QWidget):
         finally:
             self._filling = False
         self._update_buttons()
+
+    def show_status(self, index: int, status: str) -> None:
+        """Show section ``index`` (1-based) with ``status`` before the store has it (a run starting)."""
+        item = self.list.item(index - 1)
+        if item is None:
+            return
+        name, role = status_icon(status)
+        item.setIcon(style.icon(name, role))
+        item.setToolTip(f"{item.data(TITLE_ROLE)}\n{status_word(status)}")
 
     def current_index(self) -> int | None:
         row = self.list.currentRow()

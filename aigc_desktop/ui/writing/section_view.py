@@ -191,8 +191,13 @@ class SectionView(QWidget):
         self._count()
 
     def set_busy(self, busy: bool) -> None:
+        """While a run writes only Stop works; the focus goes to it and back to Draft after
+        (a disabled button drops the focus to the next field)."""
+        had_focus = any(w.hasFocus() for w in (self.draft_btn, self.continue_btn, self.stop_btn))
         self._busy = busy
         self._update()
+        if had_focus:
+            (self.stop_btn if busy else self.draft_btn).setFocus(Qt.OtherFocusReason)
 
     def edited_text(self) -> str | None:
         """The text if the person changed it and has not saved it yet, else None."""

@@ -51,6 +51,7 @@ QPlainTextEdit#sectionText {{ background: {p.surface}; color: {p.text}; border: 
     border-radius: {r['md']}px; padding: {s['sm']}px; font-size: {t['body'] + 1}px; }}
 QPlainTextEdit#sectionText:focus {{ border: 2px solid {p.focus}; }}
 QLineEdit#leadEdit {{ border-radius: {r['sm']}px; }}
+QPushButton#primaryButton:disabled {{ background: {p.bubble}; color: {p.muted}; border-color: {p.bubble}; }}
 QProgressBar#draftProgress {{ background: {p.bubble}; border: none; border-radius: 3px; max-height: 6px; }}
 QProgressBar#draftProgress::chunk {{ background: {p.accent}; border-radius: 3px; }}
 """
@@ -81,14 +82,17 @@ class DocumentStudio(QWidget):
         self.draft_all_btn.clicked.connect(self.draftAllRequested)
         self.stop_btn = self._button(_("Stop"), "secondaryButton", "ph.stop", "text", _("Stop writing (Esc)"))
         self.stop_btn.clicked.connect(self.stopRequested)
-        self.stop_btn.setVisible(False)
         self.progress = QProgressBar(self)
         self.progress.setObjectName("draftProgress")
         self.progress.setTextVisible(False)
-        self.progress.setFixedWidth(140)
+        self.progress.setMinimumWidth(32)  # it gives way first when the bar is tight (see progress_label)
+        self.progress.setMaximumWidth(140)
         self.progress.setVisible(False)
         self.progress_label = QLabel("", self)
         self.progress_label.setObjectName("studioProgress")
+        # Neither it nor the progress bar may raise the studio's minimum width: a longer bar
+        # while writing squeezed the sidebar and the whole window jumped sideways.
+        self.progress_label.setMinimumWidth(1)
         self.lead = QLineEdit(self)
         self.lead.setObjectName("leadEdit")
         self.lead.setPlaceholderText(_("Lead paragraph (optional)"))
@@ -124,14 +128,30 @@ class DocumentStudio(QWidget):
         label.setWordWrap(True)
         label.setAlignment(Qt.AlignCenter)
         label.setMaximumWidth(460)
+        self.empty_label = label
         self.empty_new_btn = self._button(_("New document"), "primaryButton", "ph.file-plus", "accent_text",
                                           _("Start a new document (Ctrl+Shift+N)"))
         self.empty_new_btn.clicked.connect(self.newRequested)
+        # While the model proposes the first document's outline this page is what shows.
+        self.empty_progress = QLabel("", page)
+        self.empty_progress.setObjectName("studioProgress")
+        self.empty_progress.setVisible(False)
+        self.empty_stop_btn = self._button(_("Stop"), "secondaryButton", "ph.stop", "text", _("Stop writing (Esc)"))
+        self.empty_stop_btn.clicked.connect(self.stopRequested)
+        self.empty_stop_btn.setVisible(False)
+        # A wrapped label placed with an alignment flag gets its one-line height, so the
+        # text was cut off: a row with stretches keeps its height-for-width.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(label, 4)
+        row.addStretch(1)
         lay = QVBoxLayout(page)
         lay.addStretch(1)
-        lay.addWidget(label, 0, Qt.AlignHCenter)
+        lay.addLayout(row)
         lay.addSpacing(style.SPACE["lg"])
         lay.addWidget(self.empty_new_btn, 0, Qt.AlignHCenter)
+        lay.addWidget(self.empty_progress, 0, Qt.AlignHCenter)
+        lay.addWidget(self.empty_stop_btn, 0, Qt.AlignHCenter)
         lay.addStretch(2)
         return page
 
@@ -146,10 +166,7 @@ class DocumentStudio(QWidget):
         head.addWidget(self.brief)
         bar = QHBoxLayout()
         bar.setSpacing(sp["sm"])
-        bar.addWidget(self.draft_all_btn)
-        bar.addWidget(self.stop_btn)
-        bar.addWidget(self.progress)
-        bar.addWidget(self.progress_label)
+        bar.addWidget(self._run_box())
         bar.addStretch(1)
         self.lead.setMinimumWidth(240)
         bar.addWidget(self.lead, 2)
@@ -172,6 +189,24 @@ class DocumentStudio(QWidget):
         lay.addWidget(split, 1)
         return page
 
+    def _run_box(self) -> QStackedWidget:
+        """Draft all, or Stop with the progress while a run writes: two pages of one stack, so
+        the bar is as wide either way (a wider bar while writing squeezed the sidebar)."""
+        self.run_box = QStackedWidget(self)
+        for widgets in ((self.draft_all_btn,), (self.stop_btn, self.progress, self.progress_label)):
+            page = QWidget(self.run_box)
+            row = QHBoxLayout(page)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(style.SPACE["sm"])
+            for w in widgets:
+                policy = w.sizePolicy()
+                policy.setRetainSizeWhenHidden(True)  # the progress bar shows only for Draft all
+                w.setSizePolicy(policy)
+                row.addWidget(w)
+            row.addStretch(1)
+            self.run_box.addWidget(page)
+        return self.run_box
+
     # -- showing ------------------------------------------------------------------------
     def set_theme(self, palette: style.Palette) -> None:
         self.setStyleSheet(studio_css(palette))
@@ -186,9 +221,14 @@ class DocumentStudio(QWidget):
         self.brief.setVisible(bool(doc.brief))
 
     def set_busy(self, busy: bool, steps: int = 0) -> None:
-        """A run writes: Draft all becomes Stop, the outline is locked; ``steps`` > 0 shows progress."""
-        self.draft_all_btn.setVisible(not busy)
-        self.stop_btn.setVisible(busy)
+        """A run writes: Draft all becomes Stop, the outline is locked; ``steps`` > 0 shows progress.
+
+        The focus goes with the swap (Draft all → Stop → Draft all): a hidden button hands
+        it to the next field, which was the lead paragraph."""
+        self._swap(self.draft_all_btn, self.stop_btn, busy, self.run_box)
+        self._swap(self.empty_new_btn, self.empty_stop_btn, busy)
+        self.empty_progress.setVisible(busy)
+        self.empty_progress.setText("")
         self.progress.setVisible(busy and steps > 0)
         self.progress_label.setVisible(busy)
         if busy:
@@ -200,7 +240,24 @@ class DocumentStudio(QWidget):
         self.copy_btn.setEnabled(not busy)
         self.export_btn.setEnabled(not busy)
 
+    @staticmethod
+    def _swap(idle_btn: QPushButton, busy_btn: QPushButton, busy: bool, stack: QStackedWidget | None = None) -> None:
+        shown, hidden = (busy_btn, idle_btn) if busy else (idle_btn, busy_btn)
+        focused = hidden.hasFocus()
+        if stack is not None:
+            stack.setCurrentIndex(1 if busy else 0)
+        else:
+            shown.setVisible(True)
+            hidden.setVisible(False)
+        if focused:
+            shown.setFocus(Qt.OtherFocusReason)
+
     def show_progress(self, done: int, total: int, text: str) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
+        self.set_progress_text(text)
+
+    def set_progress_text(self, text: str) -> None:
+        """The run's words, on the article bar and on the empty page (the first outline)."""
         self.progress_label.setText(text)
+        self.empty_progress.setText(text)
