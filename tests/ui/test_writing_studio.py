@@ -353,3 +353,21 @@ def test_search_shortcut_from_the_studio_goes_to_the_chats_search(qtbot, studio_
     assert win.stack.currentWidget() is win.studio
     win.search_action.trigger()
     assert win.stack.currentWidget() is win.chat_pane and win.sidebar.search.isVisibleTo(win)
+
+
+def test_the_document_list_icons_follow_the_theme(qtbot, studio_window):
+    """After View → Dark theme the document list's icons are redrawn in the dark palette's colours."""
+    win = studio_window
+    _create(win)
+    lst = win.sidebar.documents.list
+
+    def icon_image():
+        return lst.item(0).icon().pixmap(16, 16).toImage()
+
+    win.apply_theme("light")
+    light = icon_image()
+    win.apply_theme("dark")
+    try:
+        assert icon_image() != light
+    finally:
+        win.apply_theme("light")

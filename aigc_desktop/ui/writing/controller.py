@@ -455,5 +455,7 @@ class DocumentController(Controller):
     def set_theme(self, palette) -> None:
         self.win.studio.set_theme(palette)
         self.win.sidebar.set_theme(palette)
-        if self.rt is not None and self.current_id is not None and not self.running:
-            self.reload()  # the outline's status icons take the new colours
+        if self.rt is not None:
+            self.refresh_list()  # the documents' icons, drawn in the old colours, too
+            if self.current_id is not None and not self.running:
+                self.reload()  # the outline's status icons take the new colours
