@@ -371,3 +371,18 @@ def test_the_document_list_icons_follow_the_theme(qtbot, studio_window):
         assert icon_image() != light
     finally:
         win.apply_theme("light")
+
+
+def test_a_rated_version_shows_its_thumb_pressed(qtbot, studio_window):
+    """A version rated 👍 shows the 👍 button drawn differently from an unrated one (it looked the same)."""
+    win = studio_window
+    doc = _create(win, ["Intro"])
+    store, view = win.documents.store, win.studio.section
+    store.add_version(store.section(doc.id, 1).id, "text", status="done")
+    win.documents.reload()
+    qtbot.waitUntil(view.up_btn.isVisible)
+    before = view.up_btn.grab().toImage()
+    qtbot.mouseClick(view.up_btn, Qt.LeftButton)
+    assert store.section(doc.id, 1).rating == "up" and view.up_btn.isChecked()
+    view.up_btn.setAttribute(Qt.WA_UnderMouse, False)
+    assert view.up_btn.grab().toImage() != before
