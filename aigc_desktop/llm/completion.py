@@ -10,7 +10,6 @@ watched for, only end-of-generation tokens.
 
 from __future__ import annotations
 
-import codecs
 import random
 import threading
 import time
@@ -18,7 +17,7 @@ from collections.abc import Iterator
 
 from aigc_desktop.errors import ContextOverflowError
 from aigc_desktop.i18n import _
-from aigc_desktop.llm.protocol import Delta, ReplyStats
+from aigc_desktop.llm.protocol import Delta, ReplyStats, text_decoder
 from aigc_desktop.llm.sampling import SamplingParams
 
 _EOG = object()
@@ -41,7 +40,7 @@ def stream_completion(engine, prompt: str, sampling: SamplingParams, cancel: thr
     engine._active_cancel = cancel
     llm.set_seed(sampling.seed if sampling.seed is not None else random.randrange(2**31))
     vocab = llama_cpp.llama_model_get_vocab(llm.model)
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    decoder = text_decoder()
     generated: list[int] = []
     first_at = None
     finish = "length"

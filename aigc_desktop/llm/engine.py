@@ -16,7 +16,6 @@ prompt evaluation.
 
 from __future__ import annotations
 
-import codecs
 import ctypes
 import logging
 import os
@@ -32,7 +31,7 @@ from aigc_desktop.i18n import _
 from aigc_desktop.llm.context import FitResult, fit_messages, reply_budget
 from aigc_desktop.llm.gguf_info import check_gguf_file
 from aigc_desktop.llm.gpu import GPU_FALLBACK_NOTE, resolve_gpu_layers
-from aigc_desktop.llm.protocol import Delta, LoadedModel, ReplyStats, collect  # noqa: F401 (re-exported)
+from aigc_desktop.llm.protocol import Delta, LoadedModel, ReplyStats, collect, text_decoder  # noqa: F401 (re-exported)
 from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.llm.state_cache import DEFAULT_BUDGET, StateCache, capture, common_prefix, restore
 
@@ -397,7 +396,7 @@ class LlamaEngine:
         llm.set_seed(sampling.seed if sampling.seed is not None else random.randrange(2**31))
         vocab = llama_cpp.llama_model_get_vocab(llm.model)
         stop_text = self.model.eos_token if self.model else ""
-        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        decoder = text_decoder()
         pieces = self._pieces
         generated: list[int] = []
         first_at: float | None = None

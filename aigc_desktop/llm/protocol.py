@@ -139,3 +139,12 @@ def collect(stream: Iterator[Delta], on_text: Callable[[str], None] | None = Non
                 on_text(delta.text)
     assert stats is not None
     return "".join(parts), stats
+
+
+def text_decoder():
+    """The UTF-8 decoder of a token stream: a character split over tokens waits for its
+    last byte, and bytes no character can use (a tiny model may emit a lead byte and then
+    ASCII) are dropped, so a reply never shows U+FFFD."""
+    import codecs
+
+    return codecs.getincrementaldecoder("utf-8")(errors="ignore")

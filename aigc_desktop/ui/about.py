@@ -32,21 +32,22 @@ from PySide6.QtWidgets import (
 )
 
 from aigc_desktop import __version__
-from aigc_desktop.i18n import _
+from aigc_desktop.i18n import N_, _
 from aigc_desktop.ui.style import TYPE, ui_font
 from aigc_desktop.ui.tasks import op
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 LICENCE = "Apache License 2.0"  # pyproject.toml: license = "Apache-2.0"
 
-#: What the bundle ships besides the project, with the licence each is under (names, not translated).
+#: What the bundle ships besides the project, with the licence each is under (names stay as
+#: they are; what each is for is shown through _()).
 COMPONENTS = (
     ("llama.cpp / llama-cpp-python", "MIT"),
     ("Qt 6 / PySide6", "LGPL-3.0"),
-    ("SmolLM2-135M-Instruct (starter model)", "Apache-2.0"),
-    ("Noto Sans SC (PDF font)", "SIL OFL 1.1"),
-    ("STIX Two Math (formulas, via ziamath)", "SIL OFL 1.1"),
-    ("Phosphor Icons (via QtAwesome)", "MIT"),
+    (N_("SmolLM2-135M-Instruct (starter model)"), "Apache-2.0"),
+    (N_("Noto Sans SC (PDF font)"), "SIL OFL 1.1"),
+    (N_("STIX Two Math (formulas, via ziamath)"), "SIL OFL 1.1"),
+    (N_("Phosphor Icons (via QtAwesome)"), "MIT"),
     ("SQLAlchemy, Alembic, huggingface_hub, markdown-it-py, Pygments, fpdf2, python-docx", "MIT / BSD / Apache-2.0"),
 )
 
@@ -137,7 +138,7 @@ class AboutDialog(QDialog):
 
     def _licence_text(self) -> str:
         parts = [_("This app: {licence}").format(licence=LICENCE), ""]
-        parts += [f"{name}: {licence}" for name, licence in COMPONENTS]
+        parts += [f"{_(name)}: {licence}" for name, licence in COMPONENTS]
         for rel, text in licence_notes():
             parts += ["", f"— resources/{rel} —", text.strip()]
         return "\n".join(parts)

@@ -155,6 +155,9 @@ QToolButton:hover {{ background: {p.hover}; color: {p.text}; }}
 QComboBox {{ background: {p.surface}; color: {p.text}; border: 1px solid {p.border};
     border-radius: {r['sm']}px; padding: {s['xs']}px {s['sm']}px; }}
 QComboBox:focus {{ border: 2px solid {p.focus}; }}
+QComboBox:disabled, QSpinBox:disabled, QLineEdit:disabled {{ color: {p.muted}; background: {p.bubble};
+    border-color: {p.bubble}; }}
+QToolButton:checked {{ background: {p.selected}; border: 2px solid {p.accent}; color: {p.text}; }}
 QComboBox#modelCombo {{ background: transparent; border: 1px solid transparent; border-radius: {r['pill']}px;
     padding: {s['xs']}px {s['md']}px; font-weight: 600; }}
 QComboBox#modelCombo:hover {{ background: {p.hover}; }}
@@ -201,6 +204,7 @@ QPlainTextEdit#messageEditor {{ background: {p.surface}; color: {p.text}; border
 QPushButton#primaryButton {{ background: {p.accent}; color: {p.accent_text}; border: 2px solid {p.accent};
     border-radius: {r['pill']}px; padding: {s['xs'] + 1}px {s['lg']}px; font-weight: 600; }}
 QPushButton#primaryButton:focus {{ border: 2px solid {p.text}; }}
+QPushButton#primaryButton:disabled {{ background: {p.bubble}; color: {p.muted}; border-color: {p.bubble}; }}
 QPushButton#secondaryButton {{ border-radius: {r['pill']}px; padding: {s['xs'] + 1}px {s['lg']}px; }}
 QPushButton#newestButton {{ background: {p.surface}; color: {p.text}; border: 1px solid {p.border};
     border-radius: {r['pill']}px; padding: {s['xs'] + 1}px {s['md']}px; }}

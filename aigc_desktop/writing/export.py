@@ -14,6 +14,35 @@ from aigc_desktop.i18n import _, current_language
 from aigc_desktop.store.documents import DocumentRecord
 
 
+SECTION_LEVEL = 2  # "## 1. 基本概念": headings inside a section's text go below it
+
+
+def nest_headings(text: str, under: int = SECTION_LEVEL) -> str:
+    """A section's text with its own headings moved below the section's heading.
+
+    A model often writes "## …" inside a section; left as it is, each would become a
+    section of the article beside the real ones. The headings are found with the
+    same Markdown parser the window uses (so a ``#`` in a code block is left alone),
+    and each ATX heading line gets ``under`` more ``#`` (at most six); a setext
+    heading (underlined) becomes an ATX heading at that level.
+    """
+    from aigc_desktop.render.html import parser_for
+
+    lines = text.split("\n")
+    tokens = parser_for(text).parse(text)
+    for tok in tokens:
+        if tok.type != "heading_open" or tok.map is None:
+            continue
+        level = min(6, int(tok.tag[1]) + under)
+        start, end = tok.map
+        if tok.markup.startswith("#"):
+            lines[start] = "#" * level + lines[start].lstrip()[len(tok.markup):]
+        else:  # setext: the text line(s), then the ===/--- line
+            title = " ".join(line.strip() for line in lines[start:end - 1])
+            lines[start:end] = ["#" * level + " " + title] + [None] * (end - start - 1)
+    return "\n".join(line for line in lines if line is not None)
+
+
 def headings(doc: DocumentRecord) -> list[str]:
     """The numbered section headings, as the article prints them."""
     return [f"{s.index}. {s.title}" for s in doc.sections]
@@ -28,7 +57,7 @@ def to_export_doc(doc: DocumentRecord, *, toc: bool | None = None, lead: str | N
     if toc:
         # "1. 基本概念" lines: a numbered list in every renderer ("- 1. …" would nest a list)
         blocks.append(Block(heading=_("Contents"), text="\n".join(headings(doc))))
-    blocks += [Block(heading=h, text=s.text) for h, s in zip(headings(doc), doc.sections)]
+    blocks += [Block(heading=h, text=nest_headings(s.text, 1)) for h, s in zip(headings(doc), doc.sections)]
     return ExportDoc(title=doc.title, meta=[], blocks=blocks, created=doc.created_at, modified=doc.updated_at,
                      subject=doc.brief, language=current_language())
 

@@ -32,8 +32,9 @@ log = logging.getLogger(__name__)
 
 CHECKPOINT_SECONDS = 0.5
 DEFAULT_SECTIONS = 5
-#: Sections that "draft all" writes: the ones with no finished text.
-TO_DRAFT = ("empty", "interrupted", "error")
+#: Sections that "draft all" writes: the ones with no finished text (a stopped run's
+#: partial text stays as an older version).
+TO_DRAFT = ("empty", "stopped", "interrupted", "error")
 
 
 class DocumentService:
@@ -161,6 +162,7 @@ class DocumentService:
 
         ``toc`` and ``lead`` default to what the document keeps (set in the window)."""
         from aigc_desktop.writing.export import headings as numbered
+        from aigc_desktop.writing.export import nest_headings
 
         doc = self.store.get(doc_id)
         toc = doc.toc if toc is None else toc
@@ -174,5 +176,5 @@ class DocumentService:
         for heading, sec in zip(headings, doc.sections):
             out += [f"## {heading}", ""]
             if sec.text.strip():
-                out += [sec.text.strip(), ""]
+                out += [nest_headings(sec.text.strip()), ""]  # its own "## …" go below the section
         return "\n".join(out).rstrip() + "\n"

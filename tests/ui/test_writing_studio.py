@@ -386,3 +386,22 @@ def test_a_rated_version_shows_its_thumb_pressed(qtbot, studio_window):
     assert store.section(doc.id, 1).rating == "up" and view.up_btn.isChecked()
     view.up_btn.setAttribute(Qt.WA_UnderMouse, False)
     assert view.up_btn.grab().toImage() != before
+
+
+def test_draft_all_also_rewrites_a_stopped_section_and_notes_lock_while_writing(qtbot, studio_window):
+    """A stopped section is not finished: Draft all writes it again (its partial text stays a version);
+    the notes field is locked while a run writes."""
+    win = studio_window
+    doc = _create(win, ["一", "二"])
+    store = win.documents.store
+    first = store.get(doc.id).sections[0]
+    store.add_version(first.id, "半截", status="stopped")
+    store.add_version(store.get(doc.id).sections[1].id, "写完了", status="done")
+    win.documents.reload()
+    with qtbot.wait_signal(win.documents.runFinished, timeout=300_000):
+        assert win.documents.draft_all()
+        assert not win.studio.section.notes.isEnabled()
+    again = store.get(doc.id).sections[0]
+    assert again.status == "done" and again.version_count == 2
+    assert store.versions(again.id)[0].text == "半截"
+    assert win.studio.section.notes.isEnabled()

@@ -74,3 +74,17 @@ def test_html_docx_and_pdf_carry_the_lead_and_contents(docs, tmp_path):
     pdf.write_bytes(render(doc, "pdf"))
     pdf_text = decoded_text(pdf).replace(" ", "").replace("\n", "")
     assert pdf_text.index("初学者") < pdf_text.index("1.基本概念") and pdf_text.count("未来发展") >= 2
+
+
+def test_headings_a_model_writes_inside_a_section_stay_inside_it(docs):
+    """'## …' in a section's text becomes '#### …' under '## 1. …'; a '#' line in a code block is untouched."""
+    from aigc_desktop.writing.export import nest_headings
+    from aigc_desktop.writing.service import DocumentService
+
+    body = "导语\n\n## 要点一\n\n正文\n\n```bash\n# not a heading\n```\n\n小结\n---\n\n###### 最深"
+    assert nest_headings(body) == ("导语\n\n#### 要点一\n\n正文\n\n```bash\n# not a heading\n```\n\n#### 小结\n\n"
+                                   "###### 最深")
+    doc = docs.create("T", outline=["一", "二"])
+    docs.add_version(doc.sections[0].id, body, status="done")
+    text = DocumentService(docs, engine=None).assemble(doc.id)
+    assert [line for line in text.splitlines() if line.startswith("## ")] == ["## 1. 一", "## 2. 二"]

@@ -52,9 +52,10 @@ def write_article(store, doc_id: int, path: Path, fmt: str, page: str = "a4", *,
 
 
 def suggested_name(title: str, doc_id: int, fmt: str) -> str:
+    """The article's title as a file name (no id in front: an article is named for itself)."""
     from aigc_desktop.export.markdown import safe_filename
 
-    return safe_filename(title, doc_id, fmt)
+    return safe_filename(title, doc_id, fmt).split(" ", 1)[1]
 
 
 class ArticleActions(Controller):

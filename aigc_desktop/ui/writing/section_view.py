@@ -159,7 +159,6 @@ class SectionView(QWidget):
         self.editor.setPlainText(self._saved_text)
         self.editor.blockSignals(False)
         self.notes.setText(section.notes if section else "")
-        self.notes.setEnabled(section is not None)
         self.draft_btn.setText(_("Regenerate") if section and section.version_count else _("Draft"))
         style.set_icon(self.draft_btn, "ph.arrow-clockwise" if section and section.version_count else "ph.sparkle",
                        "accent_text")
@@ -221,6 +220,7 @@ class SectionView(QWidget):
         self.draft_btn.setEnabled(idle)
         self.continue_btn.setEnabled(idle and bool(self.section.text.strip()) and not changed if has else False)
         self.max_tokens.setEnabled(idle)
+        self.notes.setEnabled(idle)  # saving notes reloads the view, which a live run must not see
         self.stop_btn.setVisible(self._busy)
         self.save_btn.setVisible(changed)
         self.discard_btn.setVisible(changed)

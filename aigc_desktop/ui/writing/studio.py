@@ -51,8 +51,6 @@ QPlainTextEdit#sectionText {{ background: {p.surface}; color: {p.text}; border: 
     border-radius: {r['md']}px; padding: {s['sm']}px; font-size: {t['body'] + 1}px; }}
 QPlainTextEdit#sectionText:focus {{ border: 2px solid {p.focus}; }}
 QLineEdit#leadEdit {{ border-radius: {r['sm']}px; }}
-QWidget#sectionView QToolButton:checked {{ background: {p.selected}; border: 2px solid {p.accent}; }}
-QPushButton#primaryButton:disabled {{ background: {p.bubble}; color: {p.muted}; border-color: {p.bubble}; }}
 QProgressBar#draftProgress {{ background: {p.bubble}; border: none; border-radius: 3px; max-height: 6px; }}
 QProgressBar#draftProgress::chunk {{ background: {p.accent}; border-radius: 3px; }}
 """
