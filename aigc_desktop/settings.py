@@ -36,6 +36,7 @@ class Settings:
     # Layers llama.cpp puts on the GPU: "auto" (all, on a GPU build), "0" (CPU only) or "N" (llm/gpu.py).
     gpu_layers: str = "auto"
     model_gpu_layers: dict = field(default_factory=dict)  # a model's path → its own gpu_layers value
+    window_geometry: str = ""  # the main window's last size and place (Qt's saveGeometry, base64)
 
     def __post_init__(self) -> None:
         self.problems: list[str] = []  # what load() had to replace by defaults (not saved)

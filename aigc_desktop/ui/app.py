@@ -106,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     settings_store = SettingsStore(app_paths().settings_file)  # the one writer, shared with the runtime
     install_language(app, settings_store.current().language)
     window = MainWindow(None, settings_store)
+    from aigc_desktop.ui.window_state import restore_geometry
+
+    restore_geometry(window, settings_store)  # where and as large as it was last time
     window.show()
     app.processEvents()  # paint the window before the slow imports
     state: dict = {}

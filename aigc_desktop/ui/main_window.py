@@ -58,6 +58,7 @@ from aigc_desktop.ui.system_chip import SystemPromptChip
 from aigc_desktop.ui.sidebar import Sidebar
 from aigc_desktop.ui.task_progress import TaskProgress
 from aigc_desktop.ui.welcome import WelcomePanel, install as install_welcome
+from aigc_desktop.ui.window_state import save_geometry
 from aigc_desktop.ui.writing.controller import DocumentController
 from aigc_desktop.ui.writing.studio import DocumentStudio
 
@@ -422,6 +423,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.downloads.close()
+        save_geometry(self, self.settings_store)
         self.settings_store.remove_listener(self._settings_changed)
         self.turns.cancel_prefill()
         self.turns.stop()
