@@ -214,7 +214,9 @@ class _Writer:
         pdf.ln(5)
         for block in doc.blocks:
             if block.heading:  # a document's lead paragraph has none
-                self.spans([mdtree.Span(block.heading)], size=11, bold=True,
+                # A document's section heading stands above the headings inside its text
+                # (nested one level down, writing/export.nest_headings); a chat turn's is a label.
+                self.spans([mdtree.Span(block.heading)], size=15 if block.role is None else 11, bold=True,
                            color=ACCENT if block.role == "assistant" else TEXT)
             if block.meta:
                 self.spans([mdtree.Span(block.meta)], size=8, color=MUTED)
