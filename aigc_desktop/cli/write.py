@@ -115,7 +115,8 @@ def _version_list(docs, sec) -> list[dict]:
 def _doc_json(docs, doc) -> dict:
     # "versions" stays the count (a contract); the list is "version_list".
     return {
-        "id": doc.id, "title": doc.title, "brief": doc.brief, "lead": doc.lead, "toc": doc.toc, "model": doc.model,
+        "id": doc.id, "title": doc.title, "brief": doc.brief, "lead": doc.lead, "toc": doc.toc,
+        "prompt_template": doc.prompt_template, "model": doc.model,
         "sections": [
             {"index": s.index, "title": s.title, "status": s.status, "text": s.text, "prompt": s.prompt,
              "versions": s.version_count, "rating": s.rating, "version_list": _version_list(docs, s)}

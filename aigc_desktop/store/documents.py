@@ -37,6 +37,7 @@ documents = Table(
     Column("updated_at", DateTime(timezone=True)),
     Column("lead", Text),  # migration 0009: the article's lead paragraph
     Column("toc", Integer),  # migration 0009: 1 when the article shows a table of contents
+    Column("prompt_template", Text),  # migration 0009: the document's own section prompt ("" = default)
 )
 sections = Table(
     "sections", _meta,
@@ -112,6 +113,7 @@ class DocumentRecord:
     sections: tuple[SectionRecord, ...] = ()
     lead: str = ""  # the paragraph under the article's title
     toc: bool = False  # the article lists its sections under the title
+    prompt_template: str = ""  # its own section prompt template; "" = the built-in one
 
 
 class DocumentNotFound(UserError, LookupError):
@@ -168,7 +170,8 @@ class DocumentStore:
         )
         return DocumentRecord(id=row.id, title=row.title, brief=row.brief or "", model=row.model,
                               created_at=_aware(row.created_at), updated_at=_aware(row.updated_at),
-                              sections=secs, lead=row.lead or "", toc=bool(row.toc))
+                              sections=secs, lead=row.lead or "", toc=bool(row.toc),
+                              prompt_template=row.prompt_template or "")
 
     def list(self) -> list[DocumentRecord]:
         """Newest first, without their sections' text."""
@@ -181,8 +184,8 @@ class DocumentStore:
                 for r in rows]
 
     def update(self, doc_id: int, **fields) -> DocumentRecord:
-        """Change ``title``, ``brief``, ``model``, ``lead`` or ``toc`` (others are ignored)."""
-        allowed = {k: v for k, v in fields.items() if k in ("title", "brief", "model", "lead", "toc")}
+        """Change ``title``, ``brief``, ``model``, ``lead``, ``toc`` or ``prompt_template`` (others are ignored)."""
+        allowed = {k: v for k, v in fields.items() if k in ("title", "brief", "model", "lead", "toc", "prompt_template")}
         if "toc" in allowed:
             allowed["toc"] = 1 if allowed["toc"] else 0
         with self.db.transaction() as s:

@@ -80,9 +80,38 @@ def join_names(names: list[str], chinese: bool) -> str:
     return ", ".join(f"\"{n}\"" for n in names[:-1]) + f" and \"{names[-1]}\""
 
 
+#: The variables a document's own section prompt may use (the built-ins use these too).
+SECTION_VARIABLES = ("title", "brief", "brief_line", "section", "n", "n_zh", "notes", "notes_line", "exclude")
+
+
+def default_section_template(title: str, brief: str = "") -> str:
+    """The built-in section prompt for a document, in its language."""
+    return SECTION_ZH if is_chinese(title, brief) else SECTION_EN
+
+
+def check_section_template(body: str) -> None:
+    """A person's section prompt must name the section and use only known variables."""
+    from aigc_desktop.errors import UserError
+    from aigc_desktop.i18n import _
+    from aigc_desktop.writing.templates import variables
+
+    unknown = [v for v in variables(body) if v not in SECTION_VARIABLES]
+    if unknown:
+        raise UserError(_("Unknown variables in the prompt: {names}. Known: {known}.").format(
+            names=", ".join("{" + v + "}" for v in unknown),
+            known=", ".join("{" + v + "}" for v in SECTION_VARIABLES)))
+    if "section" not in variables(body):
+        raise UserError(_("The prompt must contain {section}, or every section gets the same prompt."))
+
+
 def section_prompt(title: str, brief: str, section: str, others: list[str], *, notes: str = "",
                    aspects: int = ASPECTS, template: str | None = None) -> str:
-    """The prompt that drafts ``section``, naming every other section as an exclusion."""
+    """The prompt that drafts ``section``, naming every other section as an exclusion.
+
+    ``template`` is a document's own (edited) prompt; its ``{name}`` variables are filled
+    and any other brace is left as written."""
+    from aigc_desktop.writing.templates import substitute
+
     zh = is_chinese(title, brief, section)
     template = template or (SECTION_ZH if zh else SECTION_EN)
     if zh:
@@ -93,8 +122,9 @@ def section_prompt(title: str, brief: str, section: str, others: list[str], *, n
         brief_line = f"Brief: {brief.strip().rstrip('.')}. " if brief.strip() else ""
         notes_line = f"Notes for this section: {notes.strip()} " if notes.strip() else ""
         exclude = join_names(others, False) if others else "the other parts of the article"
-    return template.format(title=title, brief=brief, brief_line=brief_line, section=section, n=aspects,
-                           n_zh=chinese_number(aspects), notes=notes, notes_line=notes_line, exclude=exclude)
+    return substitute(template, dict(title=title, brief=brief, brief_line=brief_line, section=section, n=aspects,
+                                     n_zh=chinese_number(aspects), notes=notes, notes_line=notes_line,
+                                     exclude=exclude))
 
 
 def outline_prompt(title: str, brief: str, n: int) -> str:

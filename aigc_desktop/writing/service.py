@@ -76,7 +76,8 @@ class DocumentService:
 
     def prompt_for(self, doc: DocumentRecord, section: SectionRecord) -> str:
         others = [s.title for s in doc.sections if s.id != section.id]
-        return section_prompt(doc.title, doc.brief, section.title, others, notes=section.notes)
+        return section_prompt(doc.title, doc.brief, section.title, others, notes=section.notes,
+                              template=doc.prompt_template or None)
 
     # -- drafting -------------------------------------------------------------------
     def draft(self, doc_id: int, section: int | None = None, *,

@@ -93,6 +93,13 @@ def fill(body: str, values: Mapping[str, object]) -> str:
     return "".join(raw if name is None else str(values[name]) for raw, name in _pieces(body))
 
 
+def substitute(body: str, values: Mapping[str, object]) -> str:
+    """``body`` with the variables ``values`` names replaced (blank values allowed); every
+    other brace stays as written. For prompts the app fills itself, such as a document's
+    section prompt, where an empty brief line is normal."""
+    return "".join(str(values[name]) if name is not None and name in values else raw for raw, name in _pieces(body))
+
+
 @dataclass(frozen=True)
 class Template:
     """A built-in (``id`` None, ``key`` like ``"polish.zh"``) or one of the person's (``key`` is its id)."""

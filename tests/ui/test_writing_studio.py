@@ -405,3 +405,35 @@ def test_draft_all_also_rewrites_a_stopped_section_and_notes_lock_while_writing(
     assert again.status == "done" and again.version_count == 2
     assert store.versions(again.id)[0].text == "半截"
     assert win.studio.section.notes.isEnabled()
+
+
+def test_the_section_prompt_can_be_edited_for_a_document(qtbot, studio_window):
+    """Section prompt… shows the built-in prompt and a preview; an edited one is kept and drafts the next
+    version (with the other sections still named as exclusions); a prompt without {section} cannot be saved."""
+    from aigc_desktop.ui.writing.prompt_dialog import PromptDialog
+
+    win = studio_window
+    doc = _create(win)
+    seen = {}
+
+    def answer(dialog):
+        seen["default"] = dialog.edit.toPlainText()
+        dialog.edit.setPlainText("不要{section}")
+        dialog.edit.setPlainText("《{title}》之“{section}”：请写三段，不能涉及到{exclude}。")
+        seen["preview"] = dialog.preview.toPlainText()
+        return True
+
+    win.prompts.run_dialog = answer
+    qtbot.mouseClick(win.studio.prompt_btn, Qt.LeftButton)
+    assert "不能涉及到{exclude}" in seen["default"] and "{section}" in seen["default"]
+    assert seen["preview"].startswith(f"《{TITLE}》之“基本概念”") and "技术实现" in seen["preview"]
+    assert win.documents.store.get(doc.id).prompt_template.startswith("《{title}》")
+    _run(qtbot, win, win.documents.draft_section)
+    sec = win.documents.store.section(doc.id, 1)
+    assert sec.prompt.startswith(f"《{TITLE}》之“基本概念”：请写三段") and "未来发展" in sec.prompt
+    dialog = PromptDialog(win, win.documents.store.get(doc.id), lambda t: t)
+    qtbot.addWidget(dialog)
+    dialog.edit.setPlainText("一篇没有小节名的提示")
+    assert not dialog.ok_btn.isEnabled() and "{section}" in dialog.error.text()
+    dialog.reset()
+    assert dialog.ok_btn.isEnabled() and dialog.template() == ""  # the built-in one: nothing of its own

@@ -88,3 +88,23 @@ def test_headings_a_model_writes_inside_a_section_stay_inside_it(docs):
     docs.add_version(doc.sections[0].id, body, status="done")
     text = DocumentService(docs, engine=None).assemble(doc.id)
     assert [line for line in text.splitlines() if line.startswith("## ")] == ["## 1. 一", "## 2. 二"]
+
+
+def test_a_documents_own_section_prompt_is_used_and_checked(docs):
+    """prompt_for uses the document's stored template (other braces kept); a template without
+    {section} or with an unknown variable is refused with the reason."""
+    import pytest
+
+    from aigc_desktop.errors import UserError
+    from aigc_desktop.writing.prompts import check_section_template
+    from aigc_desktop.writing.service import DocumentService
+
+    doc = _drafted(docs)
+    docs.update(doc.id, prompt_template="写“{section}”，JSON 形如 {\"a\": 1}，不能涉及到{exclude}。")
+    doc = docs.get(doc.id)
+    prompt = DocumentService(docs, engine=None).prompt_for(doc, doc.sections[1])
+    assert prompt == "写“技术实现”，JSON 形如 {\"a\": 1}，不能涉及到基本概念、优势与不足、潜在问题和未来发展。"
+    with pytest.raises(UserError, match="section"):
+        check_section_template("没有小节")
+    with pytest.raises(UserError, match="topic"):
+        check_section_template("{section}{topic}")

@@ -78,6 +78,7 @@ class DocumentController(Controller):
         studio.stopRequested.connect(self.stop)
         studio.copyRequested.connect(self.copy_article)
         studio.exportRequested.connect(self.export)
+        studio.promptRequested.connect(self.edit_prompt)
         o, s = studio.outline, studio.section
         o.sectionSelected.connect(self.select_section)
         o.renamed.connect(self.outline.rename_section)
@@ -296,6 +297,32 @@ class DocumentController(Controller):
         doc = self.store.get(self.current_id)
         if (doc.lead, doc.toc) != (lead, toc):
             self.store.update(self.current_id, lead=lead, toc=toc)
+
+    @Slot()
+    def edit_prompt(self) -> None:
+        """The document's section prompt (ui/writing/prompt_dialog.py), kept with the document."""
+        from aigc_desktop.ui.writing.prompt_dialog import PromptDialog
+
+        if self.current_id is None:
+            return
+        doc = self.store.get(self.current_id)
+        dialog = PromptDialog(self.win, doc, lambda text: self.preview_prompt(doc, text))
+        if self.win.prompts.run_dialog(dialog):
+            self.set_prompt_template(dialog.template())
+
+    def preview_prompt(self, doc, template: str) -> str:
+        from aigc_desktop.writing.prompts import section_prompt
+
+        if not doc.sections:
+            return ""
+        first = doc.sections[0]
+        return section_prompt(doc.title, doc.brief, first.title, [s.title for s in doc.sections[1:]],
+                              notes=first.notes, template=template)
+
+    def set_prompt_template(self, template: str) -> None:
+        self.store.update(self.current_id, prompt_template=template)
+        self.win.banner.show_info(_("Sections drafted from now on use this prompt.") if template else
+                                  _("Sections drafted from now on use the built-in prompt."))
 
     @Slot(str)
     def save_notes(self, notes: str) -> None:

@@ -13,6 +13,7 @@ Signals of DocumentStudio:
     stopRequested()
     copyRequested()
     exportRequested()
+    promptRequested()     see and edit the section prompt (ui/writing/prompt_dialog.py)
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class DocumentStudio(QWidget):
     stopRequested = Signal()
     copyRequested = Signal()
     exportRequested = Signal()
+    promptRequested = Signal()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -102,6 +104,9 @@ class DocumentStudio(QWidget):
         self.export_btn = self._button(_("Export…"), "secondaryButton", "ph.export", "text",
                                        _("Save the article as Markdown, HTML, Word or PDF"))
         self.export_btn.clicked.connect(self.exportRequested)
+        self.prompt_btn = self._button(_("Section prompt…"), "secondaryButton", "ph.note-pencil", "text",
+                                       _("See and edit the prompt each section is drafted with"))
+        self.prompt_btn.clicked.connect(self.promptRequested)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self._empty_page())
         self.stack.addWidget(self._editor_page())
@@ -161,7 +166,10 @@ class DocumentStudio(QWidget):
         head = QVBoxLayout()
         head.setContentsMargins(sp["lg"], sp["md"], sp["lg"], sp["sm"])
         head.setSpacing(sp["xs"])
-        head.addWidget(self.title)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.prompt_btn, 0, Qt.AlignTop)
+        head.addLayout(top)
         head.addWidget(self.brief)
         bar = QHBoxLayout()
         bar.setSpacing(sp["sm"])
@@ -238,6 +246,7 @@ class DocumentStudio(QWidget):
         self.section.set_busy(busy)
         self.copy_btn.setEnabled(not busy)
         self.export_btn.setEnabled(not busy)
+        self.prompt_btn.setEnabled(not busy)
 
     @staticmethod
     def _swap(idle_btn: QPushButton, busy_btn: QPushButton, busy: bool, stack: QStackedWidget | None = None) -> None:
