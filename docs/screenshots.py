@@ -110,7 +110,7 @@ def shoot(lang: str) -> None:
     win.documents.create("AIGC：从入门到精通", "面向初学者，语言通俗，约 2000 字",
                          ["基本概念", "技术实现", "优势与不足", "潜在问题", "未来发展"])
     win.studio.lead.setText("人工智能生成内容（AIGC）正在改变写作、绘画和编程。本文分五个部分介绍它。")
-    win.documents.keep_article_options()
+    win.documents.options.keep_article_options()
     win.documents.draft_all()
     wait_for(win.documents.runFinished, 900_000)
     win.documents.select_section(1)

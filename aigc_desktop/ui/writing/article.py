@@ -79,7 +79,7 @@ class ArticleActions(Controller):
         if self.docs.current_id is None:
             return
         self.docs._keep_edit()
-        self.docs.keep_article_options()
+        self.docs.options.keep_article_options()
         self.docs.reload()
         QApplication.clipboard().setText(self.article_markdown())
         self.win.banner.show_info(_("The article is on the clipboard (Markdown)."))
@@ -91,7 +91,7 @@ class ArticleActions(Controller):
         if self.docs.current_id is None:
             return None
         self.docs._keep_edit()
-        self.docs.keep_article_options()
+        self.docs.options.keep_article_options()
         self.docs.reload()
         doc = self.docs.store.get(self.docs.current_id)
         filters = [_(label) for _key, label in ARTICLE_FILTERS]

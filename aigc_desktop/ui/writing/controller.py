@@ -9,8 +9,10 @@ Regenerate, switching chats, Compare and model switches all refuse while it writ
 the composer's Stop and Esc stop it too), and a run is refused while a reply is written.
 
 The outline's edits are :class:`~aigc_desktop.ui.writing.outline_actions.OutlineActions`
-(``self.outline``) and Copy / Export :class:`~aigc_desktop.ui.writing.article.ArticleActions`
-(``self.article``), each a controller of its own.
+(``self.outline``), Copy / Export :class:`~aigc_desktop.ui.writing.article.ArticleActions`
+(``self.article``) and the lead, contents, notes and section prompt
+:class:`~aigc_desktop.ui.writing.document_options.DocumentOptions` (``self.options``), each a
+controller of its own.
 
 Signals of DocumentController:
     opened(int document_id)                  a document is shown (-1: none)
@@ -29,6 +31,7 @@ from aigc_desktop.i18n import _, ngettext
 from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.ui.controllers.base import Controller
 from aigc_desktop.ui.writing import article
+from aigc_desktop.ui.writing.document_options import DocumentOptions
 from aigc_desktop.ui.writing.outline_actions import OutlineActions
 from aigc_desktop.writing.service import DEFAULT_SECTIONS, TO_DRAFT
 
@@ -50,6 +53,7 @@ class DocumentController(Controller):
         self._live_section: int | None = None  # section id being written
         self.article = article.ArticleActions(window, self)
         self.outline = OutlineActions(window, self)
+        self.options = DocumentOptions(window, self)
         self.article.exported.connect(self.exported)
 
     @property
@@ -78,7 +82,6 @@ class DocumentController(Controller):
         studio.stopRequested.connect(self.stop)
         studio.copyRequested.connect(self.copy_article)
         studio.exportRequested.connect(self.export)
-        studio.promptRequested.connect(self.edit_prompt)
         o, s = studio.outline, studio.section
         o.sectionSelected.connect(self.select_section)
         o.renamed.connect(self.outline.rename_section)
@@ -91,9 +94,7 @@ class DocumentController(Controller):
         s.versionStepRequested.connect(self.step_version)
         s.saveEditRequested.connect(self.save_edit)
         s.rateRequested.connect(self.rate)
-        s.notesEdited.connect(self.save_notes)
-        studio.lead.editingFinished.connect(self.keep_article_options)
-        studio.toc.toggled.connect(self.keep_article_options)
+        self.options.connect(studio)
         self.win.new_action.triggered.connect(self.show_chats)  # Ctrl+N from the studio: back to the chat
 
     @Slot()
@@ -141,12 +142,7 @@ class DocumentController(Controller):
             return False
         if doc_id != self.current_id:
             self.section_index = 1 if doc.sections else None
-            studio = self.win.studio
-            studio.lead.setText(doc.lead)  # what the document keeps (migration 0009)
-            studio.lead.setCursorPosition(0)  # show its beginning
-            studio.toc.blockSignals(True)
-            studio.toc.setChecked(doc.toc)
-            studio.toc.blockSignals(False)
+            self.options.show(doc)
         self.current_id = doc_id
         self.refresh_list()
         self.reload()
@@ -286,50 +282,6 @@ class DocumentController(Controller):
             return
         self.store.add_version(sec.id, text, stats={"mode": "edit"}, status="done")
         self.reload()
-
-    @Slot()
-    def keep_article_options(self) -> None:
-        """Store the lead paragraph and the contents switch with the document, as they change."""
-        if self.current_id is None:
-            return
-        studio = self.win.studio
-        lead, toc = studio.lead.text().strip(), studio.toc.isChecked()
-        doc = self.store.get(self.current_id)
-        if (doc.lead, doc.toc) != (lead, toc):
-            self.store.update(self.current_id, lead=lead, toc=toc)
-
-    @Slot()
-    def edit_prompt(self) -> None:
-        """The document's section prompt (ui/writing/prompt_dialog.py), kept with the document."""
-        from aigc_desktop.ui.writing.prompt_dialog import PromptDialog
-
-        if self.current_id is None:
-            return
-        doc = self.store.get(self.current_id)
-        dialog = PromptDialog(self.win, doc, lambda text: self.preview_prompt(doc, text))
-        if self.win.prompts.run_dialog(dialog):
-            self.set_prompt_template(dialog.template())
-
-    def preview_prompt(self, doc, template: str) -> str:
-        from aigc_desktop.writing.prompts import section_prompt
-
-        if not doc.sections:
-            return ""
-        first = doc.sections[0]
-        return section_prompt(doc.title, doc.brief, first.title, [s.title for s in doc.sections[1:]],
-                              notes=first.notes, template=template)
-
-    def set_prompt_template(self, template: str) -> None:
-        self.store.update(self.current_id, prompt_template=template)
-        self.win.banner.show_info(_("Sections drafted from now on use this prompt.") if template else
-                                  _("Sections drafted from now on use the built-in prompt."))
-
-    @Slot(str)
-    def save_notes(self, notes: str) -> None:
-        sec = self.current_section()
-        if sec is not None:
-            self.store.set_notes(sec.id, notes)
-            self.reload()
 
     @Slot(str)
     def rate(self, rating: str) -> None:
