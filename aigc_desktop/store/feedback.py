@@ -92,13 +92,16 @@ def ratings_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.ratings{path.suffix or '.jsonl'}")
 
 
+def _jsonl(rows) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+
+
 def export_feedback(store: ConversationStore, path: Path) -> tuple[int, int, Path]:
     """Write the pairs to ``path`` and the ratings beside it; returns (pairs, ratings, ratings file)."""
     from aigc_desktop.export.files import write_text_atomic
 
     pairs, ratings = collect(store)
-    lines = lambda rows: "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)  # noqa: E731
-    write_text_atomic(Path(path), lines(pairs))
+    write_text_atomic(Path(path), _jsonl(pairs))
     other = ratings_path(path)
-    write_text_atomic(other, lines(ratings))
+    write_text_atomic(other, _jsonl(ratings))
     return len(pairs), len(ratings), other
