@@ -1,4 +1,4 @@
-"""The main window: layout, menus, theme, and the wiring between its parts.
+"""The main window: layout, theme, and the wiring between its parts (menus: ``ui/menus.py``).
 
 The work is done by controllers, each a ``QObject`` child of the window with its
 own slots (composition, not mixins: a mixin's slot ran on the worker thread):
@@ -22,7 +22,6 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -41,7 +40,6 @@ from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
 from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.ui import style, theme as theme_mod
-from aigc_desktop.ui.about import install_help_menu
 from aigc_desktop.ui.banner import Banner
 from aigc_desktop.ui.chat_view import ChatView
 from aigc_desktop.ui.composer import Composer
@@ -51,9 +49,8 @@ from aigc_desktop.ui.controllers.draft import DraftController
 from aigc_desktop.ui.controllers.history import HistoryActions
 from aigc_desktop.ui.controllers.model import ModelController
 from aigc_desktop.ui.controllers.turn import TurnController
-from aigc_desktop.ui.language_menu import LanguageMenu
+from aigc_desktop.ui.menus import build_menus
 from aigc_desktop.ui.prompts import Prompts
-from aigc_desktop.ui.shortcut_guard import ShortcutGuard
 from aigc_desktop.ui.system_chip import SystemPromptChip
 from aigc_desktop.ui.sidebar import Sidebar
 from aigc_desktop.ui.task_progress import TaskProgress
@@ -93,7 +90,7 @@ class MainWindow(QMainWindow):
         self.drafts = DraftController(self)  # 续写 in the composer
         self._build_layout()
         self._build_toolbar()
-        self._build_menus()
+        build_menus(self)  # ui/menus.py
         self._theme_choice = self.settings_store.current().theme if self.settings_store else "system"
         self.apply_theme(self._theme_choice)
         QApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
@@ -201,65 +198,6 @@ class MainWindow(QMainWindow):
         self.settings_button.clicked.connect(self.conversations.edit_settings)
         bar.addWidget(self.settings_button)
 
-    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
-        act = QAction(text, self)
-        if shortcut is not None:
-            act.setShortcut(QKeySequence(shortcut))
-        act.triggered.connect(slot)
-        menu.addAction(act)
-        return act
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        m = bar.addMenu(_("&File"))
-        self.new_action = self._action(m, _("New chat"), self.conversations.new, "Ctrl+N")
-        self.new_document_action = self._action(m, _("New document…"), self.documents.new_document, "Ctrl+Shift+N")
-        self.export_action = self._action(m, _("Export conversation…"), self.history.export_conversation, "Ctrl+E")
-        self.export_image_action = self._action(m, _("Save conversation as image…"), self.history.export_image)
-        self.export_all_action = self._action(m, _("Export all conversations…"), self.history.export_all_chats)
-        self.import_action = self._action(m, _("Import chats…"), self.history.import_chats)
-        m.addSeparator()
-        self._action(m, _("Quit"), self.close, QKeySequence.Quit)
-
-        m = bar.addMenu(_("&Models"))
-        self.manage_models_action = self._action(m, _("Manage models…"), self.show_models, "Ctrl+M")
-        self.open_model_action = self._action(m, _("Open model file…"), self.models.choose_file)
-        self.providers_action = self._action(m, _("Providers…"), self.show_providers)
-
-        m = bar.addMenu(_("&View"))
-        themes = QActionGroup(self)
-        themes.setExclusive(True)
-        self.theme_actions = {}
-        for name, label in (("system", _("System theme")), ("light", _("Light theme")), ("dark", _("Dark theme"))):
-            act = self._action(m, label, self._theme_chosen)
-            act.setCheckable(True)
-            act.setData(name)
-            themes.addAction(act)
-            self.theme_actions[name] = act
-        self.language_menu = LanguageMenu(self, m.addMenu(_("Language")))
-        m.addSeparator()
-        self.sidebar_action = self._action(m, _("Show sidebar"), self.sidebar.set_shown, "Ctrl+B")
-        self.sidebar_action.setCheckable(True)
-        self.sidebar_action.setChecked(True)
-
-        m = bar.addMenu(_("&Chat"))
-        self.search_action = self._action(m, _("Search chats"), self.documents.search_chats, "Ctrl+F")
-        self.settings_action = self._action(m, _("Conversation settings…"), self.conversations.edit_settings, "Ctrl+,")
-        self.rename_action = self._action(m, _("Rename conversation…"), self.conversations.rename_current, "F2")
-        self.compare_action = self._action(m, _("Compare models…"), self.show_compare)
-        self.continue_action = self._action(m, _("Continue my text (续写)"), self.drafts.continue_draft,
-                                            "Ctrl+Shift+Return")
-        install_help_menu(self)  # Help → About AIGC Desktop
-
-        # Text boxes may claim some of these keys (QLineEdit takes Ctrl+E on X11).
-        self.shortcut_guard = ShortcutGuard(self, [self.export_action.shortcut(), self.new_action.shortcut(),
-                                                   self.manage_models_action.shortcut()])
-        self.shortcut_guard.watch(self.sidebar.search)
-        self.stop_shortcut = QShortcut(QKeySequence("Esc"), self)
-        self.stop_shortcut.activated.connect(self._escape)
-        self.copy_last_shortcut = QShortcut(QKeySequence("Ctrl+Shift+C"), self)
-        self.copy_last_shortcut.activated.connect(self.conversations.copy_last_reply)
-
     def _connect_signals(self) -> None:
         engine, conv, turns, hist = self.engine, self.conversations, self.turns, self.history
         self.models.connect_engine(engine)
@@ -362,7 +300,7 @@ class MainWindow(QMainWindow):
 
     # -- keys ---------------------------------------------------------------------------
     @Slot()
-    def _escape(self) -> None:
+    def escape(self) -> None:
         """Esc stops a reply; otherwise, in the search box, it clears the search."""
         if self.turns.busy:
             self.turns.stop()
@@ -383,7 +321,7 @@ class MainWindow(QMainWindow):
         self.documents.set_theme(style.palette_for(theme.name))
 
     @Slot()
-    def _theme_chosen(self) -> None:
+    def theme_chosen(self) -> None:
         self.set_theme(self.sender().data())
 
     def set_theme(self, choice: str) -> None:

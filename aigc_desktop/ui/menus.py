@@ -1,0 +1,77 @@
+"""The main window's menu bar and window-wide shortcuts (File, Models, View, Chat, Help).
+
+Each action is kept as an attribute of the window (``win.new_action``, ``win.search_action``…)
+because tests and the shortcut guard reach them there; their slots belong to the window's
+controllers. Split from ``ui/main_window.py`` so the window keeps to layout and wiring.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+
+from aigc_desktop.i18n import _
+from aigc_desktop.ui.about import install_help_menu
+from aigc_desktop.ui.language_menu import LanguageMenu
+from aigc_desktop.ui.shortcut_guard import ShortcutGuard
+
+
+def _action(win, menu, text: str, slot, shortcut=None) -> QAction:
+    act = QAction(text, win)
+    if shortcut is not None:
+        act.setShortcut(QKeySequence(shortcut))
+    act.triggered.connect(slot)
+    menu.addAction(act)
+    return act
+
+
+def build_menus(win) -> None:
+    """The menu bar and the window-wide shortcuts; the actions become attributes of ``win``."""
+    bar = win.menuBar()
+    m = bar.addMenu(_("&File"))
+    win.new_action = _action(win, m, _("New chat"), win.conversations.new, "Ctrl+N")
+    win.new_document_action = _action(win, m, _("New document…"), win.documents.new_document, "Ctrl+Shift+N")
+    win.export_action = _action(win, m, _("Export conversation…"), win.history.export_conversation, "Ctrl+E")
+    win.export_image_action = _action(win, m, _("Save conversation as image…"), win.history.export_image)
+    win.export_all_action = _action(win, m, _("Export all conversations…"), win.history.export_all_chats)
+    win.import_action = _action(win, m, _("Import chats…"), win.history.import_chats)
+    m.addSeparator()
+    _action(win, m, _("Quit"), win.close, QKeySequence.Quit)
+
+    m = bar.addMenu(_("&Models"))
+    win.manage_models_action = _action(win, m, _("Manage models…"), win.show_models, "Ctrl+M")
+    win.open_model_action = _action(win, m, _("Open model file…"), win.models.choose_file)
+    win.providers_action = _action(win, m, _("Providers…"), win.show_providers)
+
+    m = bar.addMenu(_("&View"))
+    themes = QActionGroup(win)
+    themes.setExclusive(True)
+    win.theme_actions = {}
+    for name, label in (("system", _("System theme")), ("light", _("Light theme")), ("dark", _("Dark theme"))):
+        act = _action(win, m, label, win.theme_chosen)
+        act.setCheckable(True)
+        act.setData(name)
+        themes.addAction(act)
+        win.theme_actions[name] = act
+    win.language_menu = LanguageMenu(win, m.addMenu(_("Language")))
+    m.addSeparator()
+    win.sidebar_action = _action(win, m, _("Show sidebar"), win.sidebar.set_shown, "Ctrl+B")
+    win.sidebar_action.setCheckable(True)
+    win.sidebar_action.setChecked(True)
+
+    m = bar.addMenu(_("&Chat"))
+    win.search_action = _action(win, m, _("Search chats"), win.documents.search_chats, "Ctrl+F")
+    win.settings_action = _action(win, m, _("Conversation settings…"), win.conversations.edit_settings, "Ctrl+,")
+    win.rename_action = _action(win, m, _("Rename conversation…"), win.conversations.rename_current, "F2")
+    win.compare_action = _action(win, m, _("Compare models…"), win.show_compare)
+    win.continue_action = _action(win, m, _("Continue my text (续写)"), win.drafts.continue_draft,
+                                  "Ctrl+Shift+Return")
+    install_help_menu(win)  # Help → About AIGC Desktop
+
+    # Text boxes may claim some of these keys (QLineEdit takes Ctrl+E on X11).
+    win.shortcut_guard = ShortcutGuard(win, [win.export_action.shortcut(), win.new_action.shortcut(),
+                                             win.manage_models_action.shortcut()])
+    win.shortcut_guard.watch(win.sidebar.search)
+    win.stop_shortcut = QShortcut(QKeySequence("Esc"), win)
+    win.stop_shortcut.activated.connect(win.escape)
+    win.copy_last_shortcut = QShortcut(QKeySequence("Ctrl+Shift+C"), win)
+    win.copy_last_shortcut.activated.connect(win.conversations.copy_last_reply)
