@@ -1,6 +1,6 @@
 """The llama.cpp engine: the first implementation of the ``Engine`` protocol.
 
-(About 490 lines: loading, KV-state hand-over, prefill and streaming all act on the
+(About 500 lines: loading, KV-state hand-over, prefill and streaming all act on the
 one ``Llama`` under one lock; raw continuation already lives in ``llm/completion.py``
 and GPU offload in ``llm/gpu.py``, and the stream's UTF-8/stop-string holdback is the
 next piece to move, into ``llm/text.py``.)

@@ -1,5 +1,8 @@
 """The welcome panel itself: its states, the one-click download and the switch to the new model.
 
+(About 460 lines, one idea: the card's state machine. Its words, look, Hub lookup and
+host in the chat are already the package's other modules.)
+
 Signals of WelcomePanel (GUI thread):
     stateChanged(str state)   starting, idle, installed, offline, looking, downloading,
                               unreachable, failed, switching, ready, nothing_fits
