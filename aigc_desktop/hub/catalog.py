@@ -15,19 +15,19 @@ is a label for grouping; whether a model fits *this* machine is ``hub.fit.estima
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.hub.endpoint import HubConfig, hub_config
+from aigc_desktop.hub.remote import RemoteFile, group_remote, quant_label  # noqa: F401 (re-exported)
 from aigc_desktop.i18n import _
+from aigc_desktop.llm.split_names import parts_label, set_filename, split_of
 
 CATALOG_FILE = Path(__file__).resolve().parents[2] / "resources" / "catalog.json"
 TIER_FREE_MEMORY = {"8GB": 6 * 2**30, "16GB": 12 * 2**30}  # typical free memory; larger: "32GB+"
 TIER_HEADROOM = 1.2  # weights + 20 %
 TIERS = ("8GB", "16GB", "32GB+")
-_QUANT = re.compile(r"(?i)(?:^|[-_.])((?:IQ|Q)\d(?:_[A-Z0-9]+)*|F16|BF16|F32)(?=[-_.]|$)")
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,6 @@ class CatalogEntry:
     @property
     def label(self) -> str:
         """The file as a person reads it: a split set by its name and number of parts."""
-        from aigc_desktop.hub.splits import parts_label, set_filename
-
         return parts_label(set_filename(self.file), self.parts)
 
 
@@ -69,31 +67,6 @@ class RepoHit:
     repo: str
     downloads: int
     likes: int
-
-
-@dataclass(frozen=True)
-class RemoteFile:
-    repo: str
-    filename: str
-    size: int  # a set: the sum of its parts
-    sha256: str | None  # a set: None (each part has its own)
-    parts: tuple["RemoteFile", ...] = ()  # a split set's files, in order; () for a single file
-
-    @property
-    def quant(self) -> str:
-        return quant_label(self.filename)
-
-    @property
-    def files(self) -> tuple["RemoteFile", ...]:
-        """What to fetch: the parts of a set, or the file itself."""
-        return self.parts or (self,)
-
-    @property
-    def label(self) -> str:
-        """The file name as a person reads it: a set says how many parts it has."""
-        from aigc_desktop.hub.splits import parts_label
-
-        return parts_label(self.filename, len(self.parts))
 
 
 def tier_for(size: int) -> str:
@@ -105,20 +78,11 @@ def tier_for(size: int) -> str:
     return "32GB+"
 
 
-def quant_label(filename: str) -> str:
-    """Q4_K_M, IQ3_XS, F16… from a GGUF file name; '' when it says none."""
-    stem = Path(filename).name.removesuffix(".gguf")
-    found = _QUANT.findall(stem)
-    return found[-1].upper() if found else ""
-
-
 def load_catalog(path: Path = CATALOG_FILE) -> list[CatalogEntry]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise UserError(_("The model catalog {path} cannot be read: {reason}").format(path=path, reason=exc)) from exc
-    from aigc_desktop.hub.splits import split_of
-
     return [
         CatalogEntry(m["name"], m["repo"], m["file"], int(m["size"]), m["license"],
                      tuple(m.get("languages", ())), m.get("notes", ""),
@@ -172,8 +136,6 @@ def search_repos(query: str, limit: int = 30, config: HubConfig | None = None) -
 
 def list_gguf_files(repo: str, config: HubConfig | None = None) -> list[RemoteFile]:
     """The repository's .gguf models with sizes and sha256, smallest first; a split set is one entry."""
-    from aigc_desktop.hub.splits import group_remote
-
     from huggingface_hub.errors import HFValidationError
     from huggingface_hub.hf_api import RepoFile
 

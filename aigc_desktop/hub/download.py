@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aigc_desktop.errors import ModelLoadError, UserError
-from aigc_desktop.hub.catalog import RemoteFile
 from aigc_desktop.hub.endpoint import HubConfig, hub_config
+from aigc_desktop.hub.remote import RemoteFile
 from aigc_desktop.i18n import _
 from aigc_desktop.paths import app_paths
 

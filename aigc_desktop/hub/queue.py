@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aigc_desktop.errors import UserError
-from aigc_desktop.hub.catalog import RemoteFile
 from aigc_desktop.hub.download import DownloadCancelled, DownloadError, Progress, discard_partial
 from aigc_desktop.hub.endpoint import HubConfig, hub_config
+from aigc_desktop.hub.remote import RemoteFile
 from aigc_desktop.hub.splits import discard_set, download_model
 from aigc_desktop.i18n import N_, _
 

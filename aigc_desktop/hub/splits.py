@@ -4,9 +4,11 @@ llama.cpp's ``gguf-split`` (and the ``gguf`` package's writer) write such sets: 
 part carries ``split.no`` / ``split.count`` / ``split.tensors.count`` in its header and
 the first part has all the metadata. llama.cpp loads a set from the first part's path
 and finds the others **by name in the same folder** (``llama_split_prefix``), so the
-parts are recognised here by their names too, and must be saved side by side under
-those names. The app treats a set as one model: listed once (the name without the
-suffix, the size of all parts), downloaded whole, deleted whole, loaded from part 1.
+parts are recognised by their names too (``llm/split_names.py``, re-exported here), and
+must be saved side by side under those names. A Hub listing's parts are grouped into
+one entry by ``hub/remote.group_remote``. The app treats a set as one model: listed
+once (the name without the suffix, the size of all parts), downloaded whole, deleted
+whole, loaded from part 1.
 
 Where a set came from is kept next to its parts in a small record
 (``<name>.<key>.set.json``: repository, endpoint, each part's size and sha256), so a
@@ -19,14 +21,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 import shutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from aigc_desktop.hub.catalog import RemoteFile
 from aigc_desktop.hub.download import (
     DISK_MARGIN,
     DownloadError,
@@ -36,88 +36,29 @@ from aigc_desktop.hub.download import (
     part_path,
 )
 from aigc_desktop.hub.endpoint import HubConfig, hub_config
+from aigc_desktop.hub.remote import RemoteFile, find_remote, group_remote  # noqa: F401 (re-exported)
 from aigc_desktop.i18n import N_, _
+from aigc_desktop.llm.split_names import (  # noqa: F401 (re-exported: callers import the names from here)
+    PARTS_LABEL,
+    SPLIT,
+    model_name,
+    part_name,
+    parts_label,
+    set_filename,
+    split_of,
+)
 from aigc_desktop.paths import app_paths
 
 log = logging.getLogger(__name__)
 
-SPLIT = re.compile(r"^(?P<base>.+)-(?P<no>\d{5})-of-(?P<count>\d{5})\.gguf$", re.IGNORECASE)
 RECORD_SUFFIX = ".set.json"
 
 # Shown through _() where they are used.
-PARTS_LABEL = N_("{name} ({count} parts)")
 INCOMPLETE = N_("incomplete: {have} of {count} parts")
 MISSING_ON_HUB = N_("The Hub lists only {have} of the {count} parts of {name}; it cannot be downloaded.")
 NO_SPACE = N_("Not enough disk space for {name}: its parts need {need} more and {free} is free in {folder}.")
 NOT_SIDE_BY_SIDE = N_("The parts of {name} could not be saved side by side under their own names "
                       "(other files use them) in {folder}.")
-
-
-# -- names ---------------------------------------------------------------------------
-
-def split_of(name: str | Path) -> tuple[str, int, int] | None:
-    """(base, part number, part count) when the file name is a part of a split set, else None."""
-    m = SPLIT.match(Path(name).name)
-    if not m:
-        return None
-    no, count = int(m["no"]), int(m["count"])
-    if count < 2 or not 1 <= no <= count:  # "-00001-of-00001" is just a file
-        return None
-    return m["base"], no, count
-
-
-def part_name(base: str, no: int, count: int) -> str:
-    return f"{base}-{no:05d}-of-{count:05d}.gguf"
-
-
-def set_filename(filename: str) -> str:
-    """``dir/x-00001-of-00002.gguf`` → ``dir/x.gguf``; any other name is returned as it is."""
-    split = split_of(filename)
-    if split is None:
-        return filename
-    parent = Path(filename).parent
-    return str(parent / f"{split[0]}.gguf") if parent != Path(".") else f"{split[0]}.gguf"
-
-
-def model_name(path: str | Path) -> str:
-    """The name a person sees for a model file: a set's part is named for the whole set."""
-    return Path(set_filename(Path(path).name)).stem
-
-
-def parts_label(filename: str, parts: int) -> str:
-    return _(PARTS_LABEL).format(name=filename, count=parts) if parts > 1 else filename
-
-
-# -- the Hub's listing ---------------------------------------------------------------
-
-def group_remote(files: list[RemoteFile]) -> list[RemoteFile]:
-    """The same listing with each split set's parts gathered into one entry."""
-    out: list[RemoteFile] = []
-    sets: dict[tuple[str, str, str, int], list[RemoteFile]] = {}
-    for f in files:
-        split = split_of(f.filename)
-        if split is None:
-            out.append(f)
-        else:
-            sets.setdefault((f.repo, str(Path(f.filename).parent), split[0], split[2]), []).append(f)
-    for parts in sets.values():
-        parts.sort(key=lambda f: split_of(f.filename)[1])
-        out.append(RemoteFile(parts[0].repo, set_filename(parts[0].filename), sum(p.size for p in parts),
-                              None, tuple(parts)))
-    return out
-
-
-def find_remote(files: list[RemoteFile], name: str) -> RemoteFile | None:
-    """The entry a person means by ``name``: a file, a set's name (``.gguf`` optional) or any of its parts."""
-    for f in files:
-        names = {f.filename, Path(f.filename).name}
-        if f.parts:
-            names.add(Path(f.filename).stem)
-            for p in f.parts:
-                names |= {p.filename, Path(p.filename).name}
-        if name in names:
-            return f
-    return None
 
 
 # -- where a set came from -----------------------------------------------------------

@@ -26,13 +26,13 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from aigc_desktop.errors import ContextOverflowError, ModelLoadError
-from aigc_desktop.hub.splits import model_name
 from aigc_desktop.i18n import _
 from aigc_desktop.llm.context import FitResult, fit_messages, reply_budget
 from aigc_desktop.llm.gguf_info import check_gguf_file
 from aigc_desktop.llm.gpu import GPU_FALLBACK_NOTE, resolve_gpu_layers
 from aigc_desktop.llm.protocol import Delta, LoadedModel, ReplyStats, collect, text_decoder  # noqa: F401 (re-exported)
 from aigc_desktop.llm.sampling import SamplingParams
+from aigc_desktop.llm.split_names import model_name
 from aigc_desktop.llm.state_cache import DEFAULT_BUDGET, StateCache, capture, common_prefix, restore
 
 log = logging.getLogger(__name__)
