@@ -32,9 +32,9 @@ def _in(package: str) -> dict[str, set[str]]:
     return {m: deps for m, deps in GRAPH.items() if m.startswith(f"aigc_desktop.{package}.")}
 
 
-@pytest.mark.parametrize(("lower", "upper"), [("llm", "hub")])
+@pytest.mark.parametrize(("lower", "upper"), [("llm", "hub"), ("store", "export")])
 def test_a_lower_layer_never_imports_a_higher_one(lower, upper):
-    """llm/ names models without hub/."""
+    """llm/ names models without hub/; store/ reads and writes the database, never files through export/."""
     reaches = [(m, d) for m, deps in _in(lower).items() for d in deps if d.startswith(f"aigc_desktop.{upper}.")]
     assert reaches == []
 

@@ -33,7 +33,7 @@ def cmd_rate(args) -> int:
 
 def cmd_export(args) -> int:
     from aigc_desktop.runtime import open_runtime
-    from aigc_desktop.store.feedback import export_feedback
+    from aigc_desktop.export.feedback import export_feedback
 
     rt = open_runtime()
     pairs, ratings, other = export_feedback(rt.store, Path(args.output).expanduser())

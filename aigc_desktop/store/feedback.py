@@ -1,6 +1,7 @@
-"""Feedback kept on the person's own machine: 👍/👎 on replies and section versions, exported for training.
+"""Feedback kept on the person's own machine: 👍/👎 on replies and section versions, read for training.
 
-``export_feedback`` writes two JSONL files in widely used shapes:
+This module only reads the database; ``export/feedback.export_feedback`` writes what
+:func:`collect` returns as two JSONL files in widely used shapes:
 - ``PATH``: preference pairs ``{"prompt": [messages…], "chosen": "…", "rejected": "…"}``
   from sibling replies (the same question answered again, or by another model in a
   compare) rated 👍 and 👎, then from versions of one document section rated 👍 and 👎;
@@ -16,9 +17,6 @@ completion is what the model added, not the text it was given to carry on.
 """
 
 from __future__ import annotations
-
-import json
-from pathlib import Path
 
 from aigc_desktop.store.conversations import ConversationStore
 from aigc_desktop.store.documents import DocumentStore, VersionRecord
@@ -85,23 +83,3 @@ def collect_versions(docs: DocumentStore) -> tuple[list[dict], list[dict]]:
                 bad = [_completion(v) for v in rated if v.rating == "down"]
                 pairs += [{"prompt": prompt, "chosen": g, "rejected": b} for g in good for b in bad]
     return pairs, ratings
-
-
-def ratings_path(path: Path) -> Path:
-    path = Path(path)
-    return path.with_name(f"{path.stem}.ratings{path.suffix or '.jsonl'}")
-
-
-def _jsonl(rows) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-
-
-def export_feedback(store: ConversationStore, path: Path) -> tuple[int, int, Path]:
-    """Write the pairs to ``path`` and the ratings beside it; returns (pairs, ratings, ratings file)."""
-    from aigc_desktop.export.files import write_text_atomic
-
-    pairs, ratings = collect(store)
-    write_text_atomic(Path(path), _jsonl(pairs))
-    other = ratings_path(path)
-    write_text_atomic(other, _jsonl(ratings))
-    return len(pairs), len(ratings), other
