@@ -5,11 +5,12 @@ and its siblings). A listing shows such a set as one :class:`RemoteFile` whose
 ``parts`` are its files, so a person picks, sizes and downloads the whole model.
 
 Every catalog entry names the page it was checked against (``source``) and a fit
-``tier``: "8GB", "16GB" or "32GB+". The tier rule (:func:`tier_for`): the weights plus
-20 % (context and compute buffers) must fit in the memory a machine of that class
-typically has free, about 6 GiB on an 8 GB machine and 12 GiB on a 16 GB one;
-anything bigger is "32GB+" (24 GiB free on 32 GB, more on bigger machines). The tier
-is a label for grouping; whether a model fits *this* machine is ``hub.fit.estimate``.
+``tier``: "8GB", "16GB" or "32GB+". The tier rule (:func:`tier_for`): what the engine
+needs to load it with the default 4k context (``llm/memory.memory_needed``, the same
+rule as its load check) must fit in the memory a machine of that class typically has
+free, about 6 GiB on an 8 GB machine and 12 GiB on a 16 GB one; anything bigger is
+"32GB+" (24 GiB free on 32 GB, more on bigger machines). The tier is a label for
+grouping; whether a model fits *this* machine is ``hub.fit.estimate``.
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from pathlib import Path
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.hub.endpoint import HubConfig, hub_config
-from aigc_desktop.hub.remote import RemoteFile, group_remote, quant_label  # noqa: F401 (re-exported)
+from aigc_desktop.hub.remote import RemoteFile, group_remote, quant_label
 from aigc_desktop.i18n import _
+from aigc_desktop.llm.memory import memory_needed
 from aigc_desktop.llm.split_names import parts_label, set_filename, split_of
 
 CATALOG_FILE = Path(__file__).resolve().parents[2] / "resources" / "catalog.json"
 TIER_FREE_MEMORY = {"8GB": 6 * 2**30, "16GB": 12 * 2**30}  # typical free memory; larger: "32GB+"
-TIER_HEADROOM = 1.2  # weights + 20 %
 TIERS = ("8GB", "16GB", "32GB+")
 
 
@@ -70,8 +71,8 @@ class RepoHit:
 
 
 def tier_for(size: int) -> str:
-    """The smallest memory class whose typical free memory holds the weights plus 20 %."""
-    need = size * TIER_HEADROOM
+    """The smallest memory class whose typical free memory the engine would load it in (4k context)."""
+    need = memory_needed(size)
     for tier, free in TIER_FREE_MEMORY.items():
         if need <= free:
             return tier

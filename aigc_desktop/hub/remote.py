@@ -31,14 +31,14 @@ class RemoteFile:
     filename: str
     size: int  # a set: the sum of its parts
     sha256: str | None  # a set: None (each part has its own)
-    parts: tuple["RemoteFile", ...] = ()  # a split set's files, in order; () for a single file
+    parts: tuple[RemoteFile, ...] = ()  # a split set's files, in order; () for a single file
 
     @property
     def quant(self) -> str:
         return quant_label(self.filename)
 
     @property
-    def files(self) -> tuple["RemoteFile", ...]:
+    def files(self) -> tuple[RemoteFile, ...]:
         """What to fetch: the parts of a set, or the file itself."""
         return self.parts or (self,)
 

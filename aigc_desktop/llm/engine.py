@@ -30,6 +30,7 @@ from aigc_desktop.i18n import _
 from aigc_desktop.llm.context import FitResult, fit_messages, reply_budget
 from aigc_desktop.llm.gguf_info import check_gguf_file
 from aigc_desktop.llm.gpu import GPU_FALLBACK_NOTE, resolve_gpu_layers
+from aigc_desktop.llm.memory import check_memory
 from aigc_desktop.llm.protocol import Delta, LoadedModel, ReplyStats, collect, text_decoder  # noqa: F401 (re-exported)
 from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.llm.split_names import model_name
@@ -73,23 +74,6 @@ def default_threads() -> int:
     except Exception:
         physical = None
     return max(1, physical or os.cpu_count() or 1)
-
-
-def check_memory(path: Path, n_ctx: int) -> None:
-    """Refuse a model that clearly cannot fit in available memory, before llama.cpp tries."""
-    try:
-        import psutil
-
-        available = psutil.virtual_memory().available
-    except Exception:
-        return
-    need = path.stat().st_size * 1.1 + n_ctx * 1024 * 64  # weights + a rough KV allowance
-    if need > available:
-        raise ModelLoadError(
-            _("{name} needs about {need:.1f} GB of memory and only {available:.1f} GB is available. "
-              "Pick a smaller model or quantization, or close other programs.").format(
-                name=path.name, need=need / 2**30, available=available / 2**30)
-        )
 
 
 class LlamaEngine:
