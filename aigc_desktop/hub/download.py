@@ -26,13 +26,13 @@ import hashlib
 import json
 import logging
 import os
-import shutil
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from aigc_desktop.diskspace import MARGIN, require_free_space
 from aigc_desktop.errors import ModelLoadError, UserError
 from aigc_desktop.hub.endpoint import HubConfig, hub_config
 from aigc_desktop.hub.remote import RemoteFile
@@ -42,7 +42,7 @@ from aigc_desktop.paths import app_paths
 log = logging.getLogger(__name__)
 
 CHUNK = 1 << 20
-DISK_MARGIN = 64 * 2**20
+DISK_MARGIN = MARGIN  # the name hub/ used before diskspace.py
 PART_SUFFIX = ".part"
 SIDECAR_SUFFIX = ".json"  # <name>.<key>.part.json
 MAX_BACKOFF = 30.0
@@ -229,12 +229,7 @@ def download(
     if have > total:
         _remove_part(part)
         have = 0
-    free = shutil.disk_usage(dest_dir).free
-    if free < total - have + DISK_MARGIN:
-        raise DownloadError(
-            _("Not enough disk space for {name}: it needs {need} more and {free} is free in {folder}.").format(
-                name=name, need=_mb(total - have), free=_mb(free), folder=dest_dir)
-        )
+    require_free_space(dest_dir, total - have, name, error=DownloadError)
     _write_sidecar(remote, part, config.endpoint)
     try:
         return _transfer(remote, dest_dir, part, have, config, progress, cancel, retries, timeout, backoff)

@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from aigc_desktop.diskspace import require_free_space
 from aigc_desktop.errors import ModelLoadError, UserError
 from aigc_desktop.hub.splits import LocalModel, forget_set, local_models, split_of
 from aigc_desktop.i18n import _
@@ -217,9 +218,7 @@ def import_model(source: Path, *, move: bool = False) -> Path:
         if target.resolve() == source.resolve():
             return target
         raise UserError(_("A model named {name} is already installed.").format(name=target.name))
-    free = shutil.disk_usage(target.parent).free
-    if free < source.stat().st_size + 64 * 2**20:
-        raise UserError(_("Not enough disk space to import {name}.").format(name=source.name))
+    require_free_space(target.parent, source.stat().st_size, source.name)
     tmp = target.with_name(target.name + ".part")
     try:
         if move:

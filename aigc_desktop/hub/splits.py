@@ -21,14 +21,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import shutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from aigc_desktop.diskspace import require_free_space
 from aigc_desktop.hub.download import (
-    DISK_MARGIN,
     DownloadError,
     Progress,
     discard_partial,
@@ -56,7 +55,6 @@ RECORD_SUFFIX = ".set.json"
 # Shown through _() where they are used.
 INCOMPLETE = N_("incomplete: {have} of {count} parts")
 MISSING_ON_HUB = N_("The Hub lists only {have} of the {count} parts of {name}; it cannot be downloaded.")
-NO_SPACE = N_("Not enough disk space for {name}: its parts need {need} more and {free} is free in {folder}.")
 NOT_SIDE_BY_SIDE = N_("The parts of {name} could not be saved side by side under their own names "
                       "(other files use them) in {folder}.")
 
@@ -187,10 +185,7 @@ def download_model(
     base, _no, count = split_of(remote.parts[0].filename)
     if [split_of(p.filename)[1] for p in remote.parts] != list(range(1, count + 1)):
         raise DownloadError(_(MISSING_ON_HUB).format(have=len(remote.parts), count=count, name=remote.filename))
-    need = remote.size - kept_bytes(remote, folder)
-    free = shutil.disk_usage(folder).free
-    if free < need + DISK_MARGIN:
-        raise DownloadError(_(NO_SPACE).format(name=remote.filename, need=_mb(need), free=_mb(free), folder=folder))
+    require_free_space(folder, remote.size - kept_bytes(remote, folder), remote.filename, error=DownloadError)
     _write_record(remote, folder, config.endpoint)
     paths: list[Path] = []
     offset = 0
@@ -221,10 +216,6 @@ def _offset(progress, offset: int, total: int):
         progress(Progress(done, total, p.speed, eta))
 
     return report
-
-
-def _mb(n: float) -> str:
-    return f"{n / 2**20:,.1f} MB"
 
 
 # -- a set on disk -------------------------------------------------------------------

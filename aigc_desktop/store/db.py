@@ -50,10 +50,10 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
 def _disk_nearly_full(path: Path | None) -> bool:
     """SQLite reports a full disk as a plain "disk I/O error" when it cannot grow its
     ``-shm`` file; the free space tells the two apart."""
-    import shutil
+    from aigc_desktop.diskspace import free_bytes
 
     try:
-        return path is not None and shutil.disk_usage(Path(path).parent).free < 1 * 2**20
+        return path is not None and free_bytes(Path(path).parent) < 1 * 2**20
     except OSError:
         return False
 
