@@ -65,6 +65,16 @@ class ScriptedEngine:
         if self.model is None:
             raise UserError("No model is loaded.")
         self.calls.append(("stream", list(messages)))
+        yield from self._play(self.count_tokens(messages), cancel)
+
+    def complete(self, prompt: str, sampling=None, cancel=None, *, cache_key=None):
+        """The next queued reply, as the continuation of ``prompt`` (raw text, no template)."""
+        if self.model is None:
+            raise UserError("No model is loaded.")
+        self.calls.append(("complete", prompt))
+        yield from self._play(len(prompt), cancel)
+
+    def _play(self, prompt_tokens: int, cancel):
         pieces = self.replies.popleft() if self.replies else ["ok"]
         sent, finish = [], "stop"
         for piece in pieces:
@@ -75,7 +85,7 @@ class ScriptedEngine:
                 raise piece
             sent.append(piece)
             yield Delta(text=piece)
-        stats = ReplyStats(prompt_tokens=self.count_tokens(messages), completion_tokens=len("".join(sent)),
+        stats = ReplyStats(prompt_tokens=prompt_tokens, completion_tokens=len("".join(sent)),
                            time_to_first_token=0.0, tokens_per_second=None, total_seconds=0.0,
                            finish_reason=finish, model=self.model.name)
         yield Delta(done=True, stats=stats)

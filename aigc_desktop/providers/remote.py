@@ -17,6 +17,9 @@ event between them. On Stop it closes the response (the server sees the
 connection drop and stops generating) and returns at once; the producer ends
 on its own when the read fails. Measured in ``tests/providers``.
 
+**Raw continuation** (续写, :meth:`RemoteEngine.complete`) goes through
+``/v1/completions`` on the same reader, stop and error path as a chat reply.
+
 **A cut connection** yields what arrived, then raises a
 :class:`~aigc_desktop.providers.errors.ProviderError` (a ``UserError``) with the
 reason; ``ChatService`` keeps the partial text with status ``error``.
@@ -201,13 +204,44 @@ class RemoteEngine:
         """Text deltas, then ``Delta(done=True, stats=RemoteReplyStats)``; see the module docstring."""
         model = self._require()
         sampling = sampling or SamplingParams()
-        cancel = cancel or threading.Event()
         started = time.perf_counter()
         msgs = [{"role": m["role"], "content": m["content"]} for m in messages]
         dropped, estimate = 0, self.count_tokens(msgs)
         if fit and estimate > model.n_ctx - reply_budget(model.n_ctx, sampling.max_tokens):
             fitted = self.fit(msgs, sampling.max_tokens)
             msgs, dropped, estimate = fitted.messages, fitted.dropped, fitted.prompt_tokens
+
+        def create(**kwargs):
+            return self.client.chat.completions.create(messages=msgs, **kwargs)
+
+        yield from self._generate(model, create, _chat_text, sampling, cancel, started, estimate, dropped)
+
+    def complete(
+        self,
+        prompt: str,
+        sampling: SamplingParams | None = None,
+        cancel: threading.Event | None = None,
+        *,
+        cache_key: str | None = None,
+    ) -> Iterator[Delta]:
+        """续写 through ``POST /v1/completions``: the raw ``prompt`` carried on with no chat template.
+
+        Streamed, stopped and reported like :meth:`stream_chat`, with the same error
+        lines. A server that offers only chat (most cloud services) answers with an
+        error, which comes back as a ``ProviderError`` naming it."""
+        model = self._require()
+        started = time.perf_counter()
+
+        def create(**kwargs):
+            return self.client.completions.create(prompt=prompt, **kwargs)
+
+        yield from self._generate(model, create, _completion_text, sampling or SamplingParams(), cancel, started,
+                                  approx_tokens(prompt), 0)
+
+    def _generate(self, model: LoadedModel, create, text_of, sampling: SamplingParams, cancel, started: float,
+                  estimate: int, dropped: int) -> Iterator[Delta]:
+        """One streamed request: ``create(**kwargs)`` opens it, ``text_of(choice)`` reads a chunk's text."""
+        cancel = cancel or threading.Event()
         if estimate >= model.n_ctx:
             raise ContextOverflowError(_("The prompt takes about {tokens:,} tokens; the context holds {n_ctx:,}.").format(
                 tokens=estimate, n_ctx=model.n_ctx))
@@ -220,9 +254,8 @@ class RemoteEngine:
             return
         chunks: queue.SimpleQueue = queue.SimpleQueue()
         try:
-            stream = self.client.chat.completions.create(
-                model=model.metadata["server_model"], messages=msgs, stream=True,
-                stream_options={"include_usage": True}, extra_body=extra or None, **kwargs)
+            stream = create(model=model.metadata["server_model"], stream=True,
+                            stream_options={"include_usage": True}, extra_body=extra or None, **kwargs)
         except Exception as exc:
             raise self._error(exc) from exc
         reader = threading.Thread(target=_read, args=(stream, chunks), name="remote-stream", daemon=True)
@@ -245,7 +278,7 @@ class RemoteEngine:
                 if getattr(item, "usage", None) is not None:
                     usage = item.usage
                 for choice in item.choices or ():
-                    text = getattr(choice.delta, "content", None) if choice.delta else None
+                    text = text_of(choice)
                     if text:
                         pieces += 1
                         if first_at is None:
@@ -280,6 +313,14 @@ class RemoteEngine:
             provider=self.provider.name, server_model=model.metadata["server_model"],
             unsupported_sampling=unsupported, usage_from_server=usage is not None,
         )
+
+
+def _chat_text(choice) -> str | None:
+    return getattr(choice.delta, "content", None) if choice.delta else None
+
+
+def _completion_text(choice) -> str | None:
+    return getattr(choice, "text", None)
 
 
 def _read(stream, chunks: queue.SimpleQueue) -> None:

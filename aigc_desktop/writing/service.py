@@ -108,12 +108,9 @@ class DocumentService:
         """续写: the section's text carried on by raw completion (no chat template), as a new version."""
         doc = self.store.get(doc_id)
         sec = self.store.section(doc_id, section)
-        complete = getattr(self.engine, "complete", None)
-        if complete is None:
-            raise UserError(_("This model cannot continue raw text; use a local model."))
         raw = continuation_text(doc.title, sec.title, sec.text)
         params = (sampling or SamplingParams()).merged(max_tokens=max_tokens)
-        stream = complete(raw, params, cancel, cache_key=f"doc:{doc_id}")
+        stream = self.engine.complete(raw, params, cancel, cache_key=f"doc:{doc_id}")
         return self._consume(sec, stream, prompt=raw, prefix=sec.text, on_delta=on_delta, cancel=cancel,
                              extra={"mode": "continue", "prefix_chars": len(sec.text)})
 

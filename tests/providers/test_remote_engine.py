@@ -145,3 +145,62 @@ def test_a_refused_connection_is_one_line(store):
     with pytest.raises(ProviderError) as err:
         engine.load("x")
     assert err.value.kind == "refused" and "gone" in str(err.value)
+
+
+def test_raw_continuation_streams_from_the_completions_endpoint(llama_server):
+    """complete() carries raw text on through /v1/completions: text, stats, no U+FFFD."""
+    from aigc_desktop.providers.remote import RemoteEngine
+
+    engine = RemoteEngine(_provider(llama_server))
+    engine.load(MODEL_ALIAS)
+    text, stats = collect(engine.complete("Once upon a time, in a small village by the sea,",
+                                          SamplingParams(max_tokens=8, seed=3)))
+    assert text.strip() and "\ufffd" not in text
+    assert stats.finish_reason in ("stop", "length") and 1 <= stats.completion_tokens <= 8
+    assert stats.model == f"lab/{MODEL_ALIAS}" and stats.provider == "lab" and stats.time_to_first_token > 0
+    engine.close()
+
+
+def test_stop_ends_a_raw_continuation(llama_server):
+    """Stop during complete() ends the stream with finish_reason "cancelled", as for a chat reply."""
+    from aigc_desktop.providers.remote import RemoteEngine
+
+    engine = RemoteEngine(_provider(llama_server))
+    engine.load(MODEL_ALIAS)
+    cancel = threading.Event()
+    stream = engine.complete("The history of the lighthouse begins", SamplingParams(max_tokens=2000), cancel)
+    assert next(stream).text
+    cancel.set()
+    assert list(stream)[-1].stats.finish_reason == "cancelled"
+    engine.close()
+
+
+def test_a_continuation_by_a_provider_is_stored_as_a_version(llama_server, store):
+    """The writing studio's 续写 runs through a provider's model too (no "local model only" refusal)."""
+    from aigc_desktop.providers.remote import RemoteEngine
+    from aigc_desktop.store.documents import DocumentStore
+    from aigc_desktop.writing.service import DocumentService
+
+    engine = RemoteEngine(_provider(llama_server))
+    engine.load(MODEL_ALIAS)
+    docs = DocumentStore(store.db)
+    doc = docs.create("Lighthouses", outline=["History"])
+    docs.add_version(doc.sections[0].id, "The first lighthouse was built", status="done")
+    sec = DocumentService(docs, engine).continue_section(doc.id, 1, max_tokens=6, sampling=SamplingParams(seed=2))
+    assert sec.status == "done" and sec.text.startswith("The first lighthouse was built")
+    assert len(sec.text) > len("The first lighthouse was built") and sec.version_count == 2
+    engine.close()
+
+
+def test_a_continuation_from_a_server_that_went_away_is_one_line(disposable_llama_server):
+    """The server stopped after the model was chosen: complete() raises the same one-line error as chat."""
+    from aigc_desktop.providers.errors import ProviderError
+    from aigc_desktop.providers.remote import RemoteEngine
+
+    engine = RemoteEngine(_provider(disposable_llama_server, "gone2"))
+    engine.load(MODEL_ALIAS)
+    disposable_llama_server.kill()
+    with pytest.raises(ProviderError) as err:
+        list(engine.complete("Hello", SamplingParams(max_tokens=4)))
+    assert err.value.kind == "refused" and "gone2" in str(err.value) and "\n" not in str(err.value)
+    engine.close()
