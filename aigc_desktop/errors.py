@@ -23,3 +23,31 @@ class ContextOverflowError(UserError):
 
 class DatabaseError(UserError):
     """The conversation database cannot be opened or written."""
+
+
+class NoModelError(UserError):
+    """A job needs the local model and none is loaded (or it is still loading)."""
+
+    def __init__(self, loading: bool = False) -> None:
+        from aigc_desktop.i18n import _
+
+        if loading:
+            text = _("No model is loaded yet. It is still loading; try again in a moment.")
+        else:
+            text = _("No model is loaded yet. Choose one in Models, or wait for it to load.")
+        super().__init__(text)
+
+
+def describe(exc: BaseException, what: str = "") -> str:
+    """The one message a person sees for a failure: a :class:`UserError`'s own text, or for
+    anything else (a bug) a short note pointing at the log file, where the traceback goes.
+
+    Call it inside the ``except`` block so the logged traceback is the right one."""
+    if isinstance(exc, UserError):
+        return str(exc)
+    import logging
+
+    from aigc_desktop.i18n import _
+
+    logging.getLogger("aigc_desktop").error("%s failed", what or "work", exc_info=exc)
+    return _("Something went wrong ({error}). Details are in the log file.").format(error=exc)

@@ -39,7 +39,7 @@ def run() -> None:
     win.show()
     loop = QEventLoop()
     win.modelReady.connect(loop.quit)
-    win.models.load_default()
+    win.model_choice.load_default()
     loop.exec()
 
     # Opening 1,000 messages: from the click to the view laid out.

@@ -39,7 +39,7 @@ def run() -> None:
         app.processEvents()
         heart, gaps = heartbeat()
         done = QEventLoop()
-        win.history.searched.connect(done.quit)
+        win.search.searched.connect(done.quit)
         heart.start()
         win.sidebar.search.setFocus()
         for ch in query:  # one key every 80 ms, a quick typist
@@ -53,7 +53,7 @@ def run() -> None:
         QTimer.singleShot(10_000, done.quit)
         done.exec()
         heart.stop()
-        win.history.searched.disconnect(done.quit)
+        win.search.searched.disconnect(done.quit)
         stall = max(gaps[1:] or [0])
         report(f"gui_search_stall_{query.replace(' ', '_')}", stall, "ms", "< 50; typing over 100,000 messages")
         if stall > worst:

@@ -76,7 +76,7 @@ def shoot(lang: str) -> None:
     win = MainWindow(rt)
     win.resize(1200, 820)
     win.show()
-    win.models.load_default()
+    win.model_choice.load_default()
     wait_for(win.modelReady)
     suffix = "" if lang == "en" else "-zh"
     win.set_theme("light")

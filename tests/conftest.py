@@ -23,11 +23,11 @@ def app_home(tmp_path, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def gui_thread_rule():
-    """Fails a test in which a cross-thread slot ran off the GUI thread (see aigc_desktop/ui/threads.py)."""
+    """Fails a test in which a cross-thread slot ran off the GUI thread (see aigc_desktop/ui/kit/threads.py)."""
     import sys
 
     yield
-    threads = sys.modules.get("aigc_desktop.ui.threads")
+    threads = sys.modules.get("aigc_desktop.ui.kit.threads")
     if threads is not None and threads.violations:
         found, threads.violations[:] = list(threads.violations), []
         pytest.fail(f"GUI slots ran off the GUI thread: {found}")

@@ -19,7 +19,8 @@ not fit a 16 GB laptop beside the app and the browser). After the compare,
 the model that was loaded before is loaded again (``restore_local``), so the
 window's idea of the loaded model stays true.
 
-``on_delta(index, text)`` is called from several threads at once when remote
+``on_loaded()`` hears each load of another local model (the window keeps its copy of
+the loaded model true). ``on_delta(index, text)`` is called from several threads at once when remote
 models are compared; the window's worker turns each call into a queued signal.
 The one ``cancel`` event stops them all.
 """
@@ -55,9 +56,10 @@ class CompareService:
     """``compare(...)``; ``load_local(ref)`` makes the local engine hold the local model ``ref``."""
 
     def __init__(self, chat: ChatService, router, *, load_local: Callable[[str], None] | None = None,
-                 n_ctx: int = 4096, n_threads: int = 0) -> None:
+                 n_ctx: int = 4096, n_threads: int = 0, on_loaded: Callable[[], None] | None = None) -> None:
         self.chat, self.router = chat, router
         self._load_local = load_local or self._default_load
+        self._on_loaded = on_loaded or (lambda: None)
         self.n_ctx, self.n_threads = n_ctx, n_threads
 
     def _default_load(self, ref: str) -> None:
@@ -68,6 +70,7 @@ class CompareService:
         if engine.model is not None and Path(engine.model.path) == path:
             return
         engine.load(path, n_ctx=self.n_ctx, n_threads=self.n_threads)
+        self._on_loaded()
 
     def compare(
         self,

@@ -16,7 +16,7 @@ out when someone opens it, so here:
 Code is highlighted by Pygments with CSS classes (the window uses inline styles, which
 cannot switch with ``prefers-color-scheme``): the light palette uses the window's light
 Pygments style, the dark one its dark style. The colours are the window's
-(``ui/style.py``), copied because ``ui/`` imports Qt.
+(``ui/kit/style.py``), copied because ``ui/`` imports Qt.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Which llama.cpp this install runs: its version, CPU features and GPU backend.
 
-Shown by the About dialog (``ui/about.py``) and ``aigc-desktop-cli doctor``, so a report
+Shown by the About dialog (``ui/dialogs/about.py``) and ``aigc-desktop-cli doctor``, so a report
 of "it is slow" or "it does not use my GPU" says which build it came from.
 
 Read once per process and cached. ``llama_print_system_info()`` walks ggml's backend

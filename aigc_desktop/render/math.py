@@ -18,7 +18,7 @@ character the math font has no glyph for (it would be a box), or when the SVG ho
 anything but shapes. Qt never parses an SVG from here with references in it.
 
 The SVG is sized in logical pixels; the window rasterises it at the screen's pixel ratio
-(``ui/math_resources.py``). An inline formula is padded so that its baseline meets the
+(``ui/chat/math_resources.py``). An inline formula is padded so that its baseline meets the
 text's, because Qt's rich text can only align an image by its middle
 (``vertical-align: middle``, see ``BASELINE_LIFT``) or its bottom, never by a depth. The whole formula travels in
 its ``math:`` URL, so the window needs no registry to draw it; results are cached.

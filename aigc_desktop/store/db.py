@@ -124,6 +124,9 @@ class Database:
         event.listen(self.engine, "connect", _on_connect)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         event.listen(self._sessions, "before_flush", assign_ids)
+        from aigc_desktop.store.changes import ChangeFeed
+
+        self.changes = ChangeFeed(self.engine)  # what each commit wrote, for the window's views
         if migrate:
             self.migrate()
 
@@ -194,6 +197,7 @@ class Database:
                 yield session
         finally:
             session.close()
+        self.changes.flush()  # committed: tell the window's views
 
     @contextmanager
     def connect(self):

@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
                 _("Another AIGC Desktop window (or a command-line chat) is using this data folder. "
                   "Both are safe to use; each window's list refreshes when you switch to it.")
             )
-        window.models.load_default()
+        window.model_choice.load_default()
 
     QTimer.singleShot(0, start_services)
     _close_on_sigterm(app, window)

@@ -3,12 +3,12 @@
 The work is done by controllers, each a ``QObject`` child of the window with its
 own slots (composition, not mixins: a mixin's slot ran on the worker thread):
 - :class:`EngineClient` the engine thread and a GUI-side copy of the loaded model
-- :class:`ModelController` which model, loads, the toolbar's model list
+- :class:`ModelChoice` which model, loads, the toolbar's model list
 - :class:`ConversationController` the open chat, sidebar and message actions
 - :class:`TurnController` send / regenerate / edit / stop, evaluating ahead
-- :class:`HistoryActions` search, import, export
+- :class:`SearchController`, :class:`ImportController`, :class:`ExportController` search, import, export
 - :class:`DocumentController` the writing studio (``ui/writing/``), shown instead of the chat
-- :class:`DraftController` 续写: the composer's text carried on by raw completion
+- :class:`ContinueController` 续写: the composer's text carried on by raw completion
 - :class:`DownloadsController` the download queue (downloads outlive the Models window)
 - :class:`Banner`, :class:`ContextMeter`, :class:`Prompts` (dialogs, answerable in tests)
 
@@ -39,21 +39,27 @@ from PySide6.QtWidgets import (
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
 from aigc_desktop.llm.sampling import SamplingParams
-from aigc_desktop.ui import style, theme as theme_mod
-from aigc_desktop.ui.banner import Banner
-from aigc_desktop.ui.chat_view import ChatView
-from aigc_desktop.ui.composer import Composer
-from aigc_desktop.ui.context_meter import ContextMeter
-from aigc_desktop.ui.controllers.conversation import ConversationController
-from aigc_desktop.ui.controllers.draft import DraftController
-from aigc_desktop.ui.controllers.history import HistoryActions
-from aigc_desktop.ui.controllers.model import ModelController
-from aigc_desktop.ui.controllers.turn import TurnController
+from aigc_desktop.ui.kit import style
+from aigc_desktop.ui.kit import theme as theme_mod
+from aigc_desktop.ui.kit.banner import Banner
+from aigc_desktop.ui.chat.view import ChatView
+from aigc_desktop.ui.chat.composer import Composer
+from aigc_desktop.ui.chat.context_meter import ContextMeter
+from aigc_desktop.ui.conversations.controller import ConversationController
+from aigc_desktop.ui.chat.continuation import ContinueController
+from aigc_desktop.ui.conversations.importer import ImportController
+from aigc_desktop.ui.conversations.search import SearchController
+from aigc_desktop.ui.export.controller import ExportController
+from aigc_desktop.ui.engine.model_choice import ModelChoice
+from aigc_desktop.ui.chat.turns import TurnController
 from aigc_desktop.ui.menus import build_menus
-from aigc_desktop.ui.prompts import Prompts
-from aigc_desktop.ui.system_chip import SystemPromptChip
-from aigc_desktop.ui.sidebar import Sidebar
-from aigc_desktop.ui.task_progress import TaskProgress
+from aigc_desktop.ui.kit.prompts import Prompts
+from aigc_desktop.ui.chat.system_chip import SystemPromptChip
+from aigc_desktop.ui.conversations.sidebar import Sidebar
+from aigc_desktop.ui.kit.task_progress import TaskProgress
+from aigc_desktop.ui.engine.client import EngineClient
+from aigc_desktop.ui.kit.changes import ChangeBus
+from aigc_desktop.ui.kit.context import RuntimeRef
 from aigc_desktop.ui.welcome import WelcomePanel, install as install_welcome
 from aigc_desktop.ui.window_state import save_geometry
 from aigc_desktop.ui.writing.controller import DocumentController
@@ -72,8 +78,9 @@ class MainWindow(QMainWindow):
         once (SQLAlchemy and llama.cpp imports take seconds) and :meth:`attach`
         brings the services in afterwards."""
         super().__init__()
-        self.rt = None
-        self.engine = None  # EngineClient, once attached
+        self.ctx = RuntimeRef()  # the runtime, once attached
+        self.engine = EngineClient(self.ctx, self)  # its thread waits for jobs; none before attach
+        self.changes = ChangeBus(self)  # the stores' writes, for views that refresh themselves
         self.downloads = None
         self.models_dialog = None
         self.terminating = False  # SIGTERM: close without questions
@@ -82,13 +89,16 @@ class MainWindow(QMainWindow):
         self.resize(1100, 760)
         self.setMinimumSize(640, 420)  # below this the sidebar, chat and status bar cannot all fit
         self.prompts = Prompts(self)
-        self.models = ModelController(self)
+        self.model_choice = ModelChoice(self)
         self.conversations = ConversationController(self)
-        self.turns = TurnController(self)
-        self.history = HistoryActions(self)
-        self.documents = DocumentController(self)
-        self.drafts = DraftController(self)  # 续写 in the composer
         self._build_layout()
+        self.turns = TurnController(self.ctx, self.engine, self.conversations, self.model_choice, self.chat,
+                                    self.composer, self.banner, self)
+        self.search = SearchController(self)
+        self.importer = ImportController(self)
+        self.exporter = ExportController(self)
+        self.documents = DocumentController(self)
+        self.continuation = ContinueController(self.engine, self.composer, self.banner, self)  # 续写
         self._build_toolbar()
         build_menus(self)  # ui/menus.py
         self._theme_choice = self.settings_store.current().theme if self.settings_store else "system"
@@ -103,23 +113,24 @@ class MainWindow(QMainWindow):
 
     def attach(self, runtime) -> None:
         """Connect the core services: engine thread, downloads, store, conversation list."""
-        from aigc_desktop.ui.engine_client import EngineClient
         from aigc_desktop.ui.models import DownloadsController
 
-        self.rt = runtime
+        self.ctx.rt = runtime
         self.settings_store = runtime.settings_store
         self.settings_store.add_listener(self._settings_changed)
         self.centralWidget().setEnabled(True)
         self.menuBar().setEnabled(True)
         self.model_label.setText(_("No model"))
-        self.engine = EngineClient(runtime, self)
         self.composer.set_templates(runtime.templates)
+        self.changes.attach(runtime.db.changes)
+        self.changes.changed.connect(self.conversations.on_changes)
+        self.changes.changed.connect(self.search.on_changes)
+        self.changes.changed.connect(self.documents.on_changes)
         self.downloads = DownloadsController(self, runtime.settings_store)
         self._connect_signals()
         self.documents.connect(self.engine)
-        self.drafts.connect(self.engine)
         self.welcome.attach()
-        self.models.refresh_combo()
+        self.model_choice.refresh_combo()
         self.conversations.refresh_sidebar()
         convs = runtime.store.list()
         if convs:
@@ -171,9 +182,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.task_progress)
         self.statusBar().addPermanentWidget(self.context_meter)
         self.statusBar().addPermanentWidget(self.speed_label)
-        from aigc_desktop.ui.serve_toggle import ServeToggle
+        from aigc_desktop.ui.engine.serve_toggle import ServeToggle
 
-        self.serve_toggle = ServeToggle(self)  # Local API: off / http://127.0.0.1:PORT/v1
+        self.serve_toggle = ServeToggle(self.ctx, self.engine, self.banner, self)  # Local API: off / http://127.0.0.1:PORT/v1
         self.statusBar().addPermanentWidget(self.serve_toggle)
 
     def _build_toolbar(self) -> None:
@@ -187,7 +198,7 @@ class MainWindow(QMainWindow):
         self.model_combo.setMinimumWidth(280)
         self.model_combo.setToolTip(_("The model that answers in this chat"))
         self.model_combo.setAccessibleName(_("Model"))
-        self.model_combo.activated.connect(self.models.chosen_in_combo)
+        self.model_combo.activated.connect(self.model_choice.chosen_in_combo)
         bar.addWidget(self.model_combo)
         self.settings_button = QToolButton(self)
         self.settings_button.setObjectName("headerButton")
@@ -199,12 +210,12 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.settings_button)
 
     def _connect_signals(self) -> None:
-        engine, conv, turns, hist = self.engine, self.conversations, self.turns, self.history
-        self.models.connect_engine(engine)
-        self.downloads.modelInstalled.connect(self.models.refresh_combo)
-        turns.connect_engine(engine)
-        self.models.modelReady.connect(self.modelReady)
-        self.models.modelFailed.connect(self.modelFailed)
+        engine, conv, turns = self.engine, self.conversations, self.turns
+        self.model_choice.connect_engine(engine)
+        self.downloads.modelInstalled.connect(self.model_choice.refresh_combo)
+        turns.replyStats.connect(self._reply_stats)
+        self.model_choice.modelReady.connect(self.modelReady)
+        self.model_choice.modelFailed.connect(self.modelFailed)
         turns.turnFinished.connect(self.turnFinished)
         self.composer.sendRequested.connect(turns.send)
         self.composer.edit.textChanged.connect(turns.schedule_prefill)
@@ -216,17 +227,34 @@ class MainWindow(QMainWindow):
         self.sidebar.renameRequested.connect(conv.rename)
         self.sidebar.renamed.connect(conv.rename_to)
         self.sidebar.pinRequested.connect(conv.pin)
-        self.sidebar.searchRequested.connect(hist.search_typed)
-        self.sidebar.resultActivated.connect(hist.open_result)
+        self.sidebar.searchRequested.connect(self.search.search_typed)
+        self.sidebar.resultActivated.connect(self.search.open_result)
         self.chat.regenerateRequested.connect(turns.regenerate)
         self.chat.editRequested.connect(turns.edit_message)
         self.chat.editSubmitted.connect(turns.edit_and_resend)
         self.chat.siblingRequested.connect(conv.switch_branch)
         self.chat.deleteRequested.connect(conv.delete_message)
         self.chat.rateRequested.connect(conv.rate)
-        self.chat.imageRequested.connect(hist.export_message_image)
+        self.chat.imageRequested.connect(self.exporter.export_message_image)
         conv.currentChanged.connect(self._show_system_chip)
         self.system_chip.clicked.connect(conv.edit_settings)
+
+    @property
+    def rt(self):
+        """The runtime once attached (``None`` while the window shows before it opens)."""
+        return self.ctx.rt
+
+    @Slot(dict)
+    def _reply_stats(self, stats: dict) -> None:
+        tps = stats.get("tokens_per_second")
+        n_tokens = int(stats.get("completion_tokens") or 0)
+        if tps:
+            speed = _("Last reply: {tokens} tokens · {tps:.1f} tokens/s").format(tokens=n_tokens, tps=tps)
+        else:
+            speed = _("Last reply: {tokens} tokens")
+            speed = speed.format(tokens=n_tokens)
+        self.speed_label.setText("  |  " + speed)
+        self.update_context_meter()
 
     # -- shared by the controllers -------------------------------------------------------
     def show_error(self, text: str) -> None:
@@ -237,8 +265,8 @@ class MainWindow(QMainWindow):
         self.banner.show_info(text)
 
     def update_context_meter(self) -> None:
-        model = self.engine.model if self.engine is not None else None
-        if model is None:
+        model = self.engine.model
+        if model is None or self.rt is None:
             return
         current = self.conversations.current_id
         try:
@@ -258,8 +286,8 @@ class MainWindow(QMainWindow):
 
         if self.models_dialog is None:
             self.models_dialog = ModelsDialog(self, self.downloads, self.settings_store)
-            self.models_dialog.useModel.connect(self.models.use)
-            self.models_dialog.modelsChanged.connect(self.models.refresh_combo)
+            self.models_dialog.useModel.connect(self.model_choice.use)
+            self.models_dialog.modelsChanged.connect(self.model_choice.refresh_combo)
             self.modelReady.connect(self.models_dialog.on_model_ready)
             self.modelFailed.connect(self.models_dialog.on_model_failed)
         self.models_dialog.refresh_installed()
@@ -270,11 +298,11 @@ class MainWindow(QMainWindow):
     @Slot()
     def show_providers(self):
         """Models → Providers… (OpenAI-compatible servers); their models join the toolbar's list."""
-        from aigc_desktop.ui.providers_dialog import ProvidersDialog
+        from aigc_desktop.ui.dialogs.providers import ProvidersDialog
 
         if getattr(self, "providers_dialog", None) is None:
             self.providers_dialog = ProvidersDialog(self)
-            self.providers_dialog.providersChanged.connect(self.models.refresh_combo)
+            self.providers_dialog.providersChanged.connect(self.model_choice.refresh_combo)
         self.providers_dialog.refresh()
         self.providers_dialog.show()
         self.providers_dialog.raise_()
@@ -283,10 +311,10 @@ class MainWindow(QMainWindow):
     @Slot()
     def show_compare(self):
         """Chat → Compare models… (one prompt, 2–4 models side by side)."""
-        from aigc_desktop.ui.compare_view import CompareView
+        from aigc_desktop.ui.chat.compare import CompareView
 
         if getattr(self, "compare_view", None) is None:
-            self.compare_view = CompareView(self)
+            self.compare_view = CompareView(self.ctx, self.engine, self.conversations, self.banner, self)
         elif not self.compare_view.running:
             self.compare_view.refresh_models()
         self.compare_view.show()
@@ -368,5 +396,6 @@ class MainWindow(QMainWindow):
         self.serve_toggle.shutdown()
         if getattr(self, "compare_view", None) is not None:
             self.compare_view.stop()
-        self.engine.stop()
+        self.engine.shutdown()
+        self.changes.detach()
         super().closeEvent(event)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 
 from aigc_desktop.i18n import _
-from aigc_desktop.ui.about import install_help_menu
-from aigc_desktop.ui.language_menu import LanguageMenu
-from aigc_desktop.ui.shortcut_guard import ShortcutGuard
+from aigc_desktop.ui.dialogs.about import install_help_menu
+from aigc_desktop.ui.dialogs.language_menu import LanguageMenu
+from aigc_desktop.ui.kit.shortcut_guard import ShortcutGuard
 
 
 def _action(win, menu, text: str, slot, shortcut=None) -> QAction:
@@ -30,16 +30,16 @@ def build_menus(win) -> None:
     m = bar.addMenu(_("&File"))
     win.new_action = _action(win, m, _("New chat"), win.conversations.new, "Ctrl+N")
     win.new_document_action = _action(win, m, _("New document…"), win.documents.new_document, "Ctrl+Shift+N")
-    win.export_action = _action(win, m, _("Export conversation…"), win.history.export_conversation, "Ctrl+E")
-    win.export_image_action = _action(win, m, _("Save conversation as image…"), win.history.export_image)
-    win.export_all_action = _action(win, m, _("Export all conversations…"), win.history.export_all_chats)
-    win.import_action = _action(win, m, _("Import chats…"), win.history.import_chats)
+    win.export_action = _action(win, m, _("Export conversation…"), win.exporter.export_conversation, "Ctrl+E")
+    win.export_image_action = _action(win, m, _("Save conversation as image…"), win.exporter.export_image)
+    win.export_all_action = _action(win, m, _("Export all conversations…"), win.exporter.export_all_chats)
+    win.import_action = _action(win, m, _("Import chats…"), win.importer.import_chats)
     m.addSeparator()
     _action(win, m, _("Quit"), win.close, QKeySequence.Quit)
 
     m = bar.addMenu(_("&Models"))
     win.manage_models_action = _action(win, m, _("Manage models…"), win.show_models, "Ctrl+M")
-    win.open_model_action = _action(win, m, _("Open model file…"), win.models.choose_file)
+    win.open_model_action = _action(win, m, _("Open model file…"), win.model_choice.choose_file)
     win.providers_action = _action(win, m, _("Providers…"), win.show_providers)
 
     m = bar.addMenu(_("&View"))
@@ -63,7 +63,7 @@ def build_menus(win) -> None:
     win.settings_action = _action(win, m, _("Conversation settings…"), win.conversations.edit_settings, "Ctrl+,")
     win.rename_action = _action(win, m, _("Rename conversation…"), win.conversations.rename_current, "F2")
     win.compare_action = _action(win, m, _("Compare models…"), win.show_compare)
-    win.continue_action = _action(win, m, _("Continue my text (续写)"), win.drafts.continue_draft,
+    win.continue_action = _action(win, m, _("Continue my text (续写)"), win.continuation.continue_draft,
                                   "Ctrl+Shift+Return")
     install_help_menu(win)  # Help → About AIGC Desktop
 

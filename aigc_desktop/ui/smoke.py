@@ -95,7 +95,7 @@ def run(argv: list[str] | None = None) -> int:
         window.show()
         window.attach(runtime)
         smoke = SmokeRun(app, window, runtime)
-        QTimer.singleShot(0, window.models.load_default)
+        QTimer.singleShot(0, window.model_choice.load_default)
         app.exec()
         window.close()
         return smoke.code if smoke.code is not None else 1

@@ -19,7 +19,7 @@ def make_window(qtbot):
         win.show()
         if load_model:
             with qtbot.wait_signal(win.modelReady, timeout=60_000):
-                win.models.load_default()
+                win.model_choice.load_default()
         made.append((win, rt))
         return win
 

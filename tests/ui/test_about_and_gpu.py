@@ -30,7 +30,7 @@ def test_about_shows_version_folders_and_build_while_a_model_is_loaded(make_wind
     from PySide6.QtGui import QGuiApplication
 
     from aigc_desktop import __version__
-    from aigc_desktop.ui.about import install_help_menu
+    from aigc_desktop.ui.dialogs.about import install_help_menu
 
     win = make_window()
     menu = install_help_menu(win)
@@ -120,7 +120,7 @@ def test_gpu_layers_chosen_in_settings_reach_the_load_and_a_failed_gpu_load_is_s
 
     monkeypatch.setattr(llama_cpp, "Llama", fake_llama)
     with qtbot.wait_signal(win.modelReady, timeout=60_000):
-        win.models.load_default()
+        win.model_choice.load_default()
     assert asked == [12, 0]
     assert "could not be loaded on the GPU" in win.banner.text()
     assert win.banner.isVisible()

@@ -57,7 +57,7 @@ class _Receiver(QObject):
 
 def test_gui_only_slot_called_from_a_worker_thread_is_caught(qapp):
     """The GUI-thread check can fail: a slot reached by a direct connection from a worker thread is recorded."""
-    from aigc_desktop.ui import threads
+    from aigc_desktop.ui.kit import threads
 
     receiver = _Receiver()
     slot = threads.gui_only(receiver._plain)
@@ -75,7 +75,7 @@ def test_gui_only_slot_called_from_a_worker_thread_is_caught(qapp):
 
 def test_worker_signals_reach_slots_on_the_gui_thread(qtbot, make_window):
     """A real turn: every engine-thread signal is received on the GUI thread (the autouse rule checks)."""
-    from aigc_desktop.ui import threads
+    from aigc_desktop.ui.kit import threads
 
     win = make_window()
     send_and_wait(qtbot, win, "Say hello.")
@@ -89,10 +89,10 @@ def test_stop_pressed_before_the_engine_picks_up_the_turn_is_not_lost(qtbot, mak
     fake = ScriptedEngine()
     win.rt.engine = win.rt.service.engine = win.rt.router.local = fake
     with qtbot.wait_signal(win.modelReady, timeout=10_000):
-        win.models.load(tmp_path / "first.gguf")
+        win.model_choice.load(tmp_path / "first.gguf")
     fake.enqueue(*["很长的回答"] * 50)
     fake.gate = threading.Event()
-    win.models.load(tmp_path / "second.gguf")  # the engine thread now waits in load()
+    win.model_choice.load(tmp_path / "second.gguf")  # the engine thread now waits in load()
     win.turns.send("hello")
     win.turns.stop()
     with qtbot.wait_signal(win.turnFinished, timeout=10_000) as done:
@@ -116,7 +116,7 @@ def test_search_runs_off_the_gui_thread_and_only_the_newest_query_shows(qtbot, m
         return real(db, query, limit=limit)
 
     monkeypatch.setattr(search_mod, "search", spy)
-    with qtbot.wait_signal(win.history.searched, timeout=10_000):
+    with qtbot.wait_signal(win.search.searched, timeout=10_000):
         for prefix in ("天", "天气"):
             win.sidebar.search.setText(prefix)
     assert ran == [("天气", False)]
@@ -155,7 +155,7 @@ def test_import_cancelled_in_the_window_adds_nothing(qtbot, make_window, tmp_pat
     path.write_text(json.dumps(CHATGPT, ensure_ascii=False), encoding="utf-8")
     win = make_window(load_model=False)
     win.prompts.ask_open_path = lambda *a: str(path)
-    task = win.history.import_chats()
+    task = win.importer.import_chats()
     assert win.task_progress.isVisible()
     win.task_progress.cancel()
     gate.set()

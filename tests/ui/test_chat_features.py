@@ -117,7 +117,7 @@ def test_esc_stops(qtbot, make_window):
             fired.append(1)
             win.stop_shortcut.activated.emit()
 
-    win.engine.delta.connect(on_delta)
+    win.engine.jobDelta.connect(lambda _job, _key, text: on_delta(text))
     reply = send_and_wait(qtbot, win, "Write a very long essay about rivers.")
     rec = win.rt.store.get_message(reply)
     assert rec.status == "stopped" and rec.content
@@ -126,7 +126,7 @@ def test_esc_stops(qtbot, make_window):
 def test_conversation_settings_and_presets(qtbot, make_window):
     """Settings save system prompt and sampling; an invalid seed is refused with a message;
     a preset fills the fields and a saved preset is listed."""
-    from aigc_desktop.ui.settings_dialog import ConversationSettingsDialog
+    from aigc_desktop.ui.dialogs.settings import ConversationSettingsDialog
 
     win = make_window()
     conv = _conversation(win)
@@ -179,7 +179,7 @@ def test_search_opens_result_and_scrolls(qtbot, make_window):
         store.add_message(target_conv.id, "user", f"later {i}")
     store.create("other")
     win.conversations.refresh_sidebar()
-    with qtbot.wait_signal(win.history.searched, timeout=10_000):
+    with qtbot.wait_signal(win.search.searched, timeout=10_000):
         win.sidebar.search.setText("天气")
     assert win.sidebar.results.isVisible() and win.sidebar.results.count() == 1
     item = win.sidebar.results.item(0)
@@ -212,9 +212,9 @@ def test_import_chatgpt_file(qtbot, make_window, tmp_path):
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     win = make_window(load_model=False)
     win.prompts.ask_open_path = lambda *a: str(path)
-    with qtbot.wait_signal(win.history.imported, timeout=30_000):
-        win.history.import_chats()
-    ids = win.history.last_import
+    with qtbot.wait_signal(win.importer.imported, timeout=30_000):
+        win.importer.import_chats()
+    ids = win.importer.last_import
     assert len(ids) == 1 and win.conversations.current_id == ids[0]
     assert [w.record.content for w in win.chat.widgets] == ["什么是模型？", "A model is **a thing**."]
 
@@ -278,7 +278,7 @@ def test_clicking_another_chat_while_streaming_keeps_the_live_reply(qtbot, make_
                        if win.sidebar.list.item(i).data(Qt.UserRole + 1) == other.id)
             win.sidebar.list.setCurrentRow(row)  # what a click does
 
-    win.engine.delta.connect(on_delta)
+    win.engine.jobDelta.connect(lambda _job, _key, text: on_delta(text))
     reply = send_and_wait(qtbot, win, "Write a poem about the sea.")
     assert clicked and win.conversations.current_id == conv.id
     rec = win.rt.store.get_message(reply)
@@ -301,7 +301,7 @@ def test_deleting_the_streaming_chat_stops_then_deletes_it(qtbot, make_window):
             fired.append(1)
             win.conversations.delete(conv.id)
 
-    win.engine.delta.connect(on_delta)
+    win.engine.jobDelta.connect(lambda _job, _key, text: on_delta(text))
     send_and_wait(qtbot, win, "Write a very long essay about rivers.")
     assert fired
     assert conv.id not in [c.id for c in win.rt.store.list()]
@@ -341,12 +341,12 @@ def test_search_hits_follow_deletes(qtbot, make_window):
     msg = win.rt.store.add_message(conv.id, "user", "uniqueword here")
     win.conversations.refresh_sidebar()
     win.conversations.open(conv.id)
-    with qtbot.wait_signal(win.history.searched, timeout=10_000):
+    with qtbot.wait_signal(win.search.searched, timeout=10_000):
         win.sidebar.search.setText("uniqueword")
     assert win.sidebar.results.count() >= 1 and win.sidebar.results.item(0).text() != "No matches"
     win.prompts.confirm = lambda *a: True
-    with qtbot.wait_signal(win.history.searched, timeout=10_000):
+    with qtbot.wait_signal(win.search.searched, timeout=10_000):
         win.conversations.delete_message(msg.id)
     assert win.sidebar.results.item(0).text() == "No matches"
-    win.history.open_result(conv.id, msg.id)  # a hit clicked before the list refreshed
+    win.search.open_result(conv.id, msg.id)  # a hit clicked before the list refreshed
     assert "no longer exists" in win.banner.text()

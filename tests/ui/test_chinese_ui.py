@@ -33,7 +33,7 @@ def model_names(win=None) -> list[str]:
     """Model names may show as they are: the loaded one and the catalog's (longest first)."""
     from aigc_desktop.hub.catalog import load_catalog
 
-    names = [e.name for e in load_catalog()] + ([win.models.name] if win is not None and win.models.name else [])
+    names = [e.name for e in load_catalog()] + ([win.model_choice.name] if win is not None and win.model_choice.name else [])
     return sorted(names, key=len, reverse=True)
 
 
@@ -110,7 +110,7 @@ def test_a_core_error_in_the_banner_is_chinese(qtbot, zh_window, tmp_path):
     win = zh_window()
     bad = tmp_path / "notes.gguf"
     bad.write_text("hello")
-    win.models.load(bad)
+    win.model_choice.load(bad)
     qtbot.waitUntil(win.banner.isVisible, timeout=30_000)
     text = win.banner.text()
     assert "不是 GGUF 模型文件" in text and "仍在使用" in text, text

@@ -45,7 +45,7 @@ def test_running_comparison_locks_chat_and_composer_stop_stops_it(make_window, q
     _short_new_chats(monkeypatch)
     streaming, gate = _gate_first_delta(monkeypatch)
     turns_sent = []
-    monkeypatch.setattr(win.engine, "run_turn", lambda *a, **k: turns_sent.append(a))
+    win.engine.jobStarted.connect(lambda _job, kind: kind == "turn" and turns_sent.append(kind))
     view = win.show_compare()
     view.set_models([str(starter_model), str(starter_model)])
     view.prompt.setPlainText("Name one colour.")

@@ -14,11 +14,11 @@ START = "Once upon a time, in a small village by the sea,"
 def test_continue_button_appends_to_the_draft_and_sends_nothing(qtbot, make_window):
     """The composer's Continue button adds model text after the draft; no chat or message is stored."""
     win = make_window()
-    win.drafts.max_tokens = 24
+    win.continuation.max_tokens = 24
     win.composer.set_text(START)
     chats_before = len(win.rt.store.list())
     assert win.composer.continue_button.isEnabled()
-    with qtbot.wait_signal(win.drafts.finished, timeout=300_000) as blocker:
+    with qtbot.wait_signal(win.continuation.finished, timeout=300_000) as blocker:
         qtbot.mouseClick(win.composer.continue_button, Qt.LeftButton)
         assert win.turns.busy and win.composer.edit.isReadOnly()
     assert blocker.args == ["done"]
@@ -32,10 +32,10 @@ def test_continue_button_appends_to_the_draft_and_sends_nothing(qtbot, make_wind
 def test_stop_ends_the_continuation_and_keeps_the_text(qtbot, make_window):
     """Stop (the composer's button, now Stop) ends it at once; the draft and what came so far stay."""
     win = make_window()
-    win.drafts.max_tokens = 4000
+    win.continuation.max_tokens = 4000
     win.composer.set_text(START)
-    with qtbot.wait_signal(win.drafts.finished, timeout=300_000) as blocker:
-        assert win.drafts.continue_draft()
+    with qtbot.wait_signal(win.continuation.finished, timeout=300_000) as blocker:
+        assert win.continuation.continue_draft()
         win.composer.button.click()  # Stop while held
     assert blocker.args == ["stopped"]
     assert win.composer.text().startswith(START)
@@ -46,22 +46,22 @@ def test_refused_with_an_empty_box_or_while_a_reply_is_written(qtbot, make_windo
     """An empty box says what to do; a running reply refuses it, with a note."""
     win = make_window()
     win.composer.set_text("")
-    assert not win.drafts.continue_draft() and not win.composer.continue_button.isEnabled()
+    assert not win.continuation.continue_draft() and not win.composer.continue_button.isEnabled()
     win.composer.set_text("Say hi.")
     with qtbot.wait_signal(win.turnFinished, timeout=300_000):
         win.composer._submit()
         win.composer.set_text("More text")
-        assert not win.drafts.continue_draft()
+        assert not win.continuation.continue_draft()
         win.turns.stop()
-    assert not win.drafts.running
+    assert not win.continuation.running
 
 
 def test_shortcut_from_the_box(qtbot, make_window):
     """Ctrl+Shift+Enter in the message box continues the text rather than sending it."""
     win = make_window()
-    win.drafts.max_tokens = 8
+    win.continuation.max_tokens = 8
     win.composer.set_text(START)
     win.composer.edit.setFocus()
-    with qtbot.wait_signal(win.drafts.finished, timeout=300_000):
+    with qtbot.wait_signal(win.continuation.finished, timeout=300_000):
         qtbot.keyClick(win.composer.edit, Qt.Key_Return, Qt.ControlModifier | Qt.ShiftModifier)
     assert win.composer.text().startswith(START) and len(win.rt.store.list()) == 0

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage
 
-from aigc_desktop.ui.controllers.history import EXPORT_FILTERS
+from aigc_desktop.ui.export.controller import EXPORT_FILTERS
 
 
 def _window_with_chat(make_window, n: int = 2):
@@ -35,7 +35,7 @@ def test_export_picks_format_from_chosen_file_type(qtbot, make_window, tmp_path)
     """No extension typed: the chosen file type decides (Word), and the extension is added."""
     win, _conv = _window_with_chat(make_window)
     _answer_save(win, tmp_path / "chat", "docx")
-    with qtbot.wait_signal(win.history.exported, timeout=30_000) as blocker:
+    with qtbot.wait_signal(win.exporter.exported, timeout=30_000) as blocker:
         win.export_action.trigger()
     out = Path(blocker.args[0])
     assert out == tmp_path / "chat.docx"
@@ -46,7 +46,7 @@ def test_export_typed_extension_wins(qtbot, make_window, tmp_path):
     """A typed .pdf is a PDF even when the Markdown file type was left selected."""
     win, _conv = _window_with_chat(make_window)
     _answer_save(win, tmp_path / "chat.pdf", "md")
-    with qtbot.wait_signal(win.history.exported, timeout=60_000):
+    with qtbot.wait_signal(win.exporter.exported, timeout=60_000):
         win.export_action.trigger()
     assert (tmp_path / "chat.pdf").read_bytes()[:5] == b"%PDF-"
     assert not list(tmp_path.glob("*.tmp"))
@@ -58,7 +58,7 @@ def test_export_all_with_a_format(qtbot, make_window, tmp_path):
     win.rt.store.create("second")
     win.prompts.ask_choice = lambda title, label, items, current=0: dict(EXPORT_FILTERS)["html"]
     win.prompts.ask_folder = lambda caption: str(tmp_path)
-    task = win.history.export_everything()
+    task = win.exporter.export_everything()
     qtbot.waitUntil(lambda: len(list(tmp_path.glob("*.html"))) == 2 and not win.task_progress.running, timeout=30_000)
     assert task is not None
     assert all("<script" not in p.read_text(encoding="utf-8") for p in tmp_path.glob("*.html"))
@@ -66,7 +66,7 @@ def test_export_all_with_a_format(qtbot, make_window, tmp_path):
 
 def test_long_image_height_and_split(qtbot, make_window, tmp_path):
     """One image for a short chat; the same chat past the height limit splits into several, same total height."""
-    from aigc_desktop.ui.export_image import PAD, LongImage
+    from aigc_desktop.ui.export.image import PAD, LongImage
 
     win, conv = _window_with_chat(make_window, n=16)
     messages = win.rt.store.branch(conv.id)

@@ -24,7 +24,7 @@ def test_b1_search_hit_in_another_version_asks_and_no_keeps_the_current_version(
     assert later.id in before and first.id not in before
     asked = []
     win.prompts.confirm = lambda title, text: asked.append(title) or False
-    win.history.open_result(conv.id, first.id)
+    win.search.open_result(conv.id, first.id)
     assert asked == ["Open another version"]
     assert [m.id for m in win.rt.store.branch(conv.id)] == before
     assert win.conversations.current_id == conv.id and win.chat.widget_for(later.id) is not None
@@ -35,7 +35,7 @@ def test_b1_yes_switches_to_the_version_with_the_hit(qtbot, make_window):
     win = make_window(load_model=False)
     conv, first, _later = _two_versions(win.rt.store)
     win.prompts.confirm = lambda *a: True
-    win.history.open_result(conv.id, first.id)
+    win.search.open_result(conv.id, first.id)
     assert first.id in [m.id for m in win.rt.store.branch(conv.id)]
     assert win.chat.widget_for(first.id) is not None
 
@@ -51,7 +51,7 @@ def test_b3_cancelled_settings_for_a_new_chat_leave_no_empty_chat(qtbot, make_wi
 
 def test_b8_an_information_note_clears_itself(qtbot, make_window):
     """B8: an "Exported to…" style note fades on its own; an error stays."""
-    from aigc_desktop.ui import banner as banner_mod
+    from aigc_desktop.ui.kit import banner as banner_mod
 
     win = make_window(load_model=False)
     win.banner.show_info("Exported to /tmp/x.md")
@@ -92,8 +92,8 @@ def test_b10_the_window_keeps_ctrl_e_when_a_text_box_claims_it(qtbot, make_windo
 
 def _dialog_for(win, **kwargs):
     from aigc_desktop.chat import presets
-    from aigc_desktop.ui.controllers.conversation import trained_context
-    from aigc_desktop.ui.settings_dialog import ConversationSettingsDialog
+    from aigc_desktop.ui.conversations.controller import trained_context
+    from aigc_desktop.ui.dialogs.settings import ConversationSettingsDialog
 
     conv = win.rt.store.create("s")
     return ConversationSettingsDialog(win, conv, [], 4096, presets, trained_ctx=trained_context, **kwargs)
@@ -166,7 +166,7 @@ def test_slow_first_reply_says_it_is_reading_the_conversation(qtbot, make_window
     store.update(conv.id, sampling={"max_tokens": 8, "temperature": 0.0})
     win.conversations.open(conv.id)
     shown = []
-    win.engine.reading.connect(lambda *_: shown.append(win.banner.text()))  # GUI-thread signal, test only
+    win.engine.jobEvent.connect(lambda _j, name, _v: name == "reading" and shown.append(win.banner.text()))  # GUI-thread signal, test only
     send_and_wait(qtbot, win, "How many notes?")
     assert shown and "Reading the conversation" in shown[0] and "tokens" in shown[0]
     assert "Reading" not in win.banner.text()

@@ -10,7 +10,7 @@ from PySide6.QtGui import QEnterEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 
 from aigc_desktop.llm.sampling import SamplingParams
-from aigc_desktop.ui.sidebar import ID_ROLE
+from aigc_desktop.ui.conversations.sidebar import ID_ROLE
 from tests.ui.conftest import send_and_wait
 
 # Tall on screen, cheap in tokens (the starter model's context is 4,096 tokens).
@@ -91,7 +91,7 @@ def test_b2_scrolling_up_while_streaming_stays_put_and_offers_newest(qtbot, make
             bar.setValue(bar.maximum() // 2)  # the person drags the scroll bar up
             moved.append((at_newest, bar.value()))
 
-    win.engine.delta.connect(on_delta)
+    win.engine.jobDelta.connect(lambda _job, _key, text: on_delta(text))
     send_and_wait(qtbot, win, "Write a long story about the sea.")
     _settle(qtbot, win)
     assert moved and moved[0][0] and bar.value() == moved[0][1]
@@ -147,7 +147,7 @@ def test_b5_refused_click_keeps_the_highlight_on_the_chat_being_written(qtbot, m
         qtbot.mouseClick(lst.viewport(), Qt.LeftButton, pos=lst.visualItemRect(item).center())
         QTimer.singleShot(0, check)  # after the click has been handled in full
 
-    win.engine.delta.connect(on_delta)
+    win.engine.jobDelta.connect(lambda _job, _key, text: on_delta(text))
     send_and_wait(qtbot, win, "Write a long poem about the sea.")
     assert seen == [([conv.id], conv.id)]
     assert win.conversations.current_id == conv.id
@@ -293,7 +293,7 @@ def _icon_colour(button):
 
 def test_icons_and_focus_ring_follow_the_theme(qtbot, make_window):
     """Switching to dark redraws the icons in the dark palette; both stylesheets draw a focus ring."""
-    from aigc_desktop.ui import style
+    from aigc_desktop.ui.kit import style
 
     win = make_window(load_model=False)
     _chat_with_two(win)

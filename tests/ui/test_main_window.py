@@ -15,7 +15,7 @@ def test_type_send_reply_streams_and_is_saved(qtbot, make_window):
     """Enter sends; deltas reach the live message; the reply lands in the database."""
     win = make_window()
     deltas: list[str] = []
-    win.engine.delta.connect(deltas.append)
+    win.engine.jobDelta.connect(lambda _job, _key, text: deltas.append(text))
     reply_id = send_and_wait(qtbot, win, "Hello! Who are you?")
     reply = win.rt.store.get_message(reply_id)
     assert reply.status == "done" and reply.content.strip()
@@ -83,7 +83,7 @@ def test_stop_keeps_partial_reply(qtbot, make_window):
             stopped.append(True)
             win.composer.button.click()  # the Send button is Stop while busy
 
-    win.engine.delta.connect(on_delta)
+    win.engine.jobDelta.connect(lambda _job, _key, text: on_delta(text))
     with qtbot.wait_signal(win.turnFinished, timeout=60_000) as blocker:
         qtbot.keyClick(win.composer.edit, Qt.Key_Return)
     reply = win.rt.store.get_message(blocker.args[0])
@@ -96,7 +96,7 @@ def test_bad_model_keeps_previous_and_shows_message(qtbot, make_window, tmp_path
     win = make_window()
     bad = tmp_path / "notes.gguf"
     bad.write_text("hello")
-    win.models.load(bad)
+    win.model_choice.load(bad)
     qtbot.waitUntil(win.banner.isVisible, timeout=30_000)
     assert win.banner.isVisible() and "not a GGUF" in win.banner.text()
     assert "Still using" in win.banner.text()
@@ -167,12 +167,12 @@ def test_chosen_model_is_remembered_only_once_it_loads(qtbot, make_window, tmp_p
     bad = tmp_path / "broken.gguf"
     bad.write_bytes(starter_model.read_bytes()[:2_000_000])
     with qtbot.wait_signal(win.modelFailed, timeout=60_000):
-        win.models.use(str(bad))
+        win.model_choice.use(str(bad))
     assert win.rt.store.get(conv.id).model is None
     good = tmp_path / "copy.gguf"
     good.write_bytes(starter_model.read_bytes())
     with qtbot.wait_signal(win.modelReady, timeout=60_000):
-        win.models.use(str(good))
+        win.model_choice.use(str(good))
     assert win.rt.store.get(conv.id).model == str(good)
 
 
@@ -180,7 +180,7 @@ def test_missing_default_model_falls_back_to_the_starter(qtbot, make_window, tmp
     win = make_window(load_model=False)
     win.rt.settings_store.update(default_model=str(tmp_path / "deleted.gguf"))
     with qtbot.wait_signal(win.modelReady, timeout=60_000):
-        win.models.load_default()
+        win.model_choice.load_default()
     assert "missing" in win.banner.text() and win.rt.engine.loaded
 
 

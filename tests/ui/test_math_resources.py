@@ -11,8 +11,8 @@ from PySide6.QtGui import QColor, QImage, QTextDocument
 from aigc_desktop.render.html import DARK, LIGHT
 from aigc_desktop.render.math import formula_for_url, formula_url
 from aigc_desktop.store.conversations import MessageRecord
-from aigc_desktop.ui.chat_view import ChatView
-from aigc_desktop.ui.math_resources import formula_image, message_resource
+from aigc_desktop.ui.chat.view import ChatView
+from aigc_desktop.ui.chat.math_resources import formula_image, message_resource
 
 T0 = datetime(2026, 1, 2, tzinfo=timezone.utc)
 PNG_1PX = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg=="

@@ -360,7 +360,7 @@ class _Recorder(QObject):
 
 def test_download_signals_arrive_on_the_gui_thread(qtbot, make_window, hub):
     """The queue's callbacks run on its thread; every slot they reach runs on the GUI thread."""
-    from aigc_desktop.ui import threads
+    from aigc_desktop.ui.kit import threads
 
     threads.violations.clear()
     win = make_window(load_model=False)
@@ -387,7 +387,7 @@ def test_progress_carries_sizes_above_two_gigabytes(qtbot, make_window):
     """Byte counts are 64-bit on the way from the queue's thread: a 5 GB model's progress is not garbled."""
     from aigc_desktop.hub.catalog import RemoteFile
     from aigc_desktop.hub.download import Progress
-    from aigc_desktop.ui import threads
+    from aigc_desktop.ui.kit import threads
 
     threads.violations.clear()
     win = make_window(load_model=False)

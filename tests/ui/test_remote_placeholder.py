@@ -45,7 +45,7 @@ def test_switching_between_remote_and_local_chats_names_who_answers(make_window,
     assert win.conversations.open(remote_id)
     assert _shown(win) == (REMOTE_PILL, REMOTE_PLACEHOLDER)
     with qtbot.wait_signal(win.modelReady, timeout=60_000):
-        win.models.load(starter_model, n_ctx=1024)  # the local model reloads (another context)
+        win.model_choice.load(starter_model, n_ctx=1024)  # the local model reloads (another context)
     assert win.engine.model.n_ctx == 1024
     assert _shown(win) == (REMOTE_PILL, REMOTE_PLACEHOLDER)
 
@@ -56,10 +56,11 @@ def test_remote_reply_streams_under_the_remote_name(make_window, qtbot, llama_se
     ref = _add_provider(llama_server)
     win = make_window()
     monkeypatch.setattr("aigc_desktop.chat.presets.new_chat_fields", _short_replies(win))
-    win.models.refresh_combo()
-    win.models.chosen_in_combo(win.model_combo.findData(ref))
+    win.model_choice.refresh_combo()
+    win.model_choice.chosen_in_combo(win.model_combo.findData(ref))
     live_models = []
-    win.engine.replyStarted.connect(lambda _cid: live_models.append(win.chat.live.record.model))
+    win.engine.jobEvent.connect(
+        lambda _j, name, _v: name == "reply_started" and live_models.append(win.chat.live.record.model))
     reply_id = send_and_wait(qtbot, win, "Say hello in one short sentence.")
     assert live_models == [ref] and win.rt.store.get_message(reply_id).model == ref
     assert _shown(win)[1] == REMOTE_PLACEHOLDER

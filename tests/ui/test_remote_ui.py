@@ -17,7 +17,7 @@ SHOTS = Path("/tmp/remote")
 def _add_provider(server, name: str = "box") -> str:
     """A provider whose model list was remembered (as Test connection leaves it); returns provider/model."""
     from aigc_desktop.providers.config import ProviderStore
-    from aigc_desktop.ui.providers_dialog import remember_models
+    from aigc_desktop.ui.dialogs.providers import remember_models
 
     ProviderStore().add(name, server.base_url, kind="llama.cpp")
     remember_models(name, [MODEL_ALIAS])
@@ -93,14 +93,14 @@ def test_chat_through_provider_model_is_saved_with_it(make_window, qtbot, llama_
     monkeypatch.setattr("aigc_desktop.chat.presets.new_chat_fields", _short_replies(win))
     loads = []
     win.engine.loadStarted.connect(loads.append)
-    win.models.refresh_combo()
+    win.model_choice.refresh_combo()
     index = win.model_combo.findData(ref)
     assert index >= 0
-    win.models.chosen_in_combo(index)
+    win.model_choice.chosen_in_combo(index)
     conv_id = win.conversations.current_id
     assert win.rt.store.get(conv_id).model == ref
     deltas = []
-    win.engine.delta.connect(deltas.append)
+    win.engine.jobDelta.connect(lambda _job, _key, text: deltas.append(text))
     reply_id = send_and_wait(qtbot, win, "Say hello in one short sentence.")
     reply = win.rt.store.get_message(reply_id)
     assert reply.status == "done" and reply.content.strip()
@@ -177,8 +177,8 @@ def test_a_remote_chat_needs_no_local_model(make_window, qtbot, llama_server, mo
     win = make_window(load_model=False)
     monkeypatch.setattr("aigc_desktop.chat.presets.new_chat_fields", _short_replies(win))
     assert not win.engine.is_loaded
-    win.models.refresh_combo()
-    win.models.chosen_in_combo(win.model_combo.findData(ref))
+    win.model_choice.refresh_combo()
+    win.model_choice.chosen_in_combo(win.model_combo.findData(ref))
     reply_id = send_and_wait(qtbot, win, "Say hello in one short sentence.")
     reply = win.rt.store.get_message(reply_id)
     assert reply.status == "done" and reply.content.strip() and reply.model == ref

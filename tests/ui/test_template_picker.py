@@ -155,7 +155,7 @@ def test_builtins_are_read_only_but_can_be_duplicated_and_deleted_copies(qtbot, 
 
 def test_composer_without_templates_offers_the_builtins(qtbot):
     """With no store given, / still lists the built-ins, and there is no Manage entry."""
-    from aigc_desktop.ui.composer import Composer
+    from aigc_desktop.ui.chat.composer import Composer
 
     host = QWidget()
     qtbot.addWidget(host)

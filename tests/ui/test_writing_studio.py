@@ -77,7 +77,7 @@ def test_draft_all_writes_five_sections_with_progress(qtbot, studio_window):
     win = studio_window
     doc = _create(win)
     seen = []
-    win.engine.docSectionStarted.connect(lambda _d, sid: seen.append((sid, win.studio.progress.isVisible())))
+    win.engine.jobEvent.connect(lambda _j, name, v: name == "section" and seen.append((v[1], win.studio.progress.isVisible())))
     doc_id, kind = _run(qtbot, win, win.documents.draft_all)
     assert (doc_id, kind) == (doc.id, "draft_all")
     sections = win.documents.store.get(doc.id).sections
@@ -122,11 +122,11 @@ def test_stop_during_draft_all_leaves_later_sections_empty(qtbot, studio_window)
     store = win.documents.store
     second = store.get(doc.id).sections[1].id
 
-    def stop_at_second(_doc_id, section_id):
-        if section_id == second:
+    def stop_at_second(_job, name, value):
+        if name == "section" and value[1] == second:
             qtbot.mouseClick(win.studio.stop_btn, Qt.LeftButton)
 
-    win.engine.docSectionStarted.connect(stop_at_second)
+    win.engine.jobEvent.connect(stop_at_second)
     _run(qtbot, win, win.documents.draft_all)
     statuses = [s.status for s in store.get(doc.id).sections]
     assert statuses[0] == "done" and "stopped" in statuses
@@ -280,7 +280,7 @@ def test_draft_buttons_hand_the_focus_to_stop_and_back(qtbot, studio_window):
     _focused(qtbot, win)
     studio, view = win.studio, win.studio.section
     focus_while = []
-    win.engine.docSectionStarted.connect(lambda *_a: focus_while.append(QApplication.focusWidget()))
+    win.engine.jobEvent.connect(lambda _j, name, _v: name == "section" and focus_while.append(QApplication.focusWidget()))
     for start, stop in ((studio.draft_all_btn, studio.stop_btn), (view.draft_btn, view.stop_btn)):
         start.setFocus()
         qtbot.waitUntil(start.hasFocus)

@@ -25,7 +25,7 @@ from aigc_desktop.hub.endpoint import hub_config
 from aigc_desktop.hub.splits import find_remote
 from aigc_desktop.i18n import N_, _
 from aigc_desktop.ui.models.common import cell, human_size, make_table
-from aigc_desktop.ui.tasks import Latest, op
+from aigc_desktop.ui.kit.tasks import Latest, op
 
 HEADERS = [N_("Model"), N_("File"), N_("Size"), N_("Quant"), N_("Fits this PC?"), N_("Licence"), N_("Notes")]
 FILE_COLUMN, NOTES_COLUMN = 1, 6

@@ -39,7 +39,7 @@ from aigc_desktop.ui.models.downloads_controller import DownloadsController
 from aigc_desktop.ui.models.hub_settings import HUB_FIELDS, HubSettingsTab
 from aigc_desktop.ui.models.installed import InstalledTab
 from aigc_desktop.ui.models.search import SearchTab
-from aigc_desktop.ui.threads import gui_only
+from aigc_desktop.ui.kit.threads import gui_only
 
 ERROR_STYLE = "color: #cf222e;"
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QV
 from aigc_desktop.hub.download import DownloadError
 from aigc_desktop.hub.queue import Job
 from aigc_desktop.i18n import N_, _
-from aigc_desktop.ui.threads import gui_only
+from aigc_desktop.ui.kit.threads import gui_only
 
 BAR_STEPS = 1000
 STATES = {"queued": N_("queued"), "running": N_("downloading"), "done": N_("done"), "failed": N_("failed"),

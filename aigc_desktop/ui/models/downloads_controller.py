@@ -39,7 +39,7 @@ from aigc_desktop.hub.queue import DownloadQueue, Job
 from aigc_desktop.hub.splits import kept_bytes, unfinished_sets
 from aigc_desktop.hub.endpoint import HubConfig, hub_config
 from aigc_desktop.paths import app_paths
-from aigc_desktop.ui.threads import gui_only
+from aigc_desktop.ui.kit.threads import gui_only
 
 log = logging.getLogger(__name__)
 

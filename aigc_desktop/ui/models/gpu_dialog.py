@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
 from aigc_desktop.i18n import _
 from aigc_desktop.settings import model_key
-from aigc_desktop.ui.gpu_control import GpuLayersControl
+from aigc_desktop.ui.engine.gpu_control import GpuLayersControl
 
 
 class ModelGpuDialog(QDialog):

@@ -37,7 +37,7 @@ from aigc_desktop.hub.splits import model_name, parts_label, source_of
 from aigc_desktop.i18n import N_, _
 from aigc_desktop.paths import app_paths
 from aigc_desktop.ui.models.common import cell, human_size, make_table
-from aigc_desktop.ui.tasks import op
+from aigc_desktop.ui.kit.tasks import op
 
 STATUS_COLUMN = 6
 # Marked here, shown through _() (the language is installed before any window is built).

@@ -23,7 +23,7 @@ from aigc_desktop.hub.catalog import RemoteFile, list_gguf_files, search_repos
 from aigc_desktop.hub.endpoint import HubConfig, hub_config
 from aigc_desktop.i18n import _, ngettext
 from aigc_desktop.ui.models.common import cell, human_size, make_table
-from aigc_desktop.ui.tasks import Latest, Op, op
+from aigc_desktop.ui.kit.tasks import Latest, Op, op
 
 
 class SearchTab(QWidget):

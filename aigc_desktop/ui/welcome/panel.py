@@ -26,8 +26,8 @@ from aigc_desktop.hub.recommend import recommend, writes_chinese
 from aigc_desktop.hub.splits import model_name
 from aigc_desktop.i18n import _
 from aigc_desktop.ui.models.common import human_size
-from aigc_desktop.ui.tasks import op
-from aigc_desktop.ui.threads import gui_only
+from aigc_desktop.ui.kit.tasks import op
+from aigc_desktop.ui.kit.threads import gui_only
 from aigc_desktop.ui.welcome.look import ExampleCard, logo, stylesheet
 from aigc_desktop.ui.welcome.lookup import Unreachable, _eta, _host, find_remote
 from aigc_desktop.ui.welcome.text import BUSY, CARD_WIDTH, DARK, EXAMPLES, LIGHT, LOGO, MARGIN, MIRROR_ENDPOINT, NARROW, TEXT
@@ -422,7 +422,7 @@ class WelcomePanel(QWidget):
             return self._show("failed", str(exc))
         self._downloaded = path
         self._show("switching", _(TEXT["switching"]).format(name=self.entry.name if self.entry else model_name(path)))
-        self.win.models.use(path)
+        self.win.model_choice.use(path)
 
     @Slot(str)
     def _load_started(self, path: str) -> None:

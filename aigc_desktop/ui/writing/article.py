@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QApplication
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import N_, _
-from aigc_desktop.ui.controllers.base import Controller
-from aigc_desktop.ui.tasks import op
+from aigc_desktop.ui.kit.controller import Controller
+from aigc_desktop.ui.kit.tasks import op
 
 # The save dialog's file types: (format[:page], label), as for a conversation minus JSON.
 ARTICLE_FILTERS = [

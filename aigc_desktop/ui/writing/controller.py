@@ -1,12 +1,12 @@
 """The writing studio's controller: which document and section are open, the outline's
 edits, and the runs (outline, draft, draft all, continue) on the engine thread.
 
-Runs go through :class:`~aigc_desktop.ui.engine_client.EngineClient` to the engine
-thread, where :class:`~aigc_desktop.writing.service.DocumentService` drives the same
-``Llama`` the chat uses (it is not thread-safe). A run and a chat turn never overlap:
-a run holds the window with :meth:`TurnController.hold` (so Send,
-Regenerate, switching chats, Compare and model switches all refuse while it writes, and
-the composer's Stop and Esc stop it too), and a run is refused while a reply is written.
+Runs are document jobs (:class:`~aigc_desktop.ui.engine.jobs.DocumentJob`) submitted through the
+engine client, so the runtime's :class:`~aigc_desktop.writing.service.DocumentService`
+drives the same ``Llama`` the chat uses on the engine thread. A run holds the engine's
+lease like a chat turn (so Send, Regenerate, switching chats, Compare and model switches
+all refuse while it writes, and the composer's Stop and Esc stop it too), and a run is
+refused while anything else holds it.
 
 The outline's edits are :class:`~aigc_desktop.ui.writing.outline_actions.OutlineActions`
 (``self.outline``), Copy / Export :class:`~aigc_desktop.ui.writing.article.ArticleActions`
@@ -23,13 +23,14 @@ Signals of DocumentController:
 
 from __future__ import annotations
 
-import threading
 from PySide6.QtCore import Signal, Slot
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _, ngettext
 from aigc_desktop.llm.sampling import SamplingParams
-from aigc_desktop.ui.controllers.base import Controller
+from aigc_desktop.store.changes import touches
+from aigc_desktop.ui.engine.jobs import DocumentJob
+from aigc_desktop.ui.kit.controller import Controller
 from aigc_desktop.ui.writing import article
 from aigc_desktop.ui.writing.document_options import DocumentOptions
 from aigc_desktop.ui.writing.outline_actions import OutlineActions
@@ -46,7 +47,7 @@ class DocumentController(Controller):
         self.current_id: int | None = None
         self.section_index: int | None = None  # 1-based, the section shown
         self.running: str | None = None  # the kind of run in progress
-        self.cancel_event: threading.Event | None = None
+        self.job = None  # the run's handle
         self.draft_max_tokens = SamplingParams().max_tokens
         self._store = None
         self._steps = (0, 0)  # draft all: sections started, sections to write
@@ -68,10 +69,6 @@ class DocumentController(Controller):
         """Wire the engine client, the studio and the sidebar's document list to this controller."""
         self.client = client
         studio, side = self.win.studio, self.win.sidebar
-        client.docSectionStarted.connect(self._on_section_started)
-        client.docDelta.connect(self._on_delta)
-        client.docFinished.connect(self._on_finished)
-        client.docFailed.connect(self._on_failed)
         side.modeChanged.connect(self.show_mode)
         side.documents.documentSelected.connect(self.open)
         side.documents.newRequested.connect(self.new_document)
@@ -121,6 +118,12 @@ class DocumentController(Controller):
                 self.open(docs[0].id)
             else:
                 self.refresh_list()
+
+    @Slot(object)
+    def on_changes(self, change) -> None:
+        """The change bus: the document list follows new, renamed and deleted documents and sections."""
+        if self.rt is not None and (touches(change, "documents") or touches(change, "sections", "insert", "delete")):
+            self.refresh_list()
 
     def refresh_list(self) -> None:
         self.win.sidebar.documents.set_documents(self.store.list(), self.current_id)
@@ -294,20 +297,20 @@ class DocumentController(Controller):
     # -- runs -----------------------------------------------------------------------------
     def _start(self, kind: str, doc_id: int, section: int, **options) -> bool:
         win = self.win
-        if win.turns.busy:
+        if self.client.busy:
             win.banner.show_info(_("A section is being written.") if self.running else
                                  _("A reply is being written in the chat. Stop it first, then write."), tag="busy")
             return False
-        if not self.client.is_loaded:
-            if self.client.loading is not None:
-                win.banner.show_error(_("No model is loaded yet. It is still loading; try again in a moment."))
-            else:
-                win.banner.show_error(_("No model is loaded yet. Choose one in Models, or wait for it to load."))
-            return False
         self._keep_edit()
+        options.setdefault("max_tokens", self.draft_max_tokens)
+        job = self.client.job(DocumentJob(kind, doc_id, section, **options))
+        job.on("section", self._on_section_started).keyed_delta(self._on_delta)
+        job.success(lambda result: self._on_finished(kind, result)).failure(lambda msg: self._on_failed(kind, msg))
+        self.running = kind  # before submit: a refusal reaches _on_failed at once
+        if job.submit() is None:
+            return False
+        self.job = job
         win.banner.clear_note()
-        self.running, self.cancel_event = kind, threading.Event()
-        self._hold_window(True)
         steps = 0
         if kind == "draft_all":
             steps = sum(s.status in TO_DRAFT for s in self.store.get(doc_id).sections)
@@ -315,16 +318,7 @@ class DocumentController(Controller):
         win.studio.set_busy(True, steps)
         if kind == "new":
             win.studio.set_progress_text(_("The model is proposing an outline…"))
-        options.setdefault("max_tokens", self.draft_max_tokens)
-        self.client.run_document(kind, doc_id, section, self.cancel_event, **options)
         return True
-
-    def _hold_window(self, busy: bool) -> None:
-        """Mark the whole window busy with the chat's own busy state (see the module docstring)."""
-        if busy:
-            self.win.turns.hold(self.stop)  # Stop and Esc then call self.stop
-        else:
-            self.win.turns.release()
 
     @Slot()
     def draft_all(self) -> bool:
@@ -352,11 +346,11 @@ class DocumentController(Controller):
 
     @Slot()
     def stop(self) -> None:
-        if self.running and self.cancel_event is not None:
-            self.cancel_event.set()
+        if self.running and self.job is not None:
+            self.job.cancel()
 
-    @Slot(int, int)
-    def _on_section_started(self, doc_id: int, section_id: int) -> None:
+    def _on_section_started(self, value) -> None:
+        doc_id, section_id = value
         self._live_section = section_id
         done, total = self._steps
         self._steps = (done + 1, total)
@@ -375,7 +369,6 @@ class DocumentController(Controller):
         else:
             self.win.studio.set_progress_text(_("Writing…"))
 
-    @Slot(int, str)
     def _on_delta(self, section_id: int, text: str) -> None:
         view = self.win.studio.section
         if view.section is not None and view.section.id == section_id:
@@ -383,13 +376,12 @@ class DocumentController(Controller):
 
     def _end_run(self) -> str | None:
         kind, self.running, self._live_section = self.running, None, None
-        self._hold_window(False)
-        self.cancel_event = None
+        self.job = None
         self.win.studio.set_busy(False)
         return kind
 
-    @Slot(int, str, dict)
-    def _on_finished(self, doc_id: int, kind: str, result: dict) -> None:
+    def _on_finished(self, kind: str, result: dict) -> None:
+        doc_id = int(result.get("document_id", -1))
         self._end_run()
         win = self.win
         if kind == "new":
@@ -414,10 +406,11 @@ class DocumentController(Controller):
             self.refresh_list()
         self.runFinished.emit(doc_id, kind)
 
-    @Slot(str, str)
     def _on_failed(self, kind: str, message: str) -> None:
+        started = self.job is not None
         self._end_run()
-        self.reload()
+        if started:
+            self.reload()
         self.win.banner.show_error(message)
         self.runFinished.emit(-1, kind)
 

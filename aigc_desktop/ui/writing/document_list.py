@@ -14,7 +14,7 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from aigc_desktop.i18n import _
-from aigc_desktop.ui import style
+from aigc_desktop.ui.kit import style
 from aigc_desktop.ui.writing.own_keys import OwnKeys
 
 ID_ROLE = Qt.UserRole + 1

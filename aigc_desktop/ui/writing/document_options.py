@@ -14,7 +14,7 @@ from functools import partial
 from PySide6.QtCore import Slot
 
 from aigc_desktop.i18n import _
-from aigc_desktop.ui.controllers.base import Controller
+from aigc_desktop.ui.kit.controller import Controller
 
 
 class DocumentOptions(Controller):

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QFormLay
                                QPlainTextEdit, QRadioButton, QSpinBox, QVBoxLayout, QHBoxLayout, QWidget)
 
 from aigc_desktop.i18n import _
-from aigc_desktop.ui import style
+from aigc_desktop.ui.kit import style
 from aigc_desktop.writing.service import DEFAULT_SECTIONS
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Slot
 
 from aigc_desktop.i18n import _
-from aigc_desktop.ui.controllers.base import Controller
+from aigc_desktop.ui.kit.controller import Controller
 
 
 class OutlineActions(Controller):

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListWidg
                                QVBoxLayout, QWidget)
 
 from aigc_desktop.i18n import _
-from aigc_desktop.ui import style
+from aigc_desktop.ui.kit import style
 from aigc_desktop.ui.writing.own_keys import OwnKeys
 from aigc_desktop.ui.writing.status import status_icon, status_word
 

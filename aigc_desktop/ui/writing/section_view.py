@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, Q
                                QVBoxLayout, QWidget)
 
 from aigc_desktop.i18n import _, ngettext
-from aigc_desktop.ui import style
+from aigc_desktop.ui.kit import style
 from aigc_desktop.ui.writing.status import status_icon, status_word
 
 CONTINUE_TOKENS = 256

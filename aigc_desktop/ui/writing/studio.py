@@ -3,7 +3,7 @@ bar (draft all with progress and Stop, lead paragraph, contents, copy, export), 
 two-pane editor with the outline on the left and the chosen section on the right.
 
 Widgets only; :class:`~aigc_desktop.ui.writing.controller.DocumentController` fills
-them from the store and answers their signals. Its colours come from ``ui/style.py``
+them from the store and answers their signals. Its colours come from ``ui/kit/style.py``
 (:func:`studio_css`, re-applied on a theme change), as the global stylesheet knows none
 of the studio's object names.
 
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QLineEdit, QProgr
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from aigc_desktop.i18n import _
-from aigc_desktop.ui import style
+from aigc_desktop.ui.kit import style
 from aigc_desktop.ui.writing.outline_editor import OutlineEditor
 from aigc_desktop.ui.writing.section_view import SectionView
 

@@ -1,0 +1,448 @@
+"""One message in the chat: the person's as a right-aligned bubble, the assistant's
+full width without a box, each with a small avatar and icon actions.
+
+The actions (copy, regenerate or edit, delete) fade in on hover and when one of
+them has keyboard focus (they stay focusable while faded, so Tab reaches them);
+the version switcher ``< n/m >`` is always shown when there are versions. Edit
+turns the bubble into an editor in place (Ctrl+Enter saves, Esc cancels).
+
+A message talks to its :class:`ChatView` by emitting the view's signals; it has none.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QEvent, QSize, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QTextDocument, QTextOption
+from PySide6.QtWidgets import (
+    QFrame,
+    QGraphicsOpacityEffect,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aigc_desktop.i18n import N_, _
+from aigc_desktop.render.html import Theme, document_html, render_markdown
+from aigc_desktop.ui.kit import style
+from aigc_desktop.ui.chat.math_resources import message_resource
+
+# Marked here, translated where shown (the language is installed before any window).
+ROLE_LABELS = {"user": N_("You"), "assistant": N_("Assistant"), "system": N_("System")}
+STATUS_NOTES = {
+    "streaming": N_("writing…"),
+    "stopped": N_("stopped"),
+    "error": N_("error"),
+    "interrupted": N_("interrupted (the app closed while writing)"),
+}
+BUBBLE_SHARE = 0.8
+EDITOR_WIDTH = 560  # the in-place editor's preferred width (less in a narrow window)  # the person's bubble takes at most this share of the column
+SAVE_AND_RESEND = N_("Save && resend")
+CANCEL = N_("Cancel")
+
+
+class MessageBody(QTextBrowser):
+    """A read-only rich text view that is as tall as its content and loads nothing.
+
+    With ``shrink`` (the person's bubble) its preferred width is the text's own
+    width, so a short message makes a small bubble."""
+
+    def __init__(self, parent=None, shrink: bool = False) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageBody")
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setFrameShape(QFrame.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Preferred if shrink else QSizePolicy.Expanding, QSizePolicy.Fixed)
+        self.setWordWrapMode(QTextOption.WrapAtWordBoundaryOrAnywhere)
+        self.setFocusPolicy(Qt.ClickFocus)  # select text with the mouse; Tab goes to the actions
+        self.document().setDocumentMargin(2)
+        self.code_blocks: list[str] = []
+        self._shrink = shrink
+        self._natural = 400
+        self._limit = 0
+
+    def loadResource(self, type_: int, name: QUrl):  # noqa: N802 - Qt override
+        # Untrusted content: never load an image or stylesheet from anywhere; formulas
+        # are drawn from their own source (ui/chat/math_resources.py).
+        return message_resource(type_, name, self.devicePixelRatioF())
+
+    def set_rendered(self, html: str, codes: list[str]) -> None:
+        self.code_blocks = codes
+        self.document().setDefaultStyleSheet(style.message_css(style.current()))
+        self.setHtml(html)
+        self._measure()
+        self._fit()
+
+    def set_limit(self, width: int) -> None:
+        """The widest this body may be (the bubble's share of the column)."""
+        if width != self._limit:
+            self._limit = width
+            self._measure()
+
+    def _measure(self) -> None:
+        if not self._shrink or self._limit <= 0:
+            return
+        doc: QTextDocument = self.document()
+        doc.setTextWidth(self._limit)
+        natural = min(self._limit, math.ceil(doc.idealWidth()) + 6)
+        doc.setTextWidth(max(50, self.viewport().width()))
+        if natural != self._natural:
+            self._natural = natural
+            self.updateGeometry()
+
+    def _fit(self) -> None:
+        doc: QTextDocument = self.document()
+        doc.setTextWidth(max(50, self.viewport().width()))
+        self.setFixedHeight(int(doc.size().height()) + 4)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def sizeHint(self) -> QSize:
+        return QSize(self._natural if self._shrink else 400, self.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(60, self.height())
+
+
+class MessageEditor(QWidget):
+    """The person's message being edited in place: a wrapping editor, Save & resend, Cancel."""
+
+    def __init__(self, parent, text: str, save, cancel) -> None:
+        super().__init__(parent)
+        self.edit = QPlainTextEdit(self)
+        self.edit.setObjectName("messageEditor")
+        self.edit.setPlainText(text)
+        self.edit.setLineWrapMode(QPlainTextEdit.WidgetWidth)
+        self.edit.setTabChangesFocus(True)
+        self.edit.setAccessibleName(_("Edit message"))
+        self.save_btn = QPushButton(_(SAVE_AND_RESEND), self)
+        self.save_btn.setObjectName("primaryButton")
+        self.save_btn.setToolTip(_("Send the edited message as a new version (Ctrl+Enter)"))
+        self.cancel_btn = QPushButton(_(CANCEL), self)
+        self.cancel_btn.setObjectName("secondaryButton")
+        self.cancel_btn.setToolTip(_("Keep the message as it was (Esc)"))
+        self.save_btn.clicked.connect(save)
+        self.cancel_btn.clicked.connect(cancel)
+        self._save, self._cancel = save, cancel
+        self.edit.installEventFilter(self)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.cancel_btn)
+        row.addWidget(self.save_btn)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(style.SPACE["sm"])
+        lay.addWidget(self.edit)
+        lay.addLayout(row)
+        self.edit.document().contentsChanged.connect(self._grow)
+        self._grow()
+
+    def eventFilter(self, obj, event) -> bool:
+        # Esc and Ctrl+Enter belong to the editor, not to the window's shortcuts (Esc stops a reply).
+        if event.type() in (QEvent.ShortcutOverride, QEvent.KeyPress):
+            key, mods = event.key(), event.modifiers()
+            save = key in (Qt.Key_Return, Qt.Key_Enter) and mods & Qt.ControlModifier
+            if key == Qt.Key_Escape or save:
+                event.accept()
+                if event.type() == QEvent.KeyPress:
+                    (self._save if save else self._cancel)()
+                return True
+        return super().eventFilter(obj, event)
+
+    def _grow(self) -> None:
+        lines = max(3, min(14, int(self.edit.document().size().height()) + 1))
+        self.edit.setFixedHeight(lines * self.edit.fontMetrics().lineSpacing() + 20)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._grow()
+
+    def sizeHint(self) -> QSize:
+        return QSize(EDITOR_WIDTH, super().sizeHint().height())
+
+    def text(self) -> str:
+        return self.edit.toPlainText()
+
+
+class MessageWidget(QFrame):
+    def __init__(self, view, record, theme: Theme) -> None:
+        super().__init__()
+        self.view = view
+        self.record = record
+        self.theme = theme
+        self.text = record.content
+        self.editor: MessageEditor | None = None
+        self._hovered = False
+        self._focus_inside = False
+        self._pinned = False
+        self._streaming = False
+        self.is_user = record.role == "user"
+        self.setObjectName(f"message-{record.role}")
+        self.setFocusPolicy(Qt.NoFocus)
+        self.header = QLabel(self)
+        self.header.setObjectName("messageHeader")
+        self.header.setTextFormat(Qt.PlainText)
+        # A long model name must not widen the message; the full text is in the tooltip.
+        self.header.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.header.setMinimumWidth(30)
+        self.header.setWordWrap(True)
+        self.avatar = QLabel(self)
+        self.avatar.setObjectName("avatar")
+        self.avatar.setProperty("role", record.role)
+        self.avatar.setFixedSize(style.AVATAR, style.AVATAR)
+        self.avatar.setAlignment(Qt.AlignCenter)
+        self.avatar.setToolTip(_(ROLE_LABELS[record.role]) if record.role in ROLE_LABELS else record.role)
+        self._avatar_icon = _AvatarIcon(self.avatar)
+        style.set_icon(self._avatar_icon, "ph.user" if self.is_user else "ph.sparkle",
+                       "muted" if self.is_user else "accent")
+        self.body = MessageBody(self, shrink=self.is_user)
+        self.body.anchorClicked.connect(self._link)
+        self._build_actions()
+        self._build_layout()
+        self.refresh()
+
+    # -- building -----------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        s = style.SPACE
+        self.bubble = QFrame(self)
+        if self.is_user:
+            self.bubble.setObjectName("bubble")
+        self.bubble.setSizePolicy(QSizePolicy.Preferred if self.is_user else QSizePolicy.Expanding,
+                                  QSizePolicy.Preferred)
+        self.bubble_layout = QVBoxLayout(self.bubble)
+        pad = (s["lg"], s["sm"], s["lg"], s["sm"]) if self.is_user else (0, 0, 0, 0)
+        self.bubble_layout.setContentsMargins(*pad)
+        self.bubble_layout.addWidget(self.body)
+        content = QVBoxLayout()
+        content.setSpacing(s["xs"])
+        content.addWidget(self.header)
+        content.addWidget(self.bubble)
+        content.addWidget(self.bar)
+        row = QHBoxLayout()
+        row.setSpacing(s["md"])
+        if self.is_user:
+            row.addStretch(1)
+            row.addLayout(content, 0)
+            row.addWidget(self.avatar, 0, Qt.AlignTop)
+            content.setAlignment(self.bubble, Qt.AlignRight)
+            content.setAlignment(self.header, Qt.AlignRight)
+        else:
+            row.addWidget(self.avatar, 0, Qt.AlignTop)
+            row.addLayout(content, 1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(row)
+
+    def _tool(self, layout, icon: str, text: str, tip: str, slot) -> QToolButton:
+        b = QToolButton(self)
+        b.setText(text)
+        b.setAccessibleName(text)
+        b.setToolTip(tip)
+        b.setAutoRaise(True)
+        b.setToolButtonStyle(Qt.ToolButtonIconOnly)
+        b.setIconSize(QSize(style.ICON, style.ICON))
+        b.setFixedSize(28, 28)  # never squeezed below its icon
+        b.setFocusPolicy(Qt.TabFocus)  # the focus ring shows for the keyboard, not after a click
+        style.set_icon(b, icon)
+        b.clicked.connect(slot)
+        b.installEventFilter(self)
+        layout.addWidget(b)
+        return b
+
+    def _build_actions(self) -> None:
+        self.bar = QWidget(self)
+        bar = QHBoxLayout(self.bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.setSpacing(style.SPACE["xxs"])
+        self.switcher = QWidget(self.bar)
+        sw = QHBoxLayout(self.switcher)
+        sw.setContentsMargins(0, 0, 0, 0)
+        sw.setSpacing(0)
+        self.prev_btn = self._tool(sw, "ph.caret-left", "<", _("Previous version"), lambda: self.view._switch_sibling(self, -1))
+        self.sibling_label = QLabel("", self.switcher)
+        self.sibling_label.setObjectName("siblingLabel")
+        sw.addWidget(self.sibling_label)
+        self.next_btn = self._tool(sw, "ph.caret-right", ">", _("Next version"), lambda: self.view._switch_sibling(self, +1))
+        self.tools = QWidget(self.bar)
+        tl = QHBoxLayout(self.tools)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.setSpacing(style.SPACE["xxs"])
+        self.copy_btn = self._tool(tl, "ph.copy", _("Copy"), _("Copy this message"), lambda: self.view.copyRequested.emit(self.text))
+        if self.record.role == "assistant":
+            self.regen_btn = self._tool(tl, "ph.arrow-clockwise", _("Regenerate"), _("Write a new reply"),
+                                        lambda: self.view.regenerateRequested.emit(self.record.id))
+            self.up_btn = self._tool(tl, "ph.thumbs-up", "+", _("Good answer (kept on this computer for your own use)"),
+                                     lambda: self._rate(1))
+            self.down_btn = self._tool(tl, "ph.thumbs-down", "-", _("Poor answer (kept on this computer for your own use)"),
+                                       lambda: self._rate(-1))
+            for b in (self.up_btn, self.down_btn):
+                b.setCheckable(True)
+            self.show_rating()
+        self.image_btn = self._tool(tl, "ph.image", _("Image"), _("Save this message as an image…"),
+                                    lambda: self.view.imageRequested.emit(self.record.id))
+        if self.is_user:
+            self.edit_btn = self._tool(tl, "ph.pencil-simple", _("Edit"), _("Edit and resend as a new version"),
+                                       lambda: self.view.editRequested.emit(self.record.id))
+        self.delete_btn = self._tool(tl, "ph.trash", _("Delete"), _("Delete this message and what follows"),
+                                     lambda: self.view.deleteRequested.emit(self.record.id))
+        self._fade = QGraphicsOpacityEffect(self.tools)
+        self.tools.setGraphicsEffect(self._fade)
+        if self.is_user:
+            bar.addStretch(1)
+            bar.addWidget(self.tools)
+            bar.addWidget(self.switcher)
+        else:
+            bar.addWidget(self.switcher)
+            bar.addWidget(self.tools)
+            bar.addStretch(1)
+        self.set_siblings(1, 1)
+        self._update_actions()
+
+    def _rate(self, value: int) -> None:
+        """Clicking the lit thumb again takes the rating back."""
+        rating = None if self.record.rating == value else value
+        self.view.rateRequested.emit(self.record.id, 0 if rating is None else rating)
+
+    def show_rating(self) -> None:
+        if self.record.role == "assistant":
+            self.up_btn.setChecked(self.record.rating == 1)
+            self.down_btn.setChecked(self.record.rating == -1)
+
+    # -- state --------------------------------------------------------------------------
+    def set_siblings(self, index: int, total: int) -> None:
+        self.switcher.setVisible(total > 1)
+        self.sibling_label.setText(f"{index}/{total}")
+        self.prev_btn.setEnabled(index > 1)
+        self.next_btn.setEnabled(index < total)
+
+    def set_streaming(self, streaming: bool) -> None:
+        self._streaming = streaming
+        for w in self.findChildren(QToolButton):
+            w.setEnabled(not streaming)
+        self._update_actions()
+
+    def set_pinned_actions(self, pinned: bool) -> None:
+        """The newest reply keeps its actions on show (as chat apps do)."""
+        self._pinned = pinned
+        self._update_actions()
+
+    def actions_shown(self) -> bool:
+        return self._fade.opacity() > 0.5
+
+    def _update_actions(self) -> None:
+        shown = not self._streaming and self.editor is None and (self._hovered or self._focus_inside or self._pinned)
+        self._fade.setOpacity(1.0 if shown else 0.0)
+
+    def enterEvent(self, event) -> None:
+        self._hovered = True
+        self._update_actions()
+        super().enterEvent(event)
+
+    def leaveEvent(self, event) -> None:
+        self._hovered = False
+        self._update_actions()
+        super().leaveEvent(event)
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() in (QEvent.FocusIn, QEvent.FocusOut):
+            others = any(b.hasFocus() for b in self.findChildren(QToolButton) if b is not obj)
+            self._focus_inside = event.type() == QEvent.FocusIn or others
+            self._update_actions()
+            if event.type() == QEvent.FocusIn:
+                self.view.ensureWidgetVisible(obj, 0, 60)
+        return super().eventFilter(obj, event)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._apply_limit()
+
+    def _apply_limit(self) -> None:
+        if self.is_user and self.editor is None:
+            limit = int((self.width() - style.AVATAR) * BUBBLE_SHARE)
+            self.bubble.setMaximumWidth(limit)
+            self.body.set_limit(limit - 2 * style.SPACE["lg"])
+
+    def refresh(self) -> None:
+        r = self.record
+        bits = [] if self.is_user else [r.model or (_(ROLE_LABELS[r.role]) if r.role in ROLE_LABELS else r.role)]
+        note = STATUS_NOTES.get(r.status)
+        if note:
+            bits.append(_(note))
+        tps = (r.stats or {}).get("tokens_per_second")
+        if tps:
+            bits.append(_("{tps:.1f} tokens/s").format(tps=tps))
+        error = (r.stats or {}).get("error")
+        if error:
+            bits.append(error)
+        self.header.setText(" · ".join(bits))
+        self.header.setToolTip(self.header.text())
+        self.header.setVisible(bool(bits))
+        self.header.setProperty("error", bool(error) or r.status == "error")
+        rendered = render_markdown(self.text, self.theme)
+        self.body.set_rendered(document_html(rendered.html, self.theme), rendered.code_blocks)
+
+    # -- editing in place ----------------------------------------------------------------
+    def begin_edit(self) -> None:
+        if self.editor is not None or not self.is_user:
+            if self.editor is not None:
+                self.editor.edit.setFocus()
+            return
+        self.editor = MessageEditor(self.bubble, self.text, self._save_edit, self.cancel_edit)
+        self.body.hide()
+        self.bubble.setMaximumWidth(16_777_215)
+        self.bubble.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        self.bubble_layout.addWidget(self.editor)
+        self._update_actions()
+        self.editor.edit.setFocus()
+        cursor = self.editor.edit.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        self.editor.edit.setTextCursor(cursor)
+
+    def _save_edit(self) -> None:
+        text = self.editor.text() if self.editor else ""
+        if text.strip():
+            self.view.editSubmitted.emit(self.record.id, text)
+
+    def cancel_edit(self) -> None:
+        if self.editor is None:
+            return
+        self.editor.hide()
+        self.editor.deleteLater()
+        self.editor = None
+        self.bubble.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Preferred)
+        self.body.show()
+        self._update_actions()
+        self._apply_limit()
+        self.view.editCancelled.emit(self.record.id)
+
+    def _link(self, url: QUrl) -> None:
+        if url.scheme() == "copy":
+            try:
+                code = self.body.code_blocks[int(url.path())]
+            except (ValueError, IndexError):
+                return
+            self.view.copyRequested.emit(code.removesuffix("\n"))  # the fence's own line end
+        elif url.scheme() in ("http", "https", "mailto"):
+            QDesktopServices.openUrl(url)
+
+
+class _AvatarIcon:
+    """Lets :func:`style.set_icon` redraw an avatar label's pixmap when the theme changes."""
+
+    def __init__(self, label: QLabel) -> None:
+        self.label = label
+
+    def setIcon(self, icon) -> None:  # noqa: N802 - the setIcon protocol of style.set_icon
+        self.label.setPixmap(icon.pixmap(style.ICON, style.ICON))

@@ -1,0 +1,116 @@
+"""Search over stored chats, as the person types.
+
+Search is debounced (``SEARCH_PAUSE_MS`` after the last keystroke) and runs as a
+background op; a newer query cancels the older one, whose result is dropped.
+Opening a hit in another version of a chat asks first.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal, Slot
+
+from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import _
+from aigc_desktop.store.changes import touches
+from aigc_desktop.ui.kit.controller import Controller
+from aigc_desktop.ui.kit.tasks import Latest, op
+
+SEARCH_PAUSE_MS = 250
+
+
+class SearchController(Controller):
+    """Signals: searched(int hits) after hits are shown."""
+
+    searched = Signal(int)
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self._query = ""
+        self._search = Latest()
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_PAUSE_MS)
+        self._search_timer.timeout.connect(self._run_search)
+
+    # -- search -------------------------------------------------------------------------
+    @Slot(str)
+    def search_typed(self, query: str) -> None:
+        """The search box changed: search once typing pauses ("" clears at once)."""
+        self._query = query.strip()
+        if not self._query:
+            self._search_timer.stop()
+            self._search.cancel()
+            self.win.sidebar.show_results([])
+            return
+        self._search_timer.start()
+
+    def search_now(self, query: str | None = None):
+        """Search without waiting for the pause (Enter, tests); returns the op."""
+        if query is not None:
+            self._query = query.strip()
+        self._search_timer.stop()
+        return self._run_search()
+
+    @Slot()
+    def _run_search(self):
+        from aigc_desktop.store.search import search
+
+        if not self._query or self.rt is None:
+            return None
+        task = op(self, search, self.rt.db, self._query, limit=100)
+        task.success(self._show_hits).failure(self.win.banner.show_error)
+        return self._search.start(task)
+
+    def _show_hits(self, hits) -> None:
+        self.win.sidebar.show_results(hits)
+        self.searched.emit(len(hits))
+
+    @Slot(object)
+    def on_changes(self, change) -> None:
+        """Hits must not point at what was just deleted, nor miss what was just imported."""
+        if touches(change, "messages", "insert", "delete") or touches(change, "conversations", "delete"):
+            self.refresh_search()
+
+    def refresh_search(self):
+        """Hits shown beside the chats must not point at what was just deleted or edited."""
+        if self.win.sidebar.search.text().strip():
+            return self.search_now(self.win.sidebar.search.text())
+        return None
+
+    @Slot(int, int)
+    def open_result(self, conversation_id: int, message_id: int) -> None:
+        win = self.win
+        if win.turns.busy:
+            win.banner.show_info(_("A reply is still being written. Stop it first to open a search result."), tag="busy")
+            return
+        other_version = False
+        try:
+            if message_id >= 0:
+                self.rt.store.get_message(message_id)  # gone since the search ran: say so below
+                branch_ids = {m.id for m in self.rt.store.branch(conversation_id)}
+                other_version = message_id not in branch_ids
+            else:
+                self.rt.store.get(conversation_id)
+        except UserError:  # deleted since the search ran (here or in another window)
+            win.banner.show_info(_("That message or chat no longer exists."))
+            self.refresh_search()
+            return
+        if other_version:
+            # Switching versions changes what the chat shows, continues from and exports:
+            # never without asking.
+            if not win.prompts.confirm(
+                    _("Open another version"),
+                    _("This match is in another version of the chat (an edited or regenerated message). "
+                      "Switch the chat to that version? Later messages of the version you are on stay "
+                      "saved; ‹ › on a message switches back.")):
+                win.conversations.open(conversation_id)
+                return
+            self.rt.store.set_current_leaf(conversation_id, message_id)
+        win.conversations.current_id = None
+        win.conversations.open(conversation_id)
+        if message_id >= 0:
+            win.chat.scroll_to_message(message_id)
+            w = win.chat.widget_for(message_id)
+            if w is not None:
+                # Only the message's own frame (its text view is a QFrame too).
+                w.setStyleSheet(f"QFrame#{w.objectName()} {{ border: 2px solid #bf8700; border-radius: 8px; }}")

@@ -1,0 +1,219 @@
+"""Which model the chat uses: the default at start, the toolbar's model list, a
+file chosen by hand, a conversation's own model and context length.
+
+The list also names providers' models as ``provider/model``, from the
+provider config and the model ids remembered at Test connection: building it
+opens no connection. Choosing one sets the conversation's model; the router
+answers it on the server, so no local model is loaded for it.
+
+Loads go to the engine thread through the :class:`EngineClient`; what is loaded
+is read from the client's GUI-side copy, never from the engine (one exception: the
+engine's ``gpu_note``, a string set before the load is reported, says a GPU load fell
+back to the CPU; the worker's ``loaded`` signal has no room for it).
+
+Signals:
+    modelReady(str name)      a load finished
+    modelFailed(str message)  a load failed (the previous model is still loaded)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal, Slot
+
+from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import _
+from aigc_desktop.ui.kit.controller import Controller
+from aigc_desktop.hub.library import installed_models, resolve_model
+from aigc_desktop.hub.splits import model_name
+from aigc_desktop.ui.chat.turns import NO_MODEL_HELP
+
+
+class ModelChoice(Controller):
+    modelReady = Signal(str)
+    modelFailed = Signal(str)
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self._remember: tuple[int, str] | None = None  # (conversation, model) once loaded
+
+    def connect_engine(self, client) -> None:
+        self.client = client
+        client.loadStarted.connect(self._on_load_started)
+        client.loaded.connect(self._on_loaded)
+        client.loadFailed.connect(self._on_load_failed)
+
+    @property
+    def name(self) -> str | None:
+        return self.client.model.name if self.client.model else None
+
+    # -- the toolbar's list -------------------------------------------------------------
+    @Slot()
+    def refresh_combo(self) -> None:
+        combo = self.win.model_combo
+        if self.rt is None:
+            return
+        current = str(self.client.model.path) if self.client.model else None
+        combo.blockSignals(True)
+        combo.clear()
+        for path in installed_models():
+            combo.addItem(model_name(path), str(path))  # a split set by the set's name
+        if current and combo.findData(current) < 0:
+            combo.addItem(model_name(current), current)
+        from aigc_desktop.ui.dialogs.providers import remote_model_refs
+
+        for ref in remote_model_refs():
+            combo.addItem(ref, ref)
+        remote = self.remote_model()
+        if remote:
+            if combo.findData(remote) < 0:
+                combo.addItem(remote, remote)
+            current = remote
+        if current:
+            combo.setCurrentIndex(combo.findData(current))
+        combo.blockSignals(False)
+
+    @Slot(int)
+    def chosen_in_combo(self, index: int) -> None:
+        path = self.win.model_combo.itemData(index)
+        if path and self.is_remote(path):
+            self.use_remote(path)
+        elif path:
+            self.use(path)
+
+    def is_remote(self, ref: str | None) -> bool:
+        router = getattr(self.rt, "router", None)
+        return bool(ref) and router is not None and router.is_remote(ref)
+
+    def remote_model(self) -> str | None:
+        """The open conversation's model when it is ``provider/model``, else None."""
+        current = self.win.conversations.current_id
+        try:
+            model = self.rt.store.get(current).model if current is not None else None
+        except UserError:
+            return None
+        return model if self.is_remote(model) else None
+
+    def use_remote(self, ref: str) -> None:
+        """The open chat (or a new one) answers through ``provider/model``; the local model stays as it is."""
+        from aigc_desktop.i18n import _
+
+        if self.win.turns.busy:
+            self.refresh_combo()
+            return
+        conv = self.win.conversations
+        if conv.current_id is None:
+            from aigc_desktop.chat.presets import new_chat_fields
+
+            created = self.rt.service.new_conversation(**{**new_chat_fields(self.rt.settings.default_preset),
+                                                          "model": ref})
+            conv.open(created.id)
+        else:
+            self.rt.store.update(conv.current_id, model=ref)
+        self.win.model_label.setText(_("Model: {name} (on a server)").format(name=ref))
+        self.win.turns.show_answering_model()  # pill and placeholder: "model (provider)"
+        self.refresh_combo()
+
+    # -- loading ------------------------------------------------------------------------
+    def load_default(self) -> None:
+        default = self.rt.settings.default_model
+        try:
+            path = resolve_model(default or None)
+            if default and not path.is_file():
+                # The default was deleted or moved: fall back to the starter model.
+                path = resolve_model(None)
+                self.win.banner.show_info(_("The default model {default} is missing; using {name} instead. "
+                                            "Choose another in Models → Manage models….").format(
+                    default=default, name=path.name), sticky=True)
+        except UserError:
+            self.win.model_label.setText(_("No model"))
+            self.win.banner.show_info(_(NO_MODEL_HELP), sticky=True)
+            return
+        self.load(path)
+
+    def load(self, path, n_ctx: int | None = None) -> None:
+        self.win.turns.cancel_prefill()
+        settings = self.rt.settings
+        self.client.load(str(path), int(n_ctx or settings.n_ctx), int(settings.n_threads))
+
+    @Slot(str)
+    def use(self, path: str) -> None:
+        """Switch the chat to this model. The current conversation remembers it once
+        it has loaded (a file that fails to load is not retried on every Send)."""
+        current = self.win.conversations.current_id
+        self._remember = (current, str(path)) if current is not None and not self.win.turns.busy else None
+        self.load(path)
+
+    @Slot()
+    def choose_file(self) -> None:
+        path = self.win.prompts.ask_open_path(_("Open model file"), _("GGUF models (*.gguf)"))
+        if path:
+            self.load(path)
+
+    # -- a conversation's own model -----------------------------------------------------
+    def wanted_model(self) -> tuple[str | None, int]:
+        current = self.win.conversations.current_id
+        conv = self.rt.store.get(current) if current is not None else None
+        default_ctx = int(self.rt.settings.n_ctx)
+        n_ctx = int((conv.sampling or {}).get("n_ctx") or default_ctx) if conv else default_ctx
+        return (conv.model if conv and conv.model else None), n_ctx
+
+    def ensure_conversation_model(self) -> None:
+        """Queue a model load before the turn when the conversation wants another
+        model or context length; the engine thread runs both in order."""
+        path, n_ctx = self.wanted_model()
+        loaded = self.client.model
+        if loaded is None or self.is_remote(path):
+            return  # a provider's model is answered by its server
+        want_path = Path(path) if path else loaded.path
+        if want_path != loaded.path or n_ctx != loaded.n_ctx:
+            if path and not Path(path).exists():
+                self.win.banner.show_info(_("This conversation's model {name} is missing; using {loaded}.").format(
+                    name=Path(path).name, loaded=loaded.name))
+                want_path = loaded.path
+                if n_ctx == loaded.n_ctx:
+                    return
+            self.load(want_path, n_ctx)
+
+    # -- results ------------------------------------------------------------------------
+    @Slot(str)
+    def _on_load_started(self, path: str) -> None:
+        self.win.model_label.setText(_("Loading {name}…").format(name=Path(path).name))
+        self.win.load_bar.setVisible(True)
+
+    @Slot(str, int)
+    def _on_loaded(self, name: str, n_ctx: int) -> None:
+        win = self.win
+        win.load_bar.setVisible(False)
+        win.model_label.setText(_("Model: {name} · context {n_ctx:,} tokens").format(name=name, n_ctx=n_ctx))
+        win.composer.set_model_name(name)
+        win.banner.clear_note(tag="model")
+        # A GPU load that failed and was redone on the CPU: the engine sets this string before
+        # the worker emits `loaded` (only another load, queued after this one, changes it).
+        gpu_note = getattr(self.rt.engine, "gpu_note", None)
+        if gpu_note:
+            win.banner.show_info(_(gpu_note), tag="model", sticky=True)
+        remember, self._remember = self._remember, None
+        model = self.client.model
+        if remember and model is not None and Path(remember[1]).resolve() == Path(model.path).resolve():
+            try:
+                self.rt.store.update(remember[0], model=remember[1])
+            except UserError:  # the conversation was deleted meanwhile
+                pass
+        self.refresh_combo()
+        win.update_context_meter()
+        self.modelReady.emit(name)
+
+    @Slot(str)
+    def _on_load_failed(self, message: str) -> None:
+        win = self.win
+        win.load_bar.setVisible(False)
+        name = self.name
+        previous = _("Still using {name}.").format(name=name) if name else _("No model is loaded.")
+        win.model_label.setText(_("Model: {name}").format(name=name) if name else _("No model"))
+        win.composer.set_model_name(name or "")
+        self._remember = None
+        self.refresh_combo()  # back to the model still loaded
+        win.banner.show_error(_("{problem} {previous}").format(problem=message, previous=previous), tag="model")
+        self.modelFailed.emit(message)

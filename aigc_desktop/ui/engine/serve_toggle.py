@@ -1,0 +1,133 @@
+"""The status bar's "Local API" toggle: serve the loaded model to other programs.
+
+Off, it reads "Local API: off"; on, it shows the base URL
+(``http://127.0.0.1:PORT/v1``), and Copy puts that address on the clipboard.
+It starts and stops a :class:`LocalServer` on the app's local engine, bound
+to 127.0.0.1 only, whose requests run as jobs on the window's engine thread through the
+engine client's gate (so the ``Llama`` sees one thread, a request holds the engine's
+lease while it runs, and the window's Stop ends it) (a wider bind needs a key: that is the CLI's ``serve``).
+Starting waits for the socket and stopping joins the server's thread, both up
+to seconds, so they run on a Python thread (``ui/kit/tasks.py``). The usual port
+is 8765; when another program holds it, a free one is taken.
+
+Signals:
+    stateChanged(str base_url)   "" when the server is off
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QToolButton, QWidget
+
+from aigc_desktop.errors import UserError
+from aigc_desktop.i18n import _
+from aigc_desktop.server.local import DEFAULT_PORT, LocalServer
+from aigc_desktop.ui.kit import tasks
+
+
+def _start(server: LocalServer) -> str:
+    try:
+        return server.start()
+    except UserError:
+        if server.port == 0:
+            raise
+        server.port = 0  # the usual port is taken (another app, another window): any free one
+        return server.start()
+
+
+class ServeToggle(QWidget):
+    stateChanged = Signal(str)
+
+    def __init__(self, ctx, engine, banner, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx, self.engine, self.banner = ctx, engine, banner
+        self.port = DEFAULT_PORT
+        self.server: LocalServer | None = None
+        self._busy = False
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        self.button = QPushButton(_("Local API: off"))
+        self.button.setObjectName("serveToggle")
+        self.button.setCheckable(True)
+        self.button.setFlat(True)
+        self.button.setToolTip(_("Serve the loaded model to other programs on this computer "
+                                 "(OpenAI-compatible, /v1)"))
+        self.button.clicked.connect(self.toggle)
+        self.copy_button = QToolButton()
+        self.copy_button.setText(_("Copy"))
+        self.copy_button.setToolTip(_("Copy the address"))
+        self.copy_button.setVisible(False)
+        self.copy_button.clicked.connect(self.copy_address)
+        lay.addWidget(self.button)
+        lay.addWidget(self.copy_button)
+
+    @property
+    def base_url(self) -> str:
+        return self.server.base_url if self.server is not None and self.server.running else ""
+
+    @Slot()
+    def toggle(self) -> None:
+        if self._busy:
+            self.button.setChecked(self.server is not None)
+            return
+        if self.server is None:
+            self.start()
+        else:
+            self.stop()
+
+    def start(self) -> None:
+        rt = self.ctx.rt
+        if rt is None or not self.engine.is_loaded:
+            self.button.setChecked(False)
+            self.banner.show_error(_("Load a model first: the local API serves the model this window has loaded."))
+            return
+        self._busy = True
+        self.button.setText(_("Local API: starting…"))
+        self.server = LocalServer(rt.engine, "127.0.0.1", self.port, gate=self.engine.gate())
+        tasks.op(self, _start, self.server).success(self._started).failure(self._start_failed).run()
+
+    def _started(self, base_url: str) -> None:
+        self._busy = False
+        self.button.setChecked(True)
+        self.button.setText(_("Local API: {url}").format(url=base_url))
+        self.copy_button.setVisible(True)
+        self.banner.show_info(_("Other programs can now use the loaded model at {url}. Their requests "
+                                    "take turns with this window's replies.").format(url=base_url))
+        self.stateChanged.emit(base_url)
+
+    def _start_failed(self, message: str) -> None:
+        self._busy = False
+        self.server = None
+        self._show_off()
+        self.banner.show_error(message)
+        self.stateChanged.emit("")
+
+    def stop(self) -> None:
+        if self.server is None:
+            return
+        self._busy = True
+        self.button.setText(_("Local API: stopping…"))
+        tasks.op(self, self.server.stop).always(self._stopped).run()
+
+    def _stopped(self) -> None:
+        self._busy = False
+        self.server = None
+        self._show_off()
+        self.stateChanged.emit("")
+
+    def _show_off(self) -> None:
+        self.button.setChecked(False)
+        self.button.setText(_("Local API: off"))
+        self.copy_button.setVisible(False)
+
+    @Slot()
+    def copy_address(self) -> None:
+        if self.base_url:
+            QApplication.clipboard().setText(self.base_url)
+
+    def shutdown(self) -> None:
+        """On close: stop the server here and now (bounded by LocalServer.stop)."""
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
