@@ -32,27 +32,15 @@ from pygments.lexers import get_lexer_by_name, guess_lexer
 from pygments.util import ClassNotFound
 
 from aigc_desktop.i18n import _
+from aigc_desktop.render import palette as _palette
+from aigc_desktop.render.palette import Theme  # noqa: F401 (re-exported)
 from aigc_desktop.render.math import formula_url, render_formula
 from aigc_desktop.render.tex_brackets import CLOSING, tex_brackets_plugin
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
-@dataclass(frozen=True)
-class Theme:
-    name: str
-    text: str
-    background: str
-    code_background: str
-    border: str
-    link: str
-    muted: str
-    pygments_style: str
-    quote_bar: str = "#d0d7de"  # a blockquote's left bar; the border colour is lost on a dark bubble
-
-
-LIGHT = Theme("light", "#1f2328", "#ffffff", "#f6f8fa", "#d0d7de", "#0969da", "#656d76", "default")
-DARK = Theme("dark", "#e6edf3", "#0d1117", "#161b22", "#30363d", "#4493f8", "#8d96a0", "monokai", "#5a636e")
+LIGHT, DARK = _palette.LIGHT.message, _palette.DARK.message  # the colours live in render/palette.py
 
 
 @dataclass

@@ -380,7 +380,8 @@ class MainWindow(QMainWindow):
 
     # -- shutdown -----------------------------------------------------------------------
     def closeEvent(self, event) -> None:
-        if self.rt is None:
+        if self.rt is None:  # closed before the runtime opened: only the idle engine thread to end
+            self.engine.shutdown()
             super().closeEvent(event)
             return
         if (not self.terminating and self.downloads.has_active() and not self.prompts.confirm(

@@ -31,10 +31,7 @@ from aigc_desktop.writing.prompts import continuation_text, is_chinese, outline_
 log = logging.getLogger(__name__)
 
 CHECKPOINT_SECONDS = 0.5
-DEFAULT_SECTIONS = 5
-#: Sections that "draft all" writes: the ones with no finished text (a stopped run's
-#: partial text stays as an older version).
-TO_DRAFT = ("empty", "stopped", "interrupted", "error")
+from aigc_desktop.writing.statuses import DEFAULT_SECTIONS, TO_DRAFT  # noqa: E402 (re-exported)
 
 
 class DocumentService:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel
 
+from aigc_desktop.ui.kit import style
 from aigc_desktop.i18n import _
 from aigc_desktop.llm.context import reply_budget
 
-WARN_COLOUR = "#bf8700"
 
 
 def usage(records, n_ctx: int, max_tokens: int) -> tuple[int, int, int, bool]:
@@ -54,5 +54,5 @@ class ContextMeter(QLabel):
         replies = [r for r in records if r.role == "assistant"]
         dropped = bool(replies and (replies[-1].stats or {}).get("dropped_messages"))
         warn = used + budget > n_ctx or dropped
-        self.setStyleSheet(f"color: {WARN_COLOUR};" if warn else "")
+        self.setStyleSheet(f"color: {style.current().highlight};" if warn else "")
         self.setToolTip(_("The next reply will not fit whole: the oldest messages will be left out.") if warn else "")

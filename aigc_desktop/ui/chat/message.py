@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from aigc_desktop.i18n import N_, _
-from aigc_desktop.render.html import Theme, document_html, render_markdown
+from aigc_desktop.render.palette import Theme
 from aigc_desktop.ui.kit import style
 from aigc_desktop.ui.chat.math_resources import message_resource
 
@@ -390,6 +390,8 @@ class MessageWidget(QFrame):
         self.header.setToolTip(self.header.text())
         self.header.setVisible(bool(bits))
         self.header.setProperty("error", bool(error) or r.status == "error")
+        from aigc_desktop.render.html import document_html, render_markdown  # after the window shows
+
         rendered = render_markdown(self.text, self.theme)
         self.body.set_rendered(document_html(rendered.html, self.theme), rendered.code_blocks)
 

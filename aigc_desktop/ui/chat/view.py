@@ -29,7 +29,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from aigc_desktop.i18n import N_, _
-from aigc_desktop.render.html import LIGHT, Theme
+from aigc_desktop.render.palette import LIGHT as _LIGHT_PALETTE, Theme
 from aigc_desktop.ui.kit import style
 from aigc_desktop.ui.chat.message import MessageWidget
 
@@ -65,7 +65,7 @@ class ChatView(QScrollArea):
         # rather than scrolling sideways.
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.setObjectName("chatView")
-        self.theme = LIGHT
+        self.theme = _LIGHT_PALETTE.message
         self._inner = QWidget()
         self._inner.setObjectName("chatColumn")
         self._layout = QVBoxLayout(self._inner)

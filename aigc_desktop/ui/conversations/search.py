@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QTimer, Signal, Slot
 
+from aigc_desktop.ui.kit import style
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
 from aigc_desktop.store.changes import touches
@@ -113,4 +114,5 @@ class SearchController(Controller):
             w = win.chat.widget_for(message_id)
             if w is not None:
                 # Only the message's own frame (its text view is a QFrame too).
-                w.setStyleSheet(f"QFrame#{w.objectName()} {{ border: 2px solid #bf8700; border-radius: 8px; }}")
+                w.setStyleSheet(f"QFrame#{w.objectName()} {{ border: 2px solid {style.current().highlight}; "
+                                f"border-radius: 8px; }}")

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from aigc_desktop.ui.kit import style
 from aigc_desktop.chat.presets import display_name
 from aigc_desktop.errors import UserError
 from aigc_desktop.hub.splits import model_name
@@ -127,14 +128,14 @@ class ConversationSettingsDialog(QDialog):
         self.ctx_warning = QLabel("")
         self.ctx_warning.setObjectName("ctxWarning")
         self.ctx_warning.setWordWrap(True)
-        self.ctx_warning.setStyleSheet("color: #9a6700;")
+        self.ctx_warning.setStyleSheet(f"color: {style.current().warning};")
         self.ctx_warning.setVisible(False)
         self.default_preset_btn = QPushButton(_("Use for new chats"))
         self.default_preset_btn.setToolTip(_("New chats start with this preset's system prompt and settings."))
         self.default_preset_btn.setEnabled(False)
         self.error = QLabel("")
         self.error.setObjectName("settingsError")
-        self.error.setStyleSheet("color: #cf222e;")
+        self.error.setStyleSheet(f"color: {style.current().error};")
         self.error.setWordWrap(True)
 
         form = QFormLayout()

@@ -10,14 +10,10 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel
 
+from aigc_desktop.render.palette import palette_for
+
 INFO_SECONDS = 12  # an information note (exported, imported, …) clears itself
 
-_COLOURS = {
-    ("error", "light"): ("#ffebe9", "#82071e"),
-    ("info", "light"): ("#ddf4ff", "#0a3069"),
-    ("error", "dark"): ("#3c1618", "#ffa198"),
-    ("info", "dark"): ("#0c2d6b", "#a5d6ff"),
-}
 
 
 class Banner(QLabel):
@@ -38,7 +34,7 @@ class Banner(QLabel):
         self._style()
 
     def _style(self) -> None:
-        background, colour = _COLOURS[(self.kind, self._theme)]
+        background, colour = palette_for(self._theme).banner[self.kind]
         self.setStyleSheet(f"QLabel#banner {{ background: {background}; color: {colour}; padding: 6px; }}")
 
     def show_error(self, text: str, tag: str | None = None) -> None:

@@ -13,9 +13,10 @@ rounded bubbles, pills or a focus ring; it only uses object names set in ``ui/``
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
 
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
+
+from aigc_desktop.render.palette import DARK, LIGHT, Palette, palette_for  # noqa: F401 (the design system's palette)
 
 # -- scales ------------------------------------------------------------------------
 SPACE = {"xxs": 2, "xs": 4, "sm": 8, "md": 12, "lg": 16, "xl": 24, "xxl": 32}
@@ -34,36 +35,8 @@ MONO_FONTS = ("JetBrains Mono", "Cascadia Mono", "SF Mono", "Menlo", "Consolas",
               "Noto Sans Mono CJK SC")
 
 
-@dataclass(frozen=True)
-class Palette:
-    name: str
-    window: str      # chat area
-    sidebar: str
-    surface: str     # composer, inputs, menus
-    bubble: str      # the person's messages
-    hover: str
-    selected: str
-    border: str
-    text: str
-    muted: str
-    accent: str
-    accent_text: str
-    focus: str
-    avatar: str      # the assistant's avatar disc
-
-
-LIGHT = Palette("light", window="#ffffff", sidebar="#f7f7f8", surface="#ffffff", bubble="#f0f1f3",
-                hover="#ececee", selected="#e2e3e6", border="#dedfe3", text="#1f2328", muted="#6e7076",
-                accent="#2563eb", accent_text="#ffffff", focus="#2563eb", avatar="#e8eefc")
-DARK = Palette("dark", window="#1f1f21", sidebar="#171718", surface="#2a2a2d", bubble="#2f2f33",
-               hover="#2a2a2d", selected="#333338", border="#3a3a3f", text="#ececf1", muted="#a1a1aa",
-               accent="#4f8cff", accent_text="#ffffff", focus="#6ea0ff", avatar="#26314a")
-
+# The palette itself (every colour, both themes) is render/palette.py, shared with the exports.
 _current = LIGHT
-
-
-def palette_for(name: str) -> Palette:
-    return DARK if name == "dark" else LIGHT
 
 
 def current() -> Palette:

@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-from aigc_desktop.render.html import DARK, LIGHT, Theme
+from aigc_desktop.render.palette import Theme
+from aigc_desktop.render.palette import palette_for
 from aigc_desktop.ui.kit import style
 
 
@@ -19,11 +20,10 @@ def system_is_dark() -> bool:
 
 
 def resolve(choice: str) -> Theme:
-    if choice == "dark":
-        return DARK
-    if choice == "light":
-        return LIGHT
-    return DARK if system_is_dark() else LIGHT
+    """The rendered-Markdown colours of the chosen theme ("system" follows the desktop)."""
+    if choice not in ("dark", "light"):
+        choice = "dark" if system_is_dark() else "light"
+    return palette_for(choice).message
 
 
 def qpalette(p: style.Palette) -> QPalette:

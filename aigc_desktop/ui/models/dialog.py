@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox, QTabWid
 
 from aigc_desktop.hub.catalog import RemoteFile
 from aigc_desktop.i18n import _
+from aigc_desktop.ui.kit import style
 from aigc_desktop.ui.models.catalog import CatalogTab
 from aigc_desktop.ui.models.downloads import DownloadsTab
 from aigc_desktop.ui.models.downloads_controller import DownloadsController
@@ -41,7 +42,6 @@ from aigc_desktop.ui.models.installed import InstalledTab
 from aigc_desktop.ui.models.search import SearchTab
 from aigc_desktop.ui.kit.threads import gui_only
 
-ERROR_STYLE = "color: #cf222e;"
 
 
 def _loaded_model_name(window) -> str | None:
@@ -139,7 +139,7 @@ class ModelsDialog(QDialog):
 
     def _show(self, text: str, error: bool) -> None:
         self.status.setText(text)
-        self.status.setStyleSheet(ERROR_STYLE if error else "")
+        self.status.setStyleSheet(f"color: {style.current().error};" if error else "")
 
     def show_status(self, text: str, error: bool = False) -> None:
         """A message for the tab on screen."""

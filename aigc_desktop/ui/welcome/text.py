@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aigc_desktop.render import palette as _palette
 from aigc_desktop.i18n import N_
 
 MIRROR_ENDPOINT = "https://hf-mirror.com"
@@ -56,7 +57,5 @@ EXAMPLES = (  # (icon, what it shows, the prompt): Chinese, as our users write
 )
 BUSY = ("looking", "downloading", "switching")
 
-LIGHT = dict(card="#ffffff", border="#d0d7de", text="#1f2328", muted="#656d76", subtle="#f6f8fa",
-             accent="#0969da", accent_hover="#0550ae", note_bg="#fff8c5", note_border="#d4a72c", good="#1a7f37")
-DARK = dict(card="#1c2128", border="#30363d", text="#e6edf3", muted="#8d96a0", subtle="#22272e",
-            accent="#1f6feb", accent_hover="#388bfd", note_bg="#2e2a1f", note_border="#9e6a03", good="#3fb950")
+LIGHT = _palette.LIGHT.welcome  # the colours live in render/palette.py
+DARK = _palette.DARK.welcome

@@ -34,7 +34,7 @@ from aigc_desktop.ui.kit.controller import Controller
 from aigc_desktop.ui.writing import article
 from aigc_desktop.ui.writing.document_options import DocumentOptions
 from aigc_desktop.ui.writing.outline_actions import OutlineActions
-from aigc_desktop.writing.service import DEFAULT_SECTIONS, TO_DRAFT
+from aigc_desktop.writing.statuses import DEFAULT_SECTIONS, TO_DRAFT
 
 
 class DocumentController(Controller):

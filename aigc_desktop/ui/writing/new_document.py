@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QFormLay
 
 from aigc_desktop.i18n import _
 from aigc_desktop.ui.kit import style
-from aigc_desktop.writing.service import DEFAULT_SECTIONS
+from aigc_desktop.writing.statuses import DEFAULT_SECTIONS
 
 
 class NewDocumentDialog(QDialog):
