@@ -9,31 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.llama_server import MODEL_ALIAS
-from tests.ui.conftest import send_and_wait
+from tests.ui.conftest import add_provider, send_and_wait, short_replies
 
 SHOTS = Path("/tmp/remote")
-
-
-def _add_provider(server, name: str = "box") -> str:
-    """A provider whose model list was remembered (as Test connection leaves it); returns provider/model."""
-    from aigc_desktop.providers.config import ProviderStore
-    from aigc_desktop.ui.dialogs.providers import remember_models
-
-    ProviderStore().add(name, server.base_url, kind="llama.cpp")
-    remember_models(name, [MODEL_ALIAS])
-    return f"{name}/{MODEL_ALIAS}"
-
-
-def _short_replies(win) -> None:
-    """New chats answer in at most 24 tokens (the starter model rambles; the tests only need a few)."""
-    import aigc_desktop.chat.presets as presets
-
-    presets_fields = presets.new_chat_fields
-
-    def short(name):
-        return {**presets_fields(name), "sampling": {"max_tokens": 24, "seed": 7}}
-
-    return short
 
 
 def test_providers_dialog_adds_and_tests_a_provider(make_window, qtbot, llama_server):
@@ -88,9 +66,9 @@ def test_providers_dialog_says_refused_in_one_line(make_window, qtbot):
 def test_chat_through_provider_model_is_saved_with_it(make_window, qtbot, llama_server, monkeypatch):
     """Choosing provider/model in the toolbar makes the chat stream from the server, saved with that model;
     the local model is not reloaded for it."""
-    ref = _add_provider(llama_server)
+    ref = add_provider(llama_server)
     win = make_window()
-    monkeypatch.setattr("aigc_desktop.chat.presets.new_chat_fields", _short_replies(win))
+    monkeypatch.setattr("aigc_desktop.chat.presets.new_chat_fields", short_replies(win))
     loads = []
     win.engine.loadStarted.connect(loads.append)
     win.model_choice.refresh_combo()
@@ -113,9 +91,9 @@ def test_chat_through_provider_model_is_saved_with_it(make_window, qtbot, llama_
 def test_compare_local_and_remote_side_by_side(make_window, qtbot, llama_server, starter_model, monkeypatch):
     """Compare of the local model and the remote one shows two panes with TTFT and tokens/s, and saves
     two sibling replies that the main chat then shows."""
-    ref = _add_provider(llama_server)
+    ref = add_provider(llama_server)
     win = make_window()
-    monkeypatch.setattr("aigc_desktop.chat.presets.new_chat_fields", _short_replies(win))
+    monkeypatch.setattr("aigc_desktop.chat.presets.new_chat_fields", short_replies(win))
     view = win.show_compare()
     assert view.pickers[0].findData(ref) >= 0
     view.set_models([str(starter_model), ref])
@@ -173,9 +151,9 @@ def test_serve_toggle_serves_the_loaded_model_to_openai(make_window, qtbot):
 
 def test_a_remote_chat_needs_no_local_model(make_window, qtbot, llama_server, monkeypatch):
     """With no local model loaded at all, a chat whose model is provider/model still sends and streams."""
-    ref = _add_provider(llama_server)
+    ref = add_provider(llama_server)
     win = make_window(load_model=False)
-    monkeypatch.setattr("aigc_desktop.chat.presets.new_chat_fields", _short_replies(win))
+    monkeypatch.setattr("aigc_desktop.chat.presets.new_chat_fields", short_replies(win))
     assert not win.engine.is_loaded
     win.model_choice.refresh_combo()
     win.model_choice.chosen_in_combo(win.model_combo.findData(ref))

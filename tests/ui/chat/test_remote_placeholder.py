@@ -4,8 +4,7 @@ loaded local one (against a real llama_cpp.server on loopback)."""
 from __future__ import annotations
 
 from tests.llama_server import MODEL_ALIAS
-from tests.ui.conftest import send_and_wait
-from tests.ui.test_remote_ui import _add_provider, _short_replies
+from tests.ui.conftest import add_provider, send_and_wait, short_replies
 
 DEFAULT_PLACEHOLDER = "Message… (Enter to send, Shift+Enter for a new line)"
 REMOTE_PILL = f"{MODEL_ALIAS} (box)"
@@ -32,7 +31,7 @@ def test_switching_between_remote_and_local_chats_names_who_answers(make_window,
     """Opening a remote chat names its model and provider in the pill and the placeholder; a
     new (local) chat names the loaded model again; a model load while the remote chat is open
     does not put the local name back."""
-    ref = _add_provider(llama_server)
+    ref = add_provider(llama_server)
     remote_id = _remote_chat(ref)
     win = make_window()  # opens the newest chat (the remote one), then loads the local model
     local_name = win.engine.model.name
@@ -53,9 +52,9 @@ def test_switching_between_remote_and_local_chats_names_who_answers(make_window,
 def test_remote_reply_streams_under_the_remote_name(make_window, qtbot, llama_server, monkeypatch):
     """While a remote chat's reply streams, its live message is labelled provider/model (as it
     is saved), and afterwards the composer still names the remote model."""
-    ref = _add_provider(llama_server)
+    ref = add_provider(llama_server)
     win = make_window()
-    monkeypatch.setattr("aigc_desktop.chat.presets.new_chat_fields", _short_replies(win))
+    monkeypatch.setattr("aigc_desktop.chat.presets.new_chat_fields", short_replies(win))
     win.model_choice.refresh_combo()
     win.model_choice.chosen_in_combo(win.model_combo.findData(ref))
     live_models = []
