@@ -18,9 +18,11 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
 
-class EngineGate:
+class CancelSet:
+    """The cancel events of the requests queued or running, so that one call stops them all
+    (shared with the window's gate, ``ui/engine/gate.py``)."""
+
     def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="serve-engine")
         self._cancels: set[threading.Event] = set()
         self._lock = threading.Lock()
 
@@ -40,13 +42,19 @@ class EngineGate:
         with self._lock:
             return len(self._cancels)
 
-    def submit(self, fn, *args) -> Future:
-        return self._pool.submit(fn, *args)
-
     def stop_all(self) -> None:
         with self._lock:
             for event in self._cancels:
                 event.set()
+
+
+class EngineGate(CancelSet):
+    def __init__(self) -> None:
+        super().__init__()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="serve-engine")
+
+    def submit(self, fn, *args) -> Future:
+        return self._pool.submit(fn, *args)
 
     def close(self) -> None:
         self.stop_all()

@@ -13,30 +13,15 @@ A request takes the engine's lease when it starts, so the window shows Stop, and
 
 from __future__ import annotations
 
-import threading
 from concurrent.futures import Future
 
+from aigc_desktop.server.gate import CancelSet
 
-class ClientGate:
+
+class ClientGate(CancelSet):
     def __init__(self, client) -> None:
+        super().__init__()
         self._client = client
-        self._cancels: set[threading.Event] = set()
-        self._lock = threading.Lock()
-
-    def new_cancel(self) -> threading.Event:
-        event = threading.Event()
-        with self._lock:
-            self._cancels.add(event)
-        return event
-
-    def release(self, event: threading.Event) -> None:
-        with self._lock:
-            self._cancels.discard(event)
-
-    @property
-    def pending(self) -> int:
-        with self._lock:
-            return len(self._cancels)
 
     def submit(self, fn, *args) -> Future:
         from aigc_desktop.ui.engine.jobs import CallJob
@@ -46,11 +31,6 @@ class ClientGate:
         job.id = self._client.next_id()
         self._client.post(job)
         return future
-
-    def stop_all(self) -> None:
-        with self._lock:
-            for event in self._cancels:
-                event.set()
 
     def close(self) -> None:
         """The window's engine thread outlives the server: only stop what the server started."""
