@@ -1,25 +1,23 @@
 """The llama.cpp engine: the first implementation of the ``Engine`` protocol.
 
-(About 500 lines: loading, KV-state hand-over, prefill and streaming all act on the
-one ``Llama`` under one lock; raw continuation already lives in ``llm/completion.py``
-and GPU offload in ``llm/gpu.py``, and the stream's UTF-8/stop-string holdback is the
-next piece to move, into ``llm/text.py``.)
-
 ``LlamaEngine.stream_chat(messages, sampling, cancel)`` yields :class:`Delta`
 objects: text pieces, then one final delta with ``done=True`` and the reply's
 stats. The loaded ``Llama`` is kept between turns, so llama.cpp reuses the
 evaluated prefix of a follow-up turn (its KV cache) instead of re-reading the
-whole history. One generation at a time; cancel is a ``threading.Event``
-checked between tokens and, through llama.cpp's abort callback, inside a long
-prompt evaluation.
+whole history. One generation at a time, under one lock.
+
+This module decides *what* the model evaluates: loading (GPU offload is
+``llm/gpu.py``), the GGUF's chat template, fitting a long history, and whose KV
+state the context holds (``llm/state_cache.py``). *How* a prompt is evaluated and
+a reply generated (Stop and the abort callback, reading progress, UTF-8 and the
+stop string, stats) is ``llm/runner.py``, shared by a chat reply, 续写
+(:meth:`LlamaEngine.complete`) and evaluating ahead (:meth:`LlamaEngine.prefill`).
 """
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
-import random
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -32,6 +30,7 @@ from aigc_desktop.llm.gguf_info import check_gguf_file
 from aigc_desktop.llm.gpu import GPU_FALLBACK_NOTE, resolve_gpu_layers
 from aigc_desktop.llm.memory import check_memory
 from aigc_desktop.llm.protocol import Delta, LoadedModel, ReplyStats, collect, text_decoder  # noqa: F401 (re-exported)
+from aigc_desktop.llm.runner import READ_BATCH, Runner  # noqa: F401 (READ_BATCH re-exported)
 from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.llm.split_names import model_name
 from aigc_desktop.llm.state_cache import DEFAULT_BUDGET, StateCache, capture, common_prefix, restore
@@ -86,14 +85,12 @@ class LlamaEngine:
 
     def __init__(self, state_budget: int = DEFAULT_BUDGET) -> None:
         self._llm = None
+        self._runner: Runner | None = None  # evaluates and generates on _llm
         self.gpu_note: str | None = None  # set by load() when a GPU load fell back to the CPU
         self._formatter = None
         self.model: LoadedModel | None = None
         self._lock = threading.RLock()
-        self._active_cancel: threading.Event | None = None
-        self._abort_cb = None
         self.state_cache = StateCache(state_budget)
-        self._pieces: dict[int, bytes] = {}  # token id -> its bytes (or _EOG), per loaded model
         self._owner_key: str | None = None  # whose tokens the context holds now
         self.last_restore: str | None = None  # for tests and benchmarks
 
@@ -162,10 +159,9 @@ class LlamaEngine:
                 bos_token=bos,
                 metadata=metadata,
             )
-            self._install_abort_callback()
+            self._runner = Runner(llm, self.model.name)
             self.state_cache.clear()
             self._owner_key = None
-            self._pieces = {}
         if old is not None:
             old.close()
         log.info("loaded %s (n_ctx=%s, threads=%s)", path, n_ctx, threads)
@@ -175,37 +171,9 @@ class LlamaEngine:
         with self._lock:
             if self._llm is not None:
                 self._llm.close()
-            self._llm = self._formatter = self.model = None
+            self._llm = self._formatter = self.model = self._runner = None
             self.state_cache.clear()
             self._owner_key = None
-
-    def _install_abort_callback(self) -> None:
-        import llama_cpp
-
-        @llama_cpp.ggml_abort_callback
-        def _abort(_data) -> bool:
-            # Runs inside llama_decode: a Stop reaches a long prompt evaluation.
-            event = self._active_cancel
-            return event is not None and event.is_set()
-
-        self._abort_cb = _abort  # keep alive for as long as the context
-        self._abort_on = False
-        self._set_abort(True)
-
-    def _set_abort(self, on: bool) -> None:
-        """Turn the abort callback on for prompt evaluation, off for token-by-token decoding.
-
-        llama.cpp calls it before every graph node (~600 times per token for
-        SmolLM2); through ctypes that cost ~3% of decode speed. While decoding,
-        the loop checks the cancel event between tokens instead, so Stop waits
-        at most one token.
-        """
-        import llama_cpp
-
-        if on != self._abort_on and self._llm is not None:
-            callback = self._abort_cb if on else llama_cpp.ggml_abort_callback()  # a NULL pointer: none
-            llama_cpp.llama_set_abort_callback(self._llm.ctx, callback, None)
-            self._abort_on = on
 
     # -- tokens -----------------------------------------------------------------
     def _require(self):
@@ -263,11 +231,19 @@ class LlamaEngine:
         *,
         cache_key: str | None = None,
     ) -> Iterator[Delta]:
-        """Continue the raw text ``prompt`` (no chat template), streamed like ``stream_chat``."""
-        from aigc_desktop.llm.completion import stream_completion
+        """Continue the raw text ``prompt`` (no chat template), streamed like ``stream_chat``.
 
+        The path that works with base models too: the prompt is the text's own tokens
+        (with BOS), and only end-of-generation tokens end it, no stop string."""
         with self._lock:
-            yield from stream_completion(self, prompt, sampling or SamplingParams(), cancel, cache_key)
+            llm = self._require()
+            started = time.perf_counter()
+            tokens = llm.tokenize(prompt.encode("utf-8"), add_bos=True, special=False)
+            if len(tokens) >= llm.n_ctx() - 1:
+                raise _overflow(len(tokens), llm.n_ctx())
+            self._switch_state(llm, tokens, cache_key)
+            yield from self._runner.generate(tokens, sampling or SamplingParams(), cancel or threading.Event(),
+                                             started=started)
 
     def prefill(
         self,
@@ -304,19 +280,7 @@ class LlamaEngine:
             if cancel.is_set():
                 return 0
             self._switch_state(llm, tokens, cache_key)
-            start = common_prefix(llm.input_ids[: llm.n_tokens], tokens)
-            if start >= len(tokens):
-                return 0
-            llm.n_tokens = start  # eval() drops the KV cells from here on
-            self._active_cancel = cancel
-            try:
-                llm.eval(tokens[start:])
-            except RuntimeError:
-                if not cancel.is_set():
-                    raise
-            finally:
-                self._active_cancel = None
-            return llm.n_tokens - start
+            return self._runner.evaluate(tokens, cancel)
 
     def _switch_state(self, llm, tokens: list[int], cache_key: str | None) -> None:
         """Save the outgoing conversation's state and restore the incoming one's."""
@@ -337,30 +301,8 @@ class LlamaEngine:
         if there > here and restore(llm, cached):
             self.last_restore = cache_key
 
-    def _read_prompt(self, llm, tokens: list[int], cancel, on_progress) -> None:
-        """Evaluate all but the last prompt token in batches, reporting progress between them.
-
-        ``generate`` then finds them in the KV cache and evaluates only the last
-        token. Stop works as before: the abort callback interrupts a batch, and
-        the check between batches raises the same way.
-        """
-        start = common_prefix(llm.input_ids[: llm.n_tokens], tokens)
-        end = len(tokens) - 1
-        total = end - start
-        if on_progress is None or total <= READ_BATCH:
-            return
-        llm.n_tokens = start  # eval() drops the KV cells from here on
-        for at in range(start, end, READ_BATCH):
-            on_progress(at - start, total)
-            if cancel.is_set():
-                raise RuntimeError("cancelled while reading the prompt")
-            llm.eval(tokens[at:min(at + READ_BATCH, end)])
-        on_progress(total, total)
-
     def _stream(self, messages, sampling: SamplingParams, cancel, fit: bool, cache_key=None,
                 on_progress=None) -> Iterator[Delta]:
-        import llama_cpp
-
         llm = self._require()
         started = time.perf_counter()
         n_ctx = llm.n_ctx()
@@ -369,114 +311,15 @@ class LlamaEngine:
             fitted = self.fit(messages, sampling.max_tokens)
             tokens, dropped = self.format_prompt(fitted.messages), fitted.dropped
         if len(tokens) >= n_ctx:
-            raise ContextOverflowError(
-                _("The prompt takes {tokens:,} tokens; the context holds {n_ctx:,}.").format(
-                    tokens=len(tokens), n_ctx=n_ctx)
-            )
-        cancel = cancel or threading.Event()
+            raise _overflow(len(tokens), n_ctx)
         self._switch_state(llm, tokens, cache_key)
-        self._active_cancel = cancel
-
-        llm.set_seed(sampling.seed if sampling.seed is not None else random.randrange(2**31))
-        vocab = llama_cpp.llama_model_get_vocab(llm.model)
-        stop_text = self.model.eos_token if self.model else ""
-        decoder = text_decoder()
-        pieces = self._pieces
-        generated: list[int] = []
-        first_at: float | None = None
-        finish = "length"
-        pending = ""  # text held back while it could be the start of the stop string
-        max_tokens = min(sampling.max_tokens, n_ctx - len(tokens))
-        try:
-            self._read_prompt(llm, tokens, cancel, on_progress)
-            gen = llm.generate(
-                tokens,
-                top_k=sampling.top_k,
-                top_p=sampling.top_p,
-                min_p=sampling.min_p,
-                temp=sampling.temperature,
-                repeat_penalty=sampling.repeat_penalty,
-            )
-            try:
-                for token in gen:
-                    self._set_abort(False)  # the prompt is evaluated; decoding checks between tokens
-                    if cancel.is_set():
-                        finish = "cancelled"
-                        break
-                    raw_piece = pieces.get(token)
-                    if raw_piece is None:  # per-token ctypes calls are cached: decode speed matters
-                        raw_piece = _EOG if llama_cpp.llama_vocab_is_eog(vocab, token) else llm.detokenize([token])
-                        pieces[token] = raw_piece
-                    if raw_piece is _EOG:
-                        finish = "stop"
-                        break
-                    generated.append(token)
-                    piece = decoder.decode(raw_piece)
-                    if piece:
-                        pending += piece
-                        if stop_text and stop_text in pending:
-                            pending = pending.split(stop_text, 1)[0]
-                            finish = "stop"
-                            if pending:
-                                first_at = first_at or time.perf_counter()
-                                yield Delta(pending)
-                            pending = ""
-                            break
-                        keep = _stop_prefix_len(pending, stop_text) if "<" in pending or not stop_text.startswith("<") else 0
-                        out, pending = pending[: len(pending) - keep], pending[len(pending) - keep :]
-                        if out:
-                            if first_at is None:
-                                first_at = time.perf_counter()
-                            yield Delta(out)
-                    if len(generated) >= max_tokens:
-                        finish = "length"
-                        break
-                    if cancel.is_set():
-                        finish = "cancelled"
-                        break
-            finally:
-                gen.close()
-        except RuntimeError:
-            if not cancel.is_set():
-                raise
-            finish = "cancelled"  # llama_decode aborted by the callback; n_tokens still
-            # counts only whole batches, and the next eval trims the KV cache to it.
-        finally:
-            self._active_cancel = None
-            self._set_abort(True)
-        # A character cut in half by the token limit is dropped, never shown as U+FFFD.
-        tail = pending + decoder.decode(b"", final=True).rstrip("\ufffd")
-        if tail and finish != "stop":
-            if first_at is None:
-                first_at = time.perf_counter()
-            yield Delta(tail)
-        ended = time.perf_counter()
-        decode_time = ended - first_at if first_at else 0.0
-        stats = ReplyStats(
-            prompt_tokens=len(tokens),
-            completion_tokens=len(generated),
-            time_to_first_token=(first_at - started) if first_at else None,
-            tokens_per_second=(len(generated) - 1) / decode_time
-            if len(generated) > 1 and decode_time > 0
-            else None,
-            total_seconds=ended - started,
-            finish_reason=finish,
-            model=self.model.name if self.model else "",
-            dropped_messages=dropped,
-        )
-        yield Delta(done=True, stats=stats)
+        yield from self._runner.generate(tokens, sampling, cancel or threading.Event(), stop_text=self.model.eos_token,
+                                         on_progress=on_progress, started=started, dropped=dropped)
 
 
-_EOG = object()  # marks end-of-generation tokens in the piece cache
-READ_BATCH = 512  # prompt tokens per progress step (the context's n_batch)
+def _overflow(tokens: int, n_ctx: int) -> ContextOverflowError:
+    return ContextOverflowError(_("The prompt takes {tokens:,} tokens; the context holds {n_ctx:,}.").format(
+        tokens=tokens, n_ctx=n_ctx))
+
+
 _DRAFT_MARK = "\ue000"  # a private-use character: where the draft ends in the formatted prompt
-
-
-def _stop_prefix_len(text: str, stop: str) -> int:
-    """Length of the longest tail of ``text`` that is a prefix of ``stop``."""
-    if not stop:
-        return 0
-    for n in range(min(len(stop) - 1, len(text)), 0, -1):
-        if stop.startswith(text[-n:]):
-            return n
-    return 0
