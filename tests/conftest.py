@@ -12,6 +12,22 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("AIGC_DESKTOP_LANG", "en")  # tests read English unless they choose Chinese
 
+# The fixtures that need a real model: its GGUF file (starter_model, base_model), a loaded engine
+# (real_engine, base_engine), a window that loads it (make_window, and so studio_window and
+# zh_window) or a llama_cpp.server on it. A test whose fixture closure holds one is marked `real`,
+# so `-m "not real"` runs without the model; fixtures built on these are covered through the closure.
+MODEL_FIXTURES = frozenset({
+    "starter_model", "real_engine", "base_model", "base_engine", "make_window",
+    "llama_server", "llama_server_keyed", "disposable_llama_server",
+})
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects on the marks
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if MODEL_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.real)
+
 
 @pytest.fixture(autouse=True)
 def app_home(tmp_path, monkeypatch):

@@ -9,9 +9,6 @@ import subprocess
 import sys
 import time
 
-import pytest
-
-pytestmark = pytest.mark.real
 
 
 def _streaming_partial(db_path):

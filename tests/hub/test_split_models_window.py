@@ -14,7 +14,6 @@ from aigc_desktop.ui.models.common import human_size
 from tests.hub.conftest import SPLIT_PARTS, SPLIT_REPO, SPLIT_SET, hub, split_hub  # noqa: F401 - fixtures
 from tests.ui.conftest import make_window, send_and_wait  # noqa: F401 - the window fixture
 
-pytestmark = pytest.mark.real
 
 STATUS = 6  # the Installed table's Status column
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 
 from aigc_desktop.hub.splits import model_name
 from tests.hub.conftest import SPLIT_PARTS, SPLIT_SET
@@ -18,7 +17,6 @@ def test_model_name_of_parts_and_plain_files():
     assert model_name("/m/plain.Q8_0.gguf") == "plain.Q8_0"
 
 
-@pytest.mark.real
 def test_loaded_split_set_is_named_for_the_set(split_parts):
     """The engine's loaded model (what the window, replies and the API show) has the set's name."""
     from aigc_desktop.llm.engine import LlamaEngine
@@ -29,7 +27,6 @@ def test_loaded_split_set_is_named_for_the_set(split_parts):
     assert loaded.path == split_parts[0]  # still loaded from part 1
 
 
-@pytest.mark.real
 def test_reply_and_markdown_export_name_the_set(split_parts, tmp_path, capsys):
     """A chat with the split set saves its reply under the set's name, and the Markdown
     export's header and reply line say that name, never '-00001-of-00002'."""

@@ -181,7 +181,6 @@ def test_a_set_missing_on_the_hub_is_refused(split_hub):
     assert split_hub.downloads() == [] and list(app_paths().models.iterdir()) == []
 
 
-@pytest.mark.real
 def test_downloaded_set_loads_from_part_one_and_chats(split_hub, capsys):
     """llama.cpp loads the set from its first part (finding part 2 itself) and the chat answers."""
     download_model(_set())

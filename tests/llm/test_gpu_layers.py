@@ -30,7 +30,6 @@ def test_this_build_is_cpu_only():
     assert gpu.resolve_gpu_layers("auto") == 0
 
 
-@pytest.mark.real
 def test_real_model_loads_with_auto_gpu_layers_on_cpu(starter_model):
     """The engine accepts n_gpu_layers and loads the starter on the CPU with no fallback note."""
     from aigc_desktop.llm.engine import LlamaEngine

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 
-import pytest
 
 from aigc_desktop.llm.engine import collect
 from aigc_desktop.llm.sampling import SamplingParams
@@ -45,7 +44,6 @@ def _reset(engine) -> None:
     engine._llm.reset()
 
 
-@pytest.mark.real
 def test_prefilled_draft_gives_the_same_reply_with_fewer_tokens(real_engine):
     msgs = HISTORY + [{"role": "user", "content": QUESTION}]
     _reset(real_engine)
@@ -65,7 +63,6 @@ def test_prefilled_draft_gives_the_same_reply_with_fewer_tokens(real_engine):
     assert warm.prompt <= 8 < cold.prompt
 
 
-@pytest.mark.real
 def test_prefill_is_idempotent_and_cancellable(real_engine):
     _reset(real_engine)
     assert real_engine.prefill(HISTORY, QUESTION, cache_key="idem") > 0
@@ -75,7 +72,6 @@ def test_prefill_is_idempotent_and_cancellable(real_engine):
     assert real_engine.prefill(HISTORY, QUESTION + " More words.", cancelled, cache_key="idem") == 0
 
 
-@pytest.mark.real
 def test_prefill_skips_a_history_that_needs_fitting(real_engine):
     long_history = [{"role": "user", "content": "word " * 1200}, {"role": "assistant", "content": "ok " * 600}]
     _reset(real_engine)
@@ -83,7 +79,6 @@ def test_prefill_skips_a_history_that_needs_fitting(real_engine):
     assert real_engine._llm.n_tokens == 0
 
 
-@pytest.mark.real
 def test_prefill_keeps_the_other_conversations_state(real_engine):
     """Prefilling conversation B while A owns the context saves A's state first."""
     _reset(real_engine)
@@ -92,7 +87,6 @@ def test_prefill_keeps_the_other_conversations_state(real_engine):
     assert "A" in real_engine.state_cache.keys()
 
 
-@pytest.mark.real
 def test_reply_after_an_interrupted_prefill_is_unchanged(real_engine):
     """Whenever the cancel lands (before, inside or after llama_decode), the next reply is the same."""
     draft = "Summarise: " + "The river flows east to the sea. " * 60

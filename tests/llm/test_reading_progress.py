@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import threading
 
-import pytest
 
 from aigc_desktop.llm.engine import READ_BATCH, collect
 from aigc_desktop.llm.sampling import SamplingParams
 
-pytestmark = pytest.mark.real
 
 S = SamplingParams(max_tokens=12, temperature=0.0, seed=5)
 

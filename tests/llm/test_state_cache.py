@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 
 import numpy as np
-import pytest
 
 from aigc_desktop.llm.engine import collect
 from aigc_desktop.llm.sampling import SamplingParams
@@ -23,7 +22,6 @@ def _history(topic: str, turns: int) -> list[dict]:
     return msgs
 
 
-@pytest.mark.real
 def test_identical_reply_after_switch(real_engine):
     """Conversation A answered directly equals A answered after a detour through B."""
     a, b = _history("rivers", 6), _history("mountains", 6)
@@ -37,7 +35,6 @@ def test_identical_reply_after_switch(real_engine):
     assert after == direct
 
 
-@pytest.mark.real
 def test_restored_state_skips_prefill(real_engine):
     """After a restore only the new suffix is evaluated: llama.cpp's token counter proves it."""
     a, b = _history("tea", 8), _history("coffee", 8)
@@ -61,7 +58,6 @@ def test_restored_state_skips_prefill(real_engine):
     assert evaluated[0] < stats.prompt_tokens // 3  # the suffix, not the whole history
 
 
-@pytest.mark.real
 def test_stopped_reply_still_cached(real_engine):
     """A reply cut by Stop leaves its conversation's state in the cache when another takes over."""
     cancel = threading.Event()

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import threading
 
-import pytest
 
 from aigc_desktop.llm.sampling import SamplingParams
 from tests.llama_server import MODEL_ALIAS
-
-pytestmark = pytest.mark.real
 
 
 def _services(store, real_engine, server):

@@ -7,9 +7,6 @@ import signal
 import subprocess
 import sys
 
-import pytest
-
-pytestmark = pytest.mark.real
 
 
 def test_serve_prints_the_url_and_stops_on_sigterm(starter_model, app_home):

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 
 from tests.ui.conftest import send_and_wait
-
-pytestmark = pytest.mark.real
 
 
 def test_type_send_reply_streams_and_is_saved(qtbot, make_window):

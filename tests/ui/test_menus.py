@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtGui import QGuiApplication
 
 from tests.ui.conftest import english_words, model_names, send_and_wait, short_chat, visible_texts
 
 
-@pytest.mark.real
 def test_shortcuts(qtbot, make_window):
     """Ctrl+N starts a new chat, Ctrl+F focuses search, Ctrl+Shift+C copies the last reply."""
     win = make_window()

@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 import threading
 
-import pytest
 
 from aigc_desktop.llm.sampling import SamplingParams
 
-pytestmark = pytest.mark.real
 
 TITLE, SECTION, START = "AIGC：从入门到精通", "基本概念", "AIGC，即人工智能生成内容，是指"
 TEMPLATE_TOKENS = ("<start_of_turn>", "<end_of_turn>", "<|im_start|>", "<|im_end|>", "<bos>", "<eos>")

@@ -16,9 +16,6 @@ import subprocess
 import sys
 import time
 
-import pytest
-
-pytestmark = pytest.mark.real
 
 
 def _drafting_second(db_path):

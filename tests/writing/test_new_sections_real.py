@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-pytestmark = pytest.mark.real
 
 
 def test_cli_new_with_five_sections_gives_five_titles(app_home, starter_model, capsys):

@@ -8,7 +8,6 @@ import pytest
 
 from aigc_desktop.llm.sampling import SamplingParams
 
-pytestmark = pytest.mark.real
 
 FIVE = ["基本概念", "技术实现", "优势与不足", "潜在问题", "未来发展"]
 TITLE = "AIGC：从入门到精通"

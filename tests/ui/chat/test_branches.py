@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 
 from tests.ui.conftest import send_and_wait, short_chat
 
 
-@pytest.mark.real
 def test_regenerate_adds_sibling_and_switches(qtbot, make_window):
     """Regenerate writes a second reply; '< 2/2 >' switches between the two."""
     win = make_window()
@@ -25,7 +23,6 @@ def test_regenerate_adds_sibling_and_switches(qtbot, make_window):
     assert win.rt.store.get(conv.id).current_leaf_id == first
 
 
-@pytest.mark.real
 def test_edit_creates_branch_and_keeps_old(qtbot, make_window):
     """Editing a user message resends it as a new branch; the old branch stays reachable."""
     win = make_window()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 
 from tests.ui.conftest import send_and_wait, short_chat
 
 
-@pytest.mark.real
 def test_up_edits_last_message(qtbot, make_window):
     """Up in an empty composer edits the last user message."""
     win = make_window()
@@ -21,7 +19,6 @@ def test_up_edits_last_message(qtbot, make_window):
     assert editing.editor.edit.hasFocus()
 
 
-@pytest.mark.real
 def test_composer_send_button_and_model_pill(qtbot, make_window):
     """Send is disabled while the box is empty; the pill names the loaded model."""
     win = make_window()

@@ -3,10 +3,8 @@ by raw completion, into the box; nothing is sent or stored, and the window is he
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 
-pytestmark = pytest.mark.real
 
 START = "Once upon a time, in a small village by the sea,"
 

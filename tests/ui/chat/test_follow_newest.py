@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from aigc_desktop.llm.sampling import SamplingParams
 from PySide6.QtCore import QPoint
 
@@ -63,7 +62,6 @@ def test_b2_opening_a_chat_lands_at_its_newest_message(qtbot, make_window):
     qtbot.waitUntil(lambda: _newest_visible(win.chat), timeout=5000)
 
 
-@pytest.mark.real
 def test_b2_scrolling_up_while_streaming_stays_put_and_offers_newest(qtbot, make_window):
     """B2: the person scrolls up mid-reply: the view stays there (also when the reply ends)
     and a "Newest" button appears; the button brings the view back and hides."""
@@ -90,7 +88,6 @@ def test_b2_scrolling_up_while_streaming_stays_put_and_offers_newest(qtbot, make
     assert not win.chat.newest_button.isVisible()
 
 
-@pytest.mark.real
 def test_b2_send_and_edit_bring_the_view_to_the_new_message(qtbot, make_window):
     """B2: read back at the top, then Send (and later Edit → Save & resend): the view goes to the new reply."""
     win = make_window()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 
-import pytest
 
 from tests.fake_engine import ScriptedEngine
 from tests.ui.conftest import send_and_wait, short_chat
@@ -31,7 +30,6 @@ def test_slow_first_reply_says_it_is_reading_the_conversation(qtbot, make_window
     assert "Reading" not in win.banner.text()
 
 
-@pytest.mark.real
 def test_esc_stops(qtbot, make_window):
     """Esc while a reply streams stops it and keeps the partial text."""
     win = make_window()
@@ -50,7 +48,6 @@ def test_esc_stops(qtbot, make_window):
     assert rec.status == "stopped" and rec.content
 
 
-@pytest.mark.real
 def test_new_chat_clears_the_previous_chats_figures(qtbot, make_window):
     win = make_window()
     short_chat(win)
@@ -60,7 +57,6 @@ def test_new_chat_clears_the_previous_chats_figures(qtbot, make_window):
     assert win.speed_label.text() == "" and win.context_meter.text().startswith("Context: 0 /")
 
 
-@pytest.mark.real
 def test_send_into_a_chat_deleted_in_another_window_never_lands_elsewhere(qtbot, make_window):
     """Another window deletes the open chat and creates a new one, which may get the same
     id: Send must not write into that other chat."""
@@ -95,7 +91,6 @@ def test_stop_pressed_before_the_engine_picks_up_the_turn_is_not_lost(qtbot, mak
     assert reply.status == "stopped" and reply.content == ""
 
 
-@pytest.mark.real
 def test_a_refused_first_message_leaves_no_empty_chat(qtbot, make_window):
     """A first message too long for the context is refused on the engine thread; no chat is made,
     the text stays in the box."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.server
 import threading
 
-import pytest
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel
 
@@ -25,7 +24,6 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.mark.real
 def test_untrusted_content_fetches_nothing(qtbot, make_window):
     """Script, remote image and javascript: link render inert; a local server sees no request."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)

@@ -8,7 +8,6 @@ import threading
 import pytest
 
 
-@pytest.mark.real
 def test_import_chatgpt_file(qtbot, make_window, tmp_path):
     """File → Import brings in a ChatGPT conversations.json and opens it."""
     data = [{

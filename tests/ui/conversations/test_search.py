@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 
-import pytest
 
 
 def _two_versions(store):
@@ -42,7 +41,6 @@ def test_b1_yes_switches_to_the_version_with_the_hit(qtbot, make_window):
     assert win.chat.widget_for(first.id) is not None
 
 
-@pytest.mark.real
 def test_search_opens_result_and_scrolls(qtbot, make_window):
     """Typing a two-character Chinese word finds the message; activating it opens and marks it."""
     win = make_window(load_model=False)
@@ -67,7 +65,6 @@ def test_search_opens_result_and_scrolls(qtbot, make_window):
     assert win.sidebar.list.isVisible()
 
 
-@pytest.mark.real
 def test_search_hits_follow_deletes(qtbot, make_window):
     """Deleting a message refreshes the hits; a stale hit says it is gone instead of failing."""
     win = make_window(load_model=False)

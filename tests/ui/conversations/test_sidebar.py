@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from aigc_desktop.ui.conversations.sidebar import ID_ROLE
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
@@ -10,7 +9,6 @@ from PySide6.QtWidgets import QLineEdit
 from tests.ui.conftest import settle
 
 
-@pytest.mark.real
 def test_rename_and_pin(qtbot, make_window):
     """Rename changes the title in the list; a pinned chat goes to the top under 'Pinned'."""
     win = make_window(load_model=False)

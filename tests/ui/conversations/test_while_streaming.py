@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 from aigc_desktop.ui.conversations.sidebar import ID_ROLE
 from PySide6.QtCore import Qt, QTimer
 
 from tests.ui.conftest import send_and_wait, short_chat
 
 
-@pytest.mark.real
 def test_clicking_another_chat_while_streaming_keeps_the_live_reply(qtbot, make_window):
     """A click on another chat mid-reply is refused with a note; the reply keeps
     streaming into the view and ends showing the saved text."""
@@ -38,7 +36,6 @@ def test_clicking_another_chat_while_streaming_keeps_the_live_reply(qtbot, make_
     assert win.sidebar.current_id() == conv.id
 
 
-@pytest.mark.real
 def test_deleting_the_streaming_chat_stops_then_deletes_it(qtbot, make_window):
     win = make_window()
     conv = short_chat(win)
@@ -59,7 +56,6 @@ def test_deleting_the_streaming_chat_stops_then_deletes_it(qtbot, make_window):
     assert not win.composer.busy and win.composer.button.text() == "Send"
 
 
-@pytest.mark.real
 def test_b5_refused_click_keeps_the_highlight_on_the_chat_being_written(qtbot, make_window):
     """B5: a real click on another chat while a reply streams is refused, and the list's
     highlight (current and selected row) stays on the chat being written."""

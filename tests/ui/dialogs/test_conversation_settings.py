@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 
 from tests.ui.conftest import send_and_wait, short_chat
 
@@ -77,7 +76,6 @@ def test_threads_and_default_preset_are_saved_and_new_chats_use_the_preset(qtbot
     assert writer.system_prompt.split()[0] in win.system_chip.toolTip()
 
 
-@pytest.mark.real
 def test_conversation_settings_and_presets(qtbot, make_window):
     """Settings save system prompt and sampling; an invalid seed is refused with a message;
     a preset fills the fields and a saved preset is listed."""

@@ -18,8 +18,6 @@ from aigc_desktop.settings import Settings, SettingsStore
 from tests.hub.conftest import FILE, REPO, hub  # noqa: F401 - the fake Hub fixture
 from tests.ui.conftest import send_and_wait
 
-pytestmark = pytest.mark.real
-
 
 def test_import_gguf_and_use_it(qtbot, make_window, tmp_path, starter_model):
     """Import copies the file into the models folder, lists it with metadata; Use loads it for the chat."""

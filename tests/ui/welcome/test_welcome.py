@@ -15,7 +15,6 @@ from aigc_desktop.ui import welcome
 from tests.hub.conftest import hub  # noqa: F401 - the fake Hub fixture
 from tests.hub.fake_hub import FakeHub
 
-pytestmark = pytest.mark.real
 
 ZH_REPO = "aigc-test/Qwen-Test-GGUF"
 ZH_FILE = "qwen-test-135m-q4_k_m.gguf"

@@ -7,7 +7,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-pytestmark = pytest.mark.real
 
 TITLE = "AIGC：从入门到精通"
 FIVE = ["基本概念", "技术实现", "优势与不足", "潜在问题", "未来发展"]
