@@ -9,7 +9,6 @@ import zipfile
 from datetime import datetime, timezone
 from html.parser import HTMLParser
 from io import BytesIO
-from pathlib import Path
 
 import pytest
 

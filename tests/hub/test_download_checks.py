@@ -15,8 +15,8 @@ from aigc_desktop.hub.catalog import list_gguf_files
 from aigc_desktop.hub.download import DownloadError, download, part_path
 from aigc_desktop.logs import setup_logging
 from aigc_desktop.paths import app_paths
-from aigc_desktop.settings import Settings, SettingsStore
-from tests.hub.conftest import make_gguf
+from aigc_desktop.settings import SettingsStore
+from tests.hub.hub_fixtures import make_gguf
 
 PLAIN = "aigc-test/plain-files"
 

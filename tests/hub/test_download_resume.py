@@ -24,7 +24,7 @@ from aigc_desktop.hub.download import (
 from aigc_desktop.hub.library import installed_models
 from aigc_desktop.hub.queue import DownloadQueue
 from aigc_desktop.paths import app_paths
-from tests.hub.conftest import FILE, REPO
+from tests.hub.hub_fixtures import FILE, REPO
 
 
 def _remote(name=FILE, repo=REPO):

@@ -19,8 +19,8 @@ from aigc_desktop.hub.queue import DownloadQueue
 from aigc_desktop.hub.endpoint import OfflineError
 from aigc_desktop.hub.library import installed_models
 from aigc_desktop.paths import app_paths
-from aigc_desktop.settings import Settings, SettingsStore
-from tests.hub.conftest import FILE, REPO
+from aigc_desktop.settings import SettingsStore
+from tests.hub.hub_fixtures import FILE, REPO
 
 
 def _remote(name=FILE, repo=REPO):

@@ -20,7 +20,7 @@ from aigc_desktop.hub.library import (
 from aigc_desktop.llm.gguf_info import read_gguf_info
 from aigc_desktop.paths import app_paths
 from aigc_desktop.settings import Settings
-from tests.hub.conftest import FILE, REPO
+from tests.hub.hub_fixtures import FILE, REPO
 
 
 def test_starter_metadata_read_quickly_without_weights(starter_model):

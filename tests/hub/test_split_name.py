@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 from aigc_desktop.hub.splits import model_name
-from tests.hub.conftest import SPLIT_PARTS, SPLIT_SET
+from tests.hub.hub_fixtures import SPLIT_PARTS, SPLIT_SET
 
 SET_NAME = SPLIT_SET.removesuffix(".gguf")  # SmolSplit-135M.Q4_1
 

@@ -24,7 +24,7 @@ from aigc_desktop.hub.splits import (
     unfinished_sets,
 )
 from aigc_desktop.paths import app_paths
-from tests.hub.conftest import SPLIT_PARTS, SPLIT_REPO, SPLIT_SET
+from tests.hub.hub_fixtures import SPLIT_PARTS, SPLIT_REPO, SPLIT_SET
 
 
 def _set() -> RemoteFile:

@@ -63,7 +63,7 @@ def test_stopped_reply_still_cached(real_engine):
     cancel = threading.Event()
     stream = real_engine.stream_chat(_history("sand", 3), SamplingParams(max_tokens=200, temperature=0), cancel,
                                      cache_key="stopped")
-    for i, delta in enumerate(stream):
+    for i, _delta in enumerate(stream):
         if i == 2:
             cancel.set()
     collect(real_engine.stream_chat(_history("glass", 2), GREEDY, cache_key="other"))

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from aigc_desktop.errors import DatabaseError
-from aigc_desktop.store.conversations import ConversationStore, NotFound
+from aigc_desktop.store.conversations import NotFound
 from aigc_desktop.store.db import Database
 
 

@@ -15,7 +15,7 @@ from aigc_desktop.hub.download import DownloadError, download, part_path, sideca
 from aigc_desktop.hub.library import import_model, set_default_model
 from aigc_desktop.paths import app_paths
 from aigc_desktop.settings import Settings, SettingsStore
-from tests.hub.conftest import FILE, REPO, hub  # noqa: F401 - the fake Hub fixture
+from tests.hub.hub_fixtures import FILE, REPO
 from tests.ui.conftest import send_and_wait
 
 

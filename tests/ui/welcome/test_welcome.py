@@ -12,7 +12,6 @@ import pytest
 
 from aigc_desktop.paths import app_paths
 from aigc_desktop.ui import welcome
-from tests.hub.conftest import hub  # noqa: F401 - the fake Hub fixture
 from tests.hub.fake_hub import FakeHub
 
 

@@ -268,7 +268,7 @@ def test_f2_renames_in_the_outline_and_the_document_list(qtbot, studio_window):
         qtbot.keyClick(lst, Qt.Key_F2)
         assert lst.state() == lst.State.EditingState
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Escape)
-        qtbot.waitUntil(lambda: lst.state() != lst.State.EditingState)
+        qtbot.waitUntil(lambda lst=lst: lst.state() != lst.State.EditingState)
     assert [s.title for s in win.documents.store.get(doc.id).sections] == FIVE
 
 
@@ -283,7 +283,7 @@ def test_draft_buttons_hand_the_focus_to_stop_and_back(qtbot, studio_window):
     for start, stop in ((studio.draft_all_btn, studio.stop_btn), (view.draft_btn, view.stop_btn)):
         start.setFocus()
         qtbot.waitUntil(start.hasFocus)
-        _run(qtbot, win, lambda: (qtbot.keyClick(start, Qt.Key_Space), win.documents.running)[1])
+        _run(qtbot, win, lambda start=start: (qtbot.keyClick(start, Qt.Key_Space), win.documents.running)[1])
         assert focus_while[-1] is stop and QApplication.focusWidget() is start
 
 

@@ -1,5 +1,7 @@
 """A fake Hub serving the real starter model, with the app pointed at it; ``split_hub``
-also serves the starter model as a real 2-part split GGUF set."""
+also serves the starter model as a real 2-part split GGUF set.
+
+A plugin (``pytest_plugins`` in tests/conftest.py), so the Hub and window tests share the fixtures."""
 
 from __future__ import annotations
 

@@ -11,8 +11,8 @@ from aigc_desktop.hub.download import DownloadError, part_path
 from aigc_desktop.hub.splits import download_model
 from aigc_desktop.paths import app_paths
 from aigc_desktop.ui.models.common import human_size
-from tests.hub.conftest import SPLIT_PARTS, SPLIT_REPO, SPLIT_SET, hub, split_hub  # noqa: F401 - fixtures
-from tests.ui.conftest import make_window, send_and_wait  # noqa: F401 - the window fixture
+from tests.hub.hub_fixtures import SPLIT_PARTS, SPLIT_REPO, SPLIT_SET
+from tests.ui.conftest import send_and_wait
 
 
 STATUS = 6  # the Installed table's Status column
