@@ -1,4 +1,5 @@
-"""`write`: the writing studio from the command line (new, draft, continue, rate, show, list, export).
+"""`write`: the writing studio from the command line (new, draft, continue, rate, show, list, export,
+and the outline's add-section, rename-section, delete-section, move-section).
 
 Drafting streams each section's text to stdout under its heading; errors follow
 the rest of the CLI (one line on stderr, exit 1; bad usage exit 2).
@@ -65,6 +66,33 @@ def add_parsers(sub) -> None:
     p = wsub.add_parser("list", help=_("documents, newest first"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_list)
+
+    p = wsub.add_parser("add-section", help=_("add an empty section to a document's outline"))
+    p.add_argument("doc", type=ID)
+    p.add_argument("title", nargs="?", default="")
+    p.add_argument("--at", type=ID, help=_("its number in the outline (default: last)"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_add_section)
+
+    p = wsub.add_parser("rename-section", help=_("give a section a new title (its text stays)"))
+    p.add_argument("doc", type=ID)
+    p.add_argument("--section", type=ID, required=True)
+    p.add_argument("title")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_rename_section)
+
+    p = wsub.add_parser("delete-section", help=_("delete a section and all its versions"))
+    p.add_argument("doc", type=ID)
+    p.add_argument("--section", type=ID, required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_delete_section)
+
+    p = wsub.add_parser("move-section", help=_("move a section to another place in the outline"))
+    p.add_argument("doc", type=ID)
+    p.add_argument("--section", type=ID, required=True)
+    p.add_argument("--to", type=ID, required=True, help=_("its new number in the outline"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_move_section)
 
     p = wsub.add_parser("export", help=_("export a document as one article"))
     p.add_argument("doc", type=ID)
@@ -135,11 +163,9 @@ def cmd_new(args) -> int:
     rt, docs = _open()
     if args.outline is not None:
         outline = [t.strip() for t in args.outline.split("|") if t.strip()]
-        if not outline:
-            raise UserError(_("The outline has no sections."))
-        from aigc_desktop.writing.service import DocumentService
+        from aigc_desktop.writing.article import create_document
 
-        doc = DocumentService(docs, rt.engine).new(args.title, args.brief, outline, model=args.model)
+        doc = create_document(docs, args.title, args.brief, outline, model=args.model)
     else:
         from aigc_desktop.llm.sampling import SamplingParams
 
@@ -151,6 +177,36 @@ def cmd_new(args) -> int:
     else:
         _print_outline(doc)
     return 0
+
+
+def _show_outline(args, docs, doc) -> int:
+    if args.json:
+        _dump(_doc_json(docs, doc))
+    else:
+        _print_outline(doc)
+    return 0
+
+
+def cmd_add_section(args) -> int:
+    _rt, docs = _open()
+    return _show_outline(args, docs, docs.add_section(args.doc, args.title, at=args.at))
+
+
+def cmd_rename_section(args) -> int:
+    _rt, docs = _open()
+    return _show_outline(args, docs, docs.rename_section(args.doc, args.section, args.title))
+
+
+def cmd_delete_section(args) -> int:
+    _rt, docs = _open()
+    return _show_outline(args, docs, docs.delete_section(args.doc, args.section))
+
+
+def cmd_move_section(args) -> int:
+    _rt, docs = _open()
+    docs.section(args.doc, args.section)  # a wrong number says "no section K", not a bare range error
+    docs.section(args.doc, args.to)
+    return _show_outline(args, docs, docs.move_section(args.doc, args.section, args.to))
 
 
 def _stream_out():
@@ -269,15 +325,14 @@ def cmd_list(args) -> int:
 
 def cmd_export(args) -> int:
     from aigc_desktop.export.files import write_bytes_atomic
-    from aigc_desktop.writing.service import DocumentService
+    from aigc_desktop.writing.article import assemble
 
     if not args.output.strip():
         raise UserError(_("-o needs a file name."))
-    rt, docs = _open()
+    _rt, docs = _open()
     doc = docs.get(args.doc)
-    service = DocumentService(docs, rt.engine)
     if args.format == "md":
-        data = service.assemble(doc.id, toc=args.toc, lead=args.lead).encode("utf-8")
+        data = assemble(docs, doc.id, toc=args.toc, lead=args.lead).encode("utf-8")
     else:
         from aigc_desktop.writing.export import render
 

@@ -233,6 +233,48 @@ class DocumentStore:
                 s.connection().execute(update(sections).where(sections.c.id == sid).values(position=pos))
         return self.get(doc_id)
 
+    def rename_section(self, doc_id: int, index: int, title: str) -> DocumentRecord:
+        """Section ``index`` (1-based) gets ``title``; its text and versions stay."""
+        if not title.strip():
+            raise UserError(_("A section needs a title."))
+        sec = self.section(doc_id, index)
+        with self.db.transaction() as s:
+            conn = s.connection()
+            conn.execute(update(sections).where(sections.c.id == sec.id).values(title=title.strip()))
+            self._touch(conn, sec.id)
+        return self.get(doc_id)
+
+    def add_section(self, doc_id: int, title: str = "", *, at: int | None = None) -> DocumentRecord:
+        """A new empty section at number ``at`` (1-based; default: last), the ones from there moved down."""
+        count = len(self.get(doc_id).sections)
+        at = count + 1 if at is None else at
+        if not 1 <= at <= count + 1:
+            raise DocumentNotFound(_("Document {id} has no section {index}.").format(id=doc_id, index=at))
+        with self.db.transaction() as s:
+            conn = s.connection()
+            conn.execute(update(sections).where(sections.c.document_id == doc_id, sections.c.position >= at - 1)
+                         .values(position=sections.c.position + 1))
+            self._insert_sections(conn, doc_id, at - 1, [title.strip() or _("New section")])
+            conn.execute(update(documents).where(documents.c.id == doc_id).values(updated_at=utcnow()))
+        return self.get(doc_id)
+
+    def delete_section(self, doc_id: int, index: int) -> DocumentRecord:
+        """Remove section ``index`` (1-based) with all its versions; the ones after it move up.
+
+        In one transaction, where removing by position with :meth:`set_outline` needed
+        a move to the end first. The last section is kept: a document has an outline."""
+        doc = self.get(doc_id)
+        sec = self.section(doc_id, index)
+        if len(doc.sections) <= 1:
+            raise UserError(_("A document keeps at least one section."))
+        with self.db.transaction() as s:
+            conn = s.connection()
+            conn.execute(delete(sections).where(sections.c.id == sec.id))  # its versions go by the foreign key
+            conn.execute(update(sections).where(sections.c.document_id == doc_id, sections.c.position > sec.position)
+                         .values(position=sections.c.position - 1))
+            conn.execute(update(documents).where(documents.c.id == doc_id).values(updated_at=utcnow()))
+        return self.get(doc_id)
+
     def set_notes(self, section_id: int, notes: str) -> None:
         """The section's notes: points the draft prompt tells the model to cover."""
         with self.db.transaction() as s:

@@ -1,8 +1,8 @@
 """A document as the shareable exporters' :class:`ExportDoc` (HTML, Word, PDF).
 
-Markdown comes from :meth:`DocumentService.assemble`; the other formats take the
-same article: the lead paragraph as a block with no heading, the table of
-contents as a list, then one numbered block per section, so the conversation
+Markdown comes from :func:`aigc_desktop.writing.article.assemble`; the other
+formats take the same article: the lead paragraph as a block with no heading, the
+table of contents as a list, then one numbered block per section, so the conversation
 exporters serve documents unchanged. ``lead`` and ``toc`` default to what the
 document keeps (migration 0009).
 """

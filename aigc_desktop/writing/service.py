@@ -10,7 +10,10 @@ section ``drafting`` with its last checkpoint, and the next start marks it
 so regenerating keeps the old text. Sections share the document's cache key,
 and their prompts share a prefix (the title line), so llama.cpp reuses it.
 
-Nothing here knows about Qt: the CLI, the window and the tests drive it.
+What needs no model (a document from a given outline, a section's prompt, the
+assembled article) is plain functions in :mod:`aigc_desktop.writing.article`; the
+methods of the same names here delegate to them. Nothing here knows about Qt: the
+CLI, the window and the tests drive it.
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ from aigc_desktop.i18n import _
 from aigc_desktop.llm.protocol import Engine, collect
 from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.store.documents import DocumentRecord, DocumentStore, SectionRecord
+from aigc_desktop.writing.article import assemble, check_title, create_document, prompt_for
 from aigc_desktop.writing.outline import fill_outline, parse_outline
-from aigc_desktop.writing.prompts import continuation_text, is_chinese, outline_prompt, section_prompt
+from aigc_desktop.writing.prompts import continuation_text, is_chinese, outline_prompt
 
 log = logging.getLogger(__name__)
 
@@ -45,15 +49,12 @@ class DocumentService:
     def new(self, title: str, brief: str = "", outline: list[str] | None = None, n: int | None = None, *,
             model: str | None = None, sampling: SamplingParams | None = None,
             cancel: threading.Event | None = None) -> DocumentRecord:
-        """A document with the given outline, or one of ``n`` sections the model proposes."""
-        if not title.strip():
-            raise UserError(_("The document needs a title."))
+        """A document with the given outline (:func:`article.create_document`), or one of ``n``
+        sections the model proposes."""
+        check_title(title)
         if outline is None:
             outline = self.propose_outline(title, brief, n or DEFAULT_SECTIONS, sampling=sampling, cancel=cancel)
-        outline = [t.strip() for t in outline if t.strip()]
-        if not outline:
-            raise UserError(_("The outline has no sections."))
-        return self.store.create(title.strip(), brief=brief.strip(), outline=outline, model=model)
+        return create_document(self.store, title, brief, outline, model=model)
 
     def propose_outline(self, title: str, brief: str, n: int, *, sampling: SamplingParams | None = None,
                         cancel: threading.Event | None = None) -> list[str]:
@@ -72,9 +73,8 @@ class DocumentService:
         return fill_outline(titles, n, chinese=is_chinese(title, brief))
 
     def prompt_for(self, doc: DocumentRecord, section: SectionRecord) -> str:
-        others = [s.title for s in doc.sections if s.id != section.id]
-        return section_prompt(doc.title, doc.brief, section.title, others, notes=section.notes,
-                              template=doc.prompt_template or None)
+        """:func:`article.prompt_for` (kept here for callers that hold the service)."""
+        return prompt_for(doc, section)
 
     # -- drafting -------------------------------------------------------------------
     def draft(self, doc_id: int, section: int | None = None, *,
@@ -153,23 +153,5 @@ class DocumentService:
 
     # -- assembly -------------------------------------------------------------------
     def assemble(self, doc_id: int, *, toc: bool | None = None, lead: str | None = None) -> str:
-        """The article as Markdown: title, optional lead and contents, numbered sections in order.
-
-        ``toc`` and ``lead`` default to what the document keeps (set in the window)."""
-        from aigc_desktop.writing.export import headings as numbered
-        from aigc_desktop.writing.export import nest_headings
-
-        doc = self.store.get(doc_id)
-        toc = doc.toc if toc is None else toc
-        lead = doc.lead if lead is None else lead
-        out = [f"# {doc.title}", ""]
-        if lead.strip():
-            out += [lead.strip(), ""]
-        headings = numbered(doc)
-        if toc:
-            out += headings + [""]  # a numbered list, the headings' own numbers
-        for heading, sec in zip(headings, doc.sections):
-            out += [f"## {heading}", ""]
-            if sec.text.strip():
-                out += [nest_headings(sec.text.strip()), ""]  # its own "## …" go below the section
-        return "\n".join(out).rstrip() + "\n"
+        """:func:`article.assemble` on this service's store."""
+        return assemble(self.store, doc_id, toc=toc, lead=lead)
