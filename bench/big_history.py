@@ -91,13 +91,13 @@ def chatgpt_conversations(chats: int = 2000, per_chat: int = 50, seed: int = 7) 
             nonlocal serial
             body = text if text is not None else message_text(rnd, role, serial)
             serial += 1
-            mapping[node_id] = {
+            mapping[node_id] = {  # noqa: B023 - add() only runs within this iteration
                 "id": node_id, "parent": parent, "children": [],
                 "message": {"id": node_id, "author": {"role": role}, "create_time": t,
                             "content": {"content_type": "text", "parts": [body]},
                             "metadata": {"model_slug": "gpt-4o"} if role == "assistant" else {}},
             }
-            mapping[parent]["children"].append(node_id)
+            mapping[parent]["children"].append(node_id)  # noqa: B023 - as above
 
         parent = "root"
         for j in range(main_len):

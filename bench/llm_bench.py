@@ -29,7 +29,7 @@ def decode_ratio(rounds: int = 5, n: int = 200) -> None:
         raw.set_seed(5)
         first = last = None
         count = 0
-        for tok in raw.generate(tokens, top_k=40, top_p=0.95, min_p=0.05, temp=0.7, repeat_penalty=1.1):
+        for _tok in raw.generate(tokens, top_k=40, top_p=0.95, min_p=0.05, temp=0.7, repeat_penalty=1.1):
             now = time.perf_counter()
             first = first or now
             last = now

@@ -76,7 +76,7 @@ def drafting(rounds: int = 2, max_tokens: int = MAX_TOKENS) -> None:
     _raw_section(raw, rt.engine.format_prompt([{"role": "user", "content": "Hello."}]), s.merged(max_tokens=8))
 
     app_rates, raw_rates, app_ttft, raw_ttft, ratios = [], [], {1: [], 5: []}, {1: [], 5: []}, []
-    for r in range(rounds):
+    for _round in range(rounds):
         doc = service.new(TITLE, "面向初学者", FIVE)
         prompts = [service.prompt_for(doc, sec) for sec in doc.sections]
         for i, prompt in enumerate(prompts, start=1):

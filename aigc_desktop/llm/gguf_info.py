@@ -133,7 +133,7 @@ def read_gguf_info(path: Path) -> GGUFInfo:
         r = _Reader(fh)
         if fh.read(4) != GGUF_MAGIC:
             raise ModelLoadError(_("{name} is not a GGUF model file.").format(name=path.name))
-        version = r.take("I")
+        r.take("I")  # the version: not needed here
         n_tensors = r.take("Q")
         n_kv = r.take("Q")
         if n_tensors > 1_000_000 or n_kv > 1_000_000:

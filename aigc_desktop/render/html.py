@@ -188,7 +188,7 @@ def _math_html(tok, display: bool, color: str) -> str:
 def _render_inline(tok, env, color: str) -> str:
     children = tok.children or []
     parts: list[str] = []
-    for j, child in enumerate(children):
+    for child in children:
         if child.type == "math_inline":
             parts.append(_math_html(child, False, color))
         elif child.type == "math_inline_double":

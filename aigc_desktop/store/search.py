@@ -13,7 +13,6 @@ plus the last one or two characters of each message, which no trigram starts
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 

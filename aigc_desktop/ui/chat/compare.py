@@ -143,7 +143,7 @@ class CompareView(QDialog):
         local = [(model_name(p), str(p)) for p in installed_models()]
         remote = [(ref, ref) for ref in remote_model_refs()]
         loaded = str(self.engine.model.path) if self.engine.model else None
-        for i, combo in enumerate(self.pickers):
+        for combo in self.pickers:
             combo.clear()
             combo.addItem(_("(none)"), "")
             for label, data in local + remote:
