@@ -1,4 +1,11 @@
-"""Builds the core services once, for the CLI and the GUI alike."""
+"""Builds the core services once, for the CLI and the GUI alike: the composition root.
+
+Every service the CLI and the window use is made here, on one database, one settings
+writer and one engine: conversations (``store``, ``service``), documents (``documents``,
+``writing``), prompt templates, the provider router and its model-id cache. A caller
+takes what it needs from the runtime rather than building its own copy on ``rt.db``.
+Tests pass their own engine (``open_runtime(engine=ScriptedEngine())``).
+"""
 
 from __future__ import annotations
 
@@ -11,12 +18,15 @@ from aigc_desktop.llm.engine import LlamaEngine
 from aigc_desktop.llm.protocol import Engine
 from aigc_desktop.logs import setup_logging
 from aigc_desktop.paths import AppPaths, app_paths
+from aigc_desktop.providers.model_cache import FILE_NAME as MODEL_CACHE_FILE
+from aigc_desktop.providers.model_cache import ModelCache
 from aigc_desktop.providers.router import EngineRouter
 from aigc_desktop.settings import Settings, SettingsStore
 from aigc_desktop.store.conversations import ConversationStore
 from aigc_desktop.store.documents import DocumentStore
 from aigc_desktop.store.db import Database
 from aigc_desktop.store.templates import TemplateStore
+from aigc_desktop.writing.service import DocumentService
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +58,9 @@ class Runtime:
     lock: InstanceLock | None = None  # held while this process may be writing replies
     router: EngineRouter | None = None  # local engine or provider/model, per conversation
     templates: TemplateStore | None = None  # the person's prompt templates (the built-ins are data)
+    documents: DocumentStore | None = None  # the writing studio's documents
+    writing: DocumentService | None = None  # outline, draft and continue documents on ``engine``
+    model_cache: ModelCache | None = None  # each provider's model ids as last listed
 
     @property
     def settings(self) -> Settings:
@@ -70,7 +83,7 @@ class Runtime:
 
 
 def open_runtime(*, recover: bool = True, hold_lock: bool = False,
-                 settings_store: SettingsStore | None = None) -> Runtime:
+                 settings_store: SettingsStore | None = None, engine: Engine | None = None) -> Runtime:
     """Open paths, log, settings and database; recover replies cut by a crash.
 
     Replies left ``streaming`` are marked ``interrupted`` only when this process
@@ -78,6 +91,8 @@ def open_runtime(*, recover: bool = True, hold_lock: bool = False,
     holds it, those replies may still be being written. ``hold_lock`` keeps the
     lock for the runtime's life (the window, ``chat``); otherwise it is released
     at once.
+
+    ``engine`` replaces the local llama.cpp engine (tests pass a scripted one).
 
     Raises :class:`aigc_desktop.errors.DatabaseError` for a locked, damaged or
     newer database.
@@ -87,17 +102,19 @@ def open_runtime(*, recover: bool = True, hold_lock: bool = False,
     settings_store = settings_store or SettingsStore(paths.settings_file)
     db = Database(paths.database)
     store = ConversationStore(db)
-    engine = SettingsLlamaEngine(settings_store)
+    engine = engine if engine is not None else SettingsLlamaEngine(settings_store)
     router = EngineRouter(engine, settings=settings_store)  # opens no connection until a provider is used
     service = ChatService(store, engine, router=router)
+    documents = DocumentStore(db)
     lock = InstanceLock(paths.data)
     sole = lock.acquire()
     try:
         if recover and sole:
             service.recover()
-            DocumentStore(db).recover()  # sections left drafting by a killed app
+            documents.recover()  # sections left drafting by a killed app
     finally:
         if sole and not hold_lock:
             lock.release()
     return Runtime(paths, settings_store, db, store, engine, service, lock if sole and hold_lock else None, router,
-                   templates=TemplateStore(db))
+                   templates=TemplateStore(db), documents=documents, writing=DocumentService(documents, engine),
+                   model_cache=ModelCache(paths.data / MODEL_CACHE_FILE))

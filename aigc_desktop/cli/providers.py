@@ -103,17 +103,10 @@ def cmd_list(args) -> int:
 
 def cmd_models(args) -> int:
     from aigc_desktop.providers.config import ProviderStore
-    from aigc_desktop.providers.remote import RemoteEngine
-    from aigc_desktop.providers.router import check_network_allowed
-    from aigc_desktop.providers.secrets import SecretStore
+    from aigc_desktop.providers.model_cache import ModelCache
 
     provider = ProviderStore().get(args.name)
-    engine = RemoteEngine(provider, SecretStore().get(provider.name),
-                          guard=lambda: check_network_allowed(provider))
-    try:
-        models = engine.list_models()
-    finally:
-        engine.close()
+    models = ModelCache().refresh(provider)  # remembered, so the window's model list shows them too
     if args.json:
         _dump(models)
         return 0
@@ -127,9 +120,11 @@ def cmd_models(args) -> int:
 
 def cmd_remove(args) -> int:
     from aigc_desktop.providers.config import ProviderStore
+    from aigc_desktop.providers.model_cache import ModelCache
     from aigc_desktop.providers.secrets import SecretStore
 
     ProviderStore().remove(args.name)
     SecretStore().delete(args.name)
+    ModelCache().remember(args.name, None)
     print(_("removed {name}").format(name=args.name))
     return 0

@@ -110,23 +110,21 @@ def _dump(value) -> None:
 
 def _open(*, hold_lock: bool = False):
     from aigc_desktop.runtime import open_runtime
-    from aigc_desktop.store.documents import DocumentStore
 
     rt = open_runtime(hold_lock=hold_lock)  # drafting holds the lock: a window starting meanwhile must not
-    return rt, DocumentStore(rt.db)         # mark our section interrupted
+    return rt, rt.documents                 # mark our section interrupted
 
 
-def _service(rt, docs, model: str | None):
-    """The service with the document's model (or the default one) loaded."""
+def _service(rt, model: str | None):
+    """The runtime's document service, with the document's model (or the default one) loaded."""
     from aigc_desktop.hub.library import resolve_model
-    from aigc_desktop.writing.service import DocumentService
 
     path = resolve_model(model or rt.settings.default_model or None)
     if model and not Path(path).exists():
         raise UserError(_("No installed model is named “{name}” and no such file exists; "
                           "`python -m aigc_desktop models list` shows the installed ones.").format(name=model))
     rt.engine.load(path, n_ctx=rt.settings.n_ctx, n_threads=rt.settings.n_threads)
-    return DocumentService(docs, rt.engine), str(path)
+    return rt.writing, str(path)
 
 
 def _version_list(docs, sec) -> list[dict]:
@@ -169,7 +167,7 @@ def cmd_new(args) -> int:
     else:
         from aigc_desktop.llm.sampling import SamplingParams
 
-        service, model = _service(rt, docs, args.model)
+        service, model = _service(rt, args.model)
         doc = service.new(args.title, args.brief, None, args.sections, model=args.model or model,
                           sampling=SamplingParams().merged(seed=args.seed))
     if args.json:
@@ -235,7 +233,7 @@ def cmd_draft(args) -> int:
     if args.section is not None:
         docs.section(doc.id, args.section)  # refuse a wrong number before loading the model
     sampling = SamplingParams().merged(max_tokens=args.max_tokens, seed=args.seed, temperature=args.temperature)
-    service, _model = _service(rt, docs, doc.model)
+    service, _model = _service(rt, doc.model)
     start, delta, state = _stream_out()
     cancel = threading.Event()
     try:
@@ -258,7 +256,7 @@ def cmd_continue(args) -> int:
     rt, docs = _open(hold_lock=True)
     doc = docs.get(args.doc)
     sec = docs.section(doc.id, args.section)
-    service, _model = _service(rt, docs, doc.model)
+    service, _model = _service(rt, doc.model)
     start, delta, _state = _stream_out()
     sys.stdout.write(sec.text)
     cancel = threading.Event()

@@ -14,8 +14,6 @@ from collections.abc import Sequence
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
 from aigc_desktop.store.documents import DocumentRecord, DocumentStore, SectionRecord
-from aigc_desktop.writing.export import headings as numbered
-from aigc_desktop.writing.export import nest_headings
 from aigc_desktop.writing.prompts import section_prompt
 
 
@@ -48,6 +46,9 @@ def assemble(store: DocumentStore, doc_id: int, *, toc: bool | None = None, lead
     """The article as Markdown: title, optional lead and contents, numbered sections in order.
 
     ``toc`` and ``lead`` default to what the document keeps (set in the window)."""
+    from aigc_desktop.writing.export import headings as numbered  # markdown-it: not at start-up
+    from aigc_desktop.writing.export import nest_headings
+
     doc = store.get(doc_id)
     toc = doc.toc if toc is None else toc
     lead = doc.lead if lead is None else lead
