@@ -139,36 +139,23 @@ def create_app(engine, *, api_key: str | None = None, gate: EngineGate | None = 
             raise ApiError(400, "messages is empty.")
 
         def produce(emit, cancel):
-            stop = StopText(body.stops)
-            finish = "stop"
-            for delta in engine.stream_chat(messages, sampling, cancel, cache_key="serve"):
-                if delta.done:
-                    s = delta.stats
-                    finish = "stop" if stop.hit else {"cancelled": "stop"}.get(s.finish_reason, s.finish_reason)
-                    tail = stop.flush()
-                    if tail:
-                        emit(("text", tail))
-                    emit(("done", (finish, s.prompt_tokens, s.completion_tokens)))
-                    return
-                text = stop.feed(delta.text)
-                if text:
-                    emit(("text", text))
-                if stop.hit:
-                    cancel.set()
+            _relay(engine.stream_chat(messages, sampling, cancel, cache_key="serve"), body.stops, cancel, emit)
 
         return await _respond(gate, produce, body, model.name, "chat.completion")
 
     @app.post("/v1/completions", dependencies=[Depends(authorise)])
     async def completions(body: CompletionRequest):
         model = loaded_model()
-        llama()
         sampling = sampling_of(body, DEFAULT_COMPLETION_MAX)
         prompts = [body.prompt] if isinstance(body.prompt, str) else body.prompt
         if len(prompts) != 1:
             raise ApiError(400, "Send one prompt per request.")
 
         def produce(emit, cancel):
-            _complete(engine, prompts[0], sampling, body.stops, cancel, emit)
+            # Its own cache key: the context is handed over as for a chat turn, so the
+            # window's conversation state is saved, not overwritten.
+            _relay(engine.complete(prompts[0], sampling, cancel, cache_key="serve:completions"), body.stops,
+                   cancel, emit)
 
         return await _respond(gate, produce, body, model.name, "text_completion")
 
@@ -194,38 +181,24 @@ def create_app(engine, *, api_key: str | None = None, gate: EngineGate | None = 
     return app
 
 
-def _complete(engine, prompt: str, sampling: SamplingParams, stops, cancel, emit) -> None:
-    """A raw continuation with llama-cpp-python's ``create_completion`` under the engine's lock.
-
-    The ``Engine`` protocol has no raw completion yet, so this reaches into the
-    llama.cpp engine; it first hands the context over as a chat turn would
-    (saving the window's conversation state) so the window loses nothing.
-    """
-    with engine._lock:
-        llm = engine._require()
-        tokens = llm.tokenize(prompt.encode("utf-8"))
-        if hasattr(engine, "_switch_state"):
-            engine._switch_state(llm, tokens, "serve:completions")
-        n = 0
-        finish = "length"
-        gen = llm.create_completion(
-            prompt, max_tokens=sampling.max_tokens, temperature=sampling.temperature, top_p=sampling.top_p,
-            min_p=sampling.min_p, top_k=sampling.top_k, repeat_penalty=sampling.repeat_penalty,
-            seed=sampling.seed, stop=list(stops) or None, stream=True)
-        try:
-            for chunk in gen:
-                if cancel.is_set():
-                    finish = "stop"
-                    break
-                choice = chunk["choices"][0]
-                if choice.get("text"):
-                    n += 1
-                    emit(("text", choice["text"]))
-                if choice.get("finish_reason"):
-                    finish = choice["finish_reason"]
-        finally:
-            gen.close()
-    emit(("done", (finish, len(tokens), n)))
+def _relay(stream, stops, cancel, emit) -> None:
+    """An engine's deltas out as ("text", …) items and one ("done", (finish, prompt, completion)),
+    cut at the first of the request's ``stop`` strings (which then stops the engine too)."""
+    stop = StopText(stops)
+    for delta in stream:
+        if delta.done:
+            s = delta.stats
+            finish = "stop" if stop.hit else {"cancelled": "stop"}.get(s.finish_reason, s.finish_reason)
+            tail = stop.flush()
+            if tail:
+                emit(("text", tail))
+            emit(("done", (finish, s.prompt_tokens, s.completion_tokens)))
+            return
+        text = stop.feed(delta.text)
+        if text:
+            emit(("text", text))
+        if stop.hit:
+            cancel.set()
 
 
 async def _respond(gate: EngineGate, produce, body, model_name: str, kind: str):

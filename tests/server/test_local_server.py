@@ -66,6 +66,19 @@ def test_raw_completions_continue_the_prompt(served):
     assert reply.choices[0].text and reply.usage.prompt_tokens >= 4
 
 
+def test_raw_completions_cut_at_a_stop_string(served):
+    """/v1/completions (the engine's own complete()) stops before a stop string, as chat does."""
+    _server, url = served
+    client = _client(url)
+    text = client.completions.create(model="any", prompt="1, 2, 3, 4,", max_tokens=12, seed=4,
+                                     temperature=0).choices[0].text
+    assert len(text) >= 5, text
+    cut = client.completions.create(model="any", prompt="1, 2, 3, 4,", max_tokens=12, seed=4, temperature=0,
+                                    stop=[text[3:5]])
+    assert text.startswith(cut.choices[0].text) and text[3:5] not in cut.choices[0].text
+    assert cut.choices[0].finish_reason == "stop"
+
+
 def test_embeddings_are_a_clear_404_for_a_chat_model(served):
     """The app loads chat models without embeddings, so /v1/embeddings says so with a 404."""
     import openai
