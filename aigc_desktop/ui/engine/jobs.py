@@ -166,7 +166,7 @@ class DocumentJob(Job):
         from aigc_desktop.llm.sampling import SamplingParams
 
         self.check_model(rt)
-        service, cancel, options = _writing(rt), self.cancel, self.options
+        service, cancel, options = rt.writing, self.cancel, self.options
 
         def on_start(sec) -> None:
             emit("section", (sec.document_id, sec.id))
@@ -199,17 +199,6 @@ class DocumentJob(Job):
         errors = [s for s in written if s.status == "error"]
         error = service.store.versions(errors[0].id)[-1].stats.get("error", "") if errors else ""
         return {"document_id": self.document_id, "statuses": [s.status for s in written], "error": error}
-
-
-def _writing(rt):
-    """The runtime's document service (built here for a runtime that has none)."""
-    service = getattr(rt, "writing", None)
-    if service is None:
-        from aigc_desktop.store.documents import DocumentStore
-        from aigc_desktop.writing.service import DocumentService
-
-        service = DocumentService(DocumentStore(rt.db), rt.engine)
-    return service
 
 
 class ContinueJob(Job):
