@@ -197,6 +197,19 @@ class LlamaEngine:
         llm = self._require()
         return fit_messages(messages, self.count_tokens, llm.n_ctx(), max_tokens)
 
+    # -- embeddings -------------------------------------------------------------
+    @property
+    def embeddings(self) -> bool:
+        """Was the loaded model loaded for embeddings (``Llama(embedding=True)``)?"""
+        llm = self._llm
+        return llm is not None and bool(getattr(llm.context_params, "embeddings", False))
+
+    def embed(self, texts: Sequence[str]) -> tuple[list[list[float]], int]:
+        """llama.cpp's vectors for ``texts`` (as it returns them) and the tokens they took."""
+        with self._lock:
+            llm = self._require()
+            return llm.embed(list(texts)), sum(len(llm.tokenize(t.encode("utf-8"))) for t in texts)
+
     # -- generation -------------------------------------------------------------
     def stream_chat(
         self,

@@ -114,13 +114,6 @@ def create_app(engine, *, api_key: str | None = None, gate: EngineGate | None = 
         except UserError as exc:
             raise ApiError(400, str(exc)) from exc
 
-    def llama():
-        llm = getattr(engine, "_llm", None)
-        if llm is None:
-            raise ApiError(404, "Raw completions and embeddings need the app's local llama.cpp model.",
-                           "invalid_request_error", "not_found")
-        return llm
-
     @app.get("/v1/models", dependencies=[Depends(authorise)])
     async def models():
         model = getattr(engine, "model", None)
@@ -162,18 +155,13 @@ def create_app(engine, *, api_key: str | None = None, gate: EngineGate | None = 
     @app.post("/v1/embeddings", dependencies=[Depends(authorise)])
     async def embeddings(body: EmbeddingRequest):
         model = loaded_model()
-        llm = llama()
-        if not getattr(llm.context_params, "embeddings", False):
+        if not getattr(engine, "embeddings", False):
             raise ApiError(404, f"The loaded model ({model.name}) was loaded for chat, not for embeddings, so "
                                 "/v1/embeddings is not available. Use a server running an embedding model.",
                            "invalid_request_error", "embeddings_not_available")
         inputs = [body.input] if isinstance(body.input, str) else body.input
 
-        def job():
-            with engine._lock:
-                return llm.embed(inputs), sum(len(llm.tokenize(t.encode("utf-8"))) for t in inputs)
-
-        vectors, tokens = await asyncio.wrap_future(gate.submit(job))
+        vectors, tokens = await asyncio.wrap_future(gate.submit(engine.embed, inputs))
         return {"object": "list", "model": model.name,
                 "data": [{"object": "embedding", "index": i, "embedding": v} for i, v in enumerate(vectors)],
                 "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}
