@@ -1,7 +1,8 @@
 """The main window: layout, theme, and the wiring between its parts (menus: ``ui/menus.py``).
 
 The work is done by controllers, each a ``QObject`` child of the window with its
-own slots (composition, not mixins: a mixin's slot ran on the worker thread):
+own slots (composition, not mixins: a mixin's slot ran on the worker thread), each built
+with the widgets and other parts it uses, never with the window itself:
 - :class:`EngineClient` the engine thread and a GUI-side copy of the loaded model
 - :class:`ModelChoice` which model, loads, the toolbar's model list
 - :class:`ConversationController` the open chat, sidebar and message actions
@@ -89,17 +90,23 @@ class MainWindow(QMainWindow):
         self.resize(1100, 760)
         self.setMinimumSize(640, 420)  # below this the sidebar, chat and status bar cannot all fit
         self.prompts = Prompts(self)
-        self.model_choice = ModelChoice(self)
-        self.conversations = ConversationController(self)
         self._build_layout()
-        self.turns = TurnController(self.ctx, self.engine, self.conversations, self.model_choice, self.chat,
-                                    self.composer, self.banner, self)
-        self.search = SearchController(self)
-        self.importer = ImportController(self)
-        self.exporter = ExportController(self)
-        self.documents = DocumentController(self)
-        self.continuation = ContinueController(self.engine, self.composer, self.banner, self)  # 续写
         self._build_toolbar()
+        ctx, engine, chat, composer, banner, prompts = (self.ctx, self.engine, self.chat, self.composer,
+                                                        self.banner, self.prompts)
+        self.conversations = conv = ConversationController(ctx, engine, self.sidebar, chat, composer, banner,
+                                                           prompts, self)
+        self.model_choice = ModelChoice(ctx, engine, conv, self.model_combo, self.model_label, self.load_bar,
+                                        composer, banner, prompts, self)
+        self.turns = TurnController(ctx, engine, conv, self.model_choice, chat, composer, banner, self)
+        self.search = SearchController(ctx, engine, conv, self.sidebar, chat, banner, prompts, self)
+        self.importer = ImportController(ctx, conv, self.task_progress, banner, prompts, self)
+        self.exporter = ExportController(ctx, conv, self.task_progress, banner, prompts, self)
+        self.documents = DocumentController(ctx, engine, self.studio, self.sidebar, self.task_progress, banner,
+                                            prompts, self)
+        self.continuation = ContinueController(engine, composer, banner, self)  # 续写
+        self.settings_button.clicked.connect(conv.edit_settings)
+        self.documents.modeShown.connect(self._show_page)
         build_menus(self)  # ui/menus.py
         self._theme_choice = self.settings_store.current().theme if self.settings_store else "system"
         self.apply_theme(self._theme_choice)
@@ -128,8 +135,7 @@ class MainWindow(QMainWindow):
         self.changes.changed.connect(self.documents.on_changes)
         self.downloads = DownloadsController(self, runtime.settings_store)
         self._connect_signals()
-        self.documents.connect(self.engine)
-        self.welcome.attach()
+        self.welcome.attach(self.downloads, self.model_choice)
         self.model_choice.refresh_combo()
         self.conversations.refresh_sidebar()
         convs = runtime.store.list()
@@ -143,7 +149,7 @@ class MainWindow(QMainWindow):
         self.chat = ChatView()
         self.composer = Composer()
         self.banner = Banner()
-        self.welcome = WelcomePanel(self)  # the empty chat's first-run help
+        self.welcome = WelcomePanel(self.ctx, self.engine, self.composer)  # the empty chat's first-run help
         self.chat_pane = QWidget()
         cl = QVBoxLayout(self.chat_pane)
         cl.setContentsMargins(0, 0, 0, 0)
@@ -198,7 +204,6 @@ class MainWindow(QMainWindow):
         self.model_combo.setMinimumWidth(280)
         self.model_combo.setToolTip(_("The model that answers in this chat"))
         self.model_combo.setAccessibleName(_("Model"))
-        self.model_combo.activated.connect(self.model_choice.chosen_in_combo)
         bar.addWidget(self.model_combo)
         self.settings_button = QToolButton(self)
         self.settings_button.setObjectName("headerButton")
@@ -206,35 +211,27 @@ class MainWindow(QMainWindow):
         self.settings_button.setAccessibleName(_("Conversation settings…"))
         self.settings_button.setIconSize(QSize(style.ICON + 2, style.ICON + 2))
         style.set_icon(self.settings_button, "ph.sliders-horizontal")
-        self.settings_button.clicked.connect(self.conversations.edit_settings)
         bar.addWidget(self.settings_button)
 
     def _connect_signals(self) -> None:
-        engine, conv, turns = self.engine, self.conversations, self.turns
-        self.model_choice.connect_engine(engine)
-        self.downloads.modelInstalled.connect(self.model_choice.refresh_combo)
+        conv, turns, choice = self.conversations, self.turns, self.model_choice
+        self.downloads.modelInstalled.connect(choice.refresh_combo)
         turns.replyStats.connect(self._reply_stats)
-        self.model_choice.modelReady.connect(self.modelReady)
-        self.model_choice.modelFailed.connect(self.modelFailed)
+        choice.modelReady.connect(self.modelReady)
+        choice.modelFailed.connect(self.modelFailed)
+        choice.aboutToLoad.connect(turns.cancel_prefill)
+        choice.answererChanged.connect(turns.show_answering_model)
+        choice.contextChanged.connect(self.update_context_meter)
+        conv.contextChanged.connect(self.update_context_meter)
+        conv.chatSwitched.connect(self.speed_label.clear)  # it described another chat's last reply
         turns.turnFinished.connect(self.turnFinished)
         self.composer.sendRequested.connect(turns.send)
         self.composer.edit.textChanged.connect(turns.schedule_prefill)
         self.composer.stopRequested.connect(turns.stop)
         self.composer.editLastRequested.connect(turns.edit_last)
-        self.sidebar.conversationSelected.connect(conv.open)
-        self.sidebar.newRequested.connect(conv.new)
-        self.sidebar.deleteRequested.connect(conv.delete)
-        self.sidebar.renameRequested.connect(conv.rename)
-        self.sidebar.renamed.connect(conv.rename_to)
-        self.sidebar.pinRequested.connect(conv.pin)
-        self.sidebar.searchRequested.connect(self.search.search_typed)
-        self.sidebar.resultActivated.connect(self.search.open_result)
         self.chat.regenerateRequested.connect(turns.regenerate)
         self.chat.editRequested.connect(turns.edit_message)
         self.chat.editSubmitted.connect(turns.edit_and_resend)
-        self.chat.siblingRequested.connect(conv.switch_branch)
-        self.chat.deleteRequested.connect(conv.delete_message)
-        self.chat.rateRequested.connect(conv.rate)
         self.chat.imageRequested.connect(self.exporter.export_message_image)
         conv.currentChanged.connect(self._show_system_chip)
         self.system_chip.clicked.connect(conv.edit_settings)
@@ -243,6 +240,11 @@ class MainWindow(QMainWindow):
     def rt(self):
         """The runtime once attached (``None`` while the window shows before it opens)."""
         return self.ctx.rt
+
+    @Slot(str)
+    def _show_page(self, mode: str) -> None:
+        """The sidebar's Chats | Documents switch (the document controller announces it)."""
+        self.stack.setCurrentWidget(self.studio if mode == "documents" else self.chat_pane)
 
     @Slot(dict)
     def _reply_stats(self, stats: dict) -> None:

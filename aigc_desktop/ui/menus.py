@@ -29,6 +29,7 @@ def build_menus(win) -> None:
     bar = win.menuBar()
     m = bar.addMenu(_("&File"))
     win.new_action = _action(win, m, _("New chat"), win.conversations.new, "Ctrl+N")
+    win.new_action.triggered.connect(win.documents.show_chats)  # Ctrl+N from the studio: back to the chat
     win.new_document_action = _action(win, m, _("New document…"), win.documents.new_document, "Ctrl+Shift+N")
     win.export_action = _action(win, m, _("Export conversation…"), win.exporter.export_conversation, "Ctrl+E")
     win.export_image_action = _action(win, m, _("Save conversation as image…"), win.exporter.export_image)

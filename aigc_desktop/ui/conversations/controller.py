@@ -2,38 +2,66 @@
 sidebar actions on conversations and messages (open, new, delete, rename, pin,
 switch branch, delete message).
 
-Owns ``current_id``. Refuses to switch while a reply streams (the turn
-controller says when one does). A conversation deleted while its reply is being
-written goes once the reply has stopped (``pending_delete``).
+Owns ``current_id``. Refuses to switch while anything holds the engine (a reply, a
+document run…: the engine client's lease says so). A conversation deleted while its
+reply is being written goes once the reply has stopped (``pending_delete``).
+
+Built with what it uses, not the window: the runtime holder, the engine client, the
+sidebar, the chat view, the composer, the banner and the prompts; it listens to the
+sidebar's and the chat view's requests itself (a test builds it from plain widgets,
+``tests/ui/conversations/test_controller_unit.py``). What it does not own it announces:
 
 Signals:
     currentChanged(int conversation_id)   -1 for a new, not yet saved chat
+    chatSwitched()                        another (or a new) chat is shown: the status bar's
+                                          last-reply speed no longer describes it
+    contextChanged()                      what the context meter counts changed (messages, settings)
+    settingsSaved(int conversation_id)    the settings dialog saved: the chat may want another model
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import N_, _
 from aigc_desktop.store.changes import touches
-from aigc_desktop.ui.kit.controller import Controller
 from aigc_desktop.hub.library import installed_models
 
 SWITCH_WHILE_BUSY = N_("A reply is still being written. Stop it first to switch conversations.")
 
 
-class ConversationController(Controller):
+class ConversationController(QObject):
     currentChanged = Signal(int)
+    chatSwitched = Signal()
+    contextChanged = Signal()
+    settingsSaved = Signal(int)
 
-    def __init__(self, window) -> None:
-        super().__init__(window)
+    def __init__(self, ctx, engine, sidebar, chat_view, composer, banner, prompts,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.engine = ctx, engine
+        self.sidebar, self.chat, self.composer, self.banner, self.prompts = (sidebar, chat_view, composer,
+                                                                             banner, prompts)
         self.current_id: int | None = None
         self.pending_delete: int | None = None
+        sidebar.conversationSelected.connect(self.open)
+        sidebar.newRequested.connect(self.new)
+        sidebar.deleteRequested.connect(self.delete)
+        sidebar.renameRequested.connect(self.rename)
+        sidebar.renamed.connect(self.rename_to)
+        sidebar.pinRequested.connect(self.pin)
+        chat_view.siblingRequested.connect(self.switch_branch)
+        chat_view.deleteRequested.connect(self.delete_message)
+        chat_view.rateRequested.connect(self.rate)
+
+    @property
+    def rt(self):
+        return self.ctx.rt
 
     # -- showing ----------------------------------------------------------------------
     def refresh_sidebar(self) -> None:
-        self.win.sidebar.set_conversations(self.rt.store.list(), self.current_id)
+        self.sidebar.set_conversations(self.rt.store.list(), self.current_id)
 
     @Slot(object)
     def on_changes(self, change) -> None:
@@ -45,12 +73,11 @@ class ConversationController(Controller):
 
     @Slot(int)
     def open(self, conversation_id: int) -> bool:
-        win = self.win
-        if win.turns.busy and conversation_id == self.current_id:
+        if self.engine.busy and conversation_id == self.current_id:
             return True  # already shown, with a reply streaming into it
-        if win.turns.busy:
-            win.sidebar.select(self.current_id)  # the highlight stays on the chat being written
-            win.banner.show_info(_(SWITCH_WHILE_BUSY), tag="busy")
+        if self.engine.busy:
+            self.sidebar.select(self.current_id)  # the highlight stays on the chat being written
+            self.banner.show_info(_(SWITCH_WHILE_BUSY), tag="busy")
             return False
         try:
             self.rt.store.get(conversation_id)
@@ -58,19 +85,19 @@ class ConversationController(Controller):
             self.refresh_sidebar()
             return False
         if conversation_id != self.current_id:
-            win.speed_label.setText("")  # it described another chat's last reply
+            self.chatSwitched.emit()  # the speed shown described another chat's last reply
         self.current_id = conversation_id
         self.reload_messages()
-        win.sidebar.select(conversation_id)
+        self.sidebar.select(conversation_id)
         self.currentChanged.emit(conversation_id)
         return True
 
     def reload_messages(self) -> None:
         """Show the current branch (the view settles at the newest message)."""
-        chat = self.win.chat
+        chat = self.chat
         if self.current_id is None:
             chat.set_messages([])
-            self.win.update_context_meter()
+            self.contextChanged.emit()
             return
         everything = self.rt.store.messages(self.current_id)
         branch = self.rt.store.branch(self.current_id, all_messages=everything)
@@ -79,19 +106,18 @@ class ConversationController(Controller):
             by_parent.setdefault(m.parent_id, []).append(m.id)
         siblings = {m.id: by_parent.get(m.parent_id, [m.id]) for m in branch}
         chat.set_messages(branch, siblings)
-        self.win.update_context_meter()
+        self.contextChanged.emit()
 
     @Slot()
     def new(self) -> None:
-        win = self.win
-        if win.turns.busy:
+        if self.engine.busy:
             return
         self.current_id = None
-        win.chat.set_messages([])
-        win.sidebar.list.clearSelection()
-        win.speed_label.setText("")
-        win.update_context_meter()
-        win.composer.edit.setFocus()
+        self.chat.set_messages([])
+        self.sidebar.list.clearSelection()
+        self.chatSwitched.emit()
+        self.contextChanged.emit()
+        self.composer.edit.setFocus()
         self.currentChanged.emit(-1)
 
     def adopt(self, conversation_id: int) -> None:
@@ -111,24 +137,24 @@ class ConversationController(Controller):
         except UserError:
             pass
         self.current_id = None
-        self.win.chat.set_messages([])
+        self.chat.set_messages([])
         self.refresh_sidebar()
-        self.win.banner.show_info(_("This chat was deleted in another window. Your text is still in the box; "
-                                    "Send starts a new chat."))
+        self.banner.show_info(_("This chat was deleted in another window. Your text is still in the box; "
+                                "Send starts a new chat."))
         return True
 
     # -- conversation actions ---------------------------------------------------------
     @Slot(int)
     def delete(self, conversation_id: int) -> None:
         conv = self.rt.store.get(conversation_id)
-        if not self.win.prompts.confirm(_("Delete conversation"),
-                                        _("Delete “{title}” and all its messages?").format(
-                                            title=conv.title or _("New chat"))):
+        if not self.prompts.confirm(_("Delete conversation"),
+                                    _("Delete “{title}” and all its messages?").format(
+                                        title=conv.title or _("New chat"))):
             return
-        if self.win.turns.busy and conversation_id == self.current_id:
+        if self.engine.busy and conversation_id == self.current_id:
             # Stop the reply first; the conversation goes once the worker has let go of it.
             self.pending_delete = conversation_id
-            self.win.turns.stop()
+            self.engine.stop()
             return
         self.delete_now(conversation_id)
 
@@ -141,7 +167,7 @@ class ConversationController(Controller):
     def delete_now(self, conversation_id: int) -> None:
         if conversation_id == self.current_id:
             self.current_id = None
-            self.win.chat.set_messages([])
+            self.chat.set_messages([])
             self.currentChanged.emit(-1)
         self.rt.store.delete(conversation_id)  # the change bus refreshes the list and search
 
@@ -158,7 +184,7 @@ class ConversationController(Controller):
     @Slot(int)
     def rename(self, conversation_id: int) -> None:
         conv = self.rt.store.get(conversation_id)
-        title = self.win.prompts.ask_text(_("Rename conversation"), _("Title:"), conv.title)
+        title = self.prompts.ask_text(_("Rename conversation"), _("Title:"), conv.title)
         if title is not None and title.strip():
             self.rt.store.rename(conversation_id, title)
 
@@ -173,7 +199,7 @@ class ConversationController(Controller):
     @Slot()
     def rename_current(self) -> None:
         """F2: edit the title in the list (a dialog when the sidebar is hidden)."""
-        if self.current_id is not None and not self.win.sidebar.begin_rename(self.current_id):
+        if self.current_id is not None and not self.sidebar.begin_rename(self.current_id):
             self.rename(self.current_id)
 
     @Slot(int, bool)
@@ -187,22 +213,21 @@ class ConversationController(Controller):
         from aigc_desktop.chat import presets
         from aigc_desktop.ui.dialogs.settings import ConversationSettingsDialog
 
-        win = self.win
-        if win.turns.busy:
+        if self.engine.busy:
             return False
         made = None
         settings = self.rt.settings
         if self.current_id is None:
-            model = str(win.engine.model.path) if win.engine.model else None
+            model = str(self.engine.model.path) if self.engine.model else None
             fields = {**presets.new_chat_fields(settings.default_preset), "model": model}
             made = self.current_id = self.rt.service.new_conversation(**fields).id
         conv = self.rt.store.get(self.current_id)
-        dialog = ConversationSettingsDialog(win, conv, installed_models(), int(settings.n_ctx), presets,
-                                            n_threads=settings.n_threads, trained_ctx=trained_context,
+        dialog = ConversationSettingsDialog(self.chat.window(), conv, installed_models(), int(settings.n_ctx),
+                                            presets, n_threads=settings.n_threads, trained_ctx=trained_context,
                                             default_preset=settings.default_preset, gpu_layers=settings.gpu_layers)
         saved = False
         for _attempt in range(3):  # a failed save reopens the dialog with what was typed
-            if not win.prompts.run_dialog(dialog):
+            if not self.prompts.run_dialog(dialog):
                 break
             try:
                 self.rt.store.update(self.current_id, **dialog.result_values)
@@ -212,20 +237,20 @@ class ConversationController(Controller):
                 break
             except UserError as exc:  # e.g. a full disk
                 dialog.error.setText(str(exc))
-                win.banner.show_error(str(exc))
+                self.banner.show_error(str(exc))
         if not saved:
             if made is not None:
                 self.delete_if_empty(made)
             return False
-        win.model_choice.ensure_conversation_model()
-        win.update_context_meter()
+        self.settingsSaved.emit(self.current_id)  # the model choice loads the chat's model if it changed
+        self.contextChanged.emit()
         self.currentChanged.emit(self.current_id)  # the header's system-prompt chip follows
         return True
 
     # -- message actions --------------------------------------------------------------
     @Slot(int)
     def switch_branch(self, message_id: int) -> None:
-        if self.win.turns.busy:
+        if self.engine.busy:
             return
         msg = self.rt.store.get_message(message_id)
         self.rt.store.set_current_leaf(msg.conversation_id, message_id)
@@ -233,10 +258,10 @@ class ConversationController(Controller):
 
     @Slot(int)
     def delete_message(self, message_id: int) -> None:
-        if self.win.turns.busy:
+        if self.engine.busy:
             return
-        if not self.win.prompts.confirm(_("Delete message"),
-                                        _("Delete this message and everything after it in this branch?")):
+        if not self.prompts.confirm(_("Delete message"),
+                                    _("Delete this message and everything after it in this branch?")):
             return
         self.rt.store.delete_message(message_id)
         self.reload_messages()
@@ -248,9 +273,9 @@ class ConversationController(Controller):
         try:
             self.rt.store.rate(message_id, rating)
         except UserError as exc:
-            self.win.banner.show_error(str(exc))
+            self.banner.show_error(str(exc))
             return
-        self.win.chat.set_rating(message_id, rating)
+        self.chat.set_rating(message_id, rating)
 
     @Slot()
     def copy_last_reply(self) -> None:

@@ -2,50 +2,56 @@
 
 The import runs as a background op with a progress bar and Cancel in the status bar
 (:class:`~aigc_desktop.ui.kit.task_progress.TaskProgress`); a cancelled import adds nothing.
+Built with what it uses: the runtime holder, the conversation controller (the first
+imported chat opens there), the status bar's task progress, the banner and the prompts.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from aigc_desktop.i18n import _, ngettext
-from aigc_desktop.ui.kit.controller import Controller
 from aigc_desktop.ui.kit.tasks import op
 
 
-class ImportController(Controller):
+class ImportController(QObject):
     """Signals: imported(int n) after an import."""
 
     imported = Signal(int)
 
-    def __init__(self, window) -> None:
-        super().__init__(window)
+    def __init__(self, ctx, conversations, task_progress, banner, prompts, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.conversations = ctx, conversations
+        self.task_progress, self.banner, self.prompts = task_progress, banner, prompts
         self.last_import: list[int] = []
+
+    @property
+    def rt(self):
+        return self.ctx.rt
 
     # -- import -------------------------------------------------------------------------
     @Slot()
     def import_chats(self):
         from aigc_desktop.importers import import_file
 
-        if self.win.task_progress.running:
-            self.win.banner.show_info(_("Another import or export is still running."))
+        if self.task_progress.running:
+            self.banner.show_info(_("Another import or export is still running."))
             return None
-        path = self.win.prompts.ask_open_path(_("Import chats"), _("Chat exports (*.json)") + ";;" + _("All files (*)"))
+        path = self.prompts.ask_open_path(_("Import chats"), _("Chat exports (*.json)") + ";;" + _("All files (*)"))
         if not path:
             return None
         task = op(self, _import_task, import_file, self.rt.store, Path(path))
-        task.success(self._imported).failure(self.win.banner.show_error)
+        task.success(self._imported).failure(self.banner.show_error)
         self._import_name = Path(path).name
-        self.win.task_progress.start(task, _("Importing {name}…").format(name=Path(path).name))
+        self.task_progress.start(task, _("Importing {name}…").format(name=Path(path).name))
         return task.run()
 
     def _imported(self, ids) -> None:
         self.last_import = list(ids)
-        win = self.win
         if ids:
-            win.conversations.open(ids[0])
+            self.conversations.open(ids[0])
         skipped = getattr(ids, "skipped", 0)
         n = len(ids)
         if skipped:
@@ -54,9 +60,8 @@ class ImportController(Controller):
                             "in your history and were skipped.", n)
         else:
             text = ngettext("Imported {n} conversation from {name}.", "Imported {n} conversations from {name}.", n)
-        win.banner.show_info(text.format(n=n, name=self._import_name, skipped=skipped))
+        self.banner.show_info(text.format(n=n, name=self._import_name, skipped=skipped))
         self.imported.emit(n)
-
 
 
 def _import_task(import_file, store, path: Path, task=None):

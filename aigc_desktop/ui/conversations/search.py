@@ -3,35 +3,47 @@
 Search is debounced (``SEARCH_PAUSE_MS`` after the last keystroke) and runs as a
 background op; a newer query cancels the older one, whose result is dropped.
 Opening a hit in another version of a chat asks first.
+
+Built with what it uses: the runtime holder, the engine client (nothing opens while it is
+busy), the conversation controller (a hit opens there), the sidebar (its search box and
+results, whose signals it listens to), the chat view, the banner and the prompts.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from aigc_desktop.ui.kit import style
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
 from aigc_desktop.store.changes import touches
-from aigc_desktop.ui.kit.controller import Controller
 from aigc_desktop.ui.kit.tasks import Latest, op
 
 SEARCH_PAUSE_MS = 250
 
 
-class SearchController(Controller):
+class SearchController(QObject):
     """Signals: searched(int hits) after hits are shown."""
 
     searched = Signal(int)
 
-    def __init__(self, window) -> None:
-        super().__init__(window)
+    def __init__(self, ctx, engine, conversations, sidebar, chat_view, banner, prompts,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.engine, self.conversations = ctx, engine, conversations
+        self.sidebar, self.chat, self.banner, self.prompts = sidebar, chat_view, banner, prompts
         self._query = ""
         self._search = Latest()
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_PAUSE_MS)
         self._search_timer.timeout.connect(self._run_search)
+        sidebar.searchRequested.connect(self.search_typed)
+        sidebar.resultActivated.connect(self.open_result)
+
+    @property
+    def rt(self):
+        return self.ctx.rt
 
     # -- search -------------------------------------------------------------------------
     @Slot(str)
@@ -41,7 +53,7 @@ class SearchController(Controller):
         if not self._query:
             self._search_timer.stop()
             self._search.cancel()
-            self.win.sidebar.show_results([])
+            self.sidebar.show_results([])
             return
         self._search_timer.start()
 
@@ -59,11 +71,11 @@ class SearchController(Controller):
         if not self._query or self.rt is None:
             return None
         task = op(self, search, self.rt.db, self._query, limit=100)
-        task.success(self._show_hits).failure(self.win.banner.show_error)
+        task.success(self._show_hits).failure(self.banner.show_error)
         return self._search.start(task)
 
     def _show_hits(self, hits) -> None:
-        self.win.sidebar.show_results(hits)
+        self.sidebar.show_results(hits)
         self.searched.emit(len(hits))
 
     @Slot(object)
@@ -74,15 +86,14 @@ class SearchController(Controller):
 
     def refresh_search(self):
         """Hits shown beside the chats must not point at what was just deleted or edited."""
-        if self.win.sidebar.search.text().strip():
-            return self.search_now(self.win.sidebar.search.text())
+        if self.sidebar.search.text().strip():
+            return self.search_now(self.sidebar.search.text())
         return None
 
     @Slot(int, int)
     def open_result(self, conversation_id: int, message_id: int) -> None:
-        win = self.win
-        if win.turns.busy:
-            win.banner.show_info(_("A reply is still being written. Stop it first to open a search result."), tag="busy")
+        if self.engine.busy:
+            self.banner.show_info(_("A reply is still being written. Stop it first to open a search result."), tag="busy")
             return
         other_version = False
         try:
@@ -93,25 +104,25 @@ class SearchController(Controller):
             else:
                 self.rt.store.get(conversation_id)
         except UserError:  # deleted since the search ran (here or in another window)
-            win.banner.show_info(_("That message or chat no longer exists."))
+            self.banner.show_info(_("That message or chat no longer exists."))
             self.refresh_search()
             return
         if other_version:
             # Switching versions changes what the chat shows, continues from and exports:
             # never without asking.
-            if not win.prompts.confirm(
+            if not self.prompts.confirm(
                     _("Open another version"),
                     _("This match is in another version of the chat (an edited or regenerated message). "
                       "Switch the chat to that version? Later messages of the version you are on stay "
                       "saved; ‹ › on a message switches back.")):
-                win.conversations.open(conversation_id)
+                self.conversations.open(conversation_id)
                 return
             self.rt.store.set_current_leaf(conversation_id, message_id)
-        win.conversations.current_id = None
-        win.conversations.open(conversation_id)
+        self.conversations.current_id = None
+        self.conversations.open(conversation_id)
         if message_id >= 0:
-            win.chat.scroll_to_message(message_id)
-            w = win.chat.widget_for(message_id)
+            self.chat.scroll_to_message(message_id)
+            w = self.chat.widget_for(message_id)
             if w is not None:
                 # Only the message's own frame (its text view is a QFrame too).
                 w.setStyleSheet(f"QFrame#{w.objectName()} {{ border: 2px solid {style.current().highlight}; "

@@ -11,38 +11,54 @@ is read from the client's GUI-side copy, never from the engine (one exception: t
 engine's ``gpu_note``, a string set before the load is reported, says a GPU load fell
 back to the CPU; the worker's ``loaded`` signal has no room for it).
 
+Built with what it uses, not the window: the runtime holder, the engine client, the
+conversation controller (the open chat and its model), the toolbar's list, the status
+bar's label and load bar, the composer, the banner and the prompts.
+
 Signals:
     modelReady(str name)      a load finished
     modelFailed(str message)  a load failed (the previous model is still loaded)
+    aboutToLoad()             a load is about to be queued (evaluating ahead is cancelled)
+    answererChanged()         the open chat is now answered by a provider's model
+    contextChanged()          the loaded model's context changed (for the context meter)
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
-from aigc_desktop.ui.kit.controller import Controller
 from aigc_desktop.hub.library import installed_models, resolve_model
 from aigc_desktop.hub.splits import model_name
 from aigc_desktop.ui.chat.turns import NO_MODEL_HELP
 
 
-class ModelChoice(Controller):
+class ModelChoice(QObject):
     modelReady = Signal(str)
     modelFailed = Signal(str)
+    aboutToLoad = Signal()
+    answererChanged = Signal()
+    contextChanged = Signal()
 
-    def __init__(self, window) -> None:
-        super().__init__(window)
+    def __init__(self, ctx, engine, conversations, model_combo, model_label, load_bar, composer, banner, prompts,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.client, self.conversations = ctx, engine, conversations
+        self.combo, self.label, self.load_bar = model_combo, model_label, load_bar
+        self.composer, self.banner, self.prompts = composer, banner, prompts
         self._remember: tuple[int, str] | None = None  # (conversation, model) once loaded
+        engine.loadStarted.connect(self._on_load_started)
+        engine.loaded.connect(self._on_loaded)
+        engine.loadFailed.connect(self._on_load_failed)
+        model_combo.activated.connect(self.chosen_in_combo)
+        conversations.settingsSaved.connect(self._settings_saved)
 
-    def connect_engine(self, client) -> None:
-        self.client = client
-        client.loadStarted.connect(self._on_load_started)
-        client.loaded.connect(self._on_loaded)
-        client.loadFailed.connect(self._on_load_failed)
+    @property
+    def rt(self):
+        return self.ctx.rt
 
     @property
     def name(self) -> str | None:
@@ -51,7 +67,7 @@ class ModelChoice(Controller):
     # -- the toolbar's list -------------------------------------------------------------
     @Slot()
     def refresh_combo(self) -> None:
-        combo = self.win.model_combo
+        combo = self.combo
         if self.rt is None:
             return
         current = str(self.client.model.path) if self.client.model else None
@@ -76,7 +92,7 @@ class ModelChoice(Controller):
 
     @Slot(int)
     def chosen_in_combo(self, index: int) -> None:
-        path = self.win.model_combo.itemData(index)
+        path = self.combo.itemData(index)
         if path and self.is_remote(path):
             self.use_remote(path)
         elif path:
@@ -88,7 +104,7 @@ class ModelChoice(Controller):
 
     def remote_model(self) -> str | None:
         """The open conversation's model when it is ``provider/model``, else None."""
-        current = self.win.conversations.current_id
+        current = self.conversations.current_id
         try:
             model = self.rt.store.get(current).model if current is not None else None
         except UserError:
@@ -99,10 +115,10 @@ class ModelChoice(Controller):
         """The open chat (or a new one) answers through ``provider/model``; the local model stays as it is."""
         from aigc_desktop.i18n import _
 
-        if self.win.turns.busy:
+        if self.client.busy:
             self.refresh_combo()
             return
-        conv = self.win.conversations
+        conv = self.conversations
         if conv.current_id is None:
             from aigc_desktop.chat.presets import new_chat_fields
 
@@ -111,8 +127,8 @@ class ModelChoice(Controller):
             conv.open(created.id)
         else:
             self.rt.store.update(conv.current_id, model=ref)
-        self.win.model_label.setText(_("Model: {name} (on a server)").format(name=ref))
-        self.win.turns.show_answering_model()  # pill and placeholder: "model (provider)"
+        self.label.setText(_("Model: {name} (on a server)").format(name=ref))
+        self.answererChanged.emit()  # the composer's pill and placeholder: "model (provider)"
         self.refresh_combo()
 
     # -- loading ------------------------------------------------------------------------
@@ -123,17 +139,17 @@ class ModelChoice(Controller):
             if default and not path.is_file():
                 # The default was deleted or moved: fall back to the starter model.
                 path = resolve_model(None)
-                self.win.banner.show_info(_("The default model {default} is missing; using {name} instead. "
-                                            "Choose another in Models → Manage models….").format(
+                self.banner.show_info(_("The default model {default} is missing; using {name} instead. "
+                                        "Choose another in Models → Manage models….").format(
                     default=default, name=path.name), sticky=True)
         except UserError:
-            self.win.model_label.setText(_("No model"))
-            self.win.banner.show_info(_(NO_MODEL_HELP), sticky=True)
+            self.label.setText(_("No model"))
+            self.banner.show_info(_(NO_MODEL_HELP), sticky=True)
             return
         self.load(path)
 
     def load(self, path, n_ctx: int | None = None) -> None:
-        self.win.turns.cancel_prefill()
+        self.aboutToLoad.emit()  # evaluating ahead would queue work before the load
         settings = self.rt.settings
         self.client.load(str(path), int(n_ctx or settings.n_ctx), int(settings.n_threads))
 
@@ -141,19 +157,19 @@ class ModelChoice(Controller):
     def use(self, path: str) -> None:
         """Switch the chat to this model. The current conversation remembers it once
         it has loaded (a file that fails to load is not retried on every Send)."""
-        current = self.win.conversations.current_id
-        self._remember = (current, str(path)) if current is not None and not self.win.turns.busy else None
+        current = self.conversations.current_id
+        self._remember = (current, str(path)) if current is not None and not self.client.busy else None
         self.load(path)
 
     @Slot()
     def choose_file(self) -> None:
-        path = self.win.prompts.ask_open_path(_("Open model file"), _("GGUF models (*.gguf)"))
+        path = self.prompts.ask_open_path(_("Open model file"), _("GGUF models (*.gguf)"))
         if path:
             self.load(path)
 
     # -- a conversation's own model -----------------------------------------------------
     def wanted_model(self) -> tuple[str | None, int]:
-        current = self.win.conversations.current_id
+        current = self.conversations.current_id
         conv = self.rt.store.get(current) if current is not None else None
         default_ctx = int(self.rt.settings.n_ctx)
         n_ctx = int((conv.sampling or {}).get("n_ctx") or default_ctx) if conv else default_ctx
@@ -169,31 +185,35 @@ class ModelChoice(Controller):
         want_path = Path(path) if path else loaded.path
         if want_path != loaded.path or n_ctx != loaded.n_ctx:
             if path and not Path(path).exists():
-                self.win.banner.show_info(_("This conversation's model {name} is missing; using {loaded}.").format(
+                self.banner.show_info(_("This conversation's model {name} is missing; using {loaded}.").format(
                     name=Path(path).name, loaded=loaded.name))
                 want_path = loaded.path
                 if n_ctx == loaded.n_ctx:
                     return
             self.load(want_path, n_ctx)
 
+    @Slot(int)
+    def _settings_saved(self, _conversation_id: int) -> None:
+        """The conversation settings were saved: they may name another model or context length."""
+        self.ensure_conversation_model()
+
     # -- results ------------------------------------------------------------------------
     @Slot(str)
     def _on_load_started(self, path: str) -> None:
-        self.win.model_label.setText(_("Loading {name}…").format(name=Path(path).name))
-        self.win.load_bar.setVisible(True)
+        self.label.setText(_("Loading {name}…").format(name=Path(path).name))
+        self.load_bar.setVisible(True)
 
     @Slot(str, int)
     def _on_loaded(self, name: str, n_ctx: int) -> None:
-        win = self.win
-        win.load_bar.setVisible(False)
-        win.model_label.setText(_("Model: {name} · context {n_ctx:,} tokens").format(name=name, n_ctx=n_ctx))
-        win.composer.set_model_name(name)
-        win.banner.clear_note(tag="model")
+        self.load_bar.setVisible(False)
+        self.label.setText(_("Model: {name} · context {n_ctx:,} tokens").format(name=name, n_ctx=n_ctx))
+        self.composer.set_model_name(name)
+        self.banner.clear_note(tag="model")
         # A GPU load that failed and was redone on the CPU: the engine sets this string before
         # the worker emits `loaded` (only another load, queued after this one, changes it).
         gpu_note = getattr(self.rt.engine, "gpu_note", None)
         if gpu_note:
-            win.banner.show_info(_(gpu_note), tag="model", sticky=True)
+            self.banner.show_info(_(gpu_note), tag="model", sticky=True)
         remember, self._remember = self._remember, None
         model = self.client.model
         if remember and model is not None and Path(remember[1]).resolve() == Path(model.path).resolve():
@@ -202,18 +222,17 @@ class ModelChoice(Controller):
             except UserError:  # the conversation was deleted meanwhile
                 pass
         self.refresh_combo()
-        win.update_context_meter()
+        self.contextChanged.emit()
         self.modelReady.emit(name)
 
     @Slot(str)
     def _on_load_failed(self, message: str) -> None:
-        win = self.win
-        win.load_bar.setVisible(False)
+        self.load_bar.setVisible(False)
         name = self.name
         previous = _("Still using {name}.").format(name=name) if name else _("No model is loaded.")
-        win.model_label.setText(_("Model: {name}").format(name=name) if name else _("No model"))
-        win.composer.set_model_name(name or "")
+        self.label.setText(_("Model: {name}").format(name=name) if name else _("No model"))
+        self.composer.set_model_name(name or "")
         self._remember = None
         self.refresh_combo()  # back to the model still loaded
-        win.banner.show_error(_("{problem} {previous}").format(problem=message, previous=previous), tag="model")
+        self.banner.show_error(_("{problem} {previous}").format(problem=message, previous=previous), tag="model")
         self.modelFailed.emit(message)

@@ -3,24 +3,36 @@ folder, or the open chat as long images.
 
 Markdown and JSON are written at once; the other formats and export-all run as
 background ops with a progress bar and Cancel in the status bar.
+
+Built with what it uses: the runtime holder, the conversation controller (which chat is
+open), the status bar's task progress, the banner and the prompts.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import N_, _, ngettext
-from aigc_desktop.ui.kit.controller import Controller
 from aigc_desktop.ui.kit.tasks import op
 
 
-class ExportController(Controller):
+class ExportController(QObject):
     """Signals: exported(str path) after one conversation was written."""
 
     exported = Signal(str)
+
+    def __init__(self, ctx, conversations, task_progress, banner, prompts, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.conversations = ctx, conversations
+        self.task_progress, self.banner, self.prompts = task_progress, banner, prompts
+        self.last_export = None
+
+    @property
+    def rt(self):
+        return self.ctx.rt
 
     # -- export -------------------------------------------------------------------------
     def export_current(self, fmt: str | None = None) -> Path | None:
@@ -32,20 +44,19 @@ class ExportController(Controller):
         from aigc_desktop.export.files import FORMATS, format_for_path
         from aigc_desktop.export.markdown import safe_filename
 
-        win = self.win
-        current = win.conversations.current_id
+        current = self.conversations.current_id
         if current is None:
-            win.banner.show_info(_("Open a conversation to export it."))
+            self.banner.show_info(_("Open a conversation to export it."))
             return None
         conv = self.rt.store.get(current)
         fmt = fmt or "md"
         filters = [_(label) for _key, label in EXPORT_FILTERS]
         chosen_key = next((i for i, (key, _label) in enumerate(EXPORT_FILTERS) if key.split(":")[0] == fmt), 0)
         suggested = str(Path.home() / safe_filename(conv.title, conv.id, fmt))
-        path = win.prompts.ask_save_path(_("Export conversation"), suggested, ";;".join(filters), filters[chosen_key])
+        path = self.prompts.ask_save_path(_("Export conversation"), suggested, ";;".join(filters), filters[chosen_key])
         if not path:
             return None
-        picked = getattr(win.prompts, "selected_filter", "")
+        picked = getattr(self.prompts, "selected_filter", "")
         key = EXPORT_FILTERS[filters.index(picked)][0] if picked in filters else EXPORT_FILTERS[chosen_key][0]
         fmt, _sep, page = key.partition(":")
         typed = Path(path).suffix.lower().lstrip(".")
@@ -57,8 +68,8 @@ class ExportController(Controller):
         if fmt in ("md", "json"):
             return self._export_now(conv.id, Path(path), fmt)
         task = op(self, _export_one_task, self.rt.store, conv.id, Path(path), fmt, page or "a4")
-        task.success(self._exported_one).failure(win.banner.show_error)
-        win.task_progress.start(task, _("Exporting {name}…").format(name=Path(path).name))
+        task.success(self._exported_one).failure(self.banner.show_error)
+        self.task_progress.start(task, _("Exporting {name}…").format(name=Path(path).name))
         self.last_export = task
         task.run()
         return Path(path)
@@ -69,13 +80,13 @@ class ExportController(Controller):
         try:
             out = export_one(self.rt.store, conversation_id, path, fmt)
         except UserError as exc:
-            self.win.banner.show_error(str(exc))
+            self.banner.show_error(str(exc))
             return None
         self._exported_one(out)
         return out
 
     def _exported_one(self, out) -> None:
-        self.win.banner.show_info(_("Exported to {path}").format(path=out))
+        self.banner.show_info(_("Exported to {path}").format(path=out))
         self.exported.emit(str(out))
 
     @Slot()
@@ -90,30 +101,29 @@ class ExportController(Controller):
         """Every conversation, one file each, in a format the person picks, to a folder."""
         from aigc_desktop.export.files import export_all
 
-        win = self.win
-        if win.task_progress.running:
-            win.banner.show_info(_("Another import or export is still running."))
+        if self.task_progress.running:
+            self.banner.show_info(_("Another import or export is still running."))
             return None
         if fmt is None:
             names = [_(label) for _key, label in EXPORT_FILTERS]
-            name = win.prompts.ask_choice(_("Export all conversations"), _("Format:"), names)
+            name = self.prompts.ask_choice(_("Export all conversations"), _("Format:"), names)
             if name is None:
                 return None
             fmt = EXPORT_FILTERS[names.index(name)][0]
-        folder = win.prompts.ask_folder(_("Export all conversations to folder"))
+        folder = self.prompts.ask_folder(_("Export all conversations to folder"))
         if not folder:
             return None
         fmt, _sep, page = fmt.partition(":")
         task = op(self, _export_all_task, export_all, self.rt.store, Path(folder), fmt, page or "a4")
-        task.success(self._exported_all).failure(win.banner.show_error)
+        task.success(self._exported_all).failure(self.banner.show_error)
         self._export_folder = folder
-        win.task_progress.start(task, _("Exporting conversations…"))
+        self.task_progress.start(task, _("Exporting conversations…"))
         return task.run()
 
     def _exported_all(self, written) -> None:
-        self.win.banner.show_info(ngettext("Exported {n} conversation to {folder}",
-                                           "Exported {n} conversations to {folder}", len(written))
-                                  .format(n=len(written), folder=self._export_folder))
+        self.banner.show_info(ngettext("Exported {n} conversation to {folder}",
+                                       "Exported {n} conversations to {folder}", len(written))
+                              .format(n=len(written), folder=self._export_folder))
 
     @Slot()
     def export_image(self) -> list[Path] | None:
@@ -129,10 +139,9 @@ class ExportController(Controller):
         from aigc_desktop.export.markdown import safe_filename
         from aigc_desktop.ui.export.image import save_long_image
 
-        win = self.win
-        current = win.conversations.current_id
+        current = self.conversations.current_id
         if current is None:
-            win.banner.show_info(_("Open a conversation to save it as an image."))
+            self.banner.show_info(_("Open a conversation to save it as an image."))
             return None
         conv = self.rt.store.get(current)
         messages = self.rt.store.branch(current)
@@ -140,17 +149,17 @@ class ExportController(Controller):
             wanted = set(message_ids)
             messages = [m for m in messages if m.id in wanted]
         suggested = str(Path.home() / safe_filename(conv.title, conv.id, "png"))
-        path = win.prompts.ask_save_path(_("Save as image"), suggested, _("PNG image (*.png)"))
+        path = self.prompts.ask_save_path(_("Save as image"), suggested, _("PNG image (*.png)"))
         if not path:
             return None
         try:
             written = save_long_image(messages, Path(path), conv.title)
         except UserError as exc:
-            win.banner.show_error(str(exc))
+            self.banner.show_error(str(exc))
             return None
         # Not ngettext: its singular would be the same msgid as the plain "Saved {path}" elsewhere.
         text = _("Saved {path}") if len(written) == 1 else _("Saved {n} images, {path} and the rest")
-        win.banner.show_info(text.format(path=written[0], n=len(written)))
+        self.banner.show_info(text.format(path=written[0], n=len(written)))
         return written
 
 

@@ -1,7 +1,8 @@
 """The welcome panel itself: its states, the one-click download and the switch to the new model.
 
 (About 460 lines, one idea: the card's state machine. Its words, look, Hub lookup and
-host in the chat are already the package's other modules.)
+host in the chat are already the package's other modules.) Built with what it uses; the
+downloads and the model choice (``use``, ``modelReady``, ``modelFailed``) come with :meth:`attach`.
 
 Signals of WelcomePanel (GUI thread):
     stateChanged(str state)   starting, idle, installed, offline, looking, downloading,
@@ -39,9 +40,10 @@ class WelcomePanel(QWidget):
     stateChanged = Signal(str)
     _settingsFromStore = Signal(object)  # a settings listener may run on any thread
 
-    def __init__(self, window) -> None:
+    def __init__(self, ctx, engine, composer) -> None:
         super().__init__()
-        self.win = window
+        self.ctx, self.engine, self.composer = ctx, engine, composer
+        self.downloads = self.model_choice = None  # given by attach
         self.setObjectName("welcomePanel")
         self.state = "starting"
         self.entry: CatalogEntry | None = None  # the recommendation
@@ -169,14 +171,14 @@ class WelcomePanel(QWidget):
         super().resizeEvent(event)
 
     # -- wiring (the window calls attach once its services are in) -----------------------
-    def attach(self) -> None:
-        win = self.win
-        win.modelReady.connect(self._model_ready)
-        win.modelFailed.connect(self._model_failed)
-        win.engine.loadStarted.connect(self._load_started)
-        win.downloads.progress.connect(self._progress)
-        win.downloads.finished.connect(self._finished)
-        win.rt.settings_store.add_listener(self._store_listener)
+    def attach(self, downloads, model_choice) -> None:
+        self.downloads, self.model_choice = downloads, model_choice
+        model_choice.modelReady.connect(self._model_ready)
+        model_choice.modelFailed.connect(self._model_failed)
+        self.engine.loadStarted.connect(self._load_started)
+        downloads.progress.connect(self._progress)
+        downloads.finished.connect(self._finished)
+        self.ctx.rt.settings_store.add_listener(self._store_listener)
         self.refresh()
 
     def _store_listener(self, settings, changed) -> None:
@@ -196,7 +198,7 @@ class WelcomePanel(QWidget):
     # -- what to show --------------------------------------------------------------------
     def refresh(self) -> None:
         """Describe the loaded model and work out the offer; opens no connection."""
-        if self.win.rt is None or self.state in BUSY:
+        if self.ctx.rt is None or self.state in BUSY:
             return
         self._describe_model()
         free = fit.available_memory()
@@ -214,7 +216,7 @@ class WelcomePanel(QWidget):
         e = self.entry
         key = "offer" if fit.estimate(e.size, free) == fit.FITS else "offer_tight"
         self.offer_text.setText(_(TEXT[key]).format(name=e.name, free=f"{free / 2**30:.0f} GB"))
-        running = next((j for j in self.win.downloads.jobs if j.active and j.remote.repo == e.repo
+        running = next((j for j in self.downloads.jobs if j.active and j.remote.repo == e.repo
                         and j.remote.filename == e.file), None)
         if running is not None:
             self.job_id, self.remote = running.id, running.remote
@@ -223,7 +225,7 @@ class WelcomePanel(QWidget):
             return self._show("installed")
         config = self._config()
         if config is not None and config.offline:
-            forced = not self.win.rt.settings_store.current().offline
+            forced = not self.ctx.rt.settings_store.current().offline
             return self._show("offline", _(TEXT["offline_forced"]).format(message=self._offline_message(config))
                               if forced else _(TEXT["offline"]))
         self._show("idle")
@@ -242,7 +244,7 @@ class WelcomePanel(QWidget):
         self.action_button.setVisible(primary is not None)
         if primary:
             self.action_button.setText(primary)
-        self.action_button.setEnabled(not (state == "offline" and not self.win.rt.settings_store.current().offline))
+        self.action_button.setEnabled(not (state == "offline" and not self.ctx.rt.settings_store.current().offline))
         self.mirror_button.setVisible(state == "unreachable"
                                       or state == "failed" and self.remote is not None
                                       and self._endpoint_host() != _host(MIRROR_ENDPOINT))
@@ -270,10 +272,9 @@ class WelcomePanel(QWidget):
         self.stateChanged.emit(state)
 
     def _describe_model(self) -> None:
-        engine = self.win.engine
-        model = engine.model if engine is not None else None
+        model = self.engine.model
         if model is None:
-            loading = engine.loading if engine is not None else None
+            loading = self.engine.loading
             self.model_title.setText(_(TEXT["loading"]).format(name=model_name(loading)) if loading else _(TEXT["no_model"]))
             self.model_text.setText("")
             return
@@ -297,18 +298,18 @@ class WelcomePanel(QWidget):
         self.model_text.setText(_(TEXT[key]).format(size=size, params=params))
 
     def _loaded_entry(self, entries) -> CatalogEntry | None:
-        model = self.win.engine.model if self.win.engine is not None else None
+        model = self.engine.model
         if model is None:
             return None
         return next((e for e in entries if e.file == Path(model.path).name), None)
 
     def _installed_path(self) -> Path | None:
-        path = self.win.downloads.dest_dir / self.entry.file
+        path = self.downloads.dest_dir / self.entry.file
         return path if path.is_file() else None
 
     def _config(self):
         try:
-            return hub_config(self.win.rt.settings_store)
+            return hub_config(self.ctx.rt.settings_store)
         except UserError as exc:
             self._show("failed", str(exc))
             return None
@@ -355,7 +356,7 @@ class WelcomePanel(QWidget):
             return self._show("unreachable", _(TEXT["unreachable"]).format(host=host))
         self.remote = result
         try:
-            job = self.win.downloads.start(result)
+            job = self.downloads.start(result)
         except UserError as exc:
             return self._show("failed", str(exc))
         self.job_id = job.id
@@ -368,7 +369,7 @@ class WelcomePanel(QWidget):
     def use_mirror(self) -> None:
         """Save the mirror as the Hub address (one writer: the settings store), then try again."""
         try:
-            self.win.rt.settings_store.update(hub_endpoint=MIRROR_ENDPOINT)
+            self.ctx.rt.settings_store.update(hub_endpoint=MIRROR_ENDPOINT)
         except UserError as exc:
             return self._show("failed", str(exc))
         self._show("idle")
@@ -377,7 +378,7 @@ class WelcomePanel(QWidget):
     @Slot()
     def turn_offline_off(self) -> None:
         try:
-            self.win.rt.settings_store.update(offline=False)
+            self.ctx.rt.settings_store.update(offline=False)
         except UserError as exc:
             return self._show("failed", str(exc))
         self.refresh()
@@ -385,13 +386,13 @@ class WelcomePanel(QWidget):
     @Slot()
     def cancel(self) -> None:
         if self.job_id is not None:
-            self.win.downloads.cancel(self.job_id)
+            self.downloads.cancel(self.job_id)
 
     @Slot(str)
     def fill_composer(self, prompt: str) -> None:
         """An example goes into the composer to edit or send; it is not sent for the person."""
-        self.win.composer.set_text(prompt)
-        self.win.composer.edit.setFocus()
+        self.composer.set_text(prompt)
+        self.composer.edit.setFocus()
 
     # -- the download and the switch ------------------------------------------------------
     @Slot(int, "qint64", "qint64", float, object)
@@ -408,7 +409,7 @@ class WelcomePanel(QWidget):
             return
         self.job_id = None
         if state == "done":
-            path = self.win.downloads.job(job_id).path
+            path = self.downloads.job(job_id).path
             self.progress_bar.setValue(1000)
             return self._switch_to(str(path))
         if state == "cancelled":
@@ -417,12 +418,12 @@ class WelcomePanel(QWidget):
 
     def _switch_to(self, path: str) -> None:
         try:
-            set_default_model(path, self.win.rt.settings_store)
+            set_default_model(path, self.ctx.rt.settings_store)
         except UserError as exc:
             return self._show("failed", str(exc))
         self._downloaded = path
         self._show("switching", _(TEXT["switching"]).format(name=self.entry.name if self.entry else model_name(path)))
-        self.win.model_choice.use(path)
+        self.model_choice.use(path)
 
     @Slot(str)
     def _load_started(self, path: str) -> None:

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QApplication
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import N_, _
-from aigc_desktop.ui.kit.controller import Controller
 from aigc_desktop.ui.kit.tasks import op
 
 # The save dialog's file types: (format[:page], label), as for a conversation minus JSON.
@@ -58,48 +57,49 @@ def suggested_name(title: str, doc_id: int, fmt: str) -> str:
     return safe_filename(title, doc_id, fmt).split(" ", 1)[1]
 
 
-class ArticleActions(Controller):
-    """Copy and Export of the open document (the studio's article bar).
+class ArticleActions(QObject):
+    """Copy and Export of the open document (the studio's article bar); ``documents`` is the
+    :class:`~aigc_desktop.ui.writing.controller.DocumentController` (the open document).
 
     Signals: exported(str path) after the article was written to a file."""
 
     exported = Signal(str)
 
-    def __init__(self, window, documents) -> None:
-        super().__init__(window)
-        self.docs = documents
+    def __init__(self, documents, studio, task_progress, banner, prompts, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.docs, self.studio = documents, studio
+        self.task_progress, self.banner, self.prompts = task_progress, banner, prompts
         self.last_export = None
 
     def article_markdown(self) -> str:
-        studio = self.win.studio
+        studio = self.studio
         return markdown(self.docs.store, self.docs.current_id, toc=studio.toc.isChecked(), lead=studio.lead.text())
 
     @Slot()
     def copy(self) -> None:
         if self.docs.current_id is None:
             return
-        self.docs._keep_edit()
+        self.docs.keep_edit()
         self.docs.options.keep_article_options()
         self.docs.reload()
         QApplication.clipboard().setText(self.article_markdown())
-        self.win.banner.show_info(_("The article is on the clipboard (Markdown)."))
+        self.banner.show_info(_("The article is on the clipboard (Markdown)."))
 
     @Slot()
     def export(self) -> Path | None:
         """Ask where and in which format; Markdown is written at once, the others in the background."""
-        win = self.win
         if self.docs.current_id is None:
             return None
-        self.docs._keep_edit()
+        self.docs.keep_edit()
         self.docs.options.keep_article_options()
         self.docs.reload()
         doc = self.docs.store.get(self.docs.current_id)
         filters = [_(label) for _key, label in ARTICLE_FILTERS]
         suggested = str(Path.home() / suggested_name(doc.title, doc.id, "md"))
-        path = win.prompts.ask_save_path(_("Export article"), suggested, ";;".join(filters), filters[0])
+        path = self.prompts.ask_save_path(_("Export article"), suggested, ";;".join(filters), filters[0])
         if not path:
             return None
-        picked = getattr(win.prompts, "selected_filter", "")
+        picked = getattr(self.prompts, "selected_filter", "")
         key = ARTICLE_FILTERS[filters.index(picked)][0] if picked in filters else "md"
         fmt, _sep, page = key.partition(":")
         typed = Path(path).suffix.lower().lstrip(".")
@@ -108,24 +108,24 @@ class ArticleActions(Controller):
             fmt = typed
         else:
             path = f"{path}.{fmt}"
-        studio = win.studio
+        studio = self.studio
         options = {"toc": studio.toc.isChecked(), "lead": studio.lead.text()}
         if fmt == "md":
             try:
                 out = write_article(self.docs.store, doc.id, Path(path), "md", **options)
             except UserError as exc:
-                win.banner.show_error(str(exc))
+                self.banner.show_error(str(exc))
                 return None
             self._exported(out)
             return out
         task = op(self, write_article, self.docs.store, doc.id, Path(path), fmt, page or "a4", **options)
-        task.success(self._exported).failure(win.banner.show_error)
-        win.task_progress.start(task, _("Exporting {name}…").format(name=Path(path).name))
+        task.success(self._exported).failure(self.banner.show_error)
+        self.task_progress.start(task, _("Exporting {name}…").format(name=Path(path).name))
         self.last_export = task
         task.run()
         return Path(path)
 
     def _exported(self, out) -> None:
-        self.win.banner.show_info(_("Exported to {path}").format(path=out))
+        self.banner.show_info(_("Exported to {path}").format(path=out))
         self.exported.emit(str(out))
 

@@ -12,10 +12,16 @@ The outline's edits are :class:`~aigc_desktop.ui.writing.outline_actions.Outline
 (``self.outline``), Copy / Export :class:`~aigc_desktop.ui.writing.article.ArticleActions`
 (``self.article``) and the lead, contents, notes and section prompt
 :class:`~aigc_desktop.ui.writing.document_options.DocumentOptions` (``self.options``), each a
-controller of its own.
+controller of its own, built with this controller and the widgets it uses.
+
+Built with what it uses, not the window: the runtime holder, the engine client, the studio,
+the sidebar (its Chats | Documents switch and document list), the status bar's task
+progress, the banner and the prompts. It listens to the studio's and the sidebar's requests
+itself; which page the window shows it announces (``modeShown``).
 
 Signals of DocumentController:
     opened(int document_id)                  a document is shown (-1: none)
+    modeShown(str mode)                      "chats" or "documents": the window shows the chat or the studio
     runFinished(int document_id, str kind)   a run ended (kind: new, draft, draft_all, continue;
                                              document_id -1 when it could not start or made nothing)
     exported(str path)                       the article was written to a file
@@ -23,27 +29,30 @@ Signals of DocumentController:
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _, ngettext
 from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.store.changes import touches
 from aigc_desktop.ui.engine.jobs import DocumentJob
-from aigc_desktop.ui.kit.controller import Controller
 from aigc_desktop.ui.writing import article
 from aigc_desktop.ui.writing.document_options import DocumentOptions
 from aigc_desktop.ui.writing.outline_actions import OutlineActions
 from aigc_desktop.writing.statuses import DEFAULT_SECTIONS, TO_DRAFT
 
 
-class DocumentController(Controller):
+class DocumentController(QObject):
     opened = Signal(int)
+    modeShown = Signal(str)
     runFinished = Signal(int, str)
     exported = Signal(str)
 
-    def __init__(self, window) -> None:
-        super().__init__(window)
+    def __init__(self, ctx, engine, studio, sidebar, task_progress, banner, prompts,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.client = ctx, engine
+        self.studio, self.sidebar, self.banner, self.prompts = studio, sidebar, banner, prompts
         self.current_id: int | None = None
         self.section_index: int | None = None  # 1-based, the section shown
         self.running: str | None = None  # the kind of run in progress
@@ -52,10 +61,15 @@ class DocumentController(Controller):
         self._store = None
         self._steps = (0, 0)  # draft all: sections started, sections to write
         self._live_section: int | None = None  # section id being written
-        self.article = article.ArticleActions(window, self)
-        self.outline = OutlineActions(window, self)
-        self.options = DocumentOptions(window, self)
+        self.article = article.ArticleActions(self, studio, task_progress, banner, prompts, self)
+        self.outline = OutlineActions(self, banner, prompts, self)
+        self.options = DocumentOptions(self, studio, banner, prompts, self)
         self.article.exported.connect(self.exported)
+        self._connect(studio, sidebar)
+
+    @property
+    def rt(self):
+        return self.ctx.rt
 
     @property
     def store(self):
@@ -65,10 +79,8 @@ class DocumentController(Controller):
             self._store = DocumentStore(self.rt.db)
         return self._store
 
-    def connect(self, client) -> None:
-        """Wire the engine client, the studio and the sidebar's document list to this controller."""
-        self.client = client
-        studio, side = self.win.studio, self.win.sidebar
+    def _connect(self, studio, side) -> None:
+        """The studio's and the sidebar's requests come here."""
         side.modeChanged.connect(self.show_mode)
         side.documents.documentSelected.connect(self.open)
         side.documents.newRequested.connect(self.new_document)
@@ -92,7 +104,6 @@ class DocumentController(Controller):
         s.saveEditRequested.connect(self.save_edit)
         s.rateRequested.connect(self.rate)
         self.options.connect(studio)
-        self.win.new_action.triggered.connect(self.show_chats)  # Ctrl+N from the studio: back to the chat
 
     @Slot()
     def show_chats(self) -> None:
@@ -101,17 +112,16 @@ class DocumentController(Controller):
     @Slot()
     def search_chats(self) -> None:
         """Ctrl+F: the chats' search box, switching back from the studio (its box is on the Chats page)."""
-        if self.win.stack.currentWidget() is self.win.studio:
+        if self.sidebar.mode == "documents":
             self.show_chats()
-        self.win.sidebar.focus_search()
+        self.sidebar.focus_search()
 
     # -- showing ------------------------------------------------------------------------
     @Slot(str)
     def show_mode(self, mode: str) -> None:
         """The sidebar's Chats | Documents switch: the chat or the studio in the window's stack."""
-        win = self.win
-        win.sidebar.set_mode(mode)
-        win.stack.setCurrentWidget(win.studio if mode == "documents" else win.chat_pane)
+        self.sidebar.set_mode(mode)
+        self.modeShown.emit(mode)
         if mode == "documents" and self.rt is not None:
             docs = self.store.list()
             if self.current_id is None and docs:
@@ -126,22 +136,22 @@ class DocumentController(Controller):
             self.refresh_list()
 
     def refresh_list(self) -> None:
-        self.win.sidebar.documents.set_documents(self.store.list(), self.current_id)
+        self.sidebar.documents.set_documents(self.store.list(), self.current_id)
 
     @Slot(int)
     def open(self, doc_id: int) -> bool:
         if self.running and doc_id != self.current_id:
-            self.win.sidebar.documents.select(self.current_id)
-            self.win.banner.show_info(_("A section is being written. Stop it first to open another document."),
-                                      tag="busy")
+            self.sidebar.documents.select(self.current_id)
+            self.banner.show_info(_("A section is being written. Stop it first to open another document."),
+                                  tag="busy")
             return False
-        self._keep_edit()
+        self.keep_edit()
         try:
             doc = self.store.get(doc_id)
         except UserError:
             self.current_id = None
             self.refresh_list()
-            self.win.studio.show_document(None)
+            self.studio.show_document(None)
             return False
         if doc_id != self.current_id:
             self.section_index = 1 if doc.sections else None
@@ -154,7 +164,7 @@ class DocumentController(Controller):
 
     def reload(self):
         """Show the open document as the store has it now; returns its record."""
-        studio = self.win.studio
+        studio = self.studio
         if self.current_id is None:
             studio.show_document(None)
             return None
@@ -167,7 +177,7 @@ class DocumentController(Controller):
         return doc
 
     def _show_section(self, doc) -> None:
-        view = self.win.studio.section
+        view = self.studio.section
         sec = doc.sections[self.section_index - 1] if self.section_index else None
         if sec is None:
             view.show_section(None, 0, 0)
@@ -187,23 +197,23 @@ class DocumentController(Controller):
     def select_section(self, index: int) -> None:
         if index == self.section_index:
             return
-        self._keep_edit()
+        self.keep_edit()
         self.section_index = index
         doc = self.store.get(self.current_id)
-        outline = self.win.studio.outline.list
+        outline = self.studio.outline.list
         if outline.currentRow() != index - 1:  # chosen from code: the outline shows it too
             outline.setCurrentRow(index - 1)
         self._show_section(doc)
 
-    def _keep_edit(self) -> None:
+    def keep_edit(self) -> None:
         """A hand edit left unsaved when the person moves on is kept as a version (nothing lost)."""
-        text = self.win.studio.section.edited_text()
-        sec = self.win.studio.section.section
+        text = self.studio.section.edited_text()
+        sec = self.studio.section.section
         if text is not None and sec is not None and not self.running:
             try:
                 self.store.add_version(sec.id, text, stats={"mode": "edit"}, status="done")
             except UserError as exc:
-                self.win.banner.show_error(str(exc))
+                self.banner.show_error(str(exc))
 
     # -- documents ------------------------------------------------------------------------
     @Slot()
@@ -211,8 +221,8 @@ class DocumentController(Controller):
         """Ctrl+Shift+N: the New document dialog, then the document (outline proposed by the model or typed)."""
         from aigc_desktop.ui.writing.new_document import NewDocumentDialog
 
-        dialog = NewDocumentDialog(self.win)
-        if not self.win.prompts.run_dialog(dialog):
+        dialog = NewDocumentDialog(self.studio.window())
+        if not self.prompts.run_dialog(dialog):
             return
         self.create(dialog.title.text(), dialog.brief.toPlainText(), dialog.titles(), dialog.count.value())
 
@@ -226,12 +236,12 @@ class DocumentController(Controller):
             try:
                 doc = DocumentService(self.store, None).new(title, brief, outline)
             except UserError as exc:
-                self.win.banner.show_error(str(exc))
+                self.banner.show_error(str(exc))
                 return False
             self.open(doc.id)
             return True
         if not title.strip():
-            self.win.banner.show_error(_("The document needs a title."))
+            self.banner.show_error(_("The document needs a title."))
             return False
         return self._start("new", -1, 0, title=title.strip(), brief=brief.strip(), n=int(n),
                            model=str(self.client.model.path) if self.client.model else None)
@@ -246,12 +256,12 @@ class DocumentController(Controller):
     @Slot(int)
     def delete(self, doc_id: int) -> None:
         if self.running and doc_id == self.current_id:
-            self.win.banner.show_info(_("A section is being written. Stop it first to delete the document."),
-                                      tag="busy")
+            self.banner.show_info(_("A section is being written. Stop it first to delete the document."),
+                                  tag="busy")
             return
         title = self.store.get(doc_id).title
-        if not self.win.prompts.confirm(_("Delete document"), _("Delete “{title}” and all its sections? "
-                                                                "This cannot be undone.").format(title=title)):
+        if not self.prompts.confirm(_("Delete document"), _("Delete “{title}” and all its sections? "
+                                                            "This cannot be undone.").format(title=title)):
             return
         self.store.delete(doc_id)
         if doc_id == self.current_id:
@@ -260,7 +270,7 @@ class DocumentController(Controller):
             if docs:
                 self.open(docs[0].id)
                 return
-            self.win.studio.show_document(None)
+            self.studio.show_document(None)
         self.refresh_list()
 
     # -- versions --------------------------------------------------------------------------
@@ -296,12 +306,11 @@ class DocumentController(Controller):
 
     # -- runs -----------------------------------------------------------------------------
     def _start(self, kind: str, doc_id: int, section: int, **options) -> bool:
-        win = self.win
         if self.client.busy:
-            win.banner.show_info(_("A section is being written.") if self.running else
-                                 _("A reply is being written in the chat. Stop it first, then write."), tag="busy")
+            self.banner.show_info(_("A section is being written.") if self.running else
+                                  _("A reply is being written in the chat. Stop it first, then write."), tag="busy")
             return False
-        self._keep_edit()
+        self.keep_edit()
         options.setdefault("max_tokens", self.draft_max_tokens)
         job = self.client.job(DocumentJob(kind, doc_id, section, **options))
         job.on("section", self._on_section_started).keyed_delta(self._on_delta)
@@ -310,14 +319,14 @@ class DocumentController(Controller):
         if job.submit() is None:
             return False
         self.job = job
-        win.banner.clear_note()
+        self.banner.clear_note()
         steps = 0
         if kind == "draft_all":
             steps = sum(s.status in TO_DRAFT for s in self.store.get(doc_id).sections)
         self._steps = (0, steps)
-        win.studio.set_busy(True, steps)
+        self.studio.set_busy(True, steps)
         if kind == "new":
-            win.studio.set_progress_text(_("The model is proposing an outline…"))
+            self.studio.set_progress_text(_("The model is proposing an outline…"))
         return True
 
     @Slot()
@@ -326,7 +335,7 @@ class DocumentController(Controller):
         if doc is None:
             return False
         if not any(s.status in TO_DRAFT for s in doc.sections):
-            self.win.banner.show_info(_("Every section has text. Use Regenerate on a section to write it again."))
+            self.banner.show_info(_("Every section has text. Use Regenerate on a section to write it again."))
             return False
         return self._start("draft_all", doc.id, 0)
 
@@ -361,48 +370,47 @@ class DocumentController(Controller):
         self.section_index = index or self.section_index  # follow the writing
         self.reload()
         if index is not None:  # the store may not say "drafting" yet (the run adds its version next)
-            self.win.studio.outline.show_status(index, "drafting")
-        self.win.studio.section.begin_live("" if self.running in ("draft", "draft_all") else None)
+            self.studio.outline.show_status(index, "drafting")
+        self.studio.section.begin_live("" if self.running in ("draft", "draft_all") else None)
         if total:
-            self.win.studio.show_progress(done, total, _("Writing section {n} of {total}…").format(
+            self.studio.show_progress(done, total, _("Writing section {n} of {total}…").format(
                 n=done + 1, total=total))
         else:
-            self.win.studio.set_progress_text(_("Writing…"))
+            self.studio.set_progress_text(_("Writing…"))
 
     def _on_delta(self, section_id: int, text: str) -> None:
-        view = self.win.studio.section
+        view = self.studio.section
         if view.section is not None and view.section.id == section_id:
             view.append_live(text)
 
     def _end_run(self) -> str | None:
         kind, self.running, self._live_section = self.running, None, None
         self.job = None
-        self.win.studio.set_busy(False)
+        self.studio.set_busy(False)
         return kind
 
     def _on_finished(self, kind: str, result: dict) -> None:
         doc_id = int(result.get("document_id", -1))
         self._end_run()
-        win = self.win
         if kind == "new":
             if doc_id >= 0:
                 self.current_id = None
                 self.open(doc_id)
-                win.banner.show_info(_("Here is the proposed outline. Rename, add, delete or reorder sections, "
-                                       "then Draft all."))
+                self.banner.show_info(_("Here is the proposed outline. Rename, add, delete or reorder sections, "
+                                        "then Draft all."))
             else:
-                win.banner.show_info(_("Stopped: no document was made."))
+                self.banner.show_info(_("Stopped: no document was made."))
         else:
             if doc_id == self.current_id:
                 self.reload()
             statuses = result.get("statuses", [])
             if result.get("error"):
-                win.banner.show_error(result["error"])
+                self.banner.show_error(result["error"])
             elif "stopped" in statuses:
                 done = statuses.count("done")
-                win.banner.show_info(ngettext("Stopped. {n} section was finished; the others keep their text.",
-                                              "Stopped. {n} sections were finished; the others keep their text.",
-                                              done).format(n=done))
+                self.banner.show_info(ngettext("Stopped. {n} section was finished; the others keep their text.",
+                                               "Stopped. {n} sections were finished; the others keep their text.",
+                                               done).format(n=done))
             self.refresh_list()
         self.runFinished.emit(doc_id, kind)
 
@@ -411,7 +419,7 @@ class DocumentController(Controller):
         self._end_run()
         if started:
             self.reload()
-        self.win.banner.show_error(message)
+        self.banner.show_error(message)
         self.runFinished.emit(-1, kind)
 
     # -- the article ---------------------------------------------------------------------------
@@ -425,8 +433,8 @@ class DocumentController(Controller):
 
     # -- look ---------------------------------------------------------------------------------
     def set_theme(self, palette) -> None:
-        self.win.studio.set_theme(palette)
-        self.win.sidebar.set_theme(palette)
+        self.studio.set_theme(palette)
+        self.sidebar.set_theme(palette)
         if self.rt is not None:
             self.refresh_list()  # the documents' icons, drawn in the old colours, too
             if self.current_id is not None and not self.running:

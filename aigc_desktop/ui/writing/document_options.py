@@ -11,16 +11,15 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import partial
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QObject, Slot
 
 from aigc_desktop.i18n import _
-from aigc_desktop.ui.kit.controller import Controller
 
 
-class DocumentOptions(Controller):
-    def __init__(self, window, documents) -> None:
-        super().__init__(window)
-        self.docs = documents
+class DocumentOptions(QObject):
+    def __init__(self, documents, studio, banner, prompts, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.docs, self.studio, self.banner, self.prompts = documents, studio, banner, prompts
 
     def connect(self, studio) -> None:
         studio.promptRequested.connect(self.edit_prompt)
@@ -30,7 +29,7 @@ class DocumentOptions(Controller):
 
     def show(self, doc) -> None:
         """A newly opened document's lead and contents switch, as it keeps them."""
-        studio = self.win.studio
+        studio = self.studio
         studio.lead.setText(doc.lead)
         studio.lead.setCursorPosition(0)  # show its beginning
         studio.toc.blockSignals(True)  # showing is not a change to store
@@ -42,7 +41,7 @@ class DocumentOptions(Controller):
         """Store the lead paragraph and the contents switch with the document, as they change."""
         if self.docs.current_id is None:
             return
-        studio = self.win.studio
+        studio = self.studio
         lead, toc = studio.lead.text().strip(), studio.toc.isChecked()
         doc = self.docs.store.get(self.docs.current_id)
         if (doc.lead, doc.toc) != (lead, toc):
@@ -56,8 +55,8 @@ class DocumentOptions(Controller):
         if self.docs.current_id is None:
             return
         doc = self.docs.store.get(self.docs.current_id)
-        dialog = PromptDialog(self.win, doc, partial(self.preview_prompt, doc))
-        if self.win.prompts.run_dialog(dialog):
+        dialog = PromptDialog(self.studio.window(), doc, partial(self.preview_prompt, doc))
+        if self.prompts.run_dialog(dialog):
             self.set_prompt_template(dialog.template())
 
     def preview_prompt(self, doc, template: str) -> str:
@@ -71,8 +70,8 @@ class DocumentOptions(Controller):
 
     def set_prompt_template(self, template: str) -> None:
         self.docs.store.update(self.docs.current_id, prompt_template=template)
-        self.win.banner.show_info(_("Sections drafted from now on use this prompt.") if template else
-                                  _("Sections drafted from now on use the built-in prompt."))
+        self.banner.show_info(_("Sections drafted from now on use this prompt.") if template else
+                              _("Sections drafted from now on use the built-in prompt."))
 
     @Slot(str)
     def save_notes(self, notes: str) -> None:

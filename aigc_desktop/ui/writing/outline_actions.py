@@ -2,28 +2,29 @@
 
 The store's ``set_outline`` keeps sections by position (the first N keep their text),
 so deleting a section moves it to the end first; edits wait until no run is writing.
+``documents`` is the :class:`~aigc_desktop.ui.writing.controller.DocumentController` (the
+open document and its store).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QObject, Slot
 
 from aigc_desktop.i18n import _
-from aigc_desktop.ui.kit.controller import Controller
 
 
-class OutlineActions(Controller):
-    def __init__(self, window, documents) -> None:
-        super().__init__(window)
-        self.docs = documents
+class OutlineActions(QObject):
+    def __init__(self, documents, banner, prompts, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.docs, self.banner, self.prompts = documents, banner, prompts
 
     def _editable(self) -> bool:
         if self.docs.current_id is None:
             return False
         if self.docs.running:
-            self.win.banner.show_info(_("The outline can be changed when the writing has stopped."), tag="busy")
+            self.banner.show_info(_("The outline can be changed when the writing has stopped."), tag="busy")
             return False
-        self.docs._keep_edit()
+        self.docs.keep_edit()
         return True
 
     @Slot(int, str)
@@ -54,7 +55,7 @@ class OutlineActions(Controller):
         if len(doc.sections) <= 1:
             return
         sec = doc.sections[index - 1]
-        if sec.version_count and not self.win.prompts.confirm(
+        if sec.version_count and not self.prompts.confirm(
                 _("Delete section"), _("Delete section “{title}” and its text?").format(title=sec.title)):
             return
         # set_outline keeps sections by position, so move this one to the end before dropping it.
