@@ -6,24 +6,22 @@
     uv run python bench/run_all.py import search    # only these steps
 
 Ratios are measured side by side in one run. Never part of the test suite.
+A step that fails prints ``# <step> FAILED: <error>`` and the others still run;
+the exit code is then 1, so a broken benchmark cannot go unnoticed.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import platform
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import history_bench  # noqa: E402
-import export_bench  # noqa: E402
-import llm_bench  # noqa: E402
-import remote_bench  # noqa: E402
-import startup_bench  # noqa: E402
-import writing_bench  # noqa: E402
 from common import THREADS  # noqa: E402
 
 
@@ -45,9 +43,10 @@ def gui_in_subprocess(script: str = "gui_bench.py") -> None:
     proc = subprocess.run([sys.executable, str(Path(__file__).with_name(script))], env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=900)
     sys.stdout.write(proc.stdout)
+    sys.stdout.flush()
     if proc.returncode != 0:
         err = [l for l in proc.stderr.splitlines() if "propagateSizeHints" not in l]
-        print(f"# gui_bench exited with code {proc.returncode}: {' | '.join(err[:2])}", flush=True)
+        raise RuntimeError(f"{script} exited with code {proc.returncode}: {' | '.join(err[-3:])}")
 
 
 def gui_search_in_subprocess() -> None:
@@ -55,29 +54,63 @@ def gui_search_in_subprocess() -> None:
     gui_in_subprocess("gui_search_bench.py")
 
 
-def main() -> None:
+def run_steps(steps, only: set[str]) -> list[str]:
+    """Run the chosen steps in order; a step that raises is reported and the rest go on.
+
+    A step names its function as ``"module.function"`` and the module is imported
+    when the step runs, so a module that no longer imports fails its own steps only.
+    Returns the names of the steps that failed.
+    """
+    failed: list[str] = []
+    for name, target in steps:
+        if only and name not in only:
+            continue
+        try:
+            fn = _resolve(target)
+            fn()
+        except (Exception, SystemExit) as exc:  # SystemExit too: a step's exit must not end the run
+            traceback.print_exc(file=sys.stderr)
+            print(f"# {name} FAILED: {type(exc).__name__}: {exc}", flush=True)
+            failed.append(name)
+    return failed
+
+
+def _resolve(target):
+    if callable(target):
+        return target
+    module, _dot, function = target.rpartition(".")
+    return getattr(importlib.import_module(module), function)
+
+
+def main() -> int:
     print(f"# machine: {machine()}", flush=True)
     only = set(sys.argv[1:])
     steps = [
-        ("decode", llm_bench.decode_ratio),
-        ("ttft", llm_bench.ttft_turns),
-        ("stop", llm_bench.stop_latency),
+        ("decode", "llm_bench.decode_ratio"),
+        ("ttft", "llm_bench.ttft_turns"),
+        ("stop", "llm_bench.stop_latency"),
         ("gui", gui_in_subprocess),
-        ("startup", startup_bench.run),
-        ("import", history_bench.import_speed),
-        ("search", history_bench.search_speed),
+        ("startup", "startup_bench.run"),
+        ("import", "history_bench.import_speed"),
+        ("search", "history_bench.search_speed"),
         ("gui_search", gui_search_in_subprocess),
-        ("export", export_bench.run),
-        ("remote", remote_bench.remote_ratio),
-        ("serve", remote_bench.serve_ratio),
-        ("compare", remote_bench.compare_local),
-        ("two_llamas", remote_bench.two_llamas),
-        ("writing", writing_bench.drafting),
+        ("export", "export_bench.run"),
+        ("remote", "remote_bench.remote_ratio"),
+        ("serve", "remote_bench.serve_ratio"),
+        ("compare", "remote_bench.compare_local"),
+        ("two_llamas", "remote_bench.two_llamas"),
+        ("writing", "writing_bench.drafting"),
     ]
-    for name, fn in steps:
-        if not only or name in only:
-            fn()
+    unknown = only - {name for name, _fn in steps}
+    if unknown:
+        print(f"# unknown steps: {', '.join(sorted(unknown))}", flush=True)
+        return 2
+    failed = run_steps(steps, only)
+    if failed:
+        print(f"# {len(failed)} step(s) FAILED: {', '.join(failed)}", flush=True)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
