@@ -153,7 +153,13 @@ class EngineClient(QObject):
         w.finished.connect(self._on_finished, q)
         w.failed.connect(self._on_failed, q)
         w.modelChanged.connect(self._on_model_changed, q)
-        self.thread_.start()
+
+    def start(self) -> None:
+        """Start the engine thread (the window does at ``attach``; the first job does otherwise).
+        Not at construction: a window closed, or dropped by a test, before its runtime opened
+        then has no running thread to end."""
+        if not self.thread_.isRunning():
+            self.thread_.start()
 
     # -- state ----------------------------------------------------------------------
     @property
@@ -191,6 +197,7 @@ class EngineClient(QObject):
             self._take_lease(job.cancel.set, job.id)
         if isinstance(job, LoadJob):
             self.loading = job.path
+        self.start()
         self._submit.emit(job)
         return handle
 
@@ -244,6 +251,8 @@ class EngineClient(QObject):
     def shutdown(self, timeout_ms: int = 10_000) -> None:
         if self._gate is not None:
             self._gate.stop_all()
+        if not self.thread_.isRunning():
+            return
         self.thread_.quit()
         self.thread_.wait(timeout_ms)
 

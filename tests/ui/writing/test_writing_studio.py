@@ -306,7 +306,7 @@ def test_the_section_being_written_shows_as_writing_in_the_outline(qtbot, studio
     third = win.documents.store.get(doc.id).sections[2]
     win.documents.running = "draft_all"
     try:
-        win.documents._on_section_started(doc.id, third.id)
+        win.documents._on_section_started((doc.id, third.id))
         item = win.studio.outline.list.item(2)
         assert item.toolTip().endswith("Writing…") and win.studio.outline.list.currentRow() == 2
     finally:
