@@ -61,6 +61,7 @@ from aigc_desktop.ui.kit.task_progress import TaskProgress
 from aigc_desktop.ui.engine.client import EngineClient
 from aigc_desktop.ui.kit.changes import ChangeBus
 from aigc_desktop.ui.kit.context import RuntimeRef
+from aigc_desktop.ui.kit.settings_bridge import SettingsBridge
 from aigc_desktop.ui.welcome import WelcomePanel, install as install_welcome
 from aigc_desktop.ui.window_state import save_geometry
 from aigc_desktop.ui.writing.controller import DocumentController
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = RuntimeRef()  # the runtime, once attached
         self.engine = EngineClient(self.ctx, self)  # its thread waits for jobs; none before attach
+        self.settings_bridge = SettingsBridge(self)  # settings changes, on the GUI thread
         self.changes = ChangeBus(self)  # the stores' writes, for views that refresh themselves
         self.downloads = None
         self.models_dialog = None
@@ -123,8 +125,10 @@ class MainWindow(QMainWindow):
         from aigc_desktop.ui.models import DownloadsController
 
         self.ctx.rt = runtime
+        self.engine.start()
         self.settings_store = runtime.settings_store
-        self.settings_store.add_listener(self._settings_changed)
+        self.settings_bridge.attach(self.settings_store)
+        self.settings_bridge.changed.connect(self._settings_changed)
         self.centralWidget().setEnabled(True)
         self.menuBar().setEnabled(True)
         self.model_label.setText(_("No model"))
@@ -135,7 +139,7 @@ class MainWindow(QMainWindow):
         self.changes.changed.connect(self.documents.on_changes)
         self.downloads = DownloadsController(self, runtime.settings_store)
         self._connect_signals()
-        self.welcome.attach(self.downloads, self.model_choice)
+        self.welcome.attach(self.downloads, self.model_choice, self.settings_bridge)
         self.model_choice.refresh_combo()
         self.conversations.refresh_sidebar()
         convs = runtime.store.list()
@@ -287,7 +291,7 @@ class MainWindow(QMainWindow):
         from aigc_desktop.ui.models import ModelsDialog
 
         if self.models_dialog is None:
-            self.models_dialog = ModelsDialog(self, self.downloads, self.settings_store)
+            self.models_dialog = ModelsDialog(self, self.downloads, self.settings_store, self.settings_bridge)
             self.models_dialog.useModel.connect(self.model_choice.use)
             self.models_dialog.modelsChanged.connect(self.model_choice.refresh_combo)
             self.modelReady.connect(self.models_dialog.on_model_ready)
@@ -369,8 +373,9 @@ class MainWindow(QMainWindow):
         if self._theme_choice == "system":
             self.apply_theme("system")
 
+    @Slot(object, object)
     def _settings_changed(self, settings, changed) -> None:
-        """A listener of the settings store (called on the thread that changed a setting)."""
+        """The settings bridge (GUI thread): a theme chosen elsewhere (another window) is remembered."""
         if "theme" in changed and settings.theme != self._theme_choice:
             self._theme_choice = settings.theme
 
@@ -393,7 +398,7 @@ class MainWindow(QMainWindow):
             return
         self.downloads.close()
         save_geometry(self, self.settings_store)
-        self.settings_store.remove_listener(self._settings_changed)
+        self.settings_bridge.detach()
         self.turns.cancel_prefill()
         self.turns.stop()
         self.serve_toggle.shutdown()

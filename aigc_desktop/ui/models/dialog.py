@@ -25,10 +25,9 @@ Signals of ModelsDialog:
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from aigc_desktop.hub.catalog import RemoteFile
@@ -55,9 +54,8 @@ class ModelsDialog(QDialog):
     modelsChanged = Signal()
     downloadProgress = Signal(int, "qint64", "qint64")
     downloadFinished = Signal(int, str, str)
-    _settingsChanged = Signal(object, object)  # from the store's listener, on any thread
 
-    def __init__(self, parent, downloads: DownloadsController, settings_store) -> None:
+    def __init__(self, parent, downloads: DownloadsController, settings_store, settings_bridge) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Models"))
         self.resize(1000, 560)
@@ -93,9 +91,7 @@ class ModelsDialog(QDialog):
         # After DownloadsTab's own connections: its row is drawn before downloadFinished goes out.
         downloads.progress.connect(self._on_download_progress)
         downloads.finished.connect(self._on_download_finished)
-        self._settingsChanged.connect(self._on_settings_changed, Qt.QueuedConnection)
-        settings_store.add_listener(self._hear_settings)
-        self.destroyed.connect(functools.partial(settings_store.remove_listener, self._hear_settings))
+        settings_bridge.changed.connect(self._on_settings_changed)  # the window's, on the GUI thread
 
         self.installed_tab.loaded_name = _loaded_model_name(parent)
         self.refresh_installed()
@@ -240,15 +236,7 @@ class ModelsDialog(QDialog):
     def save_hub_settings(self) -> bool:
         return self.hub_settings_tab.save()
 
-    def _hear_settings(self, settings, changed) -> None:
-        """The store's listener (the writer's thread): hand over to the GUI thread."""
-        try:
-            self._settingsChanged.emit(settings, changed)
-        except RuntimeError:  # destroyed between the change and this call
-            pass
-
     @Slot(object, object)
-    @gui_only
     def _on_settings_changed(self, _settings, changed) -> None:
         if changed & HUB_FIELDS:
             self.hub_settings_tab.sync(changed)

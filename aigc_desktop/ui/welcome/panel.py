@@ -28,7 +28,6 @@ from aigc_desktop.hub.splits import model_name
 from aigc_desktop.i18n import _
 from aigc_desktop.ui.models.common import human_size
 from aigc_desktop.ui.kit.tasks import op
-from aigc_desktop.ui.kit.threads import gui_only
 from aigc_desktop.ui.welcome.look import ExampleCard, logo, stylesheet
 from aigc_desktop.ui.welcome.lookup import Unreachable, _eta, _host, find_remote
 from aigc_desktop.ui.welcome.text import BUSY, CARD_WIDTH, DARK, EXAMPLES, LIGHT, LOGO, MARGIN, MIRROR_ENDPOINT, NARROW, TEXT
@@ -38,7 +37,6 @@ log = logging.getLogger(__name__)
 
 class WelcomePanel(QWidget):
     stateChanged = Signal(str)
-    _settingsFromStore = Signal(object)  # a settings listener may run on any thread
 
     def __init__(self, ctx, engine, composer) -> None:
         super().__init__()
@@ -53,7 +51,6 @@ class WelcomePanel(QWidget):
         self._lookup = None
         self._style_key = None
         self._build()
-        self._settingsFromStore.connect(self._settings_changed, Qt.QueuedConnection)
         self._show("starting")
 
     # -- widgets ------------------------------------------------------------------------
@@ -171,28 +168,20 @@ class WelcomePanel(QWidget):
         super().resizeEvent(event)
 
     # -- wiring (the window calls attach once its services are in) -----------------------
-    def attach(self, downloads, model_choice) -> None:
+    def attach(self, downloads, model_choice, settings_bridge) -> None:
         self.downloads, self.model_choice = downloads, model_choice
         model_choice.modelReady.connect(self._model_ready)
         model_choice.modelFailed.connect(self._model_failed)
         self.engine.loadStarted.connect(self._load_started)
         downloads.progress.connect(self._progress)
         downloads.finished.connect(self._finished)
-        self.ctx.rt.settings_store.add_listener(self._store_listener)
+        settings_bridge.changed.connect(self._settings_changed)
         self.refresh()
 
-    def _store_listener(self, settings, changed) -> None:
-        """Runs on whichever thread changed a setting: only hands over to the GUI thread."""
-        if changed & {"offline", "hub_endpoint"}:
-            try:
-                self._settingsFromStore.emit(changed)
-            except RuntimeError:  # the panel is gone with its window
-                pass
-
-    @Slot(object)
-    @gui_only
-    def _settings_changed(self, changed) -> None:
-        if self.state not in BUSY:
+    @Slot(object, object)
+    def _settings_changed(self, _settings, changed) -> None:
+        """The window's settings bridge (GUI thread): offline and the Hub address change the offer."""
+        if changed & {"offline", "hub_endpoint"} and self.state not in BUSY:
             self.refresh()
 
     # -- what to show --------------------------------------------------------------------
