@@ -74,7 +74,7 @@ def chat_with_two(win):
 def add_provider(server, name: str = "box") -> str:
     """A provider whose model list was remembered (as Test connection leaves it); returns provider/model."""
     from aigc_desktop.providers.config import ProviderStore
-    from aigc_desktop.ui.dialogs.providers import remember_models
+    from aigc_desktop.providers.model_cache import remember_models
 
     from tests.llama_server import MODEL_ALIAS
 

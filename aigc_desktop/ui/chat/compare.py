@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 
 from aigc_desktop.hub.splits import model_name
 from aigc_desktop.i18n import _
-from aigc_desktop.ui.dialogs.providers import remote_model_refs
 from aigc_desktop.ui.engine.jobs import CompareJob
 
 log = logging.getLogger(__name__)
@@ -141,7 +140,7 @@ class CompareView(QDialog):
         from aigc_desktop.hub.library import installed_models
 
         local = [(model_name(p), str(p)) for p in installed_models()]
-        remote = [(ref, ref) for ref in remote_model_refs()]
+        remote = [(ref, ref) for ref in self.ctx.rt.model_cache.refs()]
         loaded = str(self.engine.model.path) if self.engine.model else None
         for combo in self.pickers:
             combo.clear()

@@ -17,7 +17,6 @@ Signals:
 
 from __future__ import annotations
 
-import json
 import logging
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -37,69 +36,12 @@ from PySide6.QtWidgets import (
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _, ngettext
-from aigc_desktop.paths import app_paths
 from aigc_desktop.providers.config import PRESETS, Provider, ProviderStore, unencrypted_warning
+from aigc_desktop.providers.model_cache import cached_models, list_provider_models, remember_models
 from aigc_desktop.providers.secrets import SecretStore
 from aigc_desktop.ui.kit import tasks
 
 log = logging.getLogger(__name__)
-
-
-# -- the model-id cache (no Qt; read by the toolbar's list) ---------------------------------
-def _cache_file():
-    return app_paths().data / "provider-models.json"
-
-
-def _read_cache() -> dict:
-    try:
-        raw = json.loads(_cache_file().read_text(encoding="utf-8"))
-        return raw if isinstance(raw, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def cached_models(name: str) -> list[str]:
-    """The model ids ``name`` offered when it was last tested (no connection is opened)."""
-    ids = _read_cache().get(name, [])
-    return [str(i) for i in ids] if isinstance(ids, list) else []
-
-
-def remember_models(name: str, ids: list[str] | None) -> None:
-    """Keep (or, with None, forget) a provider's model ids."""
-    cache = _read_cache()
-    if ids is None:
-        cache.pop(name, None)
-    else:
-        cache[name] = list(ids)
-    try:
-        _cache_file().parent.mkdir(parents=True, exist_ok=True)
-        _cache_file().write_text(json.dumps(cache, indent=2, ensure_ascii=False), encoding="utf-8")
-    except OSError as exc:
-        log.warning("could not save the provider model list: %s", exc)
-
-
-def remote_model_refs() -> list[str]:
-    """``provider/model`` for every configured provider's remembered models: config files only, no network."""
-    try:
-        providers = ProviderStore().list()
-    except UserError:
-        return []
-    return [f"{p.name}/{model}" for p in providers for model in cached_models(p.name)]
-
-
-def list_provider_models(provider: Provider, settings=None) -> list[str]:
-    """On a worker thread: the offline check, then ``GET /v1/models``; the ids, remembered."""
-    from aigc_desktop.providers.remote import RemoteEngine
-    from aigc_desktop.providers.router import check_network_allowed
-
-    check_network_allowed(provider, settings)
-    engine = RemoteEngine(provider, SecretStore().get(provider.name))
-    try:
-        ids = [m["id"] for m in engine.list_models()]
-    finally:
-        engine.close()
-    remember_models(provider.name, ids)
-    return ids
 
 
 class ProvidersDialog(QDialog):

@@ -77,9 +77,8 @@ class ModelChoice(QObject):
             combo.addItem(model_name(path), str(path))  # a split set by the set's name
         if current and combo.findData(current) < 0:
             combo.addItem(model_name(current), current)
-        from aigc_desktop.ui.dialogs.providers import remote_model_refs
 
-        for ref in remote_model_refs():
+        for ref in self.ctx.rt.model_cache.refs():
             combo.addItem(ref, ref)
         remote = self.remote_model()
         if remote:

@@ -42,14 +42,14 @@ def find_remote(entry: CatalogEntry, config) -> RemoteFile | Unreachable:
     for f in files:  # a split set may be listed as one entry whose parts hold the catalog's file
         if f.filename == entry.file or any(p.filename == entry.file for p in getattr(f, "parts", ())):
             return f
-    raise UserError(_(TEXT["gone"]).format(file=entry.file, repo=entry.repo, host=_host(config.endpoint)))
+    raise UserError(_(TEXT["gone"]).format(file=entry.file, repo=entry.repo, host=host_of(config.endpoint)))
 
 
-def _host(endpoint: str) -> str:
+def host_of(endpoint: str) -> str:
     return endpoint.split("://", 1)[-1].rstrip("/")
 
 
-def _eta(seconds) -> str:
+def eta_text(seconds) -> str:
     if seconds is None:
         return "?"
     seconds = int(seconds)

@@ -1,7 +1,8 @@
 """The welcome panel itself: its states, the one-click download and the switch to the new model.
 
-(About 460 lines, one idea: the card's state machine. Its words, look, Hub lookup and
-host in the chat are already the package's other modules.) Built with what it uses; the
+One idea: the card's state machine. Its widgets and restyling are :class:`WelcomeCard`
+(``card.py``), its words, look, Hub lookup and host in the chat the package's other
+modules. Built with what it uses; the
 downloads and the model choice (``use``, ``modelReady``, ``modelFailed``) come with :meth:`attach`.
 
 Signals of WelcomePanel (GUI thread):
@@ -14,8 +15,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal, Slot
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal, Slot
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.hub import catalog as catalog_mod
@@ -28,19 +28,20 @@ from aigc_desktop.hub.splits import model_name
 from aigc_desktop.i18n import _
 from aigc_desktop.ui.models.common import human_size
 from aigc_desktop.ui.kit.tasks import op
-from aigc_desktop.ui.welcome.look import ExampleCard, logo, stylesheet
-from aigc_desktop.ui.welcome.lookup import Unreachable, _eta, _host, find_remote
-from aigc_desktop.ui.welcome.text import BUSY, CARD_WIDTH, DARK, EXAMPLES, LIGHT, LOGO, MARGIN, MIRROR_ENDPOINT, NARROW, TEXT
+from aigc_desktop.ui.welcome.card import WelcomeCard
+from aigc_desktop.ui.welcome.lookup import Unreachable, eta_text, find_remote, host_of
+from aigc_desktop.ui.welcome.text import BUSY, MIRROR_ENDPOINT, TEXT
 
 log = logging.getLogger(__name__)
 
 
-class WelcomePanel(QWidget):
+class WelcomePanel(WelcomeCard):
     stateChanged = Signal(str)
 
     def __init__(self, ctx, engine, composer) -> None:
         super().__init__()
         self.ctx, self.engine, self.composer = ctx, engine, composer
+        self.connect_card()
         self.downloads = self.model_choice = None  # given by attach
         self.setObjectName("welcomePanel")
         self.state = "starting"
@@ -49,123 +50,7 @@ class WelcomePanel(QWidget):
         self.job_id: int | None = None
         self._downloaded: str | None = None  # the path being switched to
         self._lookup = None
-        self._style_key = None
-        self._build()
         self._show("starting")
-
-    # -- widgets ------------------------------------------------------------------------
-    def _label(self, text: str = "", name: str = "", wrap: bool = True) -> QLabel:
-        lab = QLabel(text)
-        lab.setTextFormat(Qt.PlainText)
-        lab.setWordWrap(wrap)
-        if name:
-            lab.setObjectName(name)
-        return lab
-
-    def _build(self) -> None:
-        self.card = QFrame()
-        self.card.setObjectName("welcomeCard")
-        self.logo = QLabel()
-        self.logo.setFixedSize(LOGO, LOGO)
-        self.title = self._label(_(TEXT["title"]), "welcomeTitle")
-        self.subtitle = self._label(_(TEXT["subtitle"]), "welcomeMuted")
-        head = QHBoxLayout()
-        head.setSpacing(14)
-        head.addWidget(self.logo, 0, Qt.AlignTop)
-        texts = QVBoxLayout()
-        texts.setSpacing(4)
-        texts.addWidget(self.title)
-        texts.addWidget(self.subtitle)
-        head.addLayout(texts, 1)
-
-        self.model_box = QFrame()
-        self.model_box.setObjectName("welcomeBox")
-        self.model_title = self._label("", "welcomeStrong")
-        self.model_text = self._label("")
-        mb = QVBoxLayout(self.model_box)
-        mb.setContentsMargins(14, 10, 14, 10)
-        mb.setSpacing(4)
-        mb.addWidget(self._label(_(TEXT["model_caption"]), "welcomeCaption"))
-        mb.addWidget(self.model_title)
-        mb.addWidget(self.model_text)
-
-        self.offer = QWidget()
-        self.offer_caption = self._label(_(TEXT["offer_caption"]), "welcomeCaption")
-        self.offer_text = self._label("")
-        self.action_button = QPushButton()
-        self.action_button.setObjectName("welcomePrimary")
-        self.action_button.clicked.connect(self._primary_clicked)
-        self.mirror_button = QPushButton(_(TEXT["use_mirror"]))
-        self.mirror_button.setObjectName("welcomePrimary")
-        self.mirror_button.clicked.connect(self.use_mirror)
-        self.retry_button = QPushButton(_(TEXT["retry"]))
-        self.retry_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton(_(TEXT["cancel"]))
-        self.cancel_button.clicked.connect(self.cancel)
-        buttons = QHBoxLayout()
-        for b in (self.action_button, self.mirror_button, self.retry_button):
-            b.setCursor(Qt.PointingHandCursor)
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setTextVisible(False)
-        self.progress_bar.setFixedHeight(8)
-        bar_row = QHBoxLayout()
-        bar_row.addWidget(self.progress_bar, 1)
-        bar_row.addWidget(self.cancel_button)
-        self.progress_text = self._label("", "welcomeMuted")
-        self.note = self._label("", "welcomeNote")
-        ol = QVBoxLayout(self.offer)
-        ol.setContentsMargins(0, 0, 0, 0)
-        ol.setSpacing(8)
-        for w in (self.offer_caption, self.offer_text):
-            ol.addWidget(w)
-        ol.addLayout(buttons)
-        ol.addLayout(bar_row)
-        ol.addWidget(self.progress_text)
-        ol.addWidget(self.note)
-
-        self.examples = [ExampleCard(icon, caption, prompt) for icon, caption, prompt in EXAMPLES]
-        for card in self.examples:
-            card.clicked.connect(self.fill_composer)
-
-        lay = QVBoxLayout(self.card)
-        lay.setContentsMargins(24, 20, 24, 20)
-        lay.setSpacing(12)
-        lay.addLayout(head)
-        lay.addWidget(self.model_box)
-        lay.addWidget(self.offer)
-        lay.addWidget(self._label(_(TEXT["examples_caption"]), "welcomeCaption"))
-        self.examples_row = ex = QHBoxLayout()  # side by side: short enough for a laptop screen
-        ex.setSpacing(10)
-        for card in self.examples:
-            card.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # equal thirds, whatever the text
-            ex.addWidget(card, 1)
-        lay.addLayout(ex)
-        # Centred in a row of stretches: a horizontal box gives the card its width before
-        # asking its height for that width, so wrapped labels are never squashed (a
-        # vertical box with an alignment asked for the full width's height instead).
-        self.card.setMaximumWidth(CARD_WIDTH)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.card, 100)
-        row.addStretch(1)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, MARGIN, 0, MARGIN)
-        outer.addLayout(row)
-        outer.addStretch(1)
-
-    def resizeEvent(self, event) -> None:
-        # Examples side by side, or stacked when three columns would wrap every few
-        # characters; the gap between the two widths is wider than a scroll bar, so a
-        # scroll bar appearing cannot flip the layout back and forth.
-        width = event.size().width()
-        row = self.examples_row
-        if width < NARROW and row.direction() != QHBoxLayout.TopToBottom:
-            row.setDirection(QHBoxLayout.TopToBottom)
-        elif width > NARROW + 40 and row.direction() != QHBoxLayout.LeftToRight:
-            row.setDirection(QHBoxLayout.LeftToRight)
-        super().resizeEvent(event)
 
     # -- wiring (the window calls attach once its services are in) -----------------------
     def attach(self, downloads, model_choice, settings_bridge) -> None:
@@ -236,7 +121,7 @@ class WelcomePanel(QWidget):
         self.action_button.setEnabled(not (state == "offline" and not self.ctx.rt.settings_store.current().offline))
         self.mirror_button.setVisible(state == "unreachable"
                                       or state == "failed" and self.remote is not None
-                                      and self._endpoint_host() != _host(MIRROR_ENDPOINT))
+                                      and self._endpoint_host() != host_of(MIRROR_ENDPOINT))
         self.retry_button.setVisible(state in ("unreachable", "failed") and e is not None)
         downloading = state in ("looking", "downloading")
         self.progress_bar.setVisible(downloading)
@@ -254,7 +139,7 @@ class WelcomePanel(QWidget):
         self.note.setText(note)
         self.note.setVisible(bool(note))
         self.note.setProperty("tone", "good" if state in ("ready", "switching") else "warn")
-        self._restyle(force=True)
+        self.restyle(force=True)
         if state == "starting":
             self.model_title.setText(_(TEXT["starting"]))
             self.model_text.setText("")
@@ -305,7 +190,7 @@ class WelcomePanel(QWidget):
 
     def _endpoint_host(self) -> str:
         config = self._config()
-        return _host(config.endpoint) if config else ""
+        return host_of(config.endpoint) if config else ""
 
     @staticmethod
     def _offline_message(config) -> str:
@@ -317,7 +202,7 @@ class WelcomePanel(QWidget):
 
     # -- actions (each one a click) ------------------------------------------------------
     @Slot()
-    def _primary_clicked(self) -> None:
+    def primary_clicked(self) -> None:
         if self.state == "offline":
             self.turn_offline_off()
         elif self.state == "installed":
@@ -335,7 +220,7 @@ class WelcomePanel(QWidget):
             return
         if config.offline:
             return self.refresh()
-        self._show("looking", _(TEXT["looking"]).format(file=self.entry.file, host=_host(config.endpoint)))
+        self._show("looking", _(TEXT["looking"]).format(file=self.entry.file, host=host_of(config.endpoint)))
         self._lookup = op(self, find_remote, self.entry, config).success(self._found).failure(self._lookup_failed)
         self._lookup.run()
 
@@ -390,7 +275,7 @@ class WelcomePanel(QWidget):
             return
         self.progress_bar.setValue(int(1000 * done / total) if total else 0)
         self.progress_text.setText(_(TEXT["progress"]).format(done=human_size(done), total=human_size(total),
-                                                           speed=human_size(int(speed)), eta=_eta(eta)))
+                                                           speed=human_size(int(speed)), eta=eta_text(eta)))
 
     @Slot(int, str, str)
     def _finished(self, job_id: int, state: str, message: str) -> None:
@@ -437,20 +322,3 @@ class WelcomePanel(QWidget):
             self.refresh()
 
     # -- look ----------------------------------------------------------------------------
-    def changeEvent(self, event) -> None:
-        if event.type() == QEvent.PaletteChange:
-            self._restyle()
-        super().changeEvent(event)
-
-    def _restyle(self, force: bool = False) -> None:
-        dark = self.palette().window().color().lightness() < 128
-        if self._style_key == dark and not force:
-            return
-        self._style_key = dark
-        c = DARK if dark else LIGHT
-        self.logo.setPixmap(logo(LOGO, self.devicePixelRatioF()))
-        for card in self.examples:
-            card.set_icon_color(c["accent_hover"] if dark else c["accent"])
-        tone = "good" if self.note.property("tone") == "good" else "warn"
-        note_bg, note_border = (c["subtle"], c["good"]) if tone == "good" else (c["note_bg"], c["note_border"])
-        self.setStyleSheet(stylesheet(c, note_bg, note_border))

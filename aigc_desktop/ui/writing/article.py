@@ -1,7 +1,7 @@
 """The finished article: assembled as Markdown (title, lead, contents, numbered sections),
 copied to the clipboard, and written in any of the conversation exporters' formats.
 
-Markdown comes from :meth:`DocumentService.assemble`, the other formats from
+Markdown comes from :func:`aigc_desktop.writing.article.assemble`, the other formats from
 :mod:`aigc_desktop.writing.export` (the same HTML, Word and PDF exporters a chat uses),
 written atomically by :func:`aigc_desktop.export.files.write_bytes_atomic`. HTML, Word
 and PDF run as a background op (a PDF loads a font of several MB).
@@ -30,9 +30,9 @@ FORMATS = ("md", "html", "docx", "pdf")
 
 
 def markdown(store, doc_id: int, *, toc: bool | None = None, lead: str | None = None) -> str:
-    from aigc_desktop.writing.service import DocumentService
+    from aigc_desktop.writing.article import assemble
 
-    return DocumentService(store, engine=None).assemble(doc_id, toc=toc, lead=lead)
+    return assemble(store, doc_id, toc=toc, lead=lead)
 
 
 def write_article(store, doc_id: int, path: Path, fmt: str, page: str = "a4", *, toc: bool | None = None,

@@ -58,7 +58,6 @@ class DocumentController(QObject):
         self.running: str | None = None  # the kind of run in progress
         self.job = None  # the run's handle
         self.draft_max_tokens = SamplingParams().max_tokens
-        self._store = None
         self._steps = (0, 0)  # draft all: sections started, sections to write
         self._live_section: int | None = None  # section id being written
         self.article = article.ArticleActions(self, studio, task_progress, banner, prompts, self)
@@ -73,11 +72,8 @@ class DocumentController(QObject):
 
     @property
     def store(self):
-        if self._store is None:
-            from aigc_desktop.store.documents import DocumentStore
-
-            self._store = DocumentStore(self.rt.db)
-        return self._store
+        """The runtime's document store."""
+        return self.rt.documents
 
     def _connect(self, studio, side) -> None:
         """The studio's and the sidebar's requests come here."""
@@ -229,12 +225,12 @@ class DocumentController(QObject):
     def create(self, title: str, brief: str = "", outline: list[str] | None = None,
                n: int = DEFAULT_SECTIONS) -> bool:
         """With ``outline`` the document is made at once; without, the model proposes ``n`` sections."""
-        from aigc_desktop.writing.service import DocumentService
+        from aigc_desktop.writing.article import create_document
 
         self.show_mode("documents")
         if outline is not None:
             try:
-                doc = DocumentService(self.store, None).new(title, brief, outline)
+                doc = create_document(self.store, title, brief, outline)
             except UserError as exc:
                 self.banner.show_error(str(exc))
                 return False

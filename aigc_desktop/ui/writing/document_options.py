@@ -60,13 +60,12 @@ class DocumentOptions(QObject):
             self.set_prompt_template(dialog.template())
 
     def preview_prompt(self, doc, template: str) -> str:
-        """What section 1 would be sent with ``template``: the service's own prompt_for."""
-        from aigc_desktop.writing.service import DocumentService
+        """What section 1 would be sent with ``template``: the same prompt_for the service drafts with."""
+        from aigc_desktop.writing.article import prompt_for
 
         if not doc.sections:
             return ""
-        return DocumentService(self.docs.store, engine=None).prompt_for(replace(doc, prompt_template=template),
-                                                                          doc.sections[0])
+        return prompt_for(replace(doc, prompt_template=template), doc.sections[0])
 
     def set_prompt_template(self, template: str) -> None:
         self.docs.store.update(self.docs.current_id, prompt_template=template)

@@ -1,7 +1,8 @@
 """The outline's edits: rename, add, delete and move sections of the open document.
 
-The store's ``set_outline`` keeps sections by position (the first N keep their text),
-so deleting a section moves it to the end first; edits wait until no run is writing.
+Each edit is one store call (``rename_section``, ``add_section``, ``delete_section``,
+``move_section``, the same the CLI's ``write`` commands use), in one transaction; edits
+wait until no run is writing.
 ``documents`` is the :class:`~aigc_desktop.ui.writing.controller.DocumentController` (the
 open document and its store).
 """
@@ -32,19 +33,15 @@ class OutlineActions(QObject):
         if not self._editable() or not title.strip():
             self.docs.reload()
             return
-        titles = [s.title for s in self.docs.store.get(self.docs.current_id).sections]
-        titles[index - 1] = title.strip()
-        self.docs.store.set_outline(self.docs.current_id, titles)
+        self.docs.store.rename_section(self.docs.current_id, index, title)
         self.docs.reload()
 
     @Slot()
     def add_section(self, title: str = "") -> None:
         if not self._editable():
             return
-        doc = self.docs.store.get(self.docs.current_id)
-        title = title.strip() or _("New section")
-        self.docs.store.set_outline(self.docs.current_id, [s.title for s in doc.sections] + [title])
-        self.docs.section_index = len(doc.sections) + 1
+        doc = self.docs.store.add_section(self.docs.current_id, title)
+        self.docs.section_index = len(doc.sections)
         self.docs.reload()
 
     @Slot(int)
@@ -58,10 +55,7 @@ class OutlineActions(QObject):
         if sec.version_count and not self.prompts.confirm(
                 _("Delete section"), _("Delete section “{title}” and its text?").format(title=sec.title)):
             return
-        # set_outline keeps sections by position, so move this one to the end before dropping it.
-        if index < len(doc.sections):
-            self.docs.store.move_section(self.docs.current_id, index, len(doc.sections))
-        self.docs.store.set_outline(self.docs.current_id, [s.title for s in doc.sections if s.id != sec.id])
+        self.docs.store.delete_section(self.docs.current_id, index)
         self.docs.section_index = min(index, len(doc.sections) - 1)
         self.docs.reload()
 

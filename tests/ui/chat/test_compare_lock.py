@@ -63,7 +63,7 @@ def test_running_comparison_locks_chat_and_composer_stop_stops_it(make_window, q
 
         with qtbot.wait_signal(view.compareFinished, timeout=180_000) as blocker:
             qtbot.mouseClick(win.composer.button, Qt.LeftButton)  # the composer's Stop
-            assert view.cancel is not None and view.cancel.is_set()
+            assert view.job is not None and view.job.job.cancel.is_set()
             gate.set()
     finally:
         gate.set()
