@@ -12,20 +12,20 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from aigc_desktop.chat.history_fit import HistoryFit
+from aigc_desktop.chat.record import CHECKPOINT_SECONDS, record_stream
 from aigc_desktop.errors import ContextOverflowError, UserError
 from aigc_desktop.i18n import _
-from aigc_desktop.llm.context import reply_budget
-from aigc_desktop.llm.protocol import Engine
+from aigc_desktop.llm.context import FitResult, reply_budget
+from aigc_desktop.llm.protocol import Delta, Engine
 from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.store.conversations import ConversationRecord, ConversationStore, MessageRecord
 
 log = logging.getLogger(__name__)
 
-CHECKPOINT_SECONDS = 0.5
 TITLE_LENGTH = 60
 _CONTEXT_STATUSES = {"done", "stopped", "interrupted"}
 
@@ -61,6 +61,7 @@ class ChatService:
         # Optional (providers/router.EngineRouter): each conversation is answered by the engine its
         # model names (local, or provider/model on a server); without one, ``engine`` answers all.
         self.router = router
+        self.history_fit = HistoryFit()  # token counts of stored messages, kept between turns
 
     def engine_for(self, conversation_id: int | None, model: str | None = None) -> Engine:
         """The engine that answers this conversation (or a new one whose model is ``model``)."""
@@ -83,15 +84,40 @@ class ChatService:
 
     def history(self, conversation_id: int, upto: MessageRecord | None = None) -> list[dict]:
         """The chat messages the model sees: system prompt plus the current branch."""
+        return [m for _key, m in self._entries(conversation_id, upto)]
+
+    def _entries(self, conversation_id: int, upto: MessageRecord | None = None) -> list[tuple[object, dict]]:
+        """:meth:`history` with each message's key for the token-count cache (its id)."""
         conv = self.store.get(conversation_id)
         branch = self.store.branch(conversation_id, upto.id if upto else None)
-        msgs: list[dict] = []
+        entries: list[tuple[object, dict]] = []
         if conv.system_prompt and conv.system_prompt.strip():
-            msgs.append({"role": "system", "content": conv.system_prompt})
+            entries.append(("system", {"role": "system", "content": conv.system_prompt}))
         for m in branch:
             if m.role == "user" or (m.role == "assistant" and m.status in _CONTEXT_STATUSES and m.content):
-                msgs.append({"role": m.role, "content": m.content})
-        return msgs
+                entries.append((m.id, {"role": m.role, "content": m.content}))
+        return entries
+
+    def fitted_history(self, conversation_id: int, engine: Engine, max_tokens: int, *,
+                       upto: MessageRecord | None = None, draft: str | None = None) -> FitResult:
+        """The history as it will be sent: oldest messages left out when it does not fit.
+
+        Fitted here rather than by the engine because only the service knows which
+        messages are the same as last turn (their ids): their token counts are kept
+        (``chat/history_fit.py``), so a long chat is not tokenised whole every turn,
+        and the cut keeps its start so llama.cpp reuses the evaluated prefix.
+        ``draft`` (evaluating ahead) is fitted as the next user message and left
+        out of the result. ``prompt_tokens`` is 0 when no model is loaded.
+        """
+        entries = self._entries(conversation_id, upto)
+        if draft is not None:
+            entries.append((None, {"role": "user", "content": draft}))
+        if not engine.loaded or engine.model is None:
+            return FitResult([m for _key, m in entries], 0, 0)
+        fitted = self.history_fit.fit(engine, conversation_id, entries, max_tokens)
+        if draft is not None:
+            fitted = dataclasses.replace(fitted, messages=fitted.messages[:-1])
+        return fitted
 
     def sampling_for(self, conversation_id: int, overrides: SamplingParams | None = None) -> SamplingParams:
         if overrides is not None:
@@ -108,8 +134,12 @@ class ChatService:
         if not engine.loaded:
             return 0
         params = self.sampling_for(conversation_id)
+        try:
+            history = self.fitted_history(conversation_id, engine, params.max_tokens, draft=draft)
+        except ContextOverflowError:  # the draft alone is too long: Send will say so
+            return 0
         return engine.prefill(
-            self.history(conversation_id), draft, cancel,
+            history.messages, draft, cancel,
             cache_key=f"conv:{conversation_id}", max_tokens=params.max_tokens,
         )
 
@@ -242,43 +272,25 @@ class ChatService:
         reply = self.store.add_message(
             conversation_id, "assistant", "", parent_id=user.id, status="streaming", model=model_name
         )
-        parts: list[str] = []
-        last_save = time.monotonic()
-        saved_len = 0
-        status, stats = "error", {}
-        try:
+
+        def stream():  # runs inside record_stream: a prompt that cannot be built ends the reply as an error
             params = self.sampling_for(conversation_id, sampling)
-            messages = self.history(conversation_id, upto=user)
-            for delta in engine.stream_chat(messages, params, cancel, cache_key=f"conv:{conversation_id}",
-                                                 on_progress=on_progress):
-                if delta.done:
-                    stats = delta.stats.to_dict()
-                    status = "stopped" if delta.stats.finish_reason == "cancelled" else "done"
-                    break
-                parts.append(delta.text)
-                if on_delta:
-                    on_delta(delta.text)
-                now = time.monotonic()
-                if now - last_save >= self.checkpoint_seconds:
-                    content = "".join(parts)
-                    if len(content) != saved_len:
-                        self.store.update_message(reply.id, content=content)
-                        saved_len, last_save = len(content), now
-        except UserError as exc:
-            stats = {"error": str(exc)}
-            log.info("reply %s failed: %s", reply.id, exc)
-        except Exception as exc:  # a bug: keep the partial text, log the traceback
-            log.exception("generation failed for reply %s", reply.id)
-            stats = {"error": _("Generation failed: {error}. Details are in the log file.").format(error=exc)}
-        if status == "error" and cancel is not None and cancel.is_set() and "error" not in stats:
-            status = "stopped"
-        content = "".join(parts)
-        try:
-            self.store.update_message(reply.id, content=content, status=status, stats=stats)
-        except UserError as exc:
-            # e.g. the disk filled up: the database keeps the last checkpoint (marked
-            # interrupted at the next start); the caller still gets the whole reply.
-            log.warning("reply %s could not be saved: %s", reply.id, exc)
-            stats = {**stats, "error": _("The reply could not be saved: {error}").format(error=exc)}
-            return dataclasses.replace(reply, content=content, status="error", stats=stats)
+            fitted = self.fitted_history(conversation_id, engine, params.max_tokens, upto=user)
+            for delta in engine.stream_chat(fitted.messages, params, cancel, cache_key=f"conv:{conversation_id}",
+                                            on_progress=on_progress):
+                if delta.done and fitted.dropped:  # the engine saw only what was kept
+                    dropped = delta.stats.dropped_messages + fitted.dropped
+                    delta = Delta(done=True, stats=dataclasses.replace(delta.stats, dropped_messages=dropped))
+                yield delta
+
+        done = record_stream(
+            stream(),
+            checkpoint=lambda text: self.store.update_message(reply.id, content=text),
+            finish=lambda text, status, stats: self.store.update_message(
+                reply.id, content=text, status=status, stats=stats),
+            on_text=on_delta, cancel=cancel, every=self.checkpoint_seconds, what=f"reply {reply.id}",
+        )
+        if not done.saved:
+            stats = {**done.stats, "error": _("The reply could not be saved: {error}").format(error=done.save_error)}
+            return dataclasses.replace(reply, content=done.text, status="error", stats=stats)
         return self.store.get_message(reply.id)

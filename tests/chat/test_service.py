@@ -139,3 +139,28 @@ def test_reply_that_cannot_be_saved_is_returned_whole_as_error(service, store, m
     assert "could not be saved" in reply.stats["error"] and "full" in reply.stats["error"]
     assert store.get_message(reply.id).status == "streaming"
     assert store.branch(conv.id)[0].content == "Say hello."  # the user's message is kept
+
+
+def test_a_long_chat_is_cut_once_and_its_start_kept(service, store):
+    """A history longer than the context: the oldest messages are left out, and the next turns
+    keep the same first message, so the model reads only each new turn (no reading progress);
+    a start moved by two messages would have the whole context read again."""
+    from aigc_desktop.llm.context import reply_budget
+    from aigc_desktop.llm.engine import READ_BATCH
+
+    conv = service.new_conversation()
+    for i in range(40):
+        store.add_message(conv.id, "user", f"Note {i}: the keeper counted {i} ships and gulls. " * 3)
+        store.add_message(conv.id, "assistant", f"Noted, number {i}. " * 4)
+    reads: list[int] = []
+    first = service.send(conv.id, "How many notes?", sampling=S, on_progress=lambda _d, total: reads.append(total))
+    n_ctx = service.engine.model.n_ctx
+    assert first.reply.status == "done" and first.reply.stats["dropped_messages"] > 0
+    assert first.reply.stats["prompt_tokens"] <= n_ctx - reply_budget(n_ctx, S.max_tokens)
+    assert reads and max(reads) > READ_BATCH  # the kept history was read in batches
+    for question in ("And the gulls?", "Which note was last?", "Thanks. One more?"):
+        reads.clear()
+        later = service.send(conv.id, question, sampling=S, on_progress=lambda _d, total: reads.append(total))
+        assert later.reply.status == "done"
+        assert later.reply.stats["dropped_messages"] == first.reply.stats["dropped_messages"]
+        assert reads == []  # under one batch was new: the kept start's evaluation was reused
