@@ -36,7 +36,7 @@ from aigc_desktop.i18n import N_, _
 from aigc_desktop.ui.kit.style import TYPE, ui_font
 from aigc_desktop.ui.kit.tasks import op
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = Path(__file__).resolve().parents[3] / "resources"  # beside the package
 LICENCE = "Apache License 2.0"  # pyproject.toml: license = "Apache-2.0"
 
 #: What the bundle ships besides the project, with the licence each is under (names stay as
