@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 
 from aigc_desktop.errors import UserError
@@ -120,35 +119,20 @@ class DocumentService:
 
     def _consume(self, sec: SectionRecord, stream, *, prompt: str, prefix: str, on_delta, cancel,
                  extra: dict) -> SectionRecord:
-        """Store a run as a new version: drafting first, checkpoints, then the final status."""
+        """Store a run as a new version: drafting first, checkpoints, then the final status
+        (the chat's own :func:`~aigc_desktop.chat.record.record_stream`)."""
+        from aigc_desktop.chat.record import record_stream
+
         version = self.store.add_version(sec.id, prefix, prompt=prompt, stats=extra, status="drafting")
-        parts: list[str] = [prefix]
-        last_save, saved_len = time.monotonic(), len(prefix)
-        status, stats = "error", dict(extra)
-        try:
-            for delta in stream:
-                if delta.done:
-                    stats.update(delta.stats.to_dict())
-                    status = "stopped" if delta.stats.finish_reason == "cancelled" else "done"
-                    break
-                parts.append(delta.text)
-                if on_delta:
-                    on_delta(sec, delta.text)
-                now = time.monotonic()
-                if now - last_save >= self.checkpoint_seconds:
-                    text = "".join(parts)
-                    if len(text) != saved_len:
-                        self.store.update_version(version.id, text=text)
-                        saved_len, last_save = len(text), now
-        except UserError as exc:
-            stats["error"] = str(exc)
-            log.info("section %s failed: %s", sec.id, exc)
-        except Exception as exc:  # a bug: keep the partial text, log the traceback
-            log.exception("drafting failed for section %s", sec.id)
-            stats["error"] = _("Generation failed: {error}. Details are in the log file.").format(error=exc)
-        if status == "error" and cancel is not None and cancel.is_set() and "error" not in stats:
-            status = "stopped"
-        self.store.finish_version(sec.id, version.id, "".join(parts), stats, status)
+        recorded = record_stream(
+            stream,
+            checkpoint=lambda text: self.store.update_version(version.id, text=text),
+            finish=lambda text, status, stats: self.store.finish_version(sec.id, version.id, text, stats, status),
+            on_text=(lambda piece: on_delta(sec, piece)) if on_delta else None,
+            cancel=cancel, prefix=prefix, stats=extra, every=self.checkpoint_seconds, what=f"section {sec.id}",
+        )
+        if not recorded.saved:  # a full disk at the end: the last checkpoint is kept, the person is told
+            raise UserError(recorded.save_error)
         return self.store.section(sec.document_id, sec.index)
 
     # -- assembly -------------------------------------------------------------------
