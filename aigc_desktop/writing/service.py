@@ -33,7 +33,7 @@ from aigc_desktop.writing.prompts import continuation_text, is_chinese, outline_
 
 log = logging.getLogger(__name__)
 
-CHECKPOINT_SECONDS = 0.5
+from aigc_desktop.chat.record import CHECKPOINT_SECONDS  # noqa: E402 (one value for chat and writing)
 from aigc_desktop.writing.statuses import DEFAULT_SECTIONS, TO_DRAFT  # noqa: E402 (re-exported)
 
 
