@@ -22,17 +22,13 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QApplication,
-    QComboBox,
     QLabel,
     QMainWindow,
     QProgressBar,
     QSplitter,
     QStackedWidget,
-    QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -40,8 +36,6 @@ from PySide6.QtWidgets import (
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
 from aigc_desktop.llm.sampling import SamplingParams
-from aigc_desktop.ui.kit import style
-from aigc_desktop.ui.kit import theme as theme_mod
 from aigc_desktop.ui.kit.banner import Banner
 from aigc_desktop.ui.chat.view import ChatView
 from aigc_desktop.ui.chat.composer import Composer
@@ -53,7 +47,8 @@ from aigc_desktop.ui.conversations.search import SearchController
 from aigc_desktop.ui.export.controller import ExportController
 from aigc_desktop.ui.engine.model_choice import ModelChoice
 from aigc_desktop.ui.chat.turns import TurnController
-from aigc_desktop.ui.menus import build_menus
+from aigc_desktop.ui.kit.theme_choice import ThemeChoice
+from aigc_desktop.ui.menus import build_menus, build_toolbar
 from aigc_desktop.ui.kit.prompts import Prompts
 from aigc_desktop.ui.chat.system_chip import SystemPromptChip
 from aigc_desktop.ui.conversations.sidebar import Sidebar
@@ -93,7 +88,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(640, 420)  # below this the sidebar, chat and status bar cannot all fit
         self.prompts = Prompts(self)
         self._build_layout()
-        self._build_toolbar()
+        build_toolbar(self)  # ui/menus.py
         ctx, engine, chat, composer, banner, prompts = (self.ctx, self.engine, self.chat, self.composer,
                                                         self.banner, self.prompts)
         self.conversations = conv = ConversationController(ctx, engine, self.sidebar, chat, composer, banner,
@@ -109,10 +104,9 @@ class MainWindow(QMainWindow):
         self.continuation = ContinueController(engine, composer, banner, self)  # 续写
         self.settings_button.clicked.connect(conv.edit_settings)
         self.documents.modeShown.connect(self._show_page)
+        self.theme = ThemeChoice(self.settings_store, chat, banner, self.documents, self)
         build_menus(self)  # ui/menus.py
-        self._theme_choice = self.settings_store.current().theme if self.settings_store else "system"
-        self.apply_theme(self._theme_choice)
-        QApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
+        self.theme.apply(self.theme.choice)
         if runtime is not None:
             self.attach(runtime)
         else:
@@ -128,7 +122,8 @@ class MainWindow(QMainWindow):
         self.engine.start()
         self.settings_store = runtime.settings_store
         self.settings_bridge.attach(self.settings_store)
-        self.settings_bridge.changed.connect(self._settings_changed)
+        self.theme.use_store(self.settings_store)
+        self.settings_bridge.changed.connect(self.theme.settings_changed)
         self.centralWidget().setEnabled(True)
         self.menuBar().setEnabled(True)
         self.model_label.setText(_("No model"))
@@ -196,26 +191,6 @@ class MainWindow(QMainWindow):
 
         self.serve_toggle = ServeToggle(self.ctx, self.engine, self.banner, self)  # Local API: off / http://127.0.0.1:PORT/v1
         self.statusBar().addPermanentWidget(self.serve_toggle)
-
-    def _build_toolbar(self) -> None:
-        bar = QToolBar(_("Chat"), self)
-        bar.setObjectName("chatToolbar")
-        bar.setMovable(False)
-        self.addToolBar(bar)
-        # A slim header, as chat apps have: the model picker as a flat pill and icon actions.
-        self.model_combo = QComboBox(self)
-        self.model_combo.setObjectName("modelCombo")
-        self.model_combo.setMinimumWidth(280)
-        self.model_combo.setToolTip(_("The model that answers in this chat"))
-        self.model_combo.setAccessibleName(_("Model"))
-        bar.addWidget(self.model_combo)
-        self.settings_button = QToolButton(self)
-        self.settings_button.setObjectName("headerButton")
-        self.settings_button.setToolTip(_("Conversation settings… (Ctrl+,)"))
-        self.settings_button.setAccessibleName(_("Conversation settings…"))
-        self.settings_button.setIconSize(QSize(style.ICON + 2, style.ICON + 2))
-        style.set_icon(self.settings_button, "ph.sliders-horizontal")
-        bar.addWidget(self.settings_button)
 
     def _connect_signals(self) -> None:
         conv, turns, choice = self.conversations, self.turns, self.model_choice
@@ -342,42 +317,12 @@ class MainWindow(QMainWindow):
             self.sidebar.search.clear()
             self.composer.edit.setFocus()
 
-    # -- theme --------------------------------------------------------------------------
+    # -- theme (ui/kit/theme_choice.py) -------------------------------------------------
     def apply_theme(self, choice: str) -> None:
-        if choice in self.theme_actions:
-            self.theme_actions[choice].setChecked(True)
-        theme = theme_mod.resolve(choice)
-        app = QApplication.instance()
-        if app is not None:
-            theme_mod.apply(app, theme)
-        self.chat.set_theme(theme)
-        self.banner.set_theme(theme.name)
-        self.documents.set_theme(style.palette_for(theme.name))
-
-    @Slot()
-    def theme_chosen(self) -> None:
-        self.set_theme(self.sender().data())
+        self.theme.apply(choice)
 
     def set_theme(self, choice: str) -> None:
-        """Saves only the theme: other settings (offline, the Hub address) stay as they are on disk."""
-        self._theme_choice = choice
-        if self.settings_store is not None:
-            try:
-                self.settings_store.update(theme=choice)
-            except UserError as exc:
-                log.warning("could not save settings: %s", exc)
-        self.apply_theme(choice)
-
-    @Slot()
-    def _system_scheme_changed(self) -> None:
-        if self._theme_choice == "system":
-            self.apply_theme("system")
-
-    @Slot(object, object)
-    def _settings_changed(self, settings, changed) -> None:
-        """The settings bridge (GUI thread): a theme chosen elsewhere (another window) is remembered."""
-        if "theme" in changed and settings.theme != self._theme_choice:
-            self._theme_choice = settings.theme
+        self.theme.choose(choice)
 
     def changeEvent(self, event) -> None:
         # Another process (a second window, the CLI) may have added chats meanwhile.

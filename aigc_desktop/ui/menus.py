@@ -7,11 +7,14 @@ controllers. Split from ``ui/main_window.py`` so the window keeps to layout and 
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from PySide6.QtWidgets import QComboBox, QToolBar, QToolButton
 
 from aigc_desktop.i18n import _
 from aigc_desktop.ui.dialogs.about import install_help_menu
 from aigc_desktop.ui.dialogs.language_menu import LanguageMenu
+from aigc_desktop.ui.kit import style
 from aigc_desktop.ui.kit.shortcut_guard import ShortcutGuard
 
 
@@ -46,13 +49,12 @@ def build_menus(win) -> None:
     m = bar.addMenu(_("&View"))
     themes = QActionGroup(win)
     themes.setExclusive(True)
-    win.theme_actions = {}
     for name, label in (("system", _("System theme")), ("light", _("Light theme")), ("dark", _("Dark theme"))):
-        act = _action(win, m, label, win.theme_chosen)
+        act = _action(win, m, label, win.theme.chosen)
         act.setCheckable(True)
         act.setData(name)
         themes.addAction(act)
-        win.theme_actions[name] = act
+        win.theme.actions[name] = act
     win.language_menu = LanguageMenu(win, m.addMenu(_("Language")))
     m.addSeparator()
     win.sidebar_action = _action(win, m, _("Show sidebar"), win.sidebar.set_shown, "Ctrl+B")
@@ -76,3 +78,24 @@ def build_menus(win) -> None:
     win.stop_shortcut.activated.connect(win.escape)
     win.copy_last_shortcut = QShortcut(QKeySequence("Ctrl+Shift+C"), win)
     win.copy_last_shortcut.activated.connect(win.conversations.copy_last_reply)
+
+
+def build_toolbar(win) -> None:
+    """A slim header, as chat apps have: the model picker as a flat pill and icon actions."""
+    bar = QToolBar(_("Chat"), win)
+    bar.setObjectName("chatToolbar")
+    bar.setMovable(False)
+    win.addToolBar(bar)
+    win.model_combo = QComboBox(win)
+    win.model_combo.setObjectName("modelCombo")
+    win.model_combo.setMinimumWidth(280)
+    win.model_combo.setToolTip(_("The model that answers in this chat"))
+    win.model_combo.setAccessibleName(_("Model"))
+    bar.addWidget(win.model_combo)
+    win.settings_button = QToolButton(win)
+    win.settings_button.setObjectName("headerButton")
+    win.settings_button.setToolTip(_("Conversation settings… (Ctrl+,)"))
+    win.settings_button.setAccessibleName(_("Conversation settings…"))
+    win.settings_button.setIconSize(QSize(style.ICON + 2, style.ICON + 2))
+    style.set_icon(win.settings_button, "ph.sliders-horizontal")
+    bar.addWidget(win.settings_button)
