@@ -328,9 +328,3 @@ class EngineClient(QObject):
         if self._lease is not None and self._lease_job == job_id:
             self._give_lease()
         return handle
-
-
-def engine_thread_id(client: EngineClient) -> int | None:
-    """The engine thread's id once it has run a job (tests check the ``Llama`` sees only it)."""
-    return client.worker.thread_id
-
