@@ -16,16 +16,25 @@ log = logging.getLogger("aigc_desktop.llama_cpp")
 
 _LEVELS = {0: logging.CRITICAL, 1: logging.DEBUG, 2: logging.INFO, 3: logging.WARNING, 4: logging.ERROR}
 _recent_errors: deque[str] = deque(maxlen=20)
-_lock = threading.Lock()
+_lock = threading.RLock()
 _callback = None  # keep the ctypes callback alive
 _pending = ""
 _last_level = logging.INFO
 
 
 def _handle(level: int, text: bytes, _user_data) -> None:
+    """Called by llama.cpp on whatever thread logs, and re-entrantly.
+
+    Re-entrant because logging allocates, an allocation can run the garbage
+    collector, and collecting an old ``Llama`` frees its context, which logs
+    through this same callback on the same thread. So the lock is an RLock, and
+    lines are handed to ``logging`` only after it is released: a plain Lock held
+    across ``log.log`` deadlocked the CLI when an earlier model was collected.
+    """
     global _pending, _last_level
     try:
         chunk = text.decode("utf-8", errors="replace") if text else ""
+        ready: list[tuple[int, str]] = []
         with _lock:
             lvl = _last_level if level == 5 else _LEVELS.get(level, logging.INFO)
             _last_level = lvl
@@ -37,12 +46,14 @@ def _handle(level: int, text: bytes, _user_data) -> None:
                 if "failed to decode, ret = 2" in line:
                     # ret 2 = aborted by our abort callback (Stop, or a cancelled
                     # evaluate-ahead): expected, not an error.
-                    log.debug("%s (aborted on request)", line)
+                    ready.append((logging.DEBUG, line + " (aborted on request)"))
                     continue
                 if lvl >= logging.WARNING:
                     _recent_errors.append(line.strip())
-                if log.isEnabledFor(lvl):
-                    log.log(lvl, "%s", line)
+                ready.append((lvl, line))
+        for lvl, line in ready:
+            if log.isEnabledFor(lvl):
+                log.log(lvl, "%s", line)
     except Exception:  # never let an exception cross into C
         pass
 
