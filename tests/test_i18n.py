@@ -54,3 +54,19 @@ def test_the_cli_follows_the_language(capsys, monkeypatch):
     assert main(["chat", "  "]) == 1
     err = capsys.readouterr().err
     assert "消息" in err
+
+
+def test_the_chinese_catalog_says_token_one_way():
+    """Every zh_CN text calls a token 词元: no translation says "token" (outside a {placeholder})."""
+    import re
+
+    from aigc_desktop.i18n_catalog import read
+
+    mixed = []
+    for message in read("zh_CN"):
+        texts = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in texts:
+            if text and "token" in re.sub(r"\{[^{}]*\}", "", text).lower():
+                mixed.append(text)
+    assert mixed == [], f"{len(mixed)} translations say token instead of 词元, e.g. {mixed[:3]}"
+    assert "词元" in i18n.load_catalog("zh_CN").gettext("{tps:.1f} tokens/s")
