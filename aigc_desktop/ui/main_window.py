@@ -24,6 +24,7 @@ import logging
 
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QMainWindow,
     QProgressBar,
@@ -47,6 +48,8 @@ from aigc_desktop.ui.conversations.search import SearchController
 from aigc_desktop.ui.export.controller import ExportController
 from aigc_desktop.ui.engine.model_choice import ModelChoice
 from aigc_desktop.ui.chat.turns import TurnController
+from aigc_desktop.ui.kit.elide import ElidedLabel
+from aigc_desktop.ui.kit.theme import install_font
 from aigc_desktop.ui.kit.theme_choice import ThemeChoice
 from aigc_desktop.ui.menus import build_menus, build_toolbar
 from aigc_desktop.ui.kit.prompts import Prompts
@@ -74,6 +77,7 @@ class MainWindow(QMainWindow):
         """Builds the widgets; with no ``runtime`` yet the window can be shown at
         once (SQLAlchemy and llama.cpp imports take seconds) and :meth:`attach`
         brings the services in afterwards."""
+        install_font(QApplication.instance())  # before any widget, this one too: see ui/kit/theme.install_font
         super().__init__()
         self.ctx = RuntimeRef()  # the runtime, once attached
         self.engine = EngineClient(self.ctx, self)  # its thread waits for jobs; none before attach
@@ -173,7 +177,7 @@ class MainWindow(QMainWindow):
         split.setSizes([260, 840])
         self.setCentralWidget(split)
 
-        self.model_label = QLabel(_("No model"))
+        self.model_label = ElidedLabel(_("No model"))  # a long model id: "…" in its middle, whole in the tooltip
         self.speed_label = QLabel("")
         self.context_meter = ContextMeter()
         self.task_progress = TaskProgress()

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
-from PySide6.QtWidgets import QComboBox, QToolBar, QToolButton
+from PySide6.QtWidgets import QToolBar, QToolButton
 
 from aigc_desktop.i18n import _
 from aigc_desktop.ui.dialogs.about import install_help_menu
 from aigc_desktop.ui.dialogs.language_menu import LanguageMenu
 from aigc_desktop.ui.kit import style
+from aigc_desktop.ui.kit.elide import ElidedComboBox
 from aigc_desktop.ui.kit.shortcut_guard import ShortcutGuard
 
 
@@ -86,10 +87,12 @@ def build_toolbar(win) -> None:
     bar.setObjectName("chatToolbar")
     bar.setMovable(False)
     win.addToolBar(bar)
-    win.model_combo = QComboBox(win)
+    # Its width is fixed (a long model id is elided in the middle, whole in the tooltip and the list):
+    # sized by its items, a theme switch re-measured it to the longest remote id (~750 px).
+    win.model_combo = ElidedComboBox(_("The model that answers in this chat"), win)
     win.model_combo.setObjectName("modelCombo")
     win.model_combo.setMinimumWidth(280)
-    win.model_combo.setToolTip(_("The model that answers in this chat"))
+    win.model_combo.setMaximumWidth(280)
     win.model_combo.setAccessibleName(_("Model"))
     bar.addWidget(win.model_combo)
     win.settings_button = QToolButton(win)

@@ -144,7 +144,8 @@ class Sidebar(QWidget):
         self.list.currentItemChanged.connect(self._current_changed)
         self.list.itemChanged.connect(self._item_edited)
         self.list.customContextMenuRequested.connect(self._menu)
-        self.list.setMinimumWidth(220)
+        # No minimum of its own: wider than a narrow sidebar (160 px), it was cut at the window's edge
+        # before its titles were elided.
         self.search.textChanged.connect(self._search_changed)
         self.results.itemActivated.connect(self._result_clicked)
         self.results.itemClicked.connect(self._result_clicked)

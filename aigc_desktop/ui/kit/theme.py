@@ -43,10 +43,18 @@ def qpalette(p: style.Palette) -> QPalette:
     return pal
 
 
+def install_font(app: QApplication) -> None:
+    """The design's font for every widget. Called before the window builds its widgets: a font set
+    on the application after they were polished by the stylesheet reached them only at the next
+    style change, so the menu bar (and every plain label) grew at the first theme switch."""
+    if app.font() != style.ui_font():
+        app.setFont(style.ui_font())
+
+
 def apply(app: QApplication, theme: Theme) -> None:
     p = style.palette_for(theme.name)
+    install_font(app)
     app.setStyle("Fusion")
     app.setPalette(qpalette(p))
-    app.setFont(style.ui_font())
     app.setStyleSheet(style.stylesheet(p))
     style.set_palette(p)

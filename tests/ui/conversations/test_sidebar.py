@@ -72,3 +72,22 @@ def test_sidebar_groups_are_chinese(qtbot, zh_window):
     assert texts[0] == "置顶" and "今天" in texts, texts
     assert win.sidebar.new_button.text() == "新对话"
     assert win.sidebar.search.placeholderText().startswith("搜索全部对话")
+
+
+def test_long_titles_end_in_an_ellipsis_in_a_small_window(qtbot, zh_window):
+    """At 800×600 the chat list fits the (narrowed) sidebar, so a long title is elided with "…" inside
+    it instead of running under the chat; the whole title is its tooltip."""
+    win = zh_window(load_model=False)
+    title = "如何用 Python 读取一个很大的 CSV 文件并按日期分组统计销售额"
+    win.rt.store.create(title)
+    win.conversations.refresh_sidebar()
+    win.resize(800, 600)
+    settle(qtbot, win)
+    lst = win.sidebar.list
+    assert lst.textElideMode() == Qt.ElideRight
+    right = lst.viewport().mapTo(win.sidebar, lst.viewport().rect().topRight()).x()
+    assert right < win.sidebar.width(), "the list runs past the sidebar's edge, where its titles are cut"
+    item = next(lst.item(i) for i in range(lst.count()) if lst.item(i).data(ID_ROLE) is not None)
+    # Wider than the visible list: the view draws it in the viewport's width, elided at its right end.
+    assert lst.fontMetrics().horizontalAdvance(title) > lst.viewport().width()
+    assert item.toolTip() == title
