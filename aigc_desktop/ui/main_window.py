@@ -167,8 +167,8 @@ class MainWindow(QMainWindow):
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(self.banner)
         rl.addWidget(self.stack, 1)
+        self.banner.overlay(right)  # floats over the page: a note coming and going moves nothing
         split = QSplitter()
         self.sidebar.setMinimumWidth(160)  # a narrow window shrinks the sidebar before the chat
         split.addWidget(self.sidebar)
