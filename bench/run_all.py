@@ -100,6 +100,7 @@ def main() -> int:
         ("compare", "remote_bench.compare_local"),
         ("two_llamas", "remote_bench.two_llamas"),
         ("writing", "writing_bench.drafting"),
+        ("contention", "contention_bench.run"),
     ]
     unknown = only - {name for name, _fn in steps}
     if unknown:

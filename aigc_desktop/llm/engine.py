@@ -34,6 +34,7 @@ from aigc_desktop.llm.runner import READ_BATCH, Runner  # noqa: F401 (READ_BATCH
 from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.llm.split_names import model_name
 from aigc_desktop.llm.state_cache import DEFAULT_BUDGET, StateCache, capture, common_prefix, restore
+from aigc_desktop.llm.threads import ThreadGovernor, llama_thread_setter
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ def explain_load_failure(path: Path, lines: list[str], exc: BaseException) -> st
 
 
 def default_threads() -> int:
+    """The most threads worth using: the physical cores (``llm/threads.py`` may use fewer)."""
     try:
         import psutil
 
@@ -159,7 +161,9 @@ class LlamaEngine:
                 bos_token=bos,
                 metadata=metadata,
             )
-            self._runner = Runner(llm, self.model.name)
+            # n_threads > 0 is the person's own setting: kept. 0 adapts to the free cores.
+            self._runner = Runner(llm, self.model.name, threads=ThreadGovernor(
+                threads, llama_thread_setter(llm), fixed=n_threads or None))
             self.state_cache.clear()
             self._owner_key = None
         if old is not None:

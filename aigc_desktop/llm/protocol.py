@@ -32,6 +32,7 @@ class ReplyStats:
     finish_reason: str  # "stop", "length", "cancelled"
     model: str
     dropped_messages: int = 0
+    threads: int | None = None  # the CPU threads computing at the end (llm/threads.py); None: not local
 
     def to_dict(self) -> dict:
         return {
@@ -43,6 +44,7 @@ class ReplyStats:
             "finish_reason": self.finish_reason,
             "model": self.model,
             "dropped_messages": self.dropped_messages,
+            "threads": self.threads,
         }
 
 

@@ -17,7 +17,10 @@ a chat reply, a raw continuation (续写) and evaluating ahead (prefill):
   split over tokens waits for its last byte, unusable bytes are dropped, so no
   U+FFFD), and text that could be the start of a stop string is held back until it
   cannot be.
-- **Stats**: time to first text, decode speed after the first token, token counts.
+- **Threads**: how many threads compute is chosen before each evaluation and looked at
+  again while decoding (``llm/threads.py``: the cores other programs leave free).
+- **Stats**: time to first text, decode speed after the first token, token counts,
+  the thread count in use at the end.
 
 One runner per loaded model (its token-piece cache belongs to that vocabulary); the
 caller holds the engine's lock around every call.
@@ -33,6 +36,7 @@ from collections.abc import Callable, Iterator
 from aigc_desktop.llm.protocol import Delta, ReplyStats, text_decoder
 from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.llm.state_cache import common_prefix
+from aigc_desktop.llm.threads import ThreadGovernor, llama_thread_setter
 
 READ_BATCH = 512  # prompt tokens per progress step (the context's n_batch)
 _EOG = object()  # marks end-of-generation tokens in the piece cache
@@ -41,11 +45,13 @@ _EOG = object()  # marks end-of-generation tokens in the piece cache
 class Runner:
     """Evaluates and generates on one ``Llama``; see the module docstring."""
 
-    def __init__(self, llm, model_name: str) -> None:
+    def __init__(self, llm, model_name: str, *, threads: ThreadGovernor | None = None) -> None:
         import llama_cpp
 
         self.llm = llm
         self.model_name = model_name
+        # None: a fixed count (what the Llama was built with), never re-chosen.
+        self.threads = threads or ThreadGovernor(1, llama_thread_setter(llm), fixed=llm.context_params.n_threads)
         self._cancel: threading.Event | None = None  # what the abort callback reads
         self._pieces: dict[int, bytes | object] = {}  # token id -> its bytes (or _EOG): per-token ctypes calls cost
 
@@ -79,6 +85,7 @@ class Runner:
             return 0
         llm.n_tokens = start  # eval() drops the KV cells from here on
         self._cancel = cancel
+        self.threads.before_run()
         try:
             llm.eval(tokens[start:])
         except RuntimeError:
@@ -119,6 +126,8 @@ class Runner:
         pending = ""  # text held back while it could be the start of the stop string
         max_tokens = min(sampling.max_tokens, llm.n_ctx() - len(tokens))
         self._cancel = cancel
+        self.threads.reset_chosen()
+        self.threads.before_run()
         try:
             self._read_prompt(tokens, cancel, on_progress)
             gen = llm.generate(tokens, top_k=sampling.top_k, top_p=sampling.top_p, min_p=sampling.min_p,
@@ -126,6 +135,7 @@ class Runner:
             try:
                 for token in gen:
                     self._set_abort(False)  # the prompt is evaluated; decoding checks between tokens
+                    self.threads.tick()
                     if cancel.is_set():
                         finish = "cancelled"
                         break
@@ -186,6 +196,7 @@ class Runner:
             finish_reason=finish,
             model=self.model_name,
             dropped_messages=dropped,
+            threads=self.threads.current,
         ))
 
     def _read_prompt(self, tokens: list[int], cancel: threading.Event, on_progress) -> None:
@@ -204,6 +215,7 @@ class Runner:
         llm.n_tokens = start  # eval() drops the KV cells from here on
         for at in range(start, end, READ_BATCH):
             on_progress(at - start, total)
+            self.threads.tick()
             if cancel.is_set():
                 raise RuntimeError("cancelled while reading the prompt")
             llm.eval(tokens[at:min(at + READ_BATCH, end)])

@@ -51,7 +51,8 @@ TIPS = {
                  "tone or language. Leave empty for none."),
     "n_ctx": N_("How much of the conversation the model can see at once, in tokens (about 1–2 Chinese "
                 "characters or ¾ of an English word each). More needs more memory."),
-    "n_threads": N_("CPU threads the model uses (all chats). 0 lets the app choose (one per physical core). "
+    "n_threads": N_("CPU threads the model uses (all chats). Auto uses the cores other programs leave free, "
+                    "up to one per physical core, and follows them while it writes. "
                     "Takes effect at the next model load."),
     "gpu_layers": N_("How many of the model's layers run on the graphics card (all chats). Auto puts them all "
                      "there when this build can; CPU only uses none. Takes effect at the next model load."),
