@@ -6,7 +6,8 @@ not), ``POST /v1/completions`` (a raw continuation of the prompt), and
 app loads chat models without it, so that route answers a clear 404.
 
 Every generation is a job on the :class:`~aigc_desktop.server.gate.EngineGate`
-(one engine thread, first come first served). A streamed reply crosses from
+(one engine thread, first come first served; past its bounded queue a request gets
+429 with ``Retry-After``). A streamed reply crosses from
 that thread to the event loop through an ``asyncio.Queue`` fed with
 ``call_soon_threadsafe``; a client that disconnects sets the job's cancel
 event, so the engine stops within a token. The SSE lines are written here
@@ -16,11 +17,17 @@ through sse-starlette, which would add a dependency for them.
 Chat replies use the cache key ``serve``: the engine saves the state of the
 conversation the window had open before the server's prompt takes the
 context, and restores it when the window's turn comes (llm/state_cache.py).
+
+What a request may ask is bounded by the model: ``max_tokens`` is clamped to its
+context, ``n`` must be 1, and an image given by URL is refused, never fetched
+(llama-cpp-python's vision handlers would open any non-``data:`` URL). Host, Origin
+and body size are checked before this app sees a request (``server/guard.py``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import json
 import logging
@@ -33,20 +40,28 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.llm.sampling import SamplingParams
-from aigc_desktop.server.gate import EngineGate
+from aigc_desktop.server.gate import EngineGate, QueueFull
 from aigc_desktop.server.schemas import ChatRequest, CompletionRequest, EmbeddingRequest, error_body
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CHAT_MAX = 1024
 DEFAULT_COMPLETION_MAX = 16  # OpenAI's default for /v1/completions
+MAX_STOPS = 16  # each is searched for after every token
 _END = object()
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, kind: str = "invalid_request_error", code: str | None = None):
+    def __init__(self, status: int, message: str, kind: str = "invalid_request_error", code: str | None = None,
+                 headers: dict | None = None):
         super().__init__(message)
         self.status, self.message, self.kind, self.code = status, message, kind, code
+        self.headers = headers
+
+
+def queue_full(exc: QueueFull) -> ApiError:
+    return ApiError(429, f"The server is busy: {exc.waiting} requests are waiting. Try again in a moment.",
+                    "rate_limit_error", "queue_full", {"Retry-After": str(exc.retry_after)})
 
 
 class StopText:
@@ -84,13 +99,14 @@ def create_app(engine, *, api_key: str | None = None, gate: EngineGate | None = 
             return
         header = request.headers.get("authorization", "")
         given = header[7:].strip() if header.lower().startswith("bearer ") else ""
-        if not hmac.compare_digest(given.encode(), api_key.encode()):
+        # Constant time, and digests of equal length so the key's length does not show either.
+        if not hmac.compare_digest(hashlib.sha256(given.encode()).digest(), hashlib.sha256(api_key.encode()).digest()):
             raise ApiError(401, "Missing or wrong API key (send Authorization: Bearer <key>).",
                            "authentication_error", "invalid_api_key")
 
     @app.exception_handler(ApiError)
     async def _api_error(_request, exc: ApiError):
-        return JSONResponse(error_body(exc.message, exc.kind, exc.code), status_code=exc.status)
+        return JSONResponse(error_body(exc.message, exc.kind, exc.code), status_code=exc.status, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(_request, exc: RequestValidationError):
@@ -104,13 +120,17 @@ def create_app(engine, *, api_key: str | None = None, gate: EngineGate | None = 
             raise ApiError(503, "No model is loaded in AIGC Desktop.", "server_error", "model_not_loaded")
         return model
 
-    def sampling_of(body, default_max: int) -> SamplingParams:
+    def sampling_of(body, default_max: int, model) -> SamplingParams:
         if body.n != 1:
             raise ApiError(400, "This server returns one choice per request (n must be 1).")
         if body.tools:
             raise ApiError(400, "This server does not call tools.")
+        if len(body.stops) > MAX_STOPS:
+            raise ApiError(400, f"Send at most {MAX_STOPS} stop strings.")
+        values = body.sampling_values(default_max)
+        values["max_tokens"] = max(1, min(values["max_tokens"], model.n_ctx))  # no reply outgrows the context
         try:
-            return SamplingParams.from_dict(body.sampling_values(default_max))
+            return SamplingParams.from_dict(values)
         except UserError as exc:
             raise ApiError(400, str(exc)) from exc
 
@@ -126,7 +146,11 @@ def create_app(engine, *, api_key: str | None = None, gate: EngineGate | None = 
     @app.post("/v1/chat/completions", dependencies=[Depends(authorise)])
     async def chat_completions(body: ChatRequest):
         model = loaded_model()
-        sampling = sampling_of(body, DEFAULT_CHAT_MAX)
+        sampling = sampling_of(body, DEFAULT_CHAT_MAX, model)
+        fetched = [url for m in body.messages for url in m.image_urls() if not url.startswith("data:")]
+        if fetched:
+            raise ApiError(400, f"Images given by URL are not fetched ({fetched[0][:100]}); send the image inline "
+                                "as a data: URL.", code="image_url_not_allowed")
         messages = [{"role": m.role, "content": m.text()} for m in body.messages]
         if not messages:
             raise ApiError(400, "messages is empty.")
@@ -139,7 +163,7 @@ def create_app(engine, *, api_key: str | None = None, gate: EngineGate | None = 
     @app.post("/v1/completions", dependencies=[Depends(authorise)])
     async def completions(body: CompletionRequest):
         model = loaded_model()
-        sampling = sampling_of(body, DEFAULT_COMPLETION_MAX)
+        sampling = sampling_of(body, DEFAULT_COMPLETION_MAX, model)
         prompts = [body.prompt] if isinstance(body.prompt, str) else body.prompt
         if len(prompts) != 1:
             raise ApiError(400, "Send one prompt per request.")
@@ -161,7 +185,14 @@ def create_app(engine, *, api_key: str | None = None, gate: EngineGate | None = 
                            "invalid_request_error", "embeddings_not_available")
         inputs = [body.input] if isinstance(body.input, str) else body.input
 
-        vectors, tokens = await asyncio.wrap_future(gate.submit(engine.embed, inputs))
+        try:
+            cancel = gate.new_cancel()  # counted in the queue like a generation
+        except QueueFull as exc:
+            raise queue_full(exc) from None
+        try:
+            vectors, tokens = await asyncio.wrap_future(gate.submit(engine.embed, inputs))
+        finally:
+            gate.release(cancel)
         return {"object": "list", "model": model.name,
                 "data": [{"object": "embedding", "index": i, "embedding": v} for i, v in enumerate(vectors)],
                 "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}
@@ -193,7 +224,10 @@ async def _respond(gate: EngineGate, produce, body, model_name: str, kind: str):
     """Run ``produce(emit, cancel)`` on the engine thread; stream it as SSE or gather it into one body."""
     loop = asyncio.get_running_loop()
     items: asyncio.Queue = asyncio.Queue()
-    cancel = gate.new_cancel()
+    try:
+        cancel = gate.new_cancel()
+    except QueueFull as exc:
+        raise queue_full(exc) from None
     created = int(time.time())
     rid = ("chatcmpl-" if kind == "chat.completion" else "cmpl-") + uuid.uuid4().hex
 

@@ -10,6 +10,10 @@ its engine thread instead.
 
 ``stop_all()`` sets the cancel event of every job still queued or running,
 so stopping the server ends a long reply at once.
+
+The queue is bounded: ``new_cancel()`` raises :class:`QueueFull` once one request
+runs and ``max_waiting`` more wait, and the API answers 429 with ``Retry-After``
+instead of letting a burst of clients pile up work (and memory) without end.
 """
 
 from __future__ import annotations
@@ -18,17 +22,35 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
 
+DEFAULT_MAX_WAITING = 8
+
+
+class QueueFull(Exception):
+    """More requests are waiting than the gate takes; ``retry_after`` is a hint in seconds."""
+
+    def __init__(self, waiting: int, retry_after: int) -> None:
+        super().__init__(f"{waiting} requests are waiting")
+        self.waiting, self.retry_after = waiting, retry_after
+
+
 class CancelSet:
     """The cancel events of the requests queued or running, so that one call stops them all
-    (shared with the window's gate, ``ui/engine/gate.py``)."""
+    (shared with the window's gate, ``ui/engine/gate.py``), at most one running and
+    ``max_waiting`` waiting."""
 
-    def __init__(self) -> None:
+    RETRY_AFTER = 2  # seconds: a short reply takes about that on a small model
+
+    def __init__(self, max_waiting: int = DEFAULT_MAX_WAITING) -> None:
         self._cancels: set[threading.Event] = set()
         self._lock = threading.Lock()
+        self.max_waiting = max_waiting
 
     def new_cancel(self) -> threading.Event:
+        """A request's cancel event; :class:`QueueFull` when the queue is full (nothing is queued then)."""
         event = threading.Event()
         with self._lock:
+            if len(self._cancels) > self.max_waiting:
+                raise QueueFull(len(self._cancels) - 1, self.RETRY_AFTER)
             self._cancels.add(event)
         return event
 
@@ -49,8 +71,8 @@ class CancelSet:
 
 
 class EngineGate(CancelSet):
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, max_waiting: int = DEFAULT_MAX_WAITING) -> None:
+        super().__init__(max_waiting)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="serve-engine")
 
     def submit(self, fn, *args) -> Future:

@@ -10,6 +10,10 @@ without one, before any socket is opened: the model would otherwise answer
 anyone on the network. The socket is bound here, not by uvicorn, so that a
 port already in use is a clear error (uvicorn would log it and exit the
 thread) and port 0 picks a free one.
+
+The app is served behind ``server/guard.py``: only requests addressed to this machine
+(Host), from no web page or an allowed one (Origin, ``allow_origins``), with a body
+under ``max_body``. ``allow_hosts`` adds Host names (``--allow-host``).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from aigc_desktop.i18n import _
 from aigc_desktop.providers.config import is_loopback_host
 from aigc_desktop.providers.secrets import mask
 from aigc_desktop.server.gate import EngineGate
+from aigc_desktop.server.guard import MAX_BODY
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +46,12 @@ class LocalServer:
     """Start/stop the API in-process; ``base_url``, ``running`` and ``pending`` are for a toggle in the window."""
 
     def __init__(self, engine, host: str = "127.0.0.1", port: int = DEFAULT_PORT, api_key: str | None = None,
-                 *, gate: EngineGate | None = None) -> None:
+                 *, gate: EngineGate | None = None, allow_hosts=(), allow_origins=(), max_body: int = MAX_BODY) -> None:
         self.engine, self.host, self.port = engine, host, int(port)
         self.api_key = api_key or None
         mask(self.api_key)
         self.gate = gate or EngineGate()
+        self.allow_hosts, self.allow_origins, self.max_body = tuple(allow_hosts), tuple(allow_origins), max_body
         self._server = None
         self._thread: threading.Thread | None = None
 
@@ -86,12 +92,14 @@ class LocalServer:
         import uvicorn
 
         from aigc_desktop.server.app import create_app
+        from aigc_desktop.server.guard import guarded
 
         if self.running:
             return self.base_url
         check_bind(self.host, self.api_key)
         sock = self._bind()
-        app = create_app(self.engine, api_key=self.api_key, gate=self.gate)
+        app = guarded(create_app(self.engine, api_key=self.api_key, gate=self.gate), bound=self.host,
+                      allow_hosts=self.allow_hosts, allow_origins=self.allow_origins, max_body=self.max_body)
         config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="off",
                                 timeout_graceful_shutdown=2, ws="none")
         server = uvicorn.Server(config)

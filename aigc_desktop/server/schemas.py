@@ -64,6 +64,19 @@ class ChatMessage(BaseModel):
             return "".join(str(p.get("text", "")) for p in self.content if p.get("type") == "text")
         return self.content or ""
 
+    def image_urls(self) -> list[str]:
+        """The URLs of the image parts (``{"image_url": {"url": …}}`` or ``{"image_url": "…"}``), stripped."""
+        if not isinstance(self.content, list):
+            return []
+        found = []
+        for part in self.content:
+            if part.get("type") != "image_url" and "image_url" not in part:
+                continue
+            ref = part.get("image_url")
+            url = ref.get("url") if isinstance(ref, dict) else ref
+            found.append(str(url or "").strip())
+        return found
+
 
 class ChatRequest(_Body):
     messages: list[ChatMessage]

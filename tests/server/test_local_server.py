@@ -129,3 +129,44 @@ def test_the_remote_engine_reads_serve(served, store):
     text, stats = collect(engine.stream_chat([{"role": "user", "content": "Hi"}], SamplingParams(max_tokens=5)))
     assert text and stats.usage_from_server
     engine.close()
+
+
+def test_a_foreign_host_gets_403_and_loopback_names_work(served):
+    """DNS rebinding on the real model: Host attacker.example is refused; localhost:PORT is served."""
+    import requests
+
+    server, url = served
+    auth = {"Authorization": "Bearer serve-key-7781"}
+    chat = {"model": "any", "messages": [{"role": "user", "content": "Hi"}], "max_tokens": 3}
+    r = requests.post(f"{url}/chat/completions", json=chat, timeout=30,
+                      headers={**auth, "Host": f"attacker.example:{server.port}"})
+    assert r.status_code == 403 and r.json()["error"]["code"] == "host_not_allowed"
+    local = f"http://localhost:{server.port}/v1"
+    assert requests.post(f"{local}/chat/completions", json=chat, headers=auth, timeout=60).status_code == 200
+    assert requests.get(f"{url}/models", headers=auth, timeout=10).status_code == 200
+
+
+def test_a_burst_of_40_clients_gets_200_or_429_and_the_server_goes_on(served):
+    """40 concurrent chats: each answered 200 or 429 (with Retry-After), none fails; then a chat works."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    server, url = served
+    auth = {"Authorization": "Bearer serve-key-7781"}
+    chat = {"model": "any", "messages": [{"role": "user", "content": "Say hi"}], "max_tokens": 4, "seed": 1}
+
+    def one(_i):
+        r = requests.post(f"{url}/chat/completions", json=chat, headers=auth, timeout=120)
+        return r.status_code, r.headers.get("retry-after")
+
+    with ThreadPoolExecutor(40) as pool:
+        answers = list(pool.map(one, range(40)))
+    codes = [code for code, _retry in answers]
+    print(f"burst of 40: {codes.count(200)} x 200, {codes.count(429)} x 429")
+    assert set(codes) <= {200, 429} and codes.count(200) >= 1
+    assert all(retry for code, retry in answers if code == 429)
+    assert server.running
+    reply = _client(url).chat.completions.create(model="any", messages=[{"role": "user", "content": "Hi"}],
+                                                 max_tokens=3)
+    assert reply.choices[0].message.content
