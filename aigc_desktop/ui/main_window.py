@@ -10,6 +10,7 @@ with the widgets and other parts it uses, never with the window itself:
 - :class:`SearchController`, :class:`ImportController`, :class:`ExportController` search, import, export
 - :class:`DocumentController` the writing studio (``ui/writing/``), shown instead of the chat
 - :class:`ContinueController` 续写: the composer's text carried on by raw completion
+- :class:`DraftKeeper` each chat's unsent text in the message box, kept in the database
 - :class:`DownloadsController` the download queue (downloads outlive the Models window)
 - :class:`Banner`, :class:`ContextMeter`, :class:`Prompts` (dialogs, answerable in tests)
 
@@ -43,6 +44,7 @@ from aigc_desktop.ui.chat.composer import Composer
 from aigc_desktop.ui.chat.context_meter import ContextMeter
 from aigc_desktop.ui.conversations.controller import ConversationController
 from aigc_desktop.ui.chat.continuation import ContinueController
+from aigc_desktop.ui.chat.drafts import DraftKeeper
 from aigc_desktop.ui.conversations.importer import ImportController
 from aigc_desktop.ui.conversations.search import SearchController
 from aigc_desktop.ui.export.controller import ExportController
@@ -106,6 +108,7 @@ class MainWindow(QMainWindow):
         self.documents = DocumentController(ctx, engine, self.studio, self.sidebar, self.task_progress, banner,
                                             prompts, self)
         self.continuation = ContinueController(engine, composer, banner, self)  # 续写
+        self.drafts = DraftKeeper(ctx, conv, composer, self)  # each chat's unsent text
         self.settings_button.clicked.connect(conv.edit_settings)
         self.documents.modeShown.connect(self._show_page)
         self.theme = ThemeChoice(self.settings_store, chat, banner, self.documents, self)
@@ -209,7 +212,7 @@ class MainWindow(QMainWindow):
         conv.chatSwitched.connect(self.speed_label.clear)  # it described another chat's last reply
         turns.turnFinished.connect(self.turnFinished)
         self.composer.sendRequested.connect(turns.send)
-        self.composer.edit.textChanged.connect(turns.schedule_prefill)
+        self.composer.edited.connect(turns.schedule_prefill)  # typing, not a chat's draft being shown
         self.composer.stopRequested.connect(turns.stop)
         self.composer.editLastRequested.connect(turns.edit_last)
         self.chat.regenerateRequested.connect(turns.regenerate)
@@ -346,6 +349,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.downloads.close()
+        self.drafts.save_now()
         save_geometry(self, self.settings_store)
         self.settings_bridge.detach()
         self.turns.cancel_prefill()

@@ -13,6 +13,7 @@ Whoever builds the composer gives it the person's templates with
 
 Signals of Composer:
     sendRequested(str text)
+    edited()                the text changed, except when another chat's draft was shown (:meth:`show_draft`)
     stopRequested()
     editLastRequested()     Up in an empty box
     continueRequested()     续写: carry the draft on by raw completion (``ui/chat/continuation.py``)
@@ -129,6 +130,7 @@ class ComposerEdit(QPlainTextEdit):
 
 class Composer(QWidget):
     sendRequested = Signal(str)
+    edited = Signal()
     stopRequested = Signal()
     editLastRequested = Signal()
     continueRequested = Signal()
@@ -180,6 +182,7 @@ class Composer(QWidget):
         self._outer = QHBoxLayout(self)
         self._outer.addWidget(self.frame)
         self._busy = False
+        self._showing_draft = False
         self._templates = None  # the person's TemplateStore, if the builder gave one
         self._picker = None
         self._picker_dismissed = False  # Esc closed it: not again until the / is gone
@@ -190,6 +193,7 @@ class Composer(QWidget):
         self.edit.upOnEmpty.connect(self.editLastRequested)
         self.edit.textChanged.connect(self._text_changed)
         self.edit.textChanged.connect(self._follow_text)
+        self.edit.textChanged.connect(self._edited)
         self.edit.document().documentLayout().documentSizeChanged.connect(self._grow)
         self.edit.installEventFilter(self)
         self.frame.installEventFilter(self)
@@ -268,6 +272,19 @@ class Composer(QWidget):
         cursor = self.edit.textCursor()
         cursor.movePosition(cursor.MoveOperation.End)
         self.edit.setTextCursor(cursor)
+
+    def show_draft(self, text: str) -> None:
+        """Show another chat's unsent text (its undo history stays behind with the old text);
+        not an edit: :attr:`edited` stays quiet, so merely opening a chat evaluates nothing."""
+        self._showing_draft = True
+        try:
+            self.set_text(text)
+        finally:
+            self._showing_draft = False
+
+    def _edited(self) -> None:
+        if not self._showing_draft:
+            self.edited.emit()
 
     def _clicked(self) -> None:
         if self._busy:

@@ -12,6 +12,8 @@ sidebar's and the chat view's requests itself (a test builds it from plain widge
 ``tests/ui/conversations/test_controller_unit.py``). What it does not own it announces:
 
 Signals:
+    aboutToSwitch()                       another chat (or a new one) is about to be shown; ``current_id``
+                                          is still the one being left (its draft is saved then)
     currentChanged(int conversation_id)   -1 for a new, not yet saved chat
     chatSwitched()                        another (or a new) chat is shown: the status bar's
                                           last-reply speed no longer describes it
@@ -32,6 +34,7 @@ SWITCH_WHILE_BUSY = N_("A reply is still being written. Stop it first to switch 
 
 
 class ConversationController(QObject):
+    aboutToSwitch = Signal()
     currentChanged = Signal(int)
     chatSwitched = Signal()
     contextChanged = Signal()
@@ -85,6 +88,7 @@ class ConversationController(QObject):
             self.refresh_sidebar()
             return False
         if conversation_id != self.current_id:
+            self.aboutToSwitch.emit()
             self.chatSwitched.emit()  # the speed shown described another chat's last reply
         self.current_id = conversation_id
         self.reload_messages()
@@ -112,6 +116,8 @@ class ConversationController(QObject):
     def new(self) -> None:
         if self.engine.busy:
             return
+        if self.current_id is not None:
+            self.aboutToSwitch.emit()
         self.current_id = None
         self.chat.set_messages([])
         self.sidebar.list.clearSelection()
@@ -166,6 +172,7 @@ class ConversationController(QObject):
 
     def delete_now(self, conversation_id: int) -> None:
         if conversation_id == self.current_id:
+            self.aboutToSwitch.emit()
             self.current_id = None
             self.chat.set_messages([])
             self.currentChanged.emit(-1)

@@ -118,8 +118,7 @@ class SearchController(QObject):
                 self.conversations.open(conversation_id)
                 return
             self.rt.store.set_current_leaf(conversation_id, message_id)
-        self.conversations.current_id = None
-        self.conversations.open(conversation_id)
+        self.conversations.open(conversation_id)  # the open chat too: it shows the hit's version
         if message_id >= 0:
             self.chat.scroll_to_message(message_id)
             w = self.chat.widget_for(message_id)
