@@ -69,9 +69,9 @@ def cmd_add(args) -> int:
                          replace=True)
     secrets = SecretStore()
     if key:
-        secrets.set(provider.name, key)
+        secrets.set(provider.key, key)
     else:
-        secrets.delete(provider.name)  # a replaced provider must not keep an old key
+        secrets.delete(provider.key)  # a replaced provider must not keep an old key
     print(_("added {name} ({kind}, {url})").format(name=provider.name, kind=provider.kind, url=provider.base_url))
     if key:
         where = secrets.where()
@@ -89,7 +89,7 @@ def cmd_list(args) -> int:
     providers = ProviderStore().list()
     secrets = SecretStore() if providers else None
     rows = [{"name": p.name, "kind": p.kind, "base_url": p.base_url, "context_length": p.context_length,
-             "has_key": bool(secrets.get(p.name)), "loopback": p.is_loopback} for p in providers]
+             "has_key": bool(secrets.get(p.key)), "loopback": p.is_loopback, "key": p.key} for p in providers]
     if args.json:
         _dump(rows)
         return 0
@@ -112,7 +112,7 @@ def cmd_models(args) -> int:
         return 0
     for m in models:
         ctx = _(" (context {n:,})").format(n=m["context_length"]) if m["context_length"] else ""
-        print(f"{provider.name}/{m['id']}{ctx}")
+        print(f"{provider.key}/{m['id']}{ctx}")
     if not models:
         print(_("{name} serves no models").format(name=provider.name))
     return 0
@@ -123,8 +123,8 @@ def cmd_remove(args) -> int:
     from aigc_desktop.providers.model_cache import ModelCache
     from aigc_desktop.providers.secrets import SecretStore
 
-    ProviderStore().remove(args.name)
-    SecretStore().delete(args.name)
-    ModelCache().remember(args.name, None)
-    print(_("removed {name}").format(name=args.name))
+    provider = ProviderStore().remove(args.name)
+    SecretStore().delete(provider.key)
+    ModelCache().remember(provider.key, None)
+    print(_("removed {name}").format(name=provider.name))
     return 0

@@ -1,7 +1,12 @@
 """Named OpenAI-compatible endpoints ("providers"), kept in ``providers.json`` in the data folder.
 
 A provider is a name, a preset kind and a base URL (plus the context length to
-assume when the server does not report one). Its API key is never here: it is
+assume when the server does not report one). The name is what the person calls it,
+in any script ("本机服务器", "Work PC"). Its *key* names it where the name itself could
+not serve: in ``provider/model`` references (split at the first "/"), the keychain and
+the model cache. The key is the name whenever the name can be one (every name the
+app accepted before was), else a slug with a hash of the name (:func:`derive_key`), so
+old configurations, stored keys and chats keep working unchanged. Its API key is never here: it is
 in the OS keychain or a private file (:mod:`aigc_desktop.providers.secrets`), so
 this file can be shown, copied or attached to a bug report as it is.
 
@@ -12,6 +17,7 @@ reply's stats instead of being dropped silently.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import json
 import logging
@@ -27,7 +33,8 @@ from aigc_desktop.paths import app_paths
 log = logging.getLogger(__name__)
 
 DEFAULT_CONTEXT = 8192  # tokens assumed when /v1/models reports no context length
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+NAME_MAX = 64
+UNSAFE_KEY = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,11 @@ class Provider:
     base_url: str
     kind: str = "custom"
     context_length: int = DEFAULT_CONTEXT
+    key: str = ""  # see the module docstring; "" (an entry written before keys existed) means the name
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", self.name)
 
     @property
     def preset(self) -> Preset:
@@ -116,11 +128,36 @@ def normalise_base_url(url: str) -> str:
 
 
 def check_name(name: str) -> str:
-    name = (name or "").strip()
-    if not NAME_RE.match(name):
-        raise UserError(_("A provider name is 1–64 letters, digits, “-”, “_” or “.”, starting with a letter "
-                          "or digit; “{name}” is not.").format(name=name))
+    """Any name of 1–64 characters, in any script; runs of spaces (tabs, line breaks) become one space."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise UserError(_("Give the provider a name."))
+    if len(name) > NAME_MAX or not name.isprintable():
+        raise UserError(_("A provider name is at most {n} characters; “{name}” is longer.").format(
+            n=NAME_MAX, name=name[:NAME_MAX] + "…"))
     return name
+
+
+def is_safe_key(key: str) -> bool:
+    """Whether ``key`` can stand before the "/" of a reference and in the keychain and cache files as it is:
+    no "/" or "\\", no surrounding or control characters, not starting with "." or "~" (a reference
+    that looks like a path is taken for a local file)."""
+    return (0 < len(key) <= NAME_MAX and key.isprintable() and key == key.strip()
+            and not any(c in key for c in "/\\") and not key.startswith((".", "~")))
+
+
+def derive_key(name: str, taken=()) -> str:
+    """The name itself when it is a safe key and free; else its ASCII letters and digits (or "provider")
+    with 8 hex digits of its SHA-256, numbered on in the unlikely case that is taken too."""
+    taken = set(taken)
+    if is_safe_key(name) and name not in taken:
+        return name
+    base = UNSAFE_KEY.sub("-", name).strip("-.")[:40] or "provider"
+    key = f"{base}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:8]}"
+    n, candidate = 2, key
+    while candidate in taken:
+        candidate, n = f"{key}-{n}", n + 1
+    return candidate
 
 
 class ProviderStore:
@@ -140,19 +177,24 @@ class ProviderStore:
             try:
                 out.append(Provider(
                     name=str(item["name"]), base_url=str(item["base_url"]), kind=str(item.get("kind", "custom")),
-                    context_length=int(item.get("context_length", DEFAULT_CONTEXT))))
+                    context_length=int(item.get("context_length", DEFAULT_CONTEXT)), key=str(item.get("key") or "")))
             except (KeyError, TypeError, ValueError):
                 log.warning("providers.json: skipping a malformed entry")
         return out
 
     def get(self, name: str) -> Provider:
-        for p in self.list():
-            if p.name == name:
-                return p
-        raise UserError(_("No provider is named “{name}”; `providers list` shows them.").format(name=name))
+        """The provider called ``name`` (or, failing that, whose key it is)."""
+        provider = self.find(name) or self.find_key(name)
+        if provider is None:
+            raise UserError(_("No provider is named “{name}”; `providers list` shows them.").format(name=name))
+        return provider
 
     def find(self, name: str) -> Provider | None:
         return next((p for p in self.list() if p.name == name), None)
+
+    def find_key(self, key: str) -> Provider | None:
+        """The provider a reference's ``key/…`` names."""
+        return next((p for p in self.list() if p.key == key), None)
 
     def add(self, name: str, base_url: str = "", *, kind: str = "custom",
             context_length: int = DEFAULT_CONTEXT, replace: bool = False) -> Provider:
@@ -164,17 +206,20 @@ class ProviderStore:
         if not 256 <= int(context_length) <= 10_000_000:
             raise UserError(_("The context length must be between 256 and 10000000."))
         providers = self.list()
-        if not replace and any(p.name == name for p in providers):
+        old = next((p for p in providers if p.name == name), None)
+        if old is not None and not replace:
             raise UserError(_("A provider named “{name}” exists already; remove it first.").format(name=name))
-        provider = Provider(name=name, base_url=base_url, kind=kind, context_length=int(context_length))
+        # A replaced provider keeps its key: its chats, stored key and remembered models stay its own.
+        key = old.key if old is not None else derive_key(name, {p.key for p in providers})
+        provider = Provider(name=name, base_url=base_url, kind=kind, context_length=int(context_length), key=key)
         self._write([p for p in providers if p.name != name] + [provider])
         return provider
 
-    def remove(self, name: str) -> None:
-        providers = self.list()
-        if not any(p.name == name for p in providers):
-            raise UserError(_("No provider is named “{name}”; `providers list` shows them.").format(name=name))
-        self._write([p for p in providers if p.name != name])
+    def remove(self, name: str) -> Provider:
+        """Remove the provider called ``name`` (or whose key it is); returns it."""
+        provider = self.get(name)
+        self._write([p for p in self.list() if p.name != provider.name])
+        return provider
 
     def _write(self, providers: list[Provider]) -> None:
         try:

@@ -38,7 +38,7 @@ class ModelCache:
             return {}
 
     def models(self, name: str) -> list[str]:
-        """The model ids ``name`` offered when it was last asked (no connection is opened)."""
+        """The model ids the provider keyed ``name`` offered when it was last asked (no connection is opened)."""
         ids = self._read().get(name, [])
         return [str(i) for i in ids] if isinstance(ids, list) else []
 
@@ -63,7 +63,7 @@ class ModelCache:
             configured = (providers or ProviderStore()).list()
         except UserError:
             return []
-        return [f"{p.name}/{model}" for p in configured for model in self.models(p.name)]
+        return [f"{p.key}/{model}" for p in configured for model in self.models(p.key)]
 
     def refresh(self, provider: Provider, settings=None) -> list[dict]:
         """Ask the provider's ``GET /v1/models`` (after the offline check) and remember the ids.
@@ -74,17 +74,17 @@ class ModelCache:
         from aigc_desktop.providers.secrets import SecretStore
 
         check_network_allowed(provider, settings)
-        engine = RemoteEngine(provider, SecretStore().get(provider.name),
+        engine = RemoteEngine(provider, SecretStore().get(provider.key),
                               guard=lambda: check_network_allowed(provider, settings))
         try:
             models = engine.list_models()
         finally:
             engine.close()
-        self.remember(provider.name, [m["id"] for m in models])
+        self.remember(provider.key, [m["id"] for m in models])
         return models
 
 
-# The names the window's providers dialog has used; each works on the data folder's cache.
+# The names the window's providers dialog has used; each works on the data folder's cache, by provider key.
 def cached_models(name: str) -> list[str]:
     return ModelCache().models(name)
 

@@ -157,7 +157,7 @@ class RemoteEngine:
                 provider=self.provider.name, model=model_id, names=names), "not_found")
         reported = entry["context_length"]
         self.model = LoadedModel(
-            path=Path(model_id), name=f"{self.provider.name}/{model_id}",
+            path=Path(model_id), name=f"{self.provider.key}/{model_id}",  # a reference: the key, not the name
             n_ctx=reported or self.provider.context_length, n_threads=0,
             chat_template="", eos_token="", bos_token="",
             metadata={"provider": self.provider.name, "server_model": model_id, "remote": True,

@@ -1,8 +1,9 @@
 """Which engine answers a conversation: the local llama.cpp one, or a provider's model.
 
 A conversation's ``model`` is a local path or installed name, or
-``provider/model`` where ``provider`` is a configured provider's name (a
-server's model id may itself hold slashes: only the first one splits). A
+``provider/model`` where ``provider`` is a configured provider's key (its name,
+unless the name could not serve: see ``providers/config.py``; a server's model id
+may itself hold slashes: only the first one splits). A
 reference whose first part names no provider, or that is an existing file, is
 local.
 
@@ -91,10 +92,10 @@ class EngineRouter:
         """(provider, server model id) for a remote reference, None for a local one."""
         if not ref or "/" not in ref:
             return None
-        name, model_id = ref.split("/", 1)
+        key, model_id = ref.split("/", 1)
         if not model_id:
             return None
-        provider = self.providers.find(name)
+        provider = self.providers.find_key(key)
         if provider is None or Path(ref).expanduser().is_file():
             return None
         return provider, model_id
@@ -119,12 +120,12 @@ class EngineRouter:
         """The loaded engine for ``provider``'s ``model_id`` (made and loaded once; loading asks /v1/models)."""
         from aigc_desktop.providers.remote import RemoteEngine
 
-        key = f"{provider.name}/{model_id}"
+        key = f"{provider.key}/{model_id}"
         with self._lock:
             engine = self._remote.get(key)
             if engine is not None and engine.provider == provider:
                 return engine
-        engine = RemoteEngine(provider, self.secrets.get(provider.name), guard=self.guard(provider))
+        engine = RemoteEngine(provider, self.secrets.get(provider.key), guard=self.guard(provider))
         engine.load(model_id)
         with self._lock:
             old = self._remote.get(key)
@@ -133,10 +134,10 @@ class EngineRouter:
             old.close()
         return engine
 
-    def forget(self, provider_name: str) -> None:
-        """Drop cached engines of a provider (after its address or key changed, or it was removed)."""
+    def forget(self, provider_key: str) -> None:
+        """Drop cached engines of a provider, by its key (after its address or API key changed, or it was removed)."""
         with self._lock:
-            gone = [k for k in self._remote if k.split("/", 1)[0] == provider_name]
+            gone = [k for k in self._remote if k.split("/", 1)[0] == provider_key]
             engines = [self._remote.pop(k) for k in gone]
         for engine in engines:
             engine.close()

@@ -75,7 +75,7 @@ def test_add_list_models_and_remove_a_provider(llama_server, capsys, monkeypatch
     code, out, _err = _run(capsys, monkeypatch, ["providers", "list", "--json"])
     rows = json.loads(out)
     assert rows == [{"name": "lab", "kind": "llama.cpp", "base_url": llama_server.base_url,
-                     "context_length": 8192, "has_key": False, "loopback": True}]
+                     "context_length": 8192, "has_key": False, "loopback": True, "key": "lab"}]
     code, out, _err = _run(capsys, monkeypatch, ["providers", "models", "lab", "--json"])
     assert code == 0 and [m["id"] for m in json.loads(out)] == [MODEL_ALIAS]
     code, out, _err = _run(capsys, monkeypatch, ["providers", "models", "lab"])
@@ -83,6 +83,14 @@ def test_add_list_models_and_remove_a_provider(llama_server, capsys, monkeypatch
     assert _run(capsys, monkeypatch, ["providers", "remove", "lab"])[0] == 0
     code, _out, err = _run(capsys, monkeypatch, ["providers", "models", "lab"])
     assert code == 1 and err.count("\n") == 1 and "lab" in err
+    # Any name, Chinese included: its references go by its key (the name, or derived when it holds a "/").
+    assert _run(capsys, monkeypatch, ["providers", "add", "实验室/GPU", "--base-url", llama_server.base_url])[0] == 0
+    key = json.loads(_run(capsys, monkeypatch, ["providers", "list", "--json"])[1])[0]["key"]
+    assert "/" not in key
+    code, out, _err = _run(capsys, monkeypatch, ["providers", "models", "实验室/GPU"])
+    assert code == 0 and f"{key}/{MODEL_ALIAS}" in out
+    code, out, _err = _run(capsys, monkeypatch, ["providers", "remove", "实验室/GPU"])
+    assert code == 0 and "实验室/GPU" in out
 
 
 def test_a_chat_through_a_provider_records_it_and_keeps_the_key_secret(

@@ -22,11 +22,13 @@ def test_presets_fill_the_usual_base_urls():
 
 
 def test_bad_names_and_urls_are_refused():
-    """A name with a slash (it would split provider/model) and a URL without a scheme are refused."""
+    """An empty or over-long name and a URL without a scheme are refused."""
     from aigc_desktop.providers.config import ProviderStore
 
-    with pytest.raises(UserError):
-        ProviderStore().add("a/b", "http://127.0.0.1:1/v1")
+    with pytest.raises(UserError, match="name"):
+        ProviderStore().add("   ", "http://127.0.0.1:1/v1")
+    with pytest.raises(UserError, match="64"):
+        ProviderStore().add("服" * 65, "http://127.0.0.1:1/v1")
     with pytest.raises(UserError):
         ProviderStore().add("a", "127.0.0.1:1/v1")
     with pytest.raises(UserError):
@@ -166,3 +168,61 @@ def test_a_local_path_with_a_slash_stays_local(tmp_path):
     assert not router.is_remote("other/model")
     assert not router.is_remote("/models/x.gguf")
     assert not router.is_remote("SmolLM2")
+
+
+def test_any_name_is_accepted_and_references_use_a_safe_key(app_home):
+    """A Chinese name is its own key ("本机服务器/model"); a name that could not stand before the "/" of
+    a reference (a slash, a leading dot) gets a derived ASCII key; the keychain, the model cache and the
+    router all go by the key, and the name is what is shown."""
+    from aigc_desktop.providers.config import ProviderStore, is_safe_key
+    from aigc_desktop.providers.model_cache import ModelCache
+    from aigc_desktop.providers.router import EngineRouter
+    from aigc_desktop.providers.secrets import SecretStore
+
+    store = ProviderStore()
+    zh = store.add("本机服务器", "http://127.0.0.1:9/v1")
+    assert zh.name == zh.key == "本机服务器"
+    spaced = store.add("  Work \t PC ", "http://127.0.0.1:9/v1")
+    assert spaced.name == spaced.key == "Work PC"
+    slashed = store.add("实验室/GPU", "http://127.0.0.1:9/v1")
+    dotted = store.add(".hidden", "http://127.0.0.1:9/v1")
+    for p in (slashed, dotted):
+        assert p.key != p.name and is_safe_key(p.key) and p.key.isascii()
+    assert slashed.key.startswith("GPU-") and len({p.key for p in store.list()}) == 4
+    assert store.add("实验室/GPU", "http://127.0.0.1:8/v1", replace=True).key == slashed.key  # kept
+
+    cache = ModelCache()
+    cache.remember(zh.key, ["qwen/Qwen3-8B"])
+    cache.remember(slashed.key, ["llama"])
+    refs = cache.refs()
+    assert "本机服务器/qwen/Qwen3-8B" in refs and f"{slashed.key}/llama" in refs
+    router = EngineRouter(local=object())
+    assert router.split("本机服务器/qwen/Qwen3-8B") == (zh, "qwen/Qwen3-8B")
+    assert router.split(f"{slashed.key}/llama")[0].name == "实验室/GPU"
+    keys = SecretStore(use_keychain=False)
+    keys.set(slashed.key, "sk-lab-key-123456")
+    assert keys.get(slashed.key) == "sk-lab-key-123456"
+    assert store.get(slashed.key) == store.get("实验室/GPU")  # the CLI takes either
+    assert store.remove("实验室/GPU").key == slashed.key and store.find("实验室/GPU") is None
+
+
+def test_a_provider_list_written_before_keys_existed_keeps_working(app_home):
+    """An old providers.json (no "key") reads with key = name, so its chats' references, stored API keys
+    and remembered models are found as before; saving again keeps that key."""
+    import json
+
+    from aigc_desktop.providers.config import ProviderStore
+    from aigc_desktop.providers.model_cache import ModelCache
+    from aigc_desktop.providers.router import EngineRouter
+
+    store = ProviderStore()
+    store.path.parent.mkdir(parents=True, exist_ok=True)
+    store.path.write_text(json.dumps([{"name": "box", "base_url": "http://127.0.0.1:9/v1", "kind": "llama.cpp",
+                                       "context_length": 8192}]), encoding="utf-8")
+    ModelCache().remember("box", ["smollm2"])
+    (box,) = store.list()
+    assert box.key == "box"
+    assert ModelCache().refs() == ["box/smollm2"]
+    assert EngineRouter(local=object()).split("box/smollm2") == (box, "smollm2")
+    store.add("新的", "http://127.0.0.1:8/v1")
+    assert [p.key for p in ProviderStore().list()] == ["box", "新的"]

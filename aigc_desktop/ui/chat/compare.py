@@ -23,7 +23,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -34,30 +33,40 @@ from PySide6.QtWidgets import (
 )
 
 from aigc_desktop.hub.splits import model_name
-from aigc_desktop.i18n import _
+from aigc_desktop.i18n import N_, _
 from aigc_desktop.ui.engine.jobs import CompareJob
+from aigc_desktop.ui.kit.elide import ElidedComboBox, ElidedLabel
 
 log = logging.getLogger(__name__)
 
 SLOTS = 4
+WHERE = N_("{model} ({provider})")  # a pane's title: the model and who runs it
+LOCAL = N_("this computer")  # who runs a local model
 
 
-def _label(ref: str) -> str:
-    """A model's name in the pickers and panes: a local file's (a split set's) name, or ``provider/model``."""
-    return model_name(ref) if Path(ref).suffix.lower() == ".gguf" else ref
+def describe(router, ref: str) -> str:
+    """A model's name in the pickers and panes, with who runs it: ``model (provider)``, or
+    ``model (this computer)`` for a local file (a split set by the set's name). Without the
+    provider a local model and a server's model of the same name read alike."""
+    target = router.split(ref) if router is not None else None
+    if target is not None:
+        provider, model_id = target
+        return _(WHERE).format(model=model_id, provider=provider.name)
+    name = model_name(ref) if Path(ref).suffix.lower() == ".gguf" else ref
+    return _(WHERE).format(model=name, provider=_(LOCAL))
 
 
 class _Pane(QWidget):
-    """One model's answer: its name, the streamed text (plain, inert) and TTFT / tokens per second."""
+    """One model's answer: its name and who runs it, the streamed text (plain, inert) and TTFT / tokens per second."""
 
-    def __init__(self, model: str) -> None:
+    def __init__(self, title: str, ref: str) -> None:
         super().__init__()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        self.title = QLabel(model)
-        self.title.setTextFormat(Qt.PlainText)
+        self.title = ElidedLabel(title)  # a long id: "…" in its middle, so the provider at its end stays
         self.title.setStyleSheet("font-weight: 600;")
-        self.title.setWordWrap(True)
+        self.title.setMinimumWidth(40)
+        self.ref = ref
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         self.stats = QLabel(_("Waiting…"))
@@ -106,9 +115,9 @@ class CompareView(QDialog):
         lay = QVBoxLayout(self)
         pick = QHBoxLayout()
         pick.addWidget(QLabel(_("Models:")))
-        self.pickers: list[QComboBox] = []
+        self.pickers: list[ElidedComboBox] = []
         for _i in range(SLOTS):
-            combo = QComboBox()
+            combo = ElidedComboBox()
             combo.setMinimumWidth(160)
             pick.addWidget(combo, 1)
             self.pickers.append(combo)
@@ -139,8 +148,9 @@ class CompareView(QDialog):
     def refresh_models(self) -> None:
         from aigc_desktop.hub.library import installed_models
 
-        local = [(model_name(p), str(p)) for p in installed_models()]
-        remote = [(ref, ref) for ref in self.ctx.rt.model_cache.refs()]
+        router = getattr(self.ctx.rt, "router", None)
+        local = [(describe(router, str(p)), str(p)) for p in installed_models()]
+        remote = [(describe(router, ref), ref) for ref in self.ctx.rt.model_cache.refs()]
         loaded = str(self.engine.model.path) if self.engine.model else None
         for combo in self.pickers:
             combo.clear()
@@ -161,7 +171,7 @@ class CompareView(QDialog):
         for i, combo in enumerate(self.pickers):
             data = models[i] if i < len(models) else ""
             if data and combo.findData(data) < 0:
-                combo.addItem(_label(data), data)
+                combo.addItem(describe(getattr(self.ctx.rt, "router", None), data), data)
             combo.setCurrentIndex(max(0, combo.findData(data)))
 
     # -- running ----------------------------------------------------------------------------
@@ -196,7 +206,7 @@ class CompareView(QDialog):
         for pane in self.panes:
             self.pane_row.removeWidget(pane)
             pane.deleteLater()
-        self.panes = [_Pane(_label(m)) for m in models]
+        self.panes = [_Pane(describe(getattr(self.ctx.rt, "router", None), m), m) for m in models]
         for pane in self.panes:
             self.pane_row.addWidget(pane, 1)
         self.note.setText(_("Local models answer one after another; remote ones at the same time."))

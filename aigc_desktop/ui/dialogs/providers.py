@@ -136,7 +136,7 @@ class ProvidersDialog(QDialog):
             self.status.setText(str(exc))
             providers = []
         for p in providers:
-            models = cached_models(p.name)
+            models = cached_models(p.key)
             line = _("{name} — {url} ({kind})").format(name=p.name, url=p.base_url, kind=_(p.preset.label))
             if models:
                 line += "\n    " + ngettext("{n} model: {names}", "{n} models: {names}", len(models)).format(
@@ -184,13 +184,13 @@ class ProvidersDialog(QDialog):
             provider = self.store.add(self.name.text(), self.base_url.text(), kind=kind)
             key = self.api_key.text()
             if key.strip():
-                self.secrets.set(provider.name, key)
+                self.secrets.set(provider.key, key)
         except UserError as exc:
             self.status.setText(str(exc))
             return None
         finally:
             self.api_key.clear()  # the key is never shown again
-        self._forget(provider.name)
+        self._forget(provider.key)
         lines = [_("Added {name}. Test connection lists its models.").format(name=provider.name)]
         if key.strip():
             lines.append(_("The API key is kept in {where}.").format(where=self.secrets.where()))
@@ -243,17 +243,17 @@ class ProvidersDialog(QDialog):
             return
         try:
             self.store.remove(provider.name)
-            self.secrets.delete(provider.name)
+            self.secrets.delete(provider.key)
         except UserError as exc:
             self.status.setText(str(exc))
             return
-        remember_models(provider.name, None)
-        self._forget(provider.name)
+        remember_models(provider.key, None)
+        self._forget(provider.key)
         self.status.setText(_("Removed {name}.").format(name=provider.name))
         self.refresh()
         self.providersChanged.emit()
 
-    def _forget(self, name: str) -> None:
+    def _forget(self, key: str) -> None:
         router = getattr(getattr(self.win, "rt", None), "router", None)
         if router is not None:
-            router.forget(name)
+            router.forget(key)

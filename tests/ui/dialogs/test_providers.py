@@ -48,6 +48,40 @@ def test_providers_dialog_adds_and_tests_a_provider(make_window, qtbot, llama_se
     assert combo.findData(f"box/{MODEL_ALIAS}") >= 0
 
 
+def test_the_dialog_takes_a_chinese_name_and_a_slash(zh_window, qtbot):
+    """"本机服务器" is accepted (it was refused as not ASCII) and named as it is in the list and the toolbar;
+    "实验室/GPU" gets a derived key for its references, its API key is stored under that key, and its
+    models still read with the name in Compare; removing it removes its key too."""
+    from aigc_desktop.providers.config import ProviderStore
+    from aigc_desktop.providers.model_cache import remember_models
+    from aigc_desktop.providers.secrets import SecretStore
+    from aigc_desktop.ui.chat.compare import describe
+
+    win = zh_window(load_model=False)
+    dlg = win.show_providers()
+    for name in ("本机服务器", "实验室/GPU"):
+        dlg.name.setText(name)
+        dlg.base_url.setText("http://127.0.0.1:9/v1")
+        dlg.api_key.setText("sk-中文-key-1234" if "/" in name else "")
+        qtbot.mouseClick(dlg.add_button, Qt.LeftButton)
+        assert dlg.status.text().startswith(f"已添加 {name}"), dlg.status.text()
+    zh, lab = ProviderStore().get("本机服务器"), ProviderStore().get("实验室/GPU")
+    assert zh.key == "本机服务器" and "/" not in lab.key
+    assert SecretStore().get(lab.key) == "sk-中文-key-1234"
+    assert [dlg.list.item(i).text().split(" — ")[0] for i in range(dlg.list.count())] == ["本机服务器", "实验室/GPU"]
+    remember_models(zh.key, ["smollm2"])
+    remember_models(lab.key, ["smollm2"])
+    dlg.providersChanged.emit()
+    assert win.model_combo.findData("本机服务器/smollm2") >= 0
+    assert describe(win.rt.router, f"{lab.key}/smollm2") == "smollm2（实验室/GPU）"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    dlg.grab().save(str(SHOTS / "providers_dialog_zh.png"))
+    dlg.list.setCurrentRow(1)
+    win.prompts.confirm = lambda *args: True
+    qtbot.mouseClick(dlg.remove_button, Qt.LeftButton)
+    assert ProviderStore().find("实验室/GPU") is None and SecretStore().get(lab.key) is None
+
+
 def test_providers_dialog_says_refused_in_one_line(make_window, qtbot):
     """Test connection against a port nobody listens on gives one clear 'refused' line."""
     from tests.llama_server import free_port
@@ -103,7 +137,8 @@ def test_compare_local_and_remote_side_by_side(make_window, qtbot, llama_server,
     conv_id = blocker.args[0]
     assert conv_id >= 0
     assert len(view.panes) == 2
-    assert view.panes[0].title.text() == starter_model.stem and view.panes[1].title.text() == ref
+    assert view.panes[0].title.text() == f"{starter_model.stem} (this computer)"
+    assert view.panes[1].title.text() == f"{MODEL_ALIAS} (box)"
     for pane in view.panes:
         assert pane.text.toPlainText().strip()
         assert "tokens/s" in pane.stats.text() and "First token" in pane.stats.text(), pane.stats.text()
