@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
             self.centralWidget().setEnabled(False)
             self.menuBar().setEnabled(False)
             self.model_label.setText(_("Opening your conversations…"))
+            self.composer.show_loading()  # the default model loads next; "No model" would be untrue
 
     def attach(self, runtime) -> None:
         """Connect the core services: engine thread, downloads, store, conversation list."""

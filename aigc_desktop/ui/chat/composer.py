@@ -41,6 +41,8 @@ STOP_TEXT = N_("Stop")
 SEND_TIP = N_("Send (Enter)")
 STOP_TIP = N_("Stop the reply (Esc)")
 NO_MODEL = N_("No model")
+LOADING = N_("Loading {name}…")
+LOADING_ANY = N_("Loading the model…")
 MODEL_TIP = N_("The model that answers; choose another in the toolbar or Models → Manage models…")
 PICKER_KEYS = (Qt.Key_Up, Qt.Key_Down, Qt.Key_PageUp, Qt.Key_PageDown, Qt.Key_Return, Qt.Key_Enter,
                Qt.Key_Tab, Qt.Key_Escape)
@@ -238,6 +240,11 @@ class Composer(QWidget):
         """The pill names the loaded model ("" when none is)."""
         self.model_pill.setText(name or _(NO_MODEL))
         self.model_pill.setToolTip(f"{name}\n{_(MODEL_TIP)}" if name else _(MODEL_TIP))
+
+    def show_loading(self, name: str | None = None) -> None:
+        """The pill says a model is loading (``name``, or not known yet while the app starts)."""
+        self.model_pill.setText(_(LOADING).format(name=name) if name else _(LOADING_ANY))
+        self.model_pill.setToolTip(_(MODEL_TIP))
 
     def set_busy(self, busy: bool) -> None:
         """While a reply streams the button is Stop and Enter does not send."""

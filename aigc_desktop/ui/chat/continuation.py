@@ -75,7 +75,7 @@ class ContinueController(QObject):
 
     def _on_failed(self, message: str) -> None:
         if self.job is None:  # refused at submit (no model): nothing was started
-            self.banner.show_error(message)
+            self.banner.show_error(message, tag="no-model")  # taken down once a model is ready (turns.py)
             return
         self._end()
         self.banner.show_error(message)

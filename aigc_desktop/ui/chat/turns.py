@@ -16,6 +16,11 @@ Built with its collaborators, not the window: the engine client, the runtime hol
 the conversation controller, the model choice, the chat view, the composer and the banner
 (a test builds it with fakes, ``tests/ui/chat/test_turns_unit.py``).
 
+A message sent while the first model is still loading (just after start) waits for it:
+the banner says so, and it is sent once the model is ready, if it is still in the box of
+the same chat (typing in the box or opening another chat takes it back). Any "no model"
+error shown meanwhile goes when a model is ready.
+
 The composer names who will answer the next turn (:meth:`show_answering_model`, on
 every change of conversation and after every model load): a chat with a provider's
 model (``provider/model``) is answered by that server, not by the loaded local model,
@@ -39,6 +44,7 @@ from aigc_desktop.ui.engine.jobs import PrefillJob, TurnJob
 
 ANSWERED_BY = N_("{model} ({provider})")  # a remote model in the composer's pill
 REMOTE_PLACEHOLDER = N_("Message {model} ({provider})… (Enter to send, Shift+Enter for a new line)")
+QUEUED = N_("The model is still loading. Your message will be sent as soon as it is ready.")
 READING = N_("Reading the conversation… {done:,} / {total:,} tokens (Esc stops)")
 PREFILL_PAUSE_MS = 350  # typing pause after which the draft is evaluated
 NO_MODEL_HELP = N_(
@@ -58,6 +64,7 @@ class TurnController(QObject):
         self.chat, self.composer, self.banner = chat_view, composer, banner
         self.kind = "send"
         self._job = None  # the running turn's handle
+        self.queued: tuple[int | None, str] | None = None  # (chat, text) sent while the model loads
         self._prefill_timer = QTimer(self)
         self._prefill_timer.setSingleShot(True)
         self._prefill_timer.setInterval(PREFILL_PAUSE_MS)
@@ -66,6 +73,8 @@ class TurnController(QObject):
         # GUI-thread signals of the other controllers: after theirs, the composer names who answers.
         conversations.currentChanged.connect(self._conversation_changed)
         model_choice.modelReady.connect(self._model_ready)
+        model_choice.modelFailed.connect(self._model_failed)
+        composer.edited.connect(self._draft_edited)
 
     @property
     def rt(self):
@@ -107,10 +116,20 @@ class TurnController(QObject):
         if self.engine.is_loaded or self._remote_chat():
             return True
         if self.engine.loading is not None:
-            self.banner.show_error(_("No model is loaded yet. It is still loading; try again in a moment."))
+            self.banner.show_error(_("No model is loaded yet. It is still loading; try again in a moment."),
+                                   tag="no-model")
         else:
-            self.banner.show_error(_("No model is loaded yet. {help}").format(help=_(NO_MODEL_HELP)))
+            self.banner.show_error(_("No model is loaded yet. {help}").format(help=_(NO_MODEL_HELP)), tag="no-model")
         return False
+
+    def _queue(self, text: str) -> None:
+        """Send ``text`` once the model that is loading is ready."""
+        self.queued = (self.conversations.current_id, text)
+        self.banner.show_info(_(QUEUED), tag="queued", sticky=True)
+
+    def _unqueue(self) -> None:
+        self.queued = None
+        self.banner.clear_note(tag="queued")
 
     def _remote_chat(self) -> bool:
         """The open chat talks to a provider (``provider/model``): no local model is needed."""
@@ -143,18 +162,43 @@ class TurnController(QObject):
         composer.edit.setPlaceholderText(_(REMOTE_PLACEHOLDER).format(model=model_id, provider=provider.name))
 
     @Slot(int)
-    def _conversation_changed(self, _conversation_id: int) -> None:
+    def _conversation_changed(self, conversation_id: int) -> None:
+        if self.queued is not None and self.queued[0] != (conversation_id if conversation_id >= 0 else None):
+            self._unqueue()  # another chat is open: the message stays in its own chat's draft
         self.show_answering_model()
 
     @Slot(str)
     def _model_ready(self, _name: str) -> None:
         self.show_answering_model()
+        self.banner.clear_note(tag="no-model")  # said while it loaded; true no more
+        queued, self.queued = self.queued, None
+        if queued is None:
+            return
+        self.banner.clear_note(tag="queued")
+        chat, text = queued
+        if chat == self.conversations.current_id and text == self.composer.text():
+            self.send(text)
+
+    @Slot(str)
+    def _model_failed(self, _message: str) -> None:
+        self._unqueue()  # the load's own error says what went wrong; the text is still in the box
+
+    @Slot()
+    def _draft_edited(self) -> None:
+        if self.queued is not None and self.composer.text() != self.queued[1]:
+            self._unqueue()  # the person is changing it: Send again sends the new text
 
     # -- turns ------------------------------------------------------------------------
     @Slot(str)
     def send(self, text: str) -> None:
         conv = self.conversations
-        if self.busy or not text.strip() or not self._require_model() or conv.gone():
+        if self.busy or not text.strip():
+            return
+        if not self.engine.is_loaded and self.engine.loading is not None and not self._remote_chat():
+            if not conv.gone():
+                self._queue(text)
+            return
+        if not self._require_model() or conv.gone():
             return
         self.banner.clear_note()
         if conv.current_id is None:

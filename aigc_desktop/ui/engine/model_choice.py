@@ -143,6 +143,7 @@ class ModelChoice(QObject):
                     default=default, name=path.name), sticky=True)
         except UserError:
             self.label.setText(_("No model"))
+            self.composer.set_model_name("")
             self.banner.show_info(_(NO_MODEL_HELP), sticky=True)
             return
         self.load(path)
@@ -151,6 +152,13 @@ class ModelChoice(QObject):
         self.aboutToLoad.emit()  # evaluating ahead would queue work before the load
         settings = self.rt.settings
         self.client.load(str(path), int(n_ctx or settings.n_ctx), int(settings.n_threads))
+        self._show_loading(str(path))  # at once: the engine thread may still be busy with something else
+
+    def _show_loading(self, path: str) -> None:
+        self.label.setText(_("Loading {name}…").format(name=Path(path).name))
+        self.load_bar.setVisible(True)
+        if not self.remote_model():  # a provider's chat is answered by its server: its pill stays
+            self.composer.show_loading(model_name(path))
 
     @Slot(str)
     def use(self, path: str) -> None:
@@ -199,8 +207,7 @@ class ModelChoice(QObject):
     # -- results ------------------------------------------------------------------------
     @Slot(str)
     def _on_load_started(self, path: str) -> None:
-        self.label.setText(_("Loading {name}…").format(name=Path(path).name))
-        self.load_bar.setVisible(True)
+        self._show_loading(path)
 
     @Slot(str, int)
     def _on_loaded(self, name: str, n_ctx: int) -> None:

@@ -45,6 +45,7 @@ class Conversations(QObject):
 
 class ModelChoice(QObject):
     modelReady = Signal(str)
+    modelFailed = Signal(str)
 
     def ensure_conversation_model(self) -> None:
         pass
