@@ -19,7 +19,10 @@ class Prompts(QObject):
         self.selected_filter = ""  # the file-type filter chosen in the last save dialog
 
     def confirm(self, title: str, text: str) -> bool:
-        return QMessageBox.question(self.window, title, text) == QMessageBox.Yes
+        """Yes or No; No is the default button, so an Enter pressed by habit deletes nothing
+        (every question asked here is about deleting, removing or quitting)."""
+        answer = QMessageBox.question(self.window, title, text, QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        return answer == QMessageBox.Yes
 
     def ask_save_path(self, caption: str, suggested: str, filt: str, selected: str = "") -> str:
         path, self.selected_filter = QFileDialog.getSaveFileName(self.window, caption, suggested, filt, selected)
