@@ -5,7 +5,8 @@ language model, beside chat: the composer's text goes to ``Engine.complete``
 (raw completion, no chat template, so a base model works as well as an
 instruct one) as a :class:`~aigc_desktop.ui.engine.jobs.ContinueJob`, and what comes
 back is appended to the box as it streams. Nothing is sent or stored; the person
-edits and sends, or keeps going. The job holds the engine's lease while it writes: the
+edits and sends, or keeps going. What one continuation added is one undo step (the
+first piece opens an edit block, later pieces join it), so one Ctrl+Z takes it back. The job holds the engine's lease while it writes: the
 send button is Stop, and Stop or Esc stops it. Always the local model: a remote
 provider offers no raw completion here.
 
@@ -34,6 +35,7 @@ class ContinueController(QObject):
         self.engine, self.composer, self.banner = engine, composer, banner
         self.job = None
         self.max_tokens = MAX_TOKENS
+        self._joins = False  # later pieces join the first piece's undo step
         composer.continueRequested.connect(self.continue_draft)
 
     @property
@@ -50,6 +52,7 @@ class ContinueController(QObject):
             self.banner.show_info(_("A reply is being written. Stop it first, then continue your text."), tag="busy")
             return False
         self.banner.clear_note()
+        self._joins = False
         self.job = (self.engine.job(ContinueJob(text, self.max_tokens))
                     .delta(self._on_delta).success(self._on_done).failure(self._on_failed).submit())
         if self.job is None:
@@ -66,7 +69,13 @@ class ContinueController(QObject):
         edit = self.composer.edit
         cursor = edit.textCursor()
         cursor.movePosition(QTextCursor.End)
+        if self._joins:
+            cursor.joinPreviousEditBlock()
+        else:
+            cursor.beginEditBlock()
         cursor.insertText(text)
+        cursor.endEditBlock()
+        self._joins = True
         edit.setTextCursor(cursor)
 
     def _on_done(self, status: str) -> None:

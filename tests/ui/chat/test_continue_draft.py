@@ -63,3 +63,23 @@ def test_shortcut_from_the_box(qtbot, make_window):
     with qtbot.wait_signal(win.continuation.finished, timeout=300_000):
         qtbot.keyClick(win.composer.edit, Qt.Key_Return, Qt.ControlModifier | Qt.ShiftModifier)
     assert win.composer.text().startswith(START) and len(win.rt.store.list()) == 0
+
+
+def test_one_ctrl_z_takes_the_whole_continuation_back(qtbot, make_window):
+    """However many pieces the model's text arrived in, one Ctrl+Z removes exactly what it added
+    (and nothing the person typed); Ctrl+Shift+Z brings it back."""
+    win = make_window()
+    win.continuation.max_tokens = 48
+    edit = win.composer.edit
+    edit.setFocus()
+    qtbot.keyClicks(edit, START)
+    pieces = []
+    win.engine.jobDelta.connect(lambda _job, _key, text: pieces.append(text))
+    with qtbot.wait_signal(win.continuation.finished, timeout=300_000):
+        assert win.continuation.continue_draft()
+    continued = win.composer.text()
+    assert continued.startswith(START) and len(continued) > len(START)
+    qtbot.keyClick(edit, Qt.Key_Z, Qt.ControlModifier)
+    assert win.composer.text() == START, (len(pieces), win.composer.text())
+    qtbot.keyClick(edit, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert win.composer.text() == continued
