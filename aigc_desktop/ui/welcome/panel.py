@@ -57,6 +57,8 @@ class WelcomePanel(WelcomeCard):
         self.downloads, self.model_choice = downloads, model_choice
         model_choice.modelReady.connect(self._model_ready)
         model_choice.modelFailed.connect(self._model_failed)
+        model_choice.answererChanged.connect(self._answerer_changed)  # a provider's model chosen for the chat
+        model_choice.conversations.currentChanged.connect(self._answerer_changed)  # another chat: its own model
         self.engine.loadStarted.connect(self._load_started)
         downloads.progress.connect(self._progress)
         downloads.finished.connect(self._finished)
@@ -146,6 +148,9 @@ class WelcomePanel(WelcomeCard):
         self.stateChanged.emit(state)
 
     def _describe_model(self) -> None:
+        """The model that answers the open chat: a provider's (named with it), else the loaded one."""
+        if self._describe_remote():
+            return
         model = self.engine.model
         if model is None:
             loading = self.engine.loading
@@ -170,6 +175,22 @@ class WelcomePanel(WelcomeCard):
         key = "model_unknown" if entry is None else "model_zh" if writes_chinese(entry) else "model_en"
         self.model_title.setText(_(TEXT["model_title"]).format(name=entry.name if entry else model.name))
         self.model_text.setText(_(TEXT[key]).format(size=size, params=params))
+
+    def _describe_remote(self) -> bool:
+        ref = self.model_choice.remote_model() if self.model_choice is not None else None
+        target = self.ctx.rt.router.split(ref) if ref and getattr(self.ctx.rt, "router", None) else None
+        if target is None:
+            return False
+        provider, model_id = target
+        self.model_title.setText(_(TEXT["remote_title"]).format(model=model_id, provider=provider.name))
+        self.model_text.setText(_(TEXT["remote_text"]).format(provider=provider.name))
+        return True
+
+    @Slot()
+    def _answerer_changed(self) -> None:
+        """Another model answers the open chat now (or another chat opened): the card names it."""
+        if self.ctx.rt is not None and self.state not in ("starting", "switching"):
+            self._describe_model()
 
     def _loaded_entry(self, entries) -> CatalogEntry | None:
         model = self.engine.model

@@ -25,6 +25,9 @@ TEXT = {
     "model_zh": N_("{size} · {params} parameters · writes Chinese and English."),
     "model_en": N_("{size} · {params} parameters · the catalog lists no Chinese for it: expect English answers."),
     "model_unknown": N_("{size} · {params} parameters · not in the catalog, so whether it writes Chinese is not known."),
+    "remote_title": N_("{model} ({provider})"),
+    "remote_text": N_("This chat is answered by the server {provider}; whether it writes Chinese depends on that "
+                      "model."),
     "offer_caption": N_("RECOMMENDED FOR CHINESE ON THIS COMPUTER"),
     "offer": N_("{name} writes Chinese and English and fits in {free} of free memory."),
     "offer_tight": N_("{name} writes Chinese and English; with {free} of free memory it may run slowly."),

@@ -161,3 +161,26 @@ def test_nothing_is_offered_when_no_chinese_model_fits(qtbot, make_window, test_
     win.welcome.refresh()
     assert win.welcome.state == "nothing_fits" and not win.welcome.action_button.isVisible()
     assert "too little free memory" in win.welcome.note.text()
+
+
+def test_the_card_names_the_model_the_chat_switched_to(qtbot, make_window, test_catalog):
+    """Choosing a provider's model in the toolbar for the empty chat renames the card's model (with its
+    provider); a new chat, answered by the loaded model again, names that one."""
+    from aigc_desktop.providers.config import ProviderStore
+    from aigc_desktop.providers.model_cache import remember_models
+
+    ProviderStore().add("本机服务器", "http://127.0.0.1:9/v1", kind="llama.cpp")
+    long_id = "Qwen/Qwen3-30B-A3B-Instruct-2507-GGUF:Q4_K_M"
+    remember_models("本机服务器", [long_id])
+    win = make_window()
+    win.model_choice.refresh_combo()
+    panel = win.welcome
+    assert panel.model_title.text() == welcome.TEXT["starter_title"]
+    index = win.model_combo.findData(f"本机服务器/{long_id}")
+    win.model_combo.setCurrentIndex(index)
+    win.model_combo.activated.emit(index)
+    assert panel.isVisible()
+    assert panel.model_title.text() == f"{long_id} (本机服务器)"
+    assert "本机服务器" in panel.model_text.text()
+    win.conversations.new()
+    qtbot.waitUntil(lambda: panel.model_title.text() == welcome.TEXT["starter_title"], timeout=2_000)
