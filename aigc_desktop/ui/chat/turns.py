@@ -232,6 +232,8 @@ class TurnController(QObject):
             return
         msg = self.rt.store.get_message(message_id)
         upto_parent = self.rt.store.branch(msg.conversation_id, msg.parent_id) if msg.parent_id is not None else []
+        # Before the editor goes: Qt would hand its focus to the next widget in the chain (the sidebar's New chat).
+        self.composer.edit.setFocus()
         self.chat.set_messages(upto_parent)
         self._start("edit", message_id, text)
 
