@@ -33,6 +33,7 @@ DATA_PACKAGES = (
     "ziamath",            # its math font (STIX Two Math)
     "latex2mathml",       # ziamath's LaTeX front end: unimathsymbols.txt
     "pylopdf_fonts_zh_cn",  # Noto Sans SC, the PDF export's CJK fallback font
+    "manimgx_fonts",      # Noto Sans and Noto Emoji: the PDF's Latin punctuation and emoji
     "qtawesome",          # the icon fonts (Phosphor, Font Awesome, MDI)
     "fpdf",               # fpdf2's bundled core font metrics
     "gguf",               # tensor type tables read by our GGUF header reader
@@ -80,6 +81,10 @@ EXCLUDES = (
 #: Serif SC (11 MB), but the PDF export embeds only its Sans face (``export/fonts.py``).
 DATA_DROP = ("pylopdf_fonts_zh_cn/NotoSerifSC-Regular.otf",)
 
+#: Of ``manimgx-fonts`` (Noto Sans for ~20 scripts, 7 MB) the PDF export opens these two only
+#: (``export/fonts.latin_font`` and ``emoji_font``).
+MANIMGX_FONTS_KEPT = ("NotoSans[wght].ttf", "NotoEmoji[wght].ttf")
+
 #: Folders whose shared libraries are loaded only as another library's dependency (never
 #: by path), so :func:`unreachable_libs` may drop one that nothing kept needs (Qt's
 #: Network and EGLFS libraries come in with the Qt hook but no kept plugin links them).
@@ -104,6 +109,8 @@ def keep_entry(dest: str) -> bool:
     dest = dest.replace("\\", "/")
     if dest in DATA_DROP:
         return False
+    if dest.startswith("manimgx_fonts/"):
+        return dest.rsplit("/", 1)[1] in MANIMGX_FONTS_KEPT
     if dest.startswith("babel/locale-data/"):
         stem = dest.rsplit("/", 1)[1].split(".", 1)[0]
         return stem.split("_", 1)[0] in BABEL_LOCALES

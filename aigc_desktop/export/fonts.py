@@ -12,6 +12,9 @@ copies 入 and 人 out of a PDF as the Kangxi radicals ⼊ ⼈ in some readers.
 
 Code uses a monospace font of the platform (Consolas, Menlo, DejaVu Sans Mono …) when
 there is one, with the Chinese font behind it; otherwise code is set in the Chinese font.
+Two faces always ship with the app (``manimgx-fonts``, SIL OFL): Noto Sans for Latin
+punctuation in Latin context (a Chinese font's ’ is full-width) and the monochrome Noto
+Emoji (see :mod:`.glyphs`).
 """
 
 from __future__ import annotations
@@ -140,3 +143,20 @@ def mono_font() -> FontFace | None:
         if path.is_file():
             return FontFace(path, 0)
     return None
+
+
+def _noto(name: str) -> FontFace:
+    import manimgx_fonts
+
+    return FontFace(Path(manimgx_fonts.__file__).with_name(name), 0, "bundled")
+
+
+def latin_font() -> FontFace:
+    """Noto Sans (shipped with the app, ``manimgx-fonts``): Latin punctuation in Latin context."""
+    return _noto("NotoSans[wght].ttf")
+
+
+def emoji_font() -> FontFace:
+    """Noto Emoji, the monochrome one (shipped with the app): colour emoji fonts hold no
+    outlines a PDF can embed."""
+    return _noto("NotoEmoji[wght].ttf")

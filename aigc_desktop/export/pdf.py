@@ -9,10 +9,13 @@ glyphs used are embedded) and needs no Qt, so this stays a pure function.
 Layout is hand-written over :mod:`.mdtree` (fpdf2's own ``write_html`` and Markdown
 handle neither code blocks nor CJK fallback fonts): headings, paragraphs with bold,
 code and links, lists, quotes, tables (fpdf2's ``table``), code blocks that wrap on a
-tinted band, and page numbers. Fonts come from :mod:`.fonts`; a character no font has
-(most emoji: colour emoji fonts have no outlines to embed) is drawn as □ rather than
-dropped. Bold is the regular face drawn with a thin outline where no bold face exists;
-italic is not drawn (Chinese fonts have none).
+tinted band, and page numbers. Fonts come from :mod:`.fonts`, the face of each
+character from :mod:`.glyphs` (Latin punctuation in Latin context, emoji in Noto Emoji,
+a name or □ for what no font has). Running text (paragraphs, headings, list items,
+quotes) is broken into lines by :mod:`.linebreak`, which keeps the Chinese rules (no
+”。， at a line's start, no “（《 at its end), and each line is set cell by cell;
+code blocks and table cells are still wrapped by fpdf2. Bold is the regular face drawn
+with a thin outline where no bold face exists; italic is not drawn (Chinese fonts have none).
 """
 
 from __future__ import annotations
@@ -25,10 +28,11 @@ from fpdf.enums import TextMode, XPos, YPos
 
 from aigc_desktop.export import mdtree
 from aigc_desktop.export.document import ExportDoc
-from aigc_desktop.export.fonts import FontFace, bundled_cjk, cjk_font, mono_font
+from aigc_desktop.export.fonts import FontFace, bundled_cjk, cjk_font, emoji_font, latin_font, mono_font
+from aigc_desktop.export.glyphs import FaceChooser
+from aigc_desktop.export.linebreak import break_lines
 
 PAGE_SIZES = {"a4": "A4", "letter": "Letter"}
-MISSING = "\u25a1"  # □
 TEXT = (31, 35, 40)
 MUTED = (110, 112, 118)
 CODE_BG = (246, 248, 250)
@@ -65,45 +69,77 @@ class _Writer:
         self.mono = "mono" if mono else "body"
         if mono:
             self._add("mono", mono)
-        pdf.set_fallback_fonts(fallbacks, exact_match=False)
-        self.covered = set()
-        for name in ("body", "fallback", "mono"):
-            font = pdf.fonts.get(name)
-            if font is not None:
-                self.covered.update(font.cmap)
-        self.covered.update((10, 13, 32))
+        self._add("latin", latin_font())
+        self._add("emoji", emoji_font())
+        fallbacks += ["latin", "emoji"]
+        pdf.set_fallback_fonts(fallbacks, exact_match=False)  # for code blocks and table cells
+        faces = {name: set(font.cmap) for name, font in pdf.fonts.items()}
+        faces["body"].update((10, 13, 32))
+        self.glyphs = FaceChooser(faces, fallbacks, latin="latin", emoji="emoji")
+        self._widths: dict[tuple[str, float, str], float] = {}
 
     def _add(self, name: str, face: FontFace) -> None:
         kwargs = {"collection_font_number": face.index} if str(face.path).lower().endswith((".ttc", ".otc")) else {}
         self.pdf.add_font(name, "", str(face.path), **kwargs)
 
     def clean(self, text: str) -> str:
-        """Tabs as spaces; a character no font can draw becomes □ (never silently lost)."""
-        text = text.replace("\t", "    ")
-        missing = {ch for ch in set(text) if ord(ch) not in self.covered}
-        for ch in missing:
-            text = text.replace(ch, "" if ch in "\ufe0f\u200d" else MISSING)
-        return text
+        """Tabs as spaces; a character no font can draw becomes its name or □ (never silently lost)."""
+        return self.glyphs.clean(text)
 
     # --- inline text -------------------------------------------------------------------
+    def _width(self, face: str, size: float, ch: str) -> float:
+        key = (face, size, ch)
+        width = self._widths.get(key)
+        if width is None:
+            self.pdf.set_font(face, size=size)
+            width = self._widths[key] = self.pdf.get_string_width(ch) if ch not in "\n\r" else 0.0
+        return width
+
     def spans(self, spans: list[mdtree.Span], size: float = BODY_PT, color=TEXT, bold: bool = False) -> None:
+        """Running text: each character in its face, broken into lines by the Chinese rules
+        (:func:`.linebreak.break_lines`), each line set as cells of one style each."""
         pdf = self.pdf
         height = size * 0.53
+        text, styles, faces = "", [], []
         for span in spans:
-            text = self.clean(span.text)
+            part = self.clean(span.text)
             if span.link and span.link != span.text:
-                text += f" <{self.clean(mdtree.shown_url(span.link))}>"
-            pdf.set_font(self.mono if span.code else "body", size=size * (0.92 if span.code else 1))
-            pdf.set_text_color(*(ACCENT if span.link else color))
-            strong = bold or span.bold
-            if strong:
-                pdf.text_mode = TextMode.FILL_STROKE
-                pdf.set_line_width(size * 0.012)
-                pdf.set_draw_color(*(ACCENT if span.link else color))
-            pdf.write(height, text)
-            if strong:
-                pdf.text_mode = TextMode.FILL
+                part += f" <{self.clean(mdtree.shown_url(span.link))}>"
+            own = self.mono if span.code else "body"
+            text += part
+            faces += self.glyphs.faces_for(part, own)
+            styles += [(size * (0.92 if span.code else 1), ACCENT if span.link else color, bold or span.bold)] * len(part)
+        widths = [self._width(f, st[0], ch) for ch, f, st in zip(text, faces, styles)]
+        right = pdf.w - pdf.r_margin
+        lines = break_lines(text, widths, right - pdf.get_x(), right - pdf.l_margin)
+        margin, pdf.c_margin = pdf.c_margin, 0
+        try:
+            for n, (start, end) in enumerate(lines):
+                if n:
+                    pdf.ln(height)
+                i = start
+                while i < end:
+                    j = i + 1
+                    while j < end and faces[j] == faces[i] and styles[j] == styles[i]:
+                        j += 1
+                    self._cell(text[i:j], faces[i], styles[i], sum(widths[i:j]), height)
+                    i = j
+        finally:
+            pdf.c_margin = margin
         pdf.ln(height)
+
+    def _cell(self, text: str, face: str, style: tuple, width: float, height: float) -> None:
+        pdf = self.pdf
+        size, color, strong = style
+        pdf.set_font(face, size=size)
+        pdf.set_text_color(*color)
+        if strong:
+            pdf.text_mode = TextMode.FILL_STROKE
+            pdf.set_line_width(size * 0.012)
+            pdf.set_draw_color(*color)
+        pdf.cell(width, height, text)
+        if strong:
+            pdf.text_mode = TextMode.FILL
 
     # --- blocks --------------------------------------------------------------------------
     def blocks(self, nodes: list, color=TEXT) -> None:

@@ -123,6 +123,9 @@ def test_only_the_pdf_exports_font_face_is_kept():
     assert not bf.keep_entry("pylopdf_fonts_zh_cn/NotoSerifSC-Regular.otf")
     assert "sans_path()" in Path(fonts.__file__).read_text(encoding="utf-8")
     assert "serif_path" not in Path(fonts.__file__).read_text(encoding="utf-8")
+    for face in (fonts.latin_font(), fonts.emoji_font()):  # of manimgx-fonts, only the two the PDF opens
+        assert face.path.is_file() and bf.keep_entry(f"manimgx_fonts/{face.path.name}")
+    assert not bf.keep_entry("manimgx_fonts/NotoSansThai[wght].ttf")
 
 
 def test_qt_libraries_nothing_kept_links_are_dropped():
