@@ -11,6 +11,19 @@ rule as its load check) must fit in the memory a machine of that class typically
 free, about 6 GiB on an 8 GB machine and 12 GiB on a 16 GB one; anything bigger is
 "32GB+" (24 GiB free on 32 GB, more on bigger machines). The tier is a label for
 grouping; whether a model fits *this* machine is ``hub.fit.estimate``.
+
+What a model is for (``kind``): "chat" (the default when an entry does not say) or
+"embedding" (a text embedder for the knowledge base; such an entry also names its vector
+``dimension`` and its ``pooling``: "cls", "mean" or "last"). :func:`load_catalog` gives the
+chat models unless asked for another kind (or ``kind=None``, everything), because every
+place that offers a catalog model today offers one to chat with; :func:`chat_models` and
+:func:`embedding_models` say which they mean.
+
+Whether a model thinks before it answers (``reasoning``), written in the file as JSON
+``true`` (a reasoning model: R1 distills, QwQ), ``false`` (answers at once) or the string
+``"hybrid"`` (thinking can be switched on or off: Qwen3, SmolLM3). In Python the entry
+holds the same values, ``True``, ``False`` or ``"hybrid"`` (:data:`HYBRID`), or ``None``
+when an older file does not say. The recommender (``hub/recommend.py``) reads it.
 """
 
 from __future__ import annotations
@@ -29,6 +42,10 @@ from aigc_desktop.llm.split_names import parts_label, set_filename, split_of
 CATALOG_FILE = Path(__file__).resolve().parents[2] / "resources" / "catalog.json"
 TIER_FREE_MEMORY = {"8GB": 6 * 2**30, "16GB": 12 * 2**30}  # typical free memory; larger: "32GB+"
 TIERS = ("8GB", "16GB", "32GB+")
+CHAT, EMBEDDING = "chat", "embedding"
+KINDS = (CHAT, EMBEDDING)
+HYBRID = "hybrid"
+POOLINGS = ("cls", "mean", "last")
 
 
 @dataclass(frozen=True)
@@ -45,6 +62,20 @@ class CatalogEntry:
     tier: str = ""  # "8GB" / "16GB" / "32GB+" (see tier_for)
     size_shown: str = ""  # the size as the source page shows it ("4.68 GB"); ``size`` is that in bytes
     notes_zh: str = ""  # the notes written in Chinese (catalog data, so not in the gettext catalog)
+    reasoning: bool | str | None = None  # True / False / "hybrid"; None: the file does not say
+    kind: str = CHAT  # "chat" or "embedding"
+    dimension: int | None = None  # an embedding model's vector length
+    pooling: str = ""  # an embedding model's pooling: "cls", "mean" or "last"
+
+    @property
+    def thinks_first(self) -> bool:
+        """A reasoning model: it always writes a chain of thought before the answer."""
+        return self.reasoning is True
+
+    @property
+    def can_think(self) -> bool:
+        """It thinks always (a reasoning model) or when asked (a hybrid one)."""
+        return self.reasoning is True or self.reasoning == HYBRID
 
     @property
     def shown_notes(self) -> str:
@@ -79,19 +110,42 @@ def tier_for(size: int) -> str:
     return "32GB+"
 
 
-def load_catalog(path: Path = CATALOG_FILE) -> list[CatalogEntry]:
+def load_catalog(path: Path | None = None, kind: str | None = CHAT) -> list[CatalogEntry]:
+    """The catalog's entries of ``kind`` (chat models by default; ``None``: every entry), in file order."""
+    path = CATALOG_FILE if path is None else path
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise UserError(_("The model catalog {path} cannot be read: {reason}").format(path=path, reason=exc)) from exc
-    return [
-        CatalogEntry(m["name"], m["repo"], m["file"], int(m["size"]), m["license"],
-                     tuple(m.get("languages", ())), m.get("notes", ""),
-                     int(m.get("parts") or (split_of(m["file"]) or (0, 0, 1))[2]),
-                     _sources(m.get("source")), m.get("tier") or tier_for(int(m["size"])),
-                     m.get("size_shown", ""), m.get("notes_zh", ""))
-        for m in data["models"]
-    ]
+    entries = [_entry(m) for m in data["models"]]
+    return entries if kind is None else [e for e in entries if e.kind == kind]
+
+
+def chat_models(path: Path | None = None) -> list[CatalogEntry]:
+    """The catalog's models to chat with."""
+    return load_catalog(path, kind=CHAT)
+
+
+def embedding_models(path: Path | None = None) -> list[CatalogEntry]:
+    """The catalog's text embedders (for the knowledge base), each with its dimension and pooling."""
+    return load_catalog(path, kind=EMBEDDING)
+
+
+def _entry(m: dict) -> CatalogEntry:
+    """One entry of the file. A value this version does not know (a newer catalog's kind, say) is kept
+    or read as "not said", so an older app still lists what it can use; ``tests/hub`` holds the shipped
+    file to the known values."""
+    reasoning = m.get("reasoning")
+    if reasoning not in (None, HYBRID) and not isinstance(reasoning, bool):  # JSON true / false / "hybrid"
+        reasoning = None
+    dimension = m.get("dimension")
+    return CatalogEntry(m["name"], m["repo"], m["file"], int(m["size"]), m["license"],
+                        tuple(m.get("languages", ())), m.get("notes", ""),
+                        int(m.get("parts") or (split_of(m["file"]) or (0, 0, 1))[2]),
+                        _sources(m.get("source")), m.get("tier") or tier_for(int(m["size"])),
+                        m.get("size_shown", ""), m.get("notes_zh", ""),
+                        reasoning, m.get("kind") or CHAT, dimension if type(dimension) is int else None,
+                        m.get("pooling") or "")
 
 
 def _sources(value) -> tuple[str, ...]:

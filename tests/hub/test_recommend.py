@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from aigc_desktop.hub.catalog import CatalogEntry, load_catalog
-from aigc_desktop.hub.recommend import is_specialised, is_split, recommend
+from dataclasses import replace
+
+from aigc_desktop.hub.catalog import EMBEDDING, HYBRID, CatalogEntry, load_catalog
+from aigc_desktop.hub.recommend import EVERYDAY_SIZE, is_specialised, is_split, recommend
 
 GB = 2**30
 MB = 2**20
@@ -64,13 +66,44 @@ def test_same_size_class_keeps_catalog_order():
     assert recommend([first, second], 16 * GB) == first
 
 
+def test_reasoning_flag_decides_before_the_name():
+    """A flagged reasoning model is specialised whatever its name; a hybrid or direct one is general."""
+    thinker = replace(entry("Thinker", 3000 * MB), reasoning=True)
+    hybrid = replace(entry("Qwen3-R1-style", 2000 * MB, repo="org/Qwen3-r1-GGUF"), reasoning=HYBRID)
+    direct = replace(entry("Direct", 1000 * MB), reasoning=False)
+    assert is_specialised(thinker) and not is_specialised(hybrid) and not is_specialised(direct)
+    assert recommend([thinker, hybrid, direct], 32 * GB) == hybrid  # the largest general one, not the thinker
+    assert recommend([thinker], 32 * GB) == thinker  # no general model: the reasoning one after all
+
+
+def test_everyday_size_comes_before_a_bigger_general_model():
+    """With room for both, the largest model up to EVERYDAY_SIZE is offered, not a slower bigger one."""
+    eight, fourteen = entry("Eight", 6_730_000_000), entry("Fourteen", 9_000_000_000)
+    assert eight.size <= EVERYDAY_SIZE < fourteen.size
+    assert recommend([fourteen, eight], 64 * GB) == eight
+    assert recommend([fourteen], 64 * GB) == fourteen  # nothing everyday in the list: the bigger one
+
+
+def test_embedding_models_are_never_offered_to_chat():
+    """An embedder is no chat model, however well it fits."""
+    embedder = replace(entry("Embedder", 600 * MB), kind=EMBEDDING, dimension=1024, pooling="cls")
+    assert recommend([embedder], 64 * GB) is None
+    assert recommend(load_catalog(kind=None), 64 * GB).kind != EMBEDDING
+
+
 @pytest.mark.parametrize(("available", "name"), [
-    (16 * GB, "Qwen2.5 3B Instruct"),        # the R1 distills fit too, but a general model comes first
-    (int(3.0 * GB), "Qwen2.5 3B Instruct"),  # only tight: still the smallest Chinese one
-    (2 * GB, None),                          # the smallest Chinese entry (1.93 GB) does not fit at all
+    (23 * GB, "Qwen3 8B"),          # this development machine: a current 8B, not a 2024 3B nor the slower 14B
+    (16 * GB, "Qwen3 8B"),          # the R1 distills and the 14B fit too, but a general everyday model comes first
+    (12 * GB, "Qwen3 8B"),          # what a 16 GB machine typically has free
+    (6 * GB, "Qwen3 4B"),           # what an 8 GB machine typically has free
+    (int(3.0 * GB), "Qwen3 1.7B"),  # only the smallest fits
+    (int(2.5 * GB), "Qwen3 1.7B"),  # tight: still the smallest Chinese one
+    (2 * GB, None),                 # the smallest Chinese entry (1.67 GB) does not load at all
     (512 * MB, None),
 ])
 def test_shipped_catalog_tiers(available, name):
-    """On the shipped catalog: a general, single-file Qwen for each memory tier."""
-    chosen = recommend(load_catalog(), available)
+    """On the shipped catalog: a current general Qwen, hybrid (its thinking can be switched off), per memory tier."""
+    chosen = recommend(load_catalog(), available, n_ctx=4096)
     assert (chosen.name if chosen else None) == name
+    if chosen:
+        assert chosen.reasoning == HYBRID and "zh" in chosen.languages and chosen.kind == "chat"
