@@ -189,6 +189,20 @@ def builtins(ui_language: str | None = None) -> list[Template]:
     return out
 
 
+def other_language_start(templates: list[Template], ui_language: str | None = None) -> int | None:
+    """Where the built-ins in the language the window does not speak begin in ``templates`` (as
+    :func:`library` orders them), so a list can put them under a heading; None when there are none.
+    They share their (translated) names with the UI language's, so without a heading each name
+    showed twice in a row."""
+    first = "zh" if (ui_language or current_language()).startswith("zh") else "en"
+    return next((i for i, t in enumerate(templates) if t.builtin and t.language != first), None)
+
+
+def other_language(ui_language: str | None = None) -> str:
+    """The built-ins' language that is not the window's ("en" under a Chinese window, else "zh")."""
+    return "en" if (ui_language or current_language()).startswith("zh") else "zh"
+
+
 def from_record(record) -> Template:
     """One of the person's templates (a :class:`aigc_desktop.store.templates.TemplateRecord`)."""
     return Template(key=str(record.id), name=record.name, body=record.body, language=record.language,

@@ -4,7 +4,9 @@ The composer keeps the keyboard: what follows the ``/`` is the filter (a
 substring of a template's name or key, case-insensitive; Chinese names match
 as written, there is no pinyin), and the composer hands Up, Down, Enter and
 Esc to :meth:`TemplatePicker.handle_key`. A click chooses too. The last entry,
-always shown, is "Manage templates…".
+always shown, is "Manage templates…". The built-ins in the language the window
+does not speak come last, under a heading ("English templates"): they share
+their names with the others.
 
 Why not ``QCompleter``: it completes the text in place (we open a form
 instead), cannot keep a fixed footer entry, and passes Enter on to the text box
@@ -27,12 +29,15 @@ from PySide6.QtWidgets import QFrame, QListView, QStyledItemDelegate, QVBoxLayou
 
 from aigc_desktop.i18n import N_, _
 from aigc_desktop.ui.kit import style
+from aigc_desktop.writing.templates import other_language, other_language_start
 
 TEMPLATE_ROLE = Qt.UserRole + 1  # the Template, or None for "Manage templates…"
 SEARCH_ROLE = Qt.UserRole + 2  # name and key, what the filter looks in
 DETAIL_ROLE = Qt.UserRole + 3  # the dim text on the right
+HEADING_ROLE = Qt.UserRole + 4  # True on the other language's heading (not a choice)
 MANAGE_TEXT = N_("Manage templates…")
 LANGUAGE_WORDS = {"zh": N_("Chinese"), "en": N_("English")}
+OTHER_HEADING = {"zh": N_("Chinese templates"), "en": N_("English templates")}  # over the other language's
 TRIGGERS = ("/", "／", "、")  # a Chinese input method in Chinese punctuation mode types 、 for /
 VISIBLE_ROWS = 9
 
@@ -48,7 +53,11 @@ class _Filter(QSortFilterProxyModel):
     """Substring filter on name and key; "Manage templates…" always stays."""
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
-        index = self.sourceModel().index(row, 0, parent)
+        source = self.sourceModel()
+        index = source.index(row, 0, parent)
+        if index.data(HEADING_ROLE):  # shown while one of the templates under it is
+            return any(source.index(r, 0, parent).data(TEMPLATE_ROLE) is not None
+                       and super(_Filter, self).filterAcceptsRow(r, parent) for r in range(row + 1, source.rowCount()))
         if index.data(TEMPLATE_ROLE) is None:
             return True
         return super().filterAcceptsRow(row, parent)
@@ -58,6 +67,17 @@ class _Delegate(QStyledItemDelegate):
     """The name on the left, language · variables dimmed on the right."""
 
     def paint(self, painter, option, index) -> None:
+        if index.data(HEADING_ROLE):  # a caption, not a row one can choose
+            painter.save()
+            painter.setPen(option.palette.color(option.palette.ColorRole.PlaceholderText))
+            font = option.font
+            font.setPixelSize(style.TYPE["caption"])
+            font.setWeight(font.Weight.DemiBold)
+            painter.setFont(font)
+            painter.drawText(option.rect.adjusted(style.SPACE["md"], 0, 0, 0), Qt.AlignLeft | Qt.AlignVCenter,
+                             index.data(Qt.DisplayRole))
+            painter.restore()
+            return
         detail = index.data(DETAIL_ROLE) or ""
         super().paint(painter, option, index)
         if not detail:
@@ -111,7 +131,14 @@ class TemplatePicker(QFrame):
         """Fill the list (the composer reads the library afresh each time it opens);
         ``manage`` adds "Manage templates…" (there is no store to manage without one)."""
         self.model.clear()
-        for t in templates:
+        heading_at = other_language_start(templates)
+        for i, t in enumerate(templates):
+            if i == heading_at:
+                heading = QStandardItem(_(OTHER_HEADING[other_language()]))
+                heading.setData(True, HEADING_ROLE)
+                heading.setData(None, TEMPLATE_ROLE)
+                heading.setFlags(Qt.ItemIsEnabled)  # not selectable
+                self.model.appendRow(heading)
             item = QStandardItem(t.name)
             names = " ".join("{" + v + "}" for v in t.variables)
             kind = _(LANGUAGE_WORDS.get(t.language, t.language)) if t.builtin else _("yours")
@@ -132,7 +159,19 @@ class TemplatePicker(QFrame):
 
     def set_filter(self, query: str) -> None:
         self.proxy.setFilterFixedString(query)
-        self.list.setCurrentIndex(self.proxy.index(0, 0))
+        self.list.setCurrentIndex(self.proxy.index(self._choosable(0, 1), 0))
+
+    def _is_heading(self, row: int) -> bool:
+        return bool(self.proxy.index(row, 0).data(HEADING_ROLE))
+
+    def _choosable(self, row: int, step: int) -> int:
+        """``row``, or the next row from it in ``step``'s direction (wrapping) that is not a heading."""
+        n = self.proxy.rowCount()
+        for _i in range(n):
+            if not self._is_heading(row % n):
+                return row % n
+            row += step
+        return 0
 
     def visible_templates(self) -> list:
         """The templates that pass the filter, in order (not "Manage templates…")."""
@@ -175,7 +214,7 @@ class TemplatePicker(QFrame):
             step = {Qt.Key_Up: -1, Qt.Key_Down: 1, Qt.Key_PageUp: -VISIBLE_ROWS, Qt.Key_PageDown: VISIBLE_ROWS}[key]
             row = self.list.currentIndex().row()
             row = (row + step) % n if abs(step) == 1 else max(0, min(n - 1, row + step))
-            self.list.setCurrentIndex(self.proxy.index(row, 0))
+            self.list.setCurrentIndex(self.proxy.index(self._choosable(row, 1 if step > 0 else -1), 0))
             return True
         if key in (Qt.Key_Return, Qt.Key_Enter, Qt.Key_Tab):
             self._activate(self.list.currentIndex())
@@ -191,7 +230,7 @@ class TemplatePicker(QFrame):
         self._activate(index)
 
     def _activate(self, index: QModelIndex) -> None:
-        if not index.isValid():
+        if not index.isValid() or index.data(HEADING_ROLE):
             return
         template = index.data(TEMPLATE_ROLE)
         self.hide()

@@ -1,7 +1,8 @@
 """Manage templates…: add, edit and delete the person's own prompt templates.
 
-The built-ins are listed too, read-only; "Duplicate" turns one into an editable
-copy of the person's own. The dialog is handed the store (it owns nothing) and
+The built-ins are listed too, read-only, those in the window's language first and
+the others under a heading (they share their names); "Duplicate" turns one into an
+editable copy of the person's own. The dialog is handed the store (it owns nothing) and
 a ``confirm(title, text)`` function (the window's ``prompts.confirm`` when there
 is one, so tests answer it). A refused save (an empty name or text) shows its
 message under the fields and keeps what was typed. The store's reads and writes
@@ -13,15 +14,18 @@ Signals of TemplatesDialog:
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QVBoxLayout,
                                QWidget)
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _, current_language
-from aigc_desktop.ui.chat.template_picker import LANGUAGE_WORDS
-from aigc_desktop.writing.templates import Template, from_record, guess_language, library, variables
+from aigc_desktop.ui.chat.template_picker import LANGUAGE_WORDS, OTHER_HEADING
+from aigc_desktop.ui.kit import style
+from aigc_desktop.writing.templates import (Template, from_record, guess_language, library, other_language,
+                                            other_language_start, variables)
 
 ROLE = Qt.UserRole + 1
 
@@ -97,7 +101,11 @@ class TemplatesDialog(QDialog):
     def refresh(self, select_key: str | None = None) -> None:
         self.list.blockSignals(True)
         self.list.clear()
-        for t in library(self.store):
+        templates = library(self.store)
+        heading_at = other_language_start(templates)
+        for i, t in enumerate(templates):
+            if i == heading_at:
+                self._add_heading(_(OTHER_HEADING[other_language()]))
             tag = _(LANGUAGE_WORDS.get(t.language, t.language))
             label = _("{name} (built-in, {language})").format(name=t.name, language=tag) if t.builtin \
                 else _("{name} ({language})").format(name=t.name, language=tag)
@@ -107,6 +115,16 @@ class TemplatesDialog(QDialog):
                 self.list.setCurrentItem(item)
         self.list.blockSignals(False)
         self._selected(self.list.currentItem())
+
+    def _add_heading(self, text: str) -> None:
+        heading = QListWidgetItem(text, self.list)
+        heading.setFlags(Qt.NoItemFlags)
+        font = heading.font()
+        font.setPixelSize(style.TYPE["caption"])
+        font.setWeight(font.Weight.DemiBold)
+        heading.setFont(font)
+        heading.setForeground(QBrush(QColor(style.current().muted)))
+        heading.setSizeHint(QSize(0, 28))  # a little air above it: it starts a group
 
     def current(self) -> Template | None:
         item = self.list.currentItem()

@@ -167,5 +167,49 @@ def test_composer_without_templates_offers_the_builtins(qtbot):
     host.show()
     qtbot.keyClicks(composer.edit, "/")
     picker = composer.picker
-    assert composer.picker_visible() and picker.proxy.rowCount() == picker.matches() == 18
+    assert composer.picker_visible() and picker.matches() == 18
+    assert picker.proxy.rowCount() == 19  # and the other language's heading
     assert picker.geometry().bottom() < composer.geometry().top() + composer.frame.y()  # above the box
+
+
+def test_builtins_in_the_window_s_language_come_first_and_the_others_under_a_heading(qtbot, zh_window):
+    """In Chinese the Chinese built-ins come first; the English ones, which share their names, follow under
+    "英文模板", in the picker (where Up and Down step over the heading) and in Manage templates…."""
+    from aigc_desktop.ui.chat.template_picker import HEADING_ROLE, TEMPLATE_ROLE
+
+    w = zh_window(load_model=False)
+    w.composer.set_templates(w.rt.templates)
+    w.rt.templates.add("会议纪要", "请把下面的会议记录整理成纪要：{text}", "zh")
+    w.resize(1000, 700)
+    edit = w.composer.edit
+    edit.setFocus()
+    qtbot.keyClicks(edit, "/")
+    picker = w.composer.picker
+    rows = [picker.proxy.index(r, 0) for r in range(picker.proxy.rowCount())]
+    headings = [r for r, index in enumerate(rows) if index.data(HEADING_ROLE)]
+    assert len(headings) == 1 and rows[headings[0]].data() == "英文模板"
+    kinds = [index.data(TEMPLATE_ROLE) for index in rows]
+    before, after = kinds[:headings[0]], [t for t in kinds[headings[0] + 1:] if t is not None]
+    assert before[0].name == "会议纪要" and {t.language for t in before[1:]} == {"zh"} and len(before) == 10
+    assert {t.language for t in after} == {"en"} and len(after) == 9
+    assert [t.name for t in before[1:]] == [t.name for t in after]  # why the heading is needed
+    picker.list.setCurrentIndex(picker.proxy.index(headings[0] - 1, 0))
+    qtbot.keyClick(edit, Qt.Key_Down)
+    assert picker.current().key == after[0].key  # stepped over the heading
+    qtbot.keyClick(edit, Qt.Key_Up)
+    assert picker.current().key == before[-1].key
+    QApplication.sendEvent(edit, _commit("润色"))  # a filter (typed through an input method): the heading stays
+    # only above a match
+    assert [t.key for t in picker.visible_templates()] == ["polish.zh", "polish.en"]
+    assert [picker.proxy.index(r, 0).data(HEADING_ROLE) for r in range(picker.proxy.rowCount())].count(True) == 1
+    picker.grab().save("/tmp/template_picker_zh.png")
+    qtbot.keyClick(edit, Qt.Key_Escape)
+
+    w.composer.manage_templates()
+    dialog = w.composer.templates_dialog
+    labels = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    cut = labels.index("英文模板")
+    assert dialog.list.item(cut).flags() == Qt.NoItemFlags
+    assert all("中文" in label for label in labels[1:cut]) and all("英文" in label for label in labels[cut + 1:])
+    dialog.grab().save("/tmp/templates_dialog_zh.png")
+    dialog.reject()
