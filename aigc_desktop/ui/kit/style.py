@@ -30,7 +30,11 @@ ICON = 16
 # CJK fallbacks after the system's own UI font (Qt falls back glyph by glyph along the list).
 CJK_FONTS = ("PingFang SC", "Microsoft YaHei UI", "Microsoft YaHei", "Noto Sans CJK SC",
              "Source Han Sans SC", "WenQuanYi Micro Hei")
-LATIN_FONTS = ("Segoe UI", ".AppleSystemUIFont", "Helvetica Neue", "Inter", "Noto Sans", "Cantarell", "Ubuntu")
+# A Latin family must come first: where the system font resolves to a Chinese one, its ’ “ ” …
+# are full-width and "I’ll" reads "I’  ll". DejaVu, Liberation and Arial end the list because
+# nearly every Linux (and Windows) has one of them when none of the nicer ones is installed.
+LATIN_FONTS = ("Segoe UI", ".AppleSystemUIFont", "Helvetica Neue", "Inter", "Noto Sans", "Cantarell", "Ubuntu",
+               "DejaVu Sans", "Liberation Sans", "Arial")
 MONO_FONTS = ("JetBrains Mono", "Cascadia Mono", "SF Mono", "Menlo", "Consolas", "DejaVu Sans Mono",
               "Noto Sans Mono CJK SC")
 
