@@ -10,6 +10,11 @@ Following the newest message: the view sticks to the bottom while it is there
 that and shows a small "Newest" button; scrolling back down or the button
 resumes it. Send, Edit and Regenerate bring the view back to the new message.
 
+Going to one message (a search hit, Edit): its top, the header with the model's name,
+comes into view below a margin, and stays there while the heights of the messages
+around it settle (each renders its text after it is laid out), until the person
+scrolls. A message taller than the pane shows its beginning, not its middle.
+
 The empty state (no messages) is a replaceable widget: :meth:`set_empty_widget`.
 
 Signals of ChatView:
@@ -24,7 +29,7 @@ Signals of ChatView:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
@@ -36,6 +41,8 @@ from aigc_desktop.ui.chat.message import MessageWidget
 PAGE = 20  # messages rendered at once; more load when scrolled to the top
 LIVE_RENDER_MS = 50
 FOLLOW_SLACK = 24  # pixels from the bottom that still count as "at the newest message"
+ANCHOR_MARGIN = 16  # space kept above a message the view was sent to
+HIGHLIGHT_PAD = 6  # between a highlighted message's frame and its header
 EMPTY_TEXT = N_("Start a conversation: type below and press Enter.")
 NEWEST_TEXT = N_("Newest")
 NEWEST_TIP = N_("Jump to the newest message")
@@ -94,6 +101,7 @@ class ChatView(QScrollArea):
         self._first_shown = 0
         self._auto_more = False
         self.following = True
+        self._anchor: MessageWidget | None = None  # the message the view was sent to, kept in view
         self._our_scroll = False
         self._last_value = 0
         self.live: MessageWidget | None = None
@@ -139,6 +147,7 @@ class ChatView(QScrollArea):
         """Show a branch: ``siblings`` maps a message id to its siblings' ids. The view
         lands at the newest message."""
         self.stop_live()
+        self._anchor = None
         self._auto_more = False  # the scroll position jumps while rebuilding
         self.setUpdatesEnabled(False)
         for w in self.widgets:
@@ -226,8 +235,39 @@ class ChatView(QScrollArea):
         if w is None:
             return False
         self.following = False
-        QTimer.singleShot(0, lambda: self.ensureWidgetVisible(w, 0, 40))
+        self._anchor = w
+        QTimer.singleShot(0, self._to_anchor)
         return True
+
+    def highlight(self, message_id: int, colour: str) -> bool:
+        """Frame one message (a search hit) and go to it; the frame stays clear of its header."""
+        if not self.scroll_to_message(message_id):
+            return False
+        w = self.widget_for(message_id)
+        w.setStyleSheet(f"QFrame#{w.objectName()} {{ border: 2px solid {colour}; border-radius: 8px; }}")
+        w.layout().setContentsMargins(*(HIGHLIGHT_PAD,) * 4)  # the border is drawn over the edge of the contents
+        return True
+
+    def _to_anchor(self) -> None:
+        """Bring the anchored message's top into view (the whole message when it fits)."""
+        w = self._anchor
+        if w is None or w not in self.widgets:
+            self._anchor = None
+            return
+        bar, height = self.verticalScrollBar(), self.viewport().height()
+        top = w.mapTo(self._inner, QPoint(0, 0)).y() - ANCHOR_MARGIN
+        bottom = top + w.height() + 2 * ANCHOR_MARGIN
+        value = bar.value()
+        if top < value or bottom - top > height:
+            value = top  # above the pane, or taller than it: its beginning at the top
+        elif bottom > value + height:
+            value = bottom - height
+        self._our_scroll = True
+        try:
+            bar.setValue(value)
+        finally:
+            self._our_scroll = False
+        self._update_newest()
 
     def begin_edit(self, message_id: int) -> bool:
         """Open the in-place editor on one of the person's messages."""
@@ -291,6 +331,7 @@ class ChatView(QScrollArea):
     def follow_newest(self) -> None:
         """Go to the newest message and stay there as it grows."""
         self.following = True
+        self._anchor = None
         self._to_bottom()
 
     def _to_bottom(self) -> None:
@@ -305,6 +346,8 @@ class ChatView(QScrollArea):
     def _range_changed(self, _minimum: int, _maximum: int) -> None:
         if self.following:
             self._to_bottom()
+        elif self._anchor is not None:
+            self._to_anchor()  # the messages around it settled: it may have moved
         else:
             self._update_newest()
 
@@ -312,6 +355,7 @@ class ChatView(QScrollArea):
         bar = self.verticalScrollBar()
         at_bottom = value >= bar.maximum() - FOLLOW_SLACK
         if not self._our_scroll:
+            self._anchor = None  # the person scrolls: the view is theirs again
             if at_bottom:
                 self.following = True
             elif value < self._last_value:

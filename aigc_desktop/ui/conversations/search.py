@@ -120,9 +120,4 @@ class SearchController(QObject):
             self.rt.store.set_current_leaf(conversation_id, message_id)
         self.conversations.open(conversation_id)  # the open chat too: it shows the hit's version
         if message_id >= 0:
-            self.chat.scroll_to_message(message_id)
-            w = self.chat.widget_for(message_id)
-            if w is not None:
-                # Only the message's own frame (its text view is a QFrame too).
-                w.setStyleSheet(f"QFrame#{w.objectName()} {{ border: 2px solid {style.current().highlight}; "
-                                f"border-radius: 8px; }}")
+            self.chat.highlight(message_id, style.current().highlight)  # framed, its header in view

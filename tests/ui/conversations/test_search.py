@@ -103,3 +103,40 @@ def test_search_runs_off_the_gui_thread_and_only_the_newest_query_shows(qtbot, m
             win.sidebar.search.setText(prefix)
     assert ran == [("天气", False)]
     assert win.sidebar.results.count() == 1
+
+
+def test_a_hit_opens_with_its_header_in_view(qtbot, make_window):
+    """A long hit (taller than the pane) opens at its beginning: its framed top and the header
+    naming the model are in view, not hidden above it (it used to be centred on its middle)."""
+    from PySide6.QtCore import QPoint
+
+    from tests.ui.conftest import settle
+
+    win = make_window(load_model=False)
+    store = win.rt.store
+    conv = store.create("长回答")
+    parent = None
+    for i in range(6):
+        parent = store.add_message(conv.id, "user", f"question {i}", parent_id=parent and parent.id)
+        text = ("第一行：独角兽的故事。\n\n" + "\n\n".join(f"第 {n} 段，很长的回答。" for n in range(60))
+                if i == 3 else f"short answer {i}")
+        reply = store.add_message(conv.id, "assistant", text, parent_id=parent.id, status="done", model="SmolLM2")
+        parent = reply
+        if i == 3:
+            hit = reply
+    win.conversations.refresh_sidebar()
+    with qtbot.wait_signal(win.search.searched, timeout=10_000):
+        win.sidebar.search.setText("独角兽")
+    win.sidebar.resultActivated.emit(conv.id, hit.id)  # a click on the hit
+    settle(qtbot, win)
+    w = win.chat.widget_for(hit.id)
+    viewport = win.chat.viewport()
+    assert w.height() > viewport.height()  # the case that was centred
+    frame_top = w.mapTo(viewport, QPoint(0, 0)).y()
+    header = w.header.mapTo(viewport, QPoint(0, 0)).y()
+    assert 0 <= frame_top < header and header + w.header.height() <= viewport.height(), (frame_top, header)
+    assert w.header.text().startswith("SmolLM2") and w.header.isVisible()
+    assert header - frame_top >= 6  # the highlight's frame does not run over the header's text
+    win.chat.verticalScrollBar().setValue(win.chat.verticalScrollBar().value() + 200)  # the person scrolls
+    settle(qtbot, win)
+    assert w.header.mapTo(viewport, QPoint(0, 0)).y() < header  # the view is theirs again
