@@ -11,19 +11,14 @@ A message talks to its :class:`ChatView` by emitting the view's signals; it has 
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import QEvent, QSize, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QTextDocument, QTextOption
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFrame,
     QGraphicsOpacityEffect,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
-    QPushButton,
     QSizePolicy,
-    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -32,7 +27,8 @@ from PySide6.QtWidgets import (
 from aigc_desktop.i18n import N_, _
 from aigc_desktop.render.palette import Theme
 from aigc_desktop.ui.kit import style
-from aigc_desktop.ui.chat.math_resources import message_resource
+from aigc_desktop.ui.chat.message_body import MessageBody
+from aigc_desktop.ui.chat.message_editor import MessageEditor
 
 # Marked here, translated where shown (the language is installed before any window).
 ROLE_LABELS = {"user": N_("You"), "assistant": N_("Assistant"), "system": N_("System")}
@@ -42,138 +38,7 @@ STATUS_NOTES = {
     "error": N_("error"),
     "interrupted": N_("interrupted (the app closed while writing)"),
 }
-BUBBLE_SHARE = 0.8
-EDITOR_WIDTH = 560  # the in-place editor's preferred width (less in a narrow window)  # the person's bubble takes at most this share of the column
-SAVE_AND_RESEND = N_("Save && resend")
-CANCEL = N_("Cancel")
-
-
-class MessageBody(QTextBrowser):
-    """A read-only rich text view that is as tall as its content and loads nothing.
-
-    With ``shrink`` (the person's bubble) its preferred width is the text's own
-    width, so a short message makes a small bubble."""
-
-    def __init__(self, parent=None, shrink: bool = False) -> None:
-        super().__init__(parent)
-        self.setObjectName("messageBody")
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
-        self.setFrameShape(QFrame.NoFrame)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Preferred if shrink else QSizePolicy.Expanding, QSizePolicy.Fixed)
-        self.setWordWrapMode(QTextOption.WrapAtWordBoundaryOrAnywhere)
-        self.setFocusPolicy(Qt.ClickFocus)  # select text with the mouse; Tab goes to the actions
-        self.document().setDocumentMargin(2)
-        self.code_blocks: list[str] = []
-        self._shrink = shrink
-        self._natural = 400
-        self._limit = 0
-
-    def loadResource(self, type_: int, name: QUrl):  # noqa: N802 - Qt override
-        # Untrusted content: never load an image or stylesheet from anywhere; formulas
-        # are drawn from their own source (ui/chat/math_resources.py).
-        return message_resource(type_, name, self.devicePixelRatioF())
-
-    def set_rendered(self, html: str, codes: list[str]) -> None:
-        self.code_blocks = codes
-        self.document().setDefaultStyleSheet(style.message_css(style.current()))
-        self.setHtml(html)
-        self._measure()
-        self._fit()
-
-    def set_limit(self, width: int) -> None:
-        """The widest this body may be (the bubble's share of the column)."""
-        if width != self._limit:
-            self._limit = width
-            self._measure()
-
-    def _measure(self) -> None:
-        if not self._shrink or self._limit <= 0:
-            return
-        doc: QTextDocument = self.document()
-        doc.setTextWidth(self._limit)
-        natural = min(self._limit, math.ceil(doc.idealWidth()) + 6)
-        doc.setTextWidth(max(50, self.viewport().width()))
-        if natural != self._natural:
-            self._natural = natural
-            self.updateGeometry()
-
-    def _fit(self) -> None:
-        doc: QTextDocument = self.document()
-        doc.setTextWidth(max(50, self.viewport().width()))
-        self.setFixedHeight(int(doc.size().height()) + 4)
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._fit()
-
-    def sizeHint(self) -> QSize:
-        return QSize(self._natural if self._shrink else 400, self.height())
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(60, self.height())
-
-
-class MessageEditor(QWidget):
-    """The person's message being edited in place: a wrapping editor, Save & resend, Cancel."""
-
-    def __init__(self, parent, text: str, save, cancel) -> None:
-        super().__init__(parent)
-        self.edit = QPlainTextEdit(self)
-        self.edit.setObjectName("messageEditor")
-        self.edit.setPlainText(text)
-        self.edit.setLineWrapMode(QPlainTextEdit.WidgetWidth)
-        self.edit.setTabChangesFocus(True)
-        self.edit.setAccessibleName(_("Edit message"))
-        self.save_btn = QPushButton(_(SAVE_AND_RESEND), self)
-        self.save_btn.setObjectName("primaryButton")
-        self.save_btn.setToolTip(_("Send the edited message as a new version (Ctrl+Enter)"))
-        self.cancel_btn = QPushButton(_(CANCEL), self)
-        self.cancel_btn.setObjectName("secondaryButton")
-        self.cancel_btn.setToolTip(_("Keep the message as it was (Esc)"))
-        self.save_btn.clicked.connect(save)
-        self.cancel_btn.clicked.connect(cancel)
-        self._save, self._cancel = save, cancel
-        self.edit.installEventFilter(self)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.cancel_btn)
-        row.addWidget(self.save_btn)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(style.SPACE["sm"])
-        lay.addWidget(self.edit)
-        lay.addLayout(row)
-        self.edit.document().contentsChanged.connect(self._grow)
-        self._grow()
-
-    def eventFilter(self, obj, event) -> bool:
-        # Esc and Ctrl+Enter belong to the editor, not to the window's shortcuts (Esc stops a reply).
-        if event.type() in (QEvent.ShortcutOverride, QEvent.KeyPress):
-            key, mods = event.key(), event.modifiers()
-            save = key in (Qt.Key_Return, Qt.Key_Enter) and mods & Qt.ControlModifier
-            if key == Qt.Key_Escape or save:
-                event.accept()
-                if event.type() == QEvent.KeyPress:
-                    (self._save if save else self._cancel)()
-                return True
-        return super().eventFilter(obj, event)
-
-    def _grow(self) -> None:
-        lines = max(3, min(14, int(self.edit.document().size().height()) + 1))
-        self.edit.setFixedHeight(lines * self.edit.fontMetrics().lineSpacing() + 20)
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._grow()
-
-    def sizeHint(self) -> QSize:
-        return QSize(EDITOR_WIDTH, super().sizeHint().height())
-
-    def text(self) -> str:
-        return self.edit.toPlainText()
+BUBBLE_SHARE = 0.8  # the person's bubble takes at most this share of the column
 
 
 class MessageWidget(QFrame):
