@@ -5,7 +5,11 @@ them), lists use List Bullet / List Number, tables are Word tables with a header
 code blocks are one paragraph each in a "Code" style (Consolas on a grey band, line
 breaks kept). Every run names an East Asian font (``w:eastAsia``), and so do the styles:
 without it Word sets Chinese in the Western font's fallback (often MS Mincho, a Japanese
-face). The title, subject (models), dates and generator are the file's properties.
+face). The text's languages are declared as Word's Chinese template does (``w:lang``
+``en-US`` for Latin, ``zh-CN`` for East Asian text, and the theme's East Asian language
+``zh-CN``): python-docx's template says ``en-US`` and ``ja-JP`` there, and LibreOffice then
+set the Chinese in Japanese glyph forms. The title, subject (models), dates and generator
+are the file's properties.
 Links are written as their text and address; images as the window's "[image: …]" text;
 formulas as their ``$…$`` source.
 """
@@ -29,6 +33,7 @@ from aigc_desktop.export.document import ExportDoc
 EAST_ASIA = "Microsoft YaHei"  # Windows' UI font; Word on a Mac substitutes PingFang SC
 LATIN = "Calibri"
 MONO = "Consolas"
+LATIN_LANG, EAST_ASIA_LANG = "en-US", "zh-CN"  # as Word's Simplified Chinese template declares them
 MUTED = RGBColor(0x6E, 0x70, 0x76)
 ALIGN = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
 
@@ -46,6 +51,38 @@ def _fonts(element, latin: str, east_asia: str = EAST_ASIA) -> None:
     fonts.set(qn("w:cs"), latin)
 
 
+def _declare_languages(doc, latin: str = LATIN_LANG, east_asia: str = EAST_ASIA_LANG) -> None:
+    """The default language of runs (``w:docDefaults``) and of the theme fonts (``w:themeFontLang``).
+
+    The template's ``stylesWithEffects`` part (Word 2010 only; Word 2013 on and LibreOffice
+    read ``styles.xml``) repeats the template's languages, so it is left out of the file."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), latin)
+    lang.set(qn("w:eastAsia"), east_asia)
+    settings = doc.settings.element
+    theme = settings.find(qn("w:themeFontLang"))
+    if theme is None:
+        theme = OxmlElement("w:themeFontLang")
+        settings.append(theme)
+    theme.set(qn("w:val"), latin)
+    theme.set(qn("w:eastAsia"), east_asia)
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            doc.part.drop_rel(rid)
+
+
 def _shade(paragraph, fill: str) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     shd = OxmlElement("w:shd")
@@ -58,6 +95,7 @@ def _shade(paragraph, fill: str) -> None:
 class _Writer:
     def __init__(self):
         self.doc = Document()
+        _declare_languages(self.doc)
         styles = self.doc.styles
         for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "List Bullet",
                      "List Number", "Quote"):

@@ -149,6 +149,25 @@ def test_docx_structure_text_and_east_asian_font():
         assert "龘靐齉".encode("utf-8") in z.read("word/document.xml")
 
 
+def test_docx_declares_chinese_as_its_east_asian_language():
+    """Runs default to en-US for Latin and zh-CN for East Asian text (not python-docx's
+    en-US / ja-JP, which had LibreOffice draw Chinese in Japanese glyph forms); fonts kept."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    data = to_docx(_doc())
+    with zipfile.ZipFile(BytesIO(data)) as z:
+        xml = {name: z.read(name).decode("utf-8", "replace") for name in z.namelist() if name.endswith(".xml")}
+    langs = re.findall(r"<w:(?:lang|themeFontLang)\b[^>]*>", "".join(xml.values()))
+    assert langs and all('w:eastAsia="zh-CN"' in tag and 'w:val="en-US"' in tag for tag in langs)
+    assert re.search(r"<w:docDefaults>.*<w:lang [^>]*w:eastAsia=\"zh-CN\"", xml["word/styles.xml"], re.S)
+    assert re.search(r"<w:themeFontLang [^>]*w:eastAsia=\"zh-CN\"", xml["word/settings.xml"])
+    assert "ja-JP" not in "".join(xml.values())
+    d = Document(BytesIO(data))
+    runs = [r for p in d.paragraphs for r in p.runs if r.text]
+    assert runs and all(r._r.rPr.rFonts.get(qn("w:eastAsia")) == EAST_ASIA for r in runs)
+
+
 # -- PDF ----------------------------------------------------------------------------------
 def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
