@@ -11,7 +11,8 @@ is removed when the dialog is destroyed.
 
 The status line belongs to the tab that spoke: a message shows when it arrives,
 is remembered for its tab, and switching tabs shows that tab's own last message,
-so an old Hub error from Search does not sit under the Installed list.
+so an old Hub error from Search does not sit under the Installed list; a change of
+the Hub address or the offline switch clears what Catalog and Search last said.
 
 Questions (``confirm``, ``ask_open_path``) are methods here, the seam a test
 answers; the tabs ask through the dialog.
@@ -240,8 +241,16 @@ class ModelsDialog(QDialog):
     def _on_settings_changed(self, _settings, changed) -> None:
         if changed & HUB_FIELDS:
             self.hub_settings_tab.sync(changed)
+            self._forget_hub_messages()
         if "default_model" in changed:
             self.installed_tab.mark_default()
+
+    def _forget_hub_messages(self) -> None:
+        """The Hub address or the offline switch changed: what the Catalog and Search tabs last said
+        (a refused connection to the old address, a lookup under way there) no longer holds."""
+        for tab in (self.catalog_tab, self.search_tab):
+            if self._said.pop(tab, None) is not None and self.tabs.currentWidget() is tab:
+                self._show("", False)
 
     def showEvent(self, event) -> None:
         """Show what is saved now (the CLI may have changed it) and downloads left on disk."""
