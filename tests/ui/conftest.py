@@ -100,7 +100,7 @@ def short_replies(win) -> None:
 # words of the welcome panel's example prompts (Python, CSV, AI).
 ALLOWED = {
     "AIGC", "Desktop", "GGUF", "Hugging", "Face", "Markdown", "JSON", "HTML", "PDF", "DOCX", "Word",
-    "token", "tokens", "CPU", "GPU", "URL", "Top", "Min", "Esc", "Ctrl", "Shift", "Enter",
+    "CPU", "GPU", "URL", "Top", "Min", "Esc", "Ctrl", "Shift", "Enter",
     "MB", "GB", "KB", "AI", "API", "Python", "CSV", "English", "SmolLM", "llama", "cpp",
 }
 ADDRESS = re.compile(r"https?://\S+|\b[\w.-]+\.(?:gguf|com|json|md)\b")
