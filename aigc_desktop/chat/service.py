@@ -257,6 +257,54 @@ class ChatService:
         reply = self._reply(old.conversation_id, user, on_delta, cancel, sampling, on_progress)
         return TurnResult(user=user, reply=reply, error=reply.stats.get("error"))
 
+    def continue_reply(
+        self,
+        message_id: int,
+        *,
+        on_delta: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+        sampling: SamplingParams | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> TurnResult:
+        """Carry on a reply that was cut at max tokens, in place: the same message grows (it is
+        the same answer, not another version). Its stats become the continuation's, so a reply
+        cut again says so again. A continuation that fails before adding anything leaves the
+        reply as it was and reports the error."""
+        reply = self.store.get_message(message_id)
+        if reply.role != "assistant" or reply.parent_id is None:
+            raise UserError(_("Only a reply can be continued."))
+        engine = self.engine_for(reply.conversation_id)
+        carry_on = getattr(engine, "continue_chat", None)
+        if carry_on is None:
+            raise UserError(_("A reply can be continued with a local model only. Use Regenerate, or raise "
+                              "Max tokens in Conversation settings."))
+        user = self.store.get_message(reply.parent_id)
+        prefix, before = reply.content, dict(reply.stats or {})
+        self.store.update_message(reply.id, status="streaming")
+
+        def stream():
+            params = self.sampling_for(reply.conversation_id, sampling)
+            fitted = self.fitted_history(reply.conversation_id, engine, params.max_tokens, upto=user)
+            yield from carry_on(fitted.messages, prefix, params, cancel, cache_key=f"conv:{reply.conversation_id}",
+                                on_progress=on_progress)
+
+        def finish(text: str, status: str, stats: dict) -> None:
+            if status == "error" and text == prefix:
+                self.store.update_message(reply.id, status=reply.status, stats=before)
+            else:
+                self.store.update_message(reply.id, content=text, status=status, stats=stats)
+
+        done = record_stream(
+            stream(), checkpoint=lambda text: self.store.update_message(reply.id, content=text), finish=finish,
+            on_text=on_delta, cancel=cancel, prefix=prefix, stats={"continued": int(before.get("continued", 0)) + 1},
+            every=self.checkpoint_seconds, what=f"continuation of reply {reply.id}",
+        )
+        if not done.saved:
+            stats = {**done.stats, "error": _("The reply could not be saved: {error}").format(error=done.save_error)}
+            return TurnResult(None, dataclasses.replace(reply, content=done.text, status="error", stats=stats),
+                              stats["error"])
+        return TurnResult(None, self.store.get_message(reply.id), done.stats.get("error"))
+
     def _reply(
         self,
         conversation_id: int,

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from aigc_desktop.errors import ContextOverflowError, ModelLoadError
+from aigc_desktop.errors import ContextOverflowError, ModelLoadError, UserError
 from aigc_desktop.i18n import _
 from aigc_desktop.llm.context import FitResult, fit_messages, reply_budget
 from aigc_desktop.llm.gguf_info import check_gguf_file
@@ -260,6 +260,41 @@ class LlamaEngine:
                 raise _overflow(len(tokens), llm.n_ctx())
             self._switch_state(llm, tokens, cache_key)
             yield from self._runner.generate(tokens, sampling or SamplingParams(), cancel or threading.Event(),
+                                             started=started)
+
+    def continue_chat(
+        self,
+        messages: Sequence[dict],
+        partial: str,
+        sampling: SamplingParams | None = None,
+        cancel: threading.Event | None = None,
+        *,
+        cache_key: str | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> Iterator[Delta]:
+        """Carry on the reply ``partial`` to ``messages`` (one cut at max tokens), streamed like
+        :meth:`stream_chat`: only what comes after ``partial``.
+
+        The prompt is the chat template's own rendering with ``partial`` as the assistant's
+        message, cut where that message's text ends (the same marker as :meth:`prefill`),
+        so the model goes on inside its reply instead of starting a new one."""
+        sampling = sampling or SamplingParams()
+        with self._lock:
+            llm = self._require()
+            started = time.perf_counter()
+            msgs = [{"role": m["role"], "content": m["content"]} for m in messages]
+            msgs.append({"role": "assistant", "content": partial + _DRAFT_MARK})
+            result = self._formatter(messages=msgs)
+            head, mark, _rest = result.prompt.partition(_DRAFT_MARK)
+            if not mark:
+                raise UserError(_("This model's chat template cannot continue a reply; use Regenerate, "
+                                  "or raise Max tokens in Conversation settings."))
+            tokens = llm.tokenize(head.encode("utf-8"), add_bos=not result.added_special, special=True)
+            if len(tokens) >= llm.n_ctx() - 1:
+                raise _overflow(len(tokens), llm.n_ctx())
+            self._switch_state(llm, tokens, cache_key)
+            yield from self._runner.generate(tokens, sampling, cancel or threading.Event(),
+                                             stop_text=self.model.eos_token, on_progress=on_progress,
                                              started=started)
 
     def prefill(

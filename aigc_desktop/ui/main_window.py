@@ -217,6 +217,7 @@ class MainWindow(QMainWindow):
         self.composer.stopRequested.connect(turns.stop)
         self.composer.editLastRequested.connect(turns.edit_last)
         self.chat.regenerateRequested.connect(turns.regenerate)
+        self.chat.continueRequested.connect(turns.continue_reply)
         self.chat.editRequested.connect(turns.edit_message)
         self.chat.editSubmitted.connect(turns.edit_and_resend)
         self.chat.imageRequested.connect(self.exporter.export_message_image)

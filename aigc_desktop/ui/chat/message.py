@@ -4,7 +4,9 @@ full width without a box, each with a small avatar and icon actions.
 The actions (copy, regenerate or edit, delete) fade in on hover and when one of
 them has keyboard focus (they stay focusable while faded, so Tab reaches them);
 the version switcher ``< n/m >`` is always shown when there are versions. Edit
-turns the bubble into an editor in place (Ctrl+Enter saves, Esc cancels).
+turns the bubble into an editor in place (Ctrl+Enter saves, Esc cancels). A reply
+cut at Max tokens says so in its header, and the newest such reply shows a Continue
+button (always, not faded) that carries it on in place.
 
 A message talks to its :class:`ChatView` by emitting the view's signals; it has none.
 """
@@ -38,6 +40,7 @@ STATUS_NOTES = {
     "error": N_("error"),
     "interrupted": N_("interrupted (the app closed while writing)"),
 }
+TRUNCATED = N_("cut off at Max tokens")
 BUBBLE_SHARE = 0.8  # the person's bubble takes at most this share of the column
 
 
@@ -164,11 +167,23 @@ class MessageWidget(QFrame):
                                      lambda: self.view.deleteRequested.emit(self.record.id))
         self._fade = QGraphicsOpacityEffect(self.tools)
         self.tools.setGraphicsEffect(self._fade)
+        self.continue_btn = QToolButton(self.bar)  # outside the fading tools: it must be seen
+        self.continue_btn.setObjectName("continueReplyButton")
+        self.continue_btn.setText(_("Continue"))
+        self.continue_btn.setToolTip(_("Carry this reply on from where it was cut off (it reached Max tokens)"))
+        self.continue_btn.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        self.continue_btn.setIconSize(QSize(style.ICON, style.ICON))
+        self.continue_btn.setAutoRaise(True)
+        self.continue_btn.setCursor(Qt.PointingHandCursor)
+        style.set_icon(self.continue_btn, "ph.fast-forward", "accent")
+        self.continue_btn.clicked.connect(lambda: self.view.continueRequested.emit(self.record.id))
+        self.continue_btn.hide()
         if self.is_user:
             bar.addStretch(1)
             bar.addWidget(self.tools)
             bar.addWidget(self.switcher)
         else:
+            bar.addWidget(self.continue_btn)
             bar.addWidget(self.switcher)
             bar.addWidget(self.tools)
             bar.addStretch(1)
@@ -197,6 +212,16 @@ class MessageWidget(QFrame):
         for w in self.findChildren(QToolButton):
             w.setEnabled(not streaming)
         self._update_actions()
+
+    @property
+    def truncated(self) -> bool:
+        """A reply that ended because it reached Max tokens (not because it was done)."""
+        r = self.record
+        return r.role == "assistant" and r.status == "done" and (r.stats or {}).get("finish_reason") == "length"
+
+    def set_continuable(self, continuable: bool) -> None:
+        """Show Continue on this reply (the view offers it on the newest reply only)."""
+        self.continue_btn.setVisible(continuable and self.truncated and not self._streaming)
 
     def set_pinned_actions(self, pinned: bool) -> None:
         """The newest reply keeps its actions on show (as chat apps do)."""
@@ -245,6 +270,8 @@ class MessageWidget(QFrame):
         note = STATUS_NOTES.get(r.status)
         if note:
             bits.append(_(note))
+        if self.truncated:
+            bits.append(_(TRUNCATED))
         tps = (r.stats or {}).get("tokens_per_second")
         if tps:
             bits.append(_("{tps:.1f} tokens/s").format(tps=tps))

@@ -237,6 +237,14 @@ class TurnController(QObject):
         self.chat.set_messages(upto_parent)
         self._start("edit", message_id, text)
 
+    @Slot(int)
+    def continue_reply(self, message_id: int) -> None:
+        """Continue on a reply cut at Max tokens: it grows in place, streamed like a reply."""
+        if self.busy or not self._require_model() or self.conversations.gone():
+            return
+        if self.chat.resume_live(message_id):
+            self._start("continue", message_id, "")
+
     @Slot()
     def edit_last(self) -> None:
         current = self.conversations.current_id

@@ -25,6 +25,7 @@ Signals of ChatView:
     editCancelled(int message_id)
     siblingRequested(int message_id)     switch to this sibling's branch
     deleteRequested(int message_id)
+    continueRequested(int message_id)    Continue on a reply cut at Max tokens (the newest one)
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class ChatView(QScrollArea):
     editCancelled = Signal(int)
     siblingRequested = Signal(int)
     deleteRequested = Signal(int)
+    continueRequested = Signal(int)
     rateRequested = Signal(int, int)  # message id, 1 / -1 / 0 (no rating)
     imageRequested = Signal(int)  # save one message as an image
 
@@ -209,7 +211,9 @@ class ChatView(QScrollArea):
         # The empty state takes the whole pane; with messages the stretch keeps them on top.
         self._layout.setStretch(self._layout.count() - 1, 0 if empty else 1)
         for w in self.widgets:
-            w.set_pinned_actions(w is self.widgets[-1] and w.record.role == "assistant" and w is not self.live)
+            newest = w is self.widgets[-1] and w is not self.live
+            w.set_pinned_actions(newest and w.record.role == "assistant")
+            w.set_continuable(newest)
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
@@ -296,6 +300,22 @@ class ChatView(QScrollArea):
         self._update_chrome()
         self.follow_newest()
         self._timer.start()
+
+    def resume_live(self, message_id: int) -> bool:
+        """A shown reply is written on (Continue): it becomes the live message again."""
+        import dataclasses
+
+        w = self.widget_for(message_id)
+        if w is None:
+            return False
+        w.record = dataclasses.replace(w.record, status="streaming")
+        self.live = w
+        w.set_streaming(True)
+        w.refresh()
+        self._update_chrome()
+        self.follow_newest()
+        self._timer.start()
+        return True
 
     def append_delta(self, text: str) -> None:
         if self.live is None:

@@ -75,7 +75,8 @@ class LoadResult:
 
 class TurnJob(Job):
     """A chat turn: "send" (target = conversation, or -1 for a new one with ``new_conversation``),
-    "regenerate" (target = message) or "edit" (target = the user message edited).
+    "regenerate" (target = message), "edit" (target = the user message edited) or "continue"
+    (target = a reply cut at max tokens, carried on in place).
 
     Events: ``user_saved`` (conversation_id, message_id), ``reply_started`` conversation_id,
     ``reading`` (done, total) while a long prompt is read. Result: :class:`TurnResult`."""
@@ -110,10 +111,15 @@ class TurnJob(Job):
             result = service.regenerate(self.target_id, **common)
         elif self.action == "edit":
             result = service.edit_and_resend(self.target_id, self.text, on_user_saved=on_user, **common)
+        elif self.action == "continue":
+            result = service.continue_reply(self.target_id, **common)
         else:
             raise ValueError(self.action)
         reply = result.reply
-        return TurnResult(reply.conversation_id, reply.id, reply.status, dict(reply.stats))
+        stats = dict(reply.stats)
+        if result.error and "error" not in stats:  # a continuation that added nothing keeps the reply as it was
+            stats["error"] = result.error
+        return TurnResult(reply.conversation_id, reply.id, reply.status, stats)
 
 
 @dataclass(frozen=True)
