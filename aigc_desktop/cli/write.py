@@ -1,15 +1,20 @@
-"""`write`: the writing studio from the command line (new, draft, continue, rate, show, list, export,
-and the outline's add-section, rename-section, delete-section, move-section).
+"""`write`: the writing studio from the command line (new, draft, continue, rate, select, show, list,
+export, and the outline's add-section, rename-section, delete-section, move-section).
 
 Drafting streams each section's text to stdout under its heading; errors follow
-the rest of the CLI (one line on stderr, exit 1; bad usage exit 2).
+the rest of the CLI (one line on stderr, exit 1; bad usage exit 2). Ctrl+C while a
+section is written stops it as the window's Stop does (the section keeps its
+finished text for `write export`; the stopped text is another version, which
+`write select` can choose) and exits 130; a second Ctrl+C quits at once.
 """
 
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from aigc_desktop.cli.args import ID, float_in, int_in
@@ -37,9 +42,11 @@ def add_parsers(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_new)
 
-    p = wsub.add_parser("draft", help=_("draft every empty section, or one section"))
+    p = wsub.add_parser("draft", help=_("draft every section without finished text, or one section"))
     p.add_argument("doc", type=ID)
     p.add_argument("--section", type=ID)
+    p.add_argument("--redo", action="store_true",
+                   help=_("draft finished sections too (each keeps its finished text unless the new one finishes)"))
     p.add_argument("--max-tokens", type=int_in(1, 131072))
     p.add_argument("--seed", type=int_in(-1, 2**32 - 1), help=_("-1 for a random seed"))
     p.add_argument("--temperature", type=float_in(0.0, 5.0))
@@ -57,6 +64,12 @@ def add_parsers(sub) -> None:
     p.add_argument("--version", type=ID, help=_("the version number shown as < N/M > (default: the current one)"))
     p.add_argument("rating", choices=RATINGS)
     p.set_defaults(handler=cmd_rate)
+
+    p = wsub.add_parser("select", help=_("choose which version of a section the article uses"))
+    p.add_argument("doc", type=ID)
+    p.add_argument("--section", type=ID, required=True)
+    p.add_argument("--version", type=ID, required=True, help=_("the version number shown as < N/M >"))
+    p.set_defaults(handler=cmd_select)
 
     p = wsub.add_parser("show", help=_("a document's sections, their status and text"))
     p.add_argument("doc", type=ID)
@@ -225,6 +238,51 @@ def _stream_out():
     return start, delta, state
 
 
+@contextmanager
+def _stop_on_ctrl_c(cancel: threading.Event):
+    """The first Ctrl+C (SIGINT) sets ``cancel``, so the run ends ``stopped`` and is saved so, as
+    the window's Stop; a second one raises KeyboardInterrupt (the run is still finished as
+    stopped by the service). Python's own handler raises at once, wherever the run is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signum, _frame) -> None:
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        cancel.set()
+        print("\n" + _("stopping… (Ctrl+C again to quit at once)"), file=sys.stderr, flush=True)
+
+    previous = signal.signal(signal.SIGINT, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _report_stopped(docs, doc_id: int, runs) -> None:
+    """Where each stopped run's text went, on stderr."""
+    for run in runs:
+        if run.run_status != "stopped":
+            continue
+        if run.run_version_id is None:
+            print(_("section {index}: stopped before any text was written").format(index=run.index), file=sys.stderr)
+        elif run.kept_earlier:
+            ids = [v.id for v in docs.versions(run.id)]
+            number = ids.index(run.run_version_id) + 1
+            print(_("section {index}: stopped; its finished text stays the one `write export` uses. The stopped "
+                    "text is version {number} of {total} (`write select {doc} --section {index} --version {number}` "
+                    "chooses it)").format(index=run.index, number=number, total=len(ids), doc=doc_id),
+                  file=sys.stderr)
+        else:
+            print(_("section {index}: stopped; it keeps the text written so far").format(index=run.index),
+                  file=sys.stderr)
+
+
+def _failed(message: str, run) -> UserError:
+    return UserError(f"{message} {run.run_error}".strip())
+
+
 def cmd_draft(args) -> int:
     from aigc_desktop.llm.sampling import SamplingParams
 
@@ -236,19 +294,21 @@ def cmd_draft(args) -> int:
     service, _model = _service(rt, doc.model)
     start, delta, state = _stream_out()
     cancel = threading.Event()
-    try:
-        written = service.draft(doc.id, args.section, on_start=start, on_delta=delta, cancel=cancel,
+    with _stop_on_ctrl_c(cancel):
+        written = service.draft(doc.id, args.section, redo=args.redo, on_start=start, on_delta=delta, cancel=cancel,
                                 sampling=sampling)
-    except KeyboardInterrupt:
-        cancel.set()
-        raise
     if state["open"]:
         sys.stdout.write("\n")
-    errors = [s for s in written if s.status == "error"]
-    if not written:
-        print(_("nothing to draft: every section has text (use --section K to redraft one)"), file=sys.stderr)
+        sys.stdout.flush()
+    errors = [s for s in written if s.run_status == "error"]
+    if not written and not cancel.is_set():
+        print(_("nothing to draft: every section has finished text (--section K redrafts one, --redo all)"),
+              file=sys.stderr)
     if errors:
-        raise UserError(_("Section {index} could not be drafted.").format(index=errors[0].index))
+        raise _failed(_("Section {index} could not be drafted.").format(index=errors[0].index), errors[0])
+    if cancel.is_set():
+        _report_stopped(docs, doc.id, written)
+        return 130
     return 0
 
 
@@ -260,37 +320,51 @@ def cmd_continue(args) -> int:
     start, delta, _state = _stream_out()
     sys.stdout.write(sec.text)
     cancel = threading.Event()
-    try:
+    with _stop_on_ctrl_c(cancel):
         result = service.continue_section(doc.id, args.section, max_tokens=args.max_tokens, on_delta=delta,
                                           cancel=cancel)
-    except KeyboardInterrupt:
-        cancel.set()
-        raise
     sys.stdout.write("\n")
-    if result.status == "error":
-        raise UserError(_("Section {index} could not be continued.").format(index=result.index))
+    sys.stdout.flush()
+    if result.run_status == "error":
+        raise _failed(_("Section {index} could not be continued.").format(index=result.index), result)
+    if cancel.is_set():
+        _report_stopped(docs, doc.id, [result])
+        return 130
     return 0
 
 
-def cmd_rate(args) -> int:
+def _numbered(docs, doc_id: int, index: int, number: int | None):
+    """(section, its versions, the version numbered ``number`` as < N/M > shows it; default: the chosen one)."""
     from aigc_desktop.store.documents import DocumentNotFound
 
-    _rt, docs = _open()
-    sec = docs.section(args.doc, args.section)
+    sec = docs.section(doc_id, index)
     listed = docs.versions(sec.id)
-    if args.version is None:
+    if number is None:
         number = next((n for n, v in enumerate(listed, start=1) if v.id == sec.current_version_id), None)
         if number is None:
             raise DocumentNotFound(_("Section {index} has no text to rate yet.").format(index=sec.index))
-    else:
-        number = args.version
-        if number > len(listed):
-            raise DocumentNotFound(_("Section {index} has no version {number}; it has {total}.").format(
-                index=sec.index, number=number, total=len(listed)))
-    version = listed[number - 1]
-    docs.rate_version(version.id, None if args.rating == "none" else args.rating)
+    elif number > len(listed):
+        raise DocumentNotFound(_("Section {index} has no version {number}; it has {total}.").format(
+            index=sec.index, number=number, total=len(listed)))
+    return sec, listed, number
+
+
+def cmd_rate(args) -> int:
+    _rt, docs = _open()
+    sec, listed, number = _numbered(docs, args.doc, args.section, args.version)
+    docs.rate_version(listed[number - 1].id, None if args.rating == "none" else args.rating)
     print(_("section {index}, version {number}/{total}: {rating}").format(
         index=sec.index, number=number, total=len(listed), rating=args.rating))
+    return 0
+
+
+def cmd_select(args) -> int:
+    _rt, docs = _open()
+    sec, listed, number = _numbered(docs, args.doc, args.section, args.version)
+    docs.select_version(sec.id, listed[number - 1].id)
+    sec = docs.section(args.doc, args.section)
+    print(_("section {index} now uses version {number}/{total} ({status})").format(
+        index=sec.index, number=number, total=len(listed), status=sec.status))
     return 0
 
 

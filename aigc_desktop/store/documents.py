@@ -2,13 +2,15 @@
 
 A document is a title, a brief and an ordered outline of sections; each section
 keeps its text as versions, and its ``current_version_id`` says which one the
-article shows (like a conversation's current branch). Like
+article shows (like a conversation's current branch). Each version keeps how the
+run that wrote it ended (``stats["status"]``), and a section's status is its chosen
+version's, except ``drafting`` while a run writes. A run that stops or fails never
+takes a finished chosen version's place (:mod:`~aigc_desktop.store.section_runs`):
+its text is kept as another version to pick. Like
 :mod:`aigc_desktop.store.conversations` it returns frozen records, never rows
 or ORM objects, so no caller holds a session across a generation.
 
-The tables are SQLAlchemy Core tables declared here rather than ORM classes in
-``schema.py``: the writing studio's queries are few and plain, and ids are
-taken explicitly with :func:`aigc_desktop.store.db.reserve_ids` (never reused).
+The tables are :mod:`~aigc_desktop.store.document_tables`' (SQLAlchemy Core).
 """
 
 from __future__ import annotations
@@ -16,49 +18,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import (JSON, Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, delete,
-                        func, select, update)
+from sqlalchemy import delete, func, select, update
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
+from aigc_desktop.store import section_runs
 from aigc_desktop.store.db import Database, reserve_ids
+from aigc_desktop.store.document_tables import (SECTION_STATUSES, documents, sections, touch, version_status,
+                                                versions)
 from aigc_desktop.store.schema import utcnow
 
-SECTION_STATUSES = ("empty", "drafting", "done", "stopped", "interrupted", "error")
-
-_meta = MetaData()
-documents = Table(
-    "documents", _meta,
-    Column("id", Integer, primary_key=True),
-    Column("title", String(500)),
-    Column("brief", Text),
-    Column("model", String(1000)),
-    Column("created_at", DateTime(timezone=True)),
-    Column("updated_at", DateTime(timezone=True)),
-    Column("lead", Text),  # migration 0009: the article's lead paragraph
-    Column("toc", Integer),  # migration 0009: 1 when the article shows a table of contents
-    Column("prompt_template", Text),  # migration 0009: the document's own section prompt ("" = default)
-)
-sections = Table(
-    "sections", _meta,
-    Column("id", Integer, primary_key=True),
-    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE")),
-    Column("position", Integer),
-    Column("title", String(500)),
-    Column("notes", Text),
-    Column("status", String(16)),
-    Column("current_version_id", Integer),
-)
-versions = Table(
-    "section_versions", _meta,
-    Column("id", Integer, primary_key=True),
-    Column("section_id", Integer, ForeignKey("sections.id", ondelete="CASCADE")),
-    Column("text", Text),
-    Column("prompt", Text),
-    Column("created_at", DateTime(timezone=True)),
-    Column("stats", JSON),
-    Column("rating", Integer),  # migration 0007: 1 👍, -1 👎, NULL unrated (as messages.rating)
-)
+__all__ = ["SECTION_STATUSES", "DocumentNotFound", "DocumentRecord", "DocumentStore", "SectionRecord",
+           "VersionRecord", "version_status"]
 
 # The store speaks "up" / "down" / None; the column keeps messages' integers.
 RATINGS = {"up": 1, "down": -1, None: None}
@@ -81,6 +52,11 @@ class VersionRecord:
     stats: dict = field(default_factory=dict)
     rating: str | None = None  # "up" 👍, "down" 👎, None unrated
 
+    @property
+    def status(self) -> str | None:
+        """How the run that wrote it ended (:func:`version_status`)."""
+        return version_status(self.stats)
+
 
 @dataclass(frozen=True)
 class SectionRecord:
@@ -95,6 +71,7 @@ class SectionRecord:
     prompt: str = ""  # the prompt that produced the current version
     version_count: int = 0
     rating: str | None = None  # the current version's rating
+    finished: bool = False  # one of its versions is finished text (Draft all leaves it alone)
 
     @property
     def index(self) -> int:
@@ -161,11 +138,16 @@ class DocumentStore:
                 .where(sections.c.document_id == doc_id)
                 .order_by(sections.c.position, sections.c.id)
             ).all()
+            finished = {sid for sid, stats in conn.execute(
+                select(versions.c.section_id, versions.c.stats).join(sections, sections.c.id == versions.c.section_id)
+                .where(sections.c.document_id == doc_id)) if version_status(stats) == "done"}
         secs = tuple(
             SectionRecord(id=r.id, document_id=r.document_id, position=r.position, title=r.title,
                           notes=r.notes or "", status=r.status, current_version_id=r.current_version_id,
                           text=r[7] or "", prompt=r[8] or "", version_count=r[9],
-                          rating=_RATING_NAMES.get(r[10]))
+                          rating=_RATING_NAMES.get(r[10]),
+                          # an older database's versions may not say; a done section's chosen one is finished
+                          finished=r.id in finished or (r.status == "done" and r.current_version_id is not None))
             for r in rows
         )
         return DocumentRecord(id=row.id, title=row.title, brief=row.brief or "", model=row.model,
@@ -196,10 +178,6 @@ class DocumentStore:
     def delete(self, doc_id: int) -> None:
         with self.db.transaction() as s:
             s.connection().execute(delete(documents).where(documents.c.id == doc_id))
-
-    def _touch(self, conn, section_id: int) -> None:
-        doc = select(sections.c.document_id).where(sections.c.id == section_id).scalar_subquery()
-        conn.execute(update(documents).where(documents.c.id == doc).values(updated_at=utcnow()))
 
     # -- the outline --------------------------------------------------------------
     def section(self, doc_id: int, index: int) -> SectionRecord:
@@ -241,7 +219,7 @@ class DocumentStore:
         with self.db.transaction() as s:
             conn = s.connection()
             conn.execute(update(sections).where(sections.c.id == sec.id).values(title=title.strip()))
-            self._touch(conn, sec.id)
+            touch(conn, sec.id)
         return self.get(doc_id)
 
     def add_section(self, doc_id: int, title: str = "", *, at: int | None = None) -> DocumentRecord:
@@ -280,44 +258,58 @@ class DocumentStore:
         with self.db.transaction() as s:
             conn = s.connection()
             conn.execute(update(sections).where(sections.c.id == section_id).values(notes=notes.strip()))
-            self._touch(conn, section_id)
+            touch(conn, section_id)
 
     def set_status(self, section_id: int, status: str) -> None:
         assert status in SECTION_STATUSES, status
         with self.db.transaction() as s:
             conn = s.connection()
             conn.execute(update(sections).where(sections.c.id == section_id).values(status=status))
-            self._touch(conn, section_id)
+            touch(conn, section_id)
 
     # -- versions -----------------------------------------------------------------
     def add_version(self, section_id: int, text: str = "", *, prompt: str = "", stats: dict | None = None,
                     status: str | None = None) -> VersionRecord:
-        """A new version, made current (optionally setting the section's status in the same commit)."""
-        now = utcnow()
+        """A new version, made current (a hand edit; optionally setting the section's status, which the
+        version keeps as its own, in the same commit)."""
+        stats = dict(stats or {})
+        if status is not None:
+            stats.setdefault("status", status)
         with self.db.transaction() as s:
             conn = s.connection()
+            now = utcnow()
             vid = reserve_ids(conn, "section_versions", 1)
             conn.execute(versions.insert().values(id=vid, section_id=section_id, text=text, prompt=prompt,
-                                                  created_at=now, stats=dict(stats or {})))
-            values = {"current_version_id": vid}
+                                                  created_at=now, stats=stats))
+            version = VersionRecord(vid, section_id, text, prompt, now, dict(stats))
+            values = {"current_version_id": version.id}
             if status is not None:
                 values["status"] = status
             conn.execute(update(sections).where(sections.c.id == section_id).values(**values))
-            self._touch(conn, section_id)
-        return VersionRecord(vid, section_id, text, prompt, now, dict(stats or {}))
+            touch(conn, section_id)
+        return version
+
+    def begin_run(self, section_id: int, text: str = "", *, prompt: str = "",
+                  stats: dict | None = None) -> VersionRecord:
+        """A run's version, stored ``drafting`` with the section before any token
+        (:func:`section_runs.begin_run`: a finished chosen version stays chosen meanwhile)."""
+        with self.db.transaction() as s:
+            vid, now = section_runs.begin_run(s.connection(), section_id, text, prompt, dict(stats or {}))
+        return VersionRecord(vid, section_id, text, prompt, now, {**(stats or {}), "status": "drafting"})
 
     def update_version(self, version_id: int, *, text: str | None = None, stats: dict | None = None) -> None:
+        """A running version's checkpoint (its text so far)."""
         values = {k: v for k, v in (("text", text), ("stats", stats)) if v is not None}
         with self.db.transaction() as s:
             s.connection().execute(update(versions).where(versions.c.id == version_id).values(**values))
 
-    def finish_version(self, section_id: int, version_id: int, text: str, stats: dict, status: str) -> None:
-        """The last write of a run: its text, stats and the section's status, in one commit."""
+    def finish_run(self, section_id: int, version_id: int, text: str, stats: dict, status: str, *,
+                   prefix: str = "") -> bool:
+        """A run's last write, in one commit (:func:`section_runs.finish_run`): a finished run
+        becomes the chosen version, a stopped or failed one does not replace a finished one, and
+        one that added nothing to ``prefix`` keeps no version. True when its version is kept."""
         with self.db.transaction() as s:
-            conn = s.connection()
-            conn.execute(update(versions).where(versions.c.id == version_id).values(text=text, stats=stats))
-            conn.execute(update(sections).where(sections.c.id == section_id).values(status=status))
-            self._touch(conn, section_id)
+            return section_runs.finish_run(s.connection(), section_id, version_id, text, stats, status, prefix)
 
     def versions(self, section_id: int) -> list[VersionRecord]:
         with self.db.connect() as conn:
@@ -338,14 +330,24 @@ class DocumentStore:
                 raise DocumentNotFound(_("No section version with id {id}.").format(id=version_id))
 
     def select_version(self, section_id: int, version_id: int) -> None:
+        """The person's choice of what the article shows; the section takes that version's status
+        (a stopped text chosen shows as stopped, and Draft all still skips the section when
+        another of its versions is finished)."""
         with self.db.transaction() as s:
-            s.connection().execute(update(sections).where(sections.c.id == section_id)
-                                   .values(current_version_id=version_id))
+            conn = s.connection()
+            row = conn.execute(select(versions.c.stats).where(versions.c.id == version_id,
+                                                              versions.c.section_id == section_id)).first()
+            if row is None:
+                raise DocumentNotFound(_("No section version with id {id}.").format(id=version_id))
+            conn.execute(update(sections).where(sections.c.id == section_id).values(current_version_id=version_id))
+            status = version_status(row.stats)
+            if status in SECTION_STATUSES and status != "drafting":  # a run writing it keeps "drafting"
+                conn.execute(update(sections).where(sections.c.id == section_id, sections.c.status != "drafting")
+                             .values(status=status))
 
     # -- start-up -------------------------------------------------------------------
     def recover(self) -> int:
-        """Sections left ``drafting`` by a killed app become ``interrupted`` (their text was checkpointed)."""
+        """Sections left ``drafting`` by a killed app (:func:`section_runs.recover`): the run's text,
+        checkpointed, is kept ``interrupted``; a finished version it could not replace stays chosen."""
         with self.db.transaction() as s:
-            res = s.connection().execute(update(sections).where(sections.c.status == "drafting")
-                                         .values(status="interrupted"))
-            return res.rowcount or 0
+            return section_runs.recover(s.connection())

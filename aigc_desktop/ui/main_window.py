@@ -231,8 +231,12 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _show_page(self, mode: str) -> None:
-        """The sidebar's Chats | Documents switch (the document controller announces it)."""
-        self.stack.setCurrentWidget(self.studio if mode == "documents" else self.chat_pane)
+        """The sidebar's Chats | Documents switch (the document controller announces it). The
+        context meter and the last reply's speed describe the open chat: not shown over the studio."""
+        studio = mode == "documents"
+        self.stack.setCurrentWidget(self.studio if studio else self.chat_pane)
+        self.context_meter.setVisible(not studio)
+        self.speed_label.setVisible(not studio)
 
     @Slot(dict)
     def _reply_stats(self, stats: dict) -> None:

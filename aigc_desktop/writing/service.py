@@ -3,12 +3,15 @@
 A section run, in order: the prompt is built (title, brief, the structured
 request, the other sections named as exclusions); a new version is stored with
 the section ``drafting`` in the same commit, before any token; its text is
-checkpointed at a bounded rate (like a chat reply, ``chat/service.py``); it
-ends ``done``, ``stopped`` or ``error`` with stats. A killed process leaves the
-section ``drafting`` with its last checkpoint, and the next start marks it
-``interrupted`` (:meth:`DocumentStore.recover`). Every run is a new version,
-so regenerating keeps the old text. Sections share the document's cache key,
-and their prompts share a prefix (the title line), so llama.cpp reuses it.
+checkpointed at a bounded rate (like a chat reply, ``chat/record.py``); it
+ends ``done``, ``stopped`` or ``error`` with stats. Every run is a new version,
+so regenerating keeps the old text, and a run that stops or fails never takes a
+finished version's place in the article (:mod:`aigc_desktop.store.section_runs`;
+a Ctrl+C that ends the process mid-run is finished as stopped here). A killed
+process leaves the section ``drafting`` with its last checkpoint, and the next
+start marks it ``interrupted`` (:meth:`DocumentStore.recover`). Sections share
+the document's cache key, and their prompts share a prefix (the title line), so
+llama.cpp reuses it.
 
 What needs no model (a document from a given outline, a section's prompt, the
 assembled article) is plain functions in :mod:`aigc_desktop.writing.article`; the
@@ -21,6 +24,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, fields
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
@@ -34,7 +38,24 @@ from aigc_desktop.writing.prompts import continuation_text, is_chinese, outline_
 log = logging.getLogger(__name__)
 
 from aigc_desktop.chat.record import CHECKPOINT_SECONDS  # noqa: E402 (one value for chat and writing)
-from aigc_desktop.writing.statuses import DEFAULT_SECTIONS, TO_DRAFT  # noqa: E402 (re-exported)
+from aigc_desktop.writing.statuses import DEFAULT_SECTIONS, to_draft  # noqa: E402 (re-exported)
+
+
+@dataclass(frozen=True)
+class SectionRun(SectionRecord):
+    """A section as stored after a run, and how the run went: ``run_status`` (done, stopped,
+    error), ``run_version_id`` (the run's own version; None when it added no text and so kept
+    none) and ``run_error`` (the message of a failed run). ``status`` and ``text`` stay the
+    section's: after a stopped or failed run they are still its finished version's."""
+
+    run_status: str = "done"
+    run_version_id: int | None = None
+    run_error: str = ""
+
+    @property
+    def kept_earlier(self) -> bool:
+        """The run stopped or failed and the section kept the version chosen before it."""
+        return self.run_status != "done" and self.current_version_id != self.run_version_id
 
 
 class DocumentService:
@@ -76,19 +97,19 @@ class DocumentService:
         return prompt_for(doc, section)
 
     # -- drafting -------------------------------------------------------------------
-    def draft(self, doc_id: int, section: int | None = None, *,
+    def draft(self, doc_id: int, section: int | None = None, *, redo: bool = False,
               on_delta: Callable[[SectionRecord, str], None] | None = None,
               on_start: Callable[[SectionRecord], None] | None = None,
               cancel: threading.Event | None = None,
-              sampling: SamplingParams | None = None) -> list[SectionRecord]:
-        """Draft section number ``section`` (a new version), or every section without finished text.
+              sampling: SamplingParams | None = None) -> list[SectionRun]:
+        """Draft section number ``section`` (a new version), or every section without a finished
+        version (``redo``: every section).
 
-        Stops after the current section when ``cancel`` is set. Returns the sections written.
+        Stops after the current section when ``cancel`` is set. Returns the runs, in order.
         """
         doc = self.store.get(doc_id)
-        targets = [self.store.section(doc_id, section)] if section is not None else \
-            [s for s in doc.sections if s.status in TO_DRAFT]
-        done: list[SectionRecord] = []
+        targets = [self.store.section(doc_id, section)] if section is not None else to_draft(doc.sections, redo=redo)
+        done: list[SectionRun] = []
         for sec in targets:
             if cancel is not None and cancel.is_set():
                 break
@@ -100,7 +121,7 @@ class DocumentService:
     def continue_section(self, doc_id: int, section: int, *, max_tokens: int = 256,
                          on_delta: Callable[[SectionRecord, str], None] | None = None,
                          cancel: threading.Event | None = None,
-                         sampling: SamplingParams | None = None) -> SectionRecord:
+                         sampling: SamplingParams | None = None) -> SectionRun:
         """续写: the section's text carried on by raw completion (no chat template), as a new version."""
         doc = self.store.get(doc_id)
         sec = self.store.section(doc_id, section)
@@ -110,7 +131,7 @@ class DocumentService:
         return self._consume(sec, stream, prompt=raw, prefix=sec.text, on_delta=on_delta, cancel=cancel,
                              extra={"mode": "continue", "prefix_chars": len(sec.text)})
 
-    def _run(self, doc: DocumentRecord, sec: SectionRecord, on_delta, cancel, sampling) -> SectionRecord:
+    def _run(self, doc: DocumentRecord, sec: SectionRecord, on_delta, cancel, sampling) -> SectionRun:
         prompt = self.prompt_for(doc, sec)
         messages = [{"role": "user", "content": prompt}]
         stream = self.engine.stream_chat(messages, sampling or SamplingParams(), cancel, cache_key=f"doc:{doc.id}")
@@ -118,22 +139,40 @@ class DocumentService:
                              extra={"mode": "draft"})
 
     def _consume(self, sec: SectionRecord, stream, *, prompt: str, prefix: str, on_delta, cancel,
-                 extra: dict) -> SectionRecord:
+                 extra: dict) -> SectionRun:
         """Store a run as a new version: drafting first, checkpoints, then the final status
         (the chat's own :func:`~aigc_desktop.chat.record.record_stream`)."""
         from aigc_desktop.chat.record import record_stream
 
-        version = self.store.add_version(sec.id, prefix, prompt=prompt, stats=extra, status="drafting")
-        recorded = record_stream(
-            stream,
-            checkpoint=lambda text: self.store.update_version(version.id, text=text),
-            finish=lambda text, status, stats: self.store.finish_version(sec.id, version.id, text, stats, status),
-            on_text=(lambda piece: on_delta(sec, piece)) if on_delta else None,
-            cancel=cancel, prefix=prefix, stats=extra, every=self.checkpoint_seconds, what=f"section {sec.id}",
-        )
+        version = self.store.begin_run(sec.id, prefix, prompt=prompt, stats=extra)
+        pieces: list[str] = []
+        kept: list[bool] = []
+
+        def on_text(piece: str) -> None:
+            pieces.append(piece)
+            if on_delta:
+                on_delta(sec, piece)
+
+        def finish(text: str, status: str, stats: dict) -> None:
+            kept.append(self.store.finish_run(sec.id, version.id, text, stats, status, prefix=prefix))
+
+        try:
+            recorded = record_stream(
+                stream, checkpoint=lambda text: self.store.update_version(version.id, text=text), finish=finish,
+                on_text=on_text, cancel=cancel, prefix=prefix, stats=extra, every=self.checkpoint_seconds,
+                what=f"section {sec.id}",
+            )
+        except BaseException:  # KeyboardInterrupt: a second Ctrl+C in the terminal ends the run as stopped
+            if not kept:
+                self.store.finish_run(sec.id, version.id, prefix + "".join(pieces), dict(extra), "stopped",
+                                      prefix=prefix)
+            raise
         if not recorded.saved:  # a full disk at the end: the last checkpoint is kept, the person is told
             raise UserError(recorded.save_error)
-        return self.store.section(sec.document_id, sec.index)
+        after = self.store.section(sec.document_id, sec.index)
+        return SectionRun(**{f.name: getattr(after, f.name) for f in fields(SectionRecord)},
+                          run_status=recorded.status, run_version_id=version.id if kept and kept[0] else None,
+                          run_error=recorded.stats.get("error", ""))
 
     # -- assembly -------------------------------------------------------------------
     def assemble(self, doc_id: int, *, toc: bool | None = None, lead: str | None = None) -> str:

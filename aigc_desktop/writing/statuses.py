@@ -4,6 +4,10 @@ database layer is imported (``ui/writing`` reads them while the window is built)
 from __future__ import annotations
 
 DEFAULT_SECTIONS = 5
-#: Sections that "draft all" writes: the ones with no finished text (a stopped run's
-#: partial text stays as an older version).
-TO_DRAFT = ("empty", "stopped", "interrupted", "error")
+
+
+def to_draft(sections, *, redo: bool = False) -> list:
+    """The sections "draft all" writes: those with no finished version (one stopped, failed or
+    never written), or with ``redo`` every section. A finished section is left alone even
+    when the person chose a stopped version of it."""
+    return [s for s in sections if redo or not s.finished]

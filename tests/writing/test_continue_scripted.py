@@ -28,10 +28,13 @@ def test_continue_asks_the_engine_for_raw_completion_of_the_text(docs, engine):
 
 
 def test_a_continuation_failing_midway_keeps_the_text_it_had(docs, engine):
-    """An engine failing after a piece: the version keeps the old text plus that piece, status error."""
+    """An engine failing after a piece: the finished text stays the section's; the old text plus that
+    piece is kept as version 2, marked error, with the message."""
     doc = docs.create("海边", outline=["灯塔"])
     docs.add_version(doc.sections[0].id, "灯塔建在", status="done")
     engine.enqueue("礁石", RuntimeError("connection reset"))
-    sec = DocumentService(docs, engine).continue_section(doc.id, 1, max_tokens=8)
-    assert sec.text == "灯塔建在礁石" and sec.status == "error"
-    assert "connection reset" in docs.versions(sec.id)[-1].stats["error"]
+    run = DocumentService(docs, engine).continue_section(doc.id, 1, max_tokens=8)
+    assert run.run_status == "error" and "connection reset" in run.run_error and run.kept_earlier
+    assert (run.text, run.status, run.version_count) == ("灯塔建在", "done", 2)
+    failed = docs.versions(run.id)[-1]
+    assert failed.id == run.run_version_id and failed.text == "灯塔建在礁石" and failed.status == "error"

@@ -26,6 +26,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from aigc_desktop.errors import NoModelError, UserError
+from aigc_desktop.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -155,11 +156,13 @@ class PrefillJob(Job):
 class DocumentJob(Job):
     """A writing-studio run through the runtime's document service: "new" (``options``: title,
     brief, n; the model proposes the outline), "draft" (section ``section``, a new version),
-    "draft_all" (every section without finished text, in order), "continue" (续写 of section
-    ``section``, ``options["max_tokens"]``).
+    "draft_all" (every section without a finished version, in order; ``options["redo"]``: every
+    section), "continue" (续写 of section ``section``, ``options["max_tokens"]``).
 
     Deltas are keyed by section id; ``section`` (document_id, section_id) marks the start of
-    each section. Result: ``{"document_id", "statuses", "error", "stopped"}``."""
+    each section. Result: ``{"document_id", "statuses", "error", "stopped", "runs"}``: the
+    runs' own statuses, and for each run its section id, its version id (None when it kept
+    none) and whether the section kept the version chosen before it (a stopped regenerate)."""
 
     kind = "document"
 
@@ -195,16 +198,20 @@ class DocumentJob(Job):
             return {"document_id": doc.id}
         if self.action in ("draft", "draft_all"):
             written = service.draft(self.document_id, self.section if self.action == "draft" else None,
-                                    on_start=on_start, on_delta=on_delta, cancel=cancel, sampling=sampling)
+                                    redo=bool(options.get("redo")), on_start=on_start, on_delta=on_delta,
+                                    cancel=cancel, sampling=sampling)
         elif self.action == "continue":
             on_start(service.store.section(self.document_id, self.section))
             written = [service.continue_section(self.document_id, self.section, max_tokens=sampling.max_tokens,
                                                 on_delta=on_delta, cancel=cancel)]
         else:
             raise ValueError(self.action)
-        errors = [s for s in written if s.status == "error"]
-        error = service.store.versions(errors[0].id)[-1].stats.get("error", "") if errors else ""
-        return {"document_id": self.document_id, "statuses": [s.status for s in written], "error": error}
+        error = next((s.run_error or _("The section could not be written.") for s in written
+                      if s.run_status == "error"), "")
+        runs = [{"section_id": s.id, "version_id": s.run_version_id, "kept_earlier": s.kept_earlier}
+                for s in written]
+        return {"document_id": self.document_id, "statuses": [s.run_status for s in written], "error": error,
+                "runs": runs}
 
 
 class ContinueJob(Job):

@@ -32,14 +32,15 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal, Slot
 
 from aigc_desktop.errors import UserError
-from aigc_desktop.i18n import _, ngettext
+from aigc_desktop.i18n import _
 from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.store.changes import touches
 from aigc_desktop.ui.engine.jobs import DocumentJob
 from aigc_desktop.ui.writing import article
 from aigc_desktop.ui.writing.document_options import DocumentOptions
 from aigc_desktop.ui.writing.outline_actions import OutlineActions
-from aigc_desktop.writing.statuses import DEFAULT_SECTIONS, TO_DRAFT
+from aigc_desktop.ui.writing.run_notes import after_run
+from aigc_desktop.writing.statuses import DEFAULT_SECTIONS, to_draft
 
 
 class DocumentController(QObject):
@@ -84,6 +85,7 @@ class DocumentController(QObject):
         side.documents.deleteRequested.connect(self.delete)
         studio.newRequested.connect(self.new_document)
         studio.draftAllRequested.connect(self.draft_all)
+        studio.redoAllRequested.connect(self.redraft_all)
         studio.stopRequested.connect(self.stop)
         studio.copyRequested.connect(self.copy_article)
         studio.exportRequested.connect(self.export)
@@ -210,6 +212,8 @@ class DocumentController(QObject):
                 self.store.add_version(sec.id, text, stats={"mode": "edit"}, status="done")
             except UserError as exc:
                 self.banner.show_error(str(exc))
+                return
+            self.studio.outline.show_status(sec.index, "done")  # the view moves on: its icon must not lag
 
     # -- documents ------------------------------------------------------------------------
     @Slot()
@@ -318,7 +322,7 @@ class DocumentController(QObject):
         self.banner.clear_note()
         steps = 0
         if kind == "draft_all":
-            steps = sum(s.status in TO_DRAFT for s in self.store.get(doc_id).sections)
+            steps = len(to_draft(self.store.get(doc_id).sections, redo=bool(options.get("redo"))))
         self._steps = (0, steps)
         self.studio.set_busy(True, steps)
         if kind == "new":
@@ -326,14 +330,21 @@ class DocumentController(QObject):
         return True
 
     @Slot()
-    def draft_all(self) -> bool:
+    def draft_all(self, redo: bool = False) -> bool:
+        """Draft every section without finished text (``redo``: every section; each keeps its
+        finished text unless the new one finishes)."""
         doc = self.store.get(self.current_id) if self.current_id is not None else None
         if doc is None:
             return False
-        if not any(s.status in TO_DRAFT for s in doc.sections):
-            self.banner.show_info(_("Every section has text. Use Regenerate on a section to write it again."))
+        if not to_draft(doc.sections, redo=redo):
+            self.banner.show_info(_("Every section has finished text. To write one again, use Regenerate; "
+                                    "to write them all again, ▾ beside Draft all: Redo finished sections too."))
             return False
-        return self._start("draft_all", doc.id, 0)
+        return self._start("draft_all", doc.id, 0, redo=redo)
+
+    @Slot()
+    def redraft_all(self) -> bool:
+        return self.draft_all(redo=True)
 
     @Slot()
     def draft_section(self) -> bool:
@@ -399,14 +410,9 @@ class DocumentController(QObject):
         else:
             if doc_id == self.current_id:
                 self.reload()
-            statuses = result.get("statuses", [])
-            if result.get("error"):
-                self.banner.show_error(result["error"])
-            elif "stopped" in statuses:
-                done = statuses.count("done")
-                self.banner.show_info(ngettext("Stopped. {n} section was finished; the others keep their text.",
-                                               "Stopped. {n} sections were finished; the others keep their text.",
-                                               done).format(n=done))
+            note = after_run(kind, result, self.store)
+            if note is not None:
+                (self.banner.show_error if note[0] == "error" else self.banner.show_info)(note[1])
             self.refresh_list()
         self.runFinished.emit(doc_id, kind)
 

@@ -30,8 +30,7 @@ class DocumentOptions(QObject):
     def show(self, doc) -> None:
         """A newly opened document's lead and contents switch, as it keeps them."""
         studio = self.studio
-        studio.lead.setText(doc.lead)
-        studio.lead.setCursorPosition(0)  # show its beginning
+        studio.lead.setText(doc.lead)  # from its beginning
         studio.toc.blockSignals(True)  # showing is not a change to store
         studio.toc.setChecked(doc.toc)
         studio.toc.blockSignals(False)

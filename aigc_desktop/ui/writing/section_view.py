@@ -1,5 +1,7 @@
 """One section of the document: its title and status, its versions as ``< n/m >`` (like
-a reply's siblings), 👍/👎 on the version shown, and its text, editable by hand.
+a reply's siblings), 👍/👎 on the version shown, and its text, editable by hand. Below
+the text, where it ends: Continue writing (续写) with its own token limit, which only it
+uses, or Save as version and Discard while the text has unsaved changes.
 
 The text is a plain-text editor, so model output is shown inert (no HTML, no images, no
 links). A hand edit is kept as a new version with Save as version; switching away from
@@ -75,8 +77,10 @@ class SectionView(QWidget):
         self.max_tokens.setRange(16, 8192)
         self.max_tokens.setSingleStep(64)
         self.max_tokens.setValue(CONTINUE_TOKENS)
+        self.max_tokens.setPrefix(_("up to") + " ")
         self.max_tokens.setSuffix(" " + _("tokens"))
         self.max_tokens.setToolTip(_("At most this many tokens are added by Continue writing"))
+        self.max_tokens.setAccessibleName(_("Continue writing: at most this many tokens"))
         self.stop_btn = QPushButton(_("Stop"), self)
         self.stop_btn.setObjectName("secondaryButton")
         self.stop_btn.clicked.connect(self.stopRequested)
@@ -126,11 +130,11 @@ class SectionView(QWidget):
         tools.addWidget(self.down_btn)
         tools.addStretch(1)
         tools.addWidget(self.draft_btn)
-        tools.addWidget(self.continue_btn)
-        tools.addWidget(self.max_tokens)
         tools.addWidget(self.stop_btn)
         foot = QHBoxLayout()
         foot.setSpacing(sp["sm"])
+        foot.addWidget(self.continue_btn)  # its token limit beside it: Draft does not use it
+        foot.addWidget(self.max_tokens)
         foot.addWidget(self.save_btn)
         foot.addWidget(self.discard_btn)
         foot.addStretch(1)
@@ -224,6 +228,8 @@ class SectionView(QWidget):
         self.stop_btn.setVisible(self._busy)
         self.save_btn.setVisible(changed)
         self.discard_btn.setVisible(changed)
+        self.continue_btn.setVisible(not changed)  # it goes on from the saved text: Save or Discard first
+        self.max_tokens.setVisible(not changed)
         self._count()
 
     def _count(self) -> None:

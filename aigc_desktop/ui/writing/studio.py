@@ -1,6 +1,6 @@
 """The document pane of the writing studio: the document's title and brief, the article
-bar (draft all with progress and Stop, lead paragraph, contents, copy, export), and a
-two-pane editor with the outline on the left and the chosen section on the right.
+bar (draft all, copy, export; while a run writes, its progress and Stop), the lead paragraph
+and the contents switch under it, and a two-pane editor with the outline on the left and the chosen section on the right.
 
 Widgets only; :class:`~aigc_desktop.ui.writing.controller.DocumentController` fills
 them from the store and answers their signals. Its colours come from ``ui/kit/style.py``
@@ -9,7 +9,8 @@ of the studio's object names.
 
 Signals of DocumentStudio:
     newRequested()        the empty state's New document button
-    draftAllRequested()
+    draftAllRequested()   the sections without finished text
+    redoAllRequested()    every section, finished ones too (Draft all's ▾ menu)
     stopRequested()
     copyRequested()
     exportRequested()
@@ -19,11 +20,12 @@ Signals of DocumentStudio:
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QSplitter,
-                               QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QMenu, QProgressBar, QPushButton, QSizePolicy,
+                               QSplitter, QStackedWidget, QToolButton, QVBoxLayout, QWidget)
 
 from aigc_desktop.i18n import _
 from aigc_desktop.ui.kit import style
+from aigc_desktop.ui.writing.lead_edit import LeadEdit
 from aigc_desktop.ui.writing.outline_editor import OutlineEditor
 from aigc_desktop.ui.writing.section_view import SectionView
 
@@ -51,7 +53,10 @@ QListWidget#outlineList QLineEdit {{ border: 2px solid {p.focus}; border-radius:
 QPlainTextEdit#sectionText {{ background: {p.surface}; color: {p.text}; border: 1px solid {p.border};
     border-radius: {r['md']}px; padding: {s['sm']}px; font-size: {t['body'] + 1}px; }}
 QPlainTextEdit#sectionText:focus {{ border: 2px solid {p.focus}; }}
-QLineEdit#leadEdit {{ border-radius: {r['sm']}px; }}
+QPlainTextEdit#leadEdit {{ background: {p.surface}; color: {p.text}; border: 1px solid {p.border};
+    border-radius: {r['sm']}px; }}
+QPlainTextEdit#leadEdit:focus {{ border: 2px solid {p.focus}; }}
+QToolButton#draftAllMore::menu-indicator {{ image: none; width: 0px; }}
 QProgressBar#draftProgress {{ background: {p.bubble}; border: none; border-radius: 3px; max-height: 6px; }}
 QProgressBar#draftProgress::chunk {{ background: {p.accent}; border-radius: 3px; }}
 """
@@ -60,6 +65,7 @@ QProgressBar#draftProgress::chunk {{ background: {p.accent}; border-radius: 3px;
 class DocumentStudio(QWidget):
     newRequested = Signal()
     draftAllRequested = Signal()
+    redoAllRequested = Signal()
     stopRequested = Signal()
     copyRequested = Signal()
     exportRequested = Signal()
@@ -79,24 +85,39 @@ class DocumentStudio(QWidget):
         self.brief.setTextFormat(Qt.PlainText)
         self.brief.setWordWrap(True)
         self.draft_all_btn = self._button(_("Draft all"), "primaryButton", "ph.sparkle", "accent_text",
-                                          _("Write every section that has no finished text, in order"))
+                                          _("Write each section that has no finished text yet, in order. "
+                                            "Finished sections are skipped (▾ beside it redoes them too)."))
         self.draft_all_btn.clicked.connect(self.draftAllRequested)
+        self.redo_btn = QToolButton(self)
+        self.redo_btn.setObjectName("draftAllMore")
+        self.redo_btn.setToolTip(_("More ways to draft all"))
+        self.redo_btn.setAccessibleName(_("More ways to draft all"))
+        self.redo_btn.setIconSize(QSize(style.ICON, style.ICON))
+        style.set_icon(self.redo_btn, "ph.caret-down")
+        self.redo_btn.setPopupMode(QToolButton.InstantPopup)
+        menu = QMenu(self.redo_btn)
+        self.redo_action = menu.addAction(_("Redo finished sections too"))
+        self.redo_action.setToolTip(_("Draft every section again; each keeps its finished text unless the new "
+                                      "one finishes"))
+        menu.setToolTipsVisible(True)
+        self.redo_action.triggered.connect(self.redoAllRequested)
+        self.redo_btn.setMenu(menu)
         self.stop_btn = self._button(_("Stop"), "secondaryButton", "ph.stop", "text", _("Stop writing (Esc)"))
         self.stop_btn.clicked.connect(self.stopRequested)
         self.progress = QProgressBar(self)
         self.progress.setObjectName("draftProgress")
         self.progress.setTextVisible(False)
         self.progress.setMinimumWidth(32)  # it gives way first when the bar is tight (see progress_label)
-        self.progress.setMaximumWidth(140)
+        self.progress.setMaximumWidth(120)
         self.progress.setVisible(False)
         self.progress_label = QLabel("", self)
         self.progress_label.setObjectName("studioProgress")
         # Neither it nor the progress bar may raise the studio's minimum width: a longer bar
         # while writing squeezed the sidebar and the whole window jumped sideways.
         self.progress_label.setMinimumWidth(1)
-        self.lead = QLineEdit(self)
-        self.lead.setObjectName("leadEdit")
-        self.lead.setPlaceholderText(_("Lead paragraph (optional)"))
+        self.lead = LeadEdit(self)
+        self.lead.setPlaceholderText(_("Lead paragraph (optional): a few lines under the title"))
+        self.lead.setAccessibleName(_("Lead paragraph"))
         self.toc = QCheckBox(_("Table of contents"), self)
         self.copy_btn = self._button(_("Copy article"), "secondaryButton", "ph.copy", "text",
                                      _("Copy the whole article as Markdown"))
@@ -171,17 +192,15 @@ class DocumentStudio(QWidget):
         top.addWidget(self.prompt_btn, 0, Qt.AlignTop)
         head.addLayout(top)
         head.addWidget(self.brief)
-        bar = QHBoxLayout()
-        bar.setSpacing(sp["sm"])
-        bar.addWidget(self._run_box())
-        bar.addStretch(1)
-        self.lead.setMinimumWidth(240)
-        bar.addWidget(self.lead, 2)
-        bar.addWidget(self.toc)
-        bar.addWidget(self.copy_btn)
-        bar.addWidget(self.export_btn)
         head.addSpacing(sp["xs"])
-        head.addLayout(bar)
+        head.addWidget(self._run_box())
+        # The lead and the contents switch (the top of the article) have a row of their own:
+        # beside the bar's buttons at 800 × 600 the contents box was drawn over the lead.
+        lead_row = QHBoxLayout()
+        lead_row.setSpacing(sp["sm"])
+        lead_row.addWidget(self.lead, 1)
+        lead_row.addWidget(self.toc, 0, Qt.AlignTop)
+        head.addLayout(lead_row)
         split = QSplitter(Qt.Horizontal, page)
         split.setChildrenCollapsible(False)
         self.outline.setMinimumWidth(180)
@@ -197,21 +216,26 @@ class DocumentStudio(QWidget):
         return page
 
     def _run_box(self) -> QStackedWidget:
-        """Draft all, or Stop with the progress while a run writes: two pages of one stack, so
-        the bar is as wide either way (a wider bar while writing squeezed the sidebar)."""
+        """The article bar: Draft all (with ▾) and Copy, Export; while a run writes, Stop with the
+        progress in the bar's whole width (so its words are not cut off). Two pages of one stack,
+        so the bar is as wide either way (a wider bar while writing squeezed the sidebar)."""
         self.run_box = QStackedWidget(self)
-        for widgets in ((self.draft_all_btn,), (self.stop_btn, self.progress, self.progress_label)):
+        idle = (self.draft_all_btn, self.redo_btn, None, self.copy_btn, self.export_btn)
+        for widgets in (idle, (self.stop_btn, self.progress, self.progress_label)):
             page = QWidget(self.run_box)
             row = QHBoxLayout(page)
             row.setContentsMargins(0, 0, 0, 0)
             row.setSpacing(style.SPACE["sm"])
             for w in widgets:
+                if w is None:
+                    row.addStretch(1)
+                    continue
                 policy = w.sizePolicy()
                 policy.setRetainSizeWhenHidden(True)  # the progress bar shows only for Draft all
                 w.setSizePolicy(policy)
-                row.addWidget(w)
-            row.addStretch(1)
+                row.addWidget(w, 1 if w is self.progress_label else 0)
             self.run_box.addWidget(page)
+        self.run_box.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
         return self.run_box
 
     # -- showing ------------------------------------------------------------------------
@@ -268,4 +292,5 @@ class DocumentStudio(QWidget):
     def set_progress_text(self, text: str) -> None:
         """The run's words, on the article bar and on the empty page (the first outline)."""
         self.progress_label.setText(text)
+        self.progress_label.setToolTip(text)
         self.empty_progress.setText(text)
