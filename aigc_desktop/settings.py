@@ -37,6 +37,8 @@ class Settings:
     gpu_layers: str = "auto"
     model_gpu_layers: dict = field(default_factory=dict)  # a model's path → its own gpu_layers value
     window_geometry: str = ""  # the main window's last size and place (Qt's saveGeometry, base64)
+    export_folder: str = ""  # where the last export (a chat, an article, an image) was saved
+    export_format: str = ""  # the last export's file type, "format[:page]" ("md", "pdf:a4", …)
 
     def __post_init__(self) -> None:
         self.problems: list[str] = []  # what load() had to replace by defaults (not saved)

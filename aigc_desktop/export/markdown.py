@@ -150,7 +150,19 @@ def to_json(conv: ConversationRecord, all_messages: list[MessageRecord], branch:
     return json.dumps(to_json_dict(conv, all_messages, branch), ensure_ascii=False, indent=2) + "\n"
 
 
+# Names Windows refuses for a file whatever its extension ("CON.md" is the console).
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+def title_filename(title: str, ext: str, fallback: str = "conversation") -> str:
+    """A title as a file name that works on every OS (Chinese kept): what a save dialog suggests."""
+    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", title).strip(" .")[:80] or fallback
+    if cleaned.split(".")[0].upper() in _RESERVED:
+        cleaned = f"_{cleaned}"
+    return f"{cleaned}.{ext}"
+
+
 def safe_filename(title: str, conv_id: int, ext: str) -> str:
-    """A file name for a conversation that works on every OS (Chinese kept)."""
-    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", title).strip(" .")[:80] or "conversation"
-    return f"{conv_id:05d} {cleaned}.{ext}"
+    """A conversation's file name in an export of all of them: the id in front keeps two
+    chats of one title apart and the files in the order they were made."""
+    return f"{conv_id:05d} {title_filename(title, ext)}"

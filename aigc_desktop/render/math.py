@@ -65,8 +65,8 @@ def formula_url(tex: str, display: bool, color: str) -> str:
     return f"{SCHEME}:{'d' if display else 'i'}{color.lstrip('#')}/{code}"
 
 
-def formula_for_url(url: str) -> Formula | None:
-    """Parse a ``formula_url`` back and render it (cached); None for anything else."""
+def formula_source(url: str) -> tuple[str, bool, str] | None:
+    """A ``formula_url`` parsed back: (TeX source, display, colour); None for anything else."""
     if not url.startswith(SCHEME + ":"):
         return None
     head, _, code = url[len(SCHEME) + 1 :].partition("/")
@@ -76,7 +76,13 @@ def formula_for_url(url: str) -> Formula | None:
         tex = base64.urlsafe_b64decode(code.encode("ascii")).decode("utf-8")
     except (binascii.Error, UnicodeError, ValueError):
         return None
-    return render_formula(tex, head[0] == "d", "#" + head[1:])
+    return tex, head[0] == "d", "#" + head[1:]
+
+
+def formula_for_url(url: str) -> Formula | None:
+    """Parse a ``formula_url`` back and render it (cached); None for anything else."""
+    source = formula_source(url)
+    return render_formula(*source) if source else None
 
 
 @cache

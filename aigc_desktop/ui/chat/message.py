@@ -31,6 +31,7 @@ from aigc_desktop.render.palette import Theme
 from aigc_desktop.ui.kit import style
 from aigc_desktop.ui.chat.message_body import MessageBody
 from aigc_desktop.ui.chat.message_editor import MessageEditor
+from aigc_desktop.ui.export.clipboard import copy_markdown
 
 # Marked here, translated where shown (the language is installed before any window).
 ROLE_LABELS = {"user": N_("You"), "assistant": N_("Assistant"), "system": N_("System")}
@@ -147,7 +148,7 @@ class MessageWidget(QFrame):
         tl = QHBoxLayout(self.tools)
         tl.setContentsMargins(0, 0, 0, 0)
         tl.setSpacing(style.SPACE["xxs"])
-        self.copy_btn = self._tool(tl, "ph.copy", _("Copy"), _("Copy this message"), lambda: self.view.copyRequested.emit(self.text))
+        self.copy_btn = self._tool(tl, "ph.copy", _("Copy"), _("Copy this message"), lambda: copy_markdown(self.text))
         if self.record.role == "assistant":
             self.regen_btn = self._tool(tl, "ph.arrow-clockwise", _("Regenerate"), _("Write a new reply"),
                                         lambda: self.view.regenerateRequested.emit(self.record.id))

@@ -286,13 +286,13 @@ class ConversationController(QObject):
 
     @Slot()
     def copy_last_reply(self) -> None:
-        from PySide6.QtWidgets import QApplication
+        from aigc_desktop.ui.export.clipboard import copy_markdown
 
         if self.current_id is None:
             return
         replies = [m for m in self.rt.store.branch(self.current_id) if m.role == "assistant"]
         if replies:
-            QApplication.clipboard().setText(replies[-1].content)
+            copy_markdown(replies[-1].content)  # formatted for rich editors, Markdown as plain text
 
 
 def trained_context(path: str | None) -> int | None:

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import N_, _, ngettext
+from aigc_desktop.ui.export import save_place
 from aigc_desktop.ui.kit.tasks import op
 
 
@@ -38,21 +39,28 @@ class ExportController(QObject):
     def export_current(self, fmt: str | None = None) -> Path | None:
         """Ask where (the dialog's file types are the formats) and export the open chat.
 
-        The format is the typed extension if it names one, else the chosen file type.
+        The dialog opens in the last export's folder on its file type (``fmt`` asks for
+        another); the name suggested is the chat's title. The format is the typed
+        extension if it names one, else the chosen file type.
         Markdown and JSON are written at once; HTML, Word and PDF (a PDF loads a font of
         several MB) are written by a background op, returned as ``self.last_export``."""
         from aigc_desktop.export.files import FORMATS, format_for_path
-        from aigc_desktop.export.markdown import safe_filename
+        from aigc_desktop.export.markdown import title_filename
 
         current = self.conversations.current_id
         if current is None:
             self.banner.show_info(_("Open a conversation to export it."))
             return None
         conv = self.rt.store.get(current)
-        fmt = fmt or "md"
+        settings = self.rt.settings_store
+        keys = [key for key, _label in EXPORT_FILTERS]
+        if fmt:
+            start = next((k for k in keys if k.partition(":")[0] == fmt), keys[0])
+        else:  # the last export's folder and file type (save_place.py)
+            start = save_place.start_format(settings, keys, keys[0])
+        chosen_key = keys.index(start)
         filters = [_(label) for _key, label in EXPORT_FILTERS]
-        chosen_key = next((i for i, (key, _label) in enumerate(EXPORT_FILTERS) if key.split(":")[0] == fmt), 0)
-        suggested = str(Path.home() / safe_filename(conv.title, conv.id, fmt))
+        suggested = str(save_place.start_folder(settings) / title_filename(conv.title, start.partition(":")[0]))
         path = self.prompts.ask_save_path(_("Export conversation"), suggested, ";;".join(filters), filters[chosen_key])
         if not path:
             return None
@@ -64,6 +72,7 @@ class ExportController(QObject):
             fmt = format_for_path(Path(path))
         else:
             path = f"{path}.{fmt}"
+        save_place.remember(settings, Path(path), f"pdf:{page or 'a4'}" if fmt == "pdf" else fmt)
         self.last_export = None
         if fmt in ("md", "json"):
             return self._export_now(conv.id, Path(path), fmt)
@@ -136,7 +145,7 @@ class ExportController(QObject):
 
     def export_image_of(self, message_ids: list[int] | None) -> list[Path] | None:
         """The chosen messages (all of the open chat's current version by default) as PNGs."""
-        from aigc_desktop.export.markdown import safe_filename
+        from aigc_desktop.export.markdown import title_filename
         from aigc_desktop.ui.export.image import save_long_image
 
         current = self.conversations.current_id
@@ -148,10 +157,11 @@ class ExportController(QObject):
         if message_ids is not None:
             wanted = set(message_ids)
             messages = [m for m in messages if m.id in wanted]
-        suggested = str(Path.home() / safe_filename(conv.title, conv.id, "png"))
+        suggested = str(save_place.start_folder(self.rt.settings_store) / title_filename(conv.title, "png"))
         path = self.prompts.ask_save_path(_("Save as image"), suggested, _("PNG image (*.png)"))
         if not path:
             return None
+        save_place.remember(self.rt.settings_store, Path(path), None)
         try:
             written = save_long_image(messages, Path(path), conv.title)
         except UserError as exc:

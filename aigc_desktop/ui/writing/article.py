@@ -1,5 +1,5 @@
 """The finished article: assembled as Markdown (title, lead, contents, numbered sections),
-copied to the clipboard, and written in any of the conversation exporters' formats.
+copied to the clipboard (formatted and as Markdown: ``ui/export/clipboard.py``), and written in any of the conversation exporters' formats.
 
 Markdown comes from :func:`aigc_desktop.writing.article.assemble`, the other formats from
 :mod:`aigc_desktop.writing.export` (the same HTML, Word and PDF exporters a chat uses),
@@ -12,10 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtWidgets import QApplication
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import N_, _
+from aigc_desktop.ui.export import save_place
+from aigc_desktop.ui.export.clipboard import copy_markdown
 from aigc_desktop.ui.kit.tasks import op
 
 # The save dialog's file types: (format[:page], label), as for a conversation minus JSON.
@@ -52,9 +53,9 @@ def write_article(store, doc_id: int, path: Path, fmt: str, page: str = "a4", *,
 
 def suggested_name(title: str, doc_id: int, fmt: str) -> str:
     """The article's title as a file name (no id in front: an article is named for itself)."""
-    from aigc_desktop.export.markdown import safe_filename
+    from aigc_desktop.export.markdown import title_filename
 
-    return safe_filename(title, doc_id, fmt).split(" ", 1)[1]
+    return title_filename(title, fmt, "article")
 
 
 class ArticleActions(QObject):
@@ -82,8 +83,9 @@ class ArticleActions(QObject):
         self.docs.keep_edit()
         self.docs.options.keep_article_options()
         self.docs.reload()
-        QApplication.clipboard().setText(self.article_markdown())
-        self.banner.show_info(_("The article is on the clipboard (Markdown)."))
+        copy_markdown(self.article_markdown())
+        self.banner.show_info(_("The article is on the clipboard: formatted where you paste into an editor, "
+                                "Markdown where you paste plain text."))
 
     @Slot()
     def export(self) -> Path | None:
@@ -94,13 +96,16 @@ class ArticleActions(QObject):
         self.docs.options.keep_article_options()
         self.docs.reload()
         doc = self.docs.store.get(self.docs.current_id)
+        settings = self.docs.rt.settings_store
+        keys = [key for key, _label in ARTICLE_FILTERS]
+        start = save_place.start_format(settings, keys, "md")  # the last export's file type and folder
         filters = [_(label) for _key, label in ARTICLE_FILTERS]
-        suggested = str(Path.home() / suggested_name(doc.title, doc.id, "md"))
-        path = self.prompts.ask_save_path(_("Export article"), suggested, ";;".join(filters), filters[0])
+        suggested = str(save_place.start_folder(settings) / suggested_name(doc.title, doc.id, start.partition(":")[0]))
+        path = self.prompts.ask_save_path(_("Export article"), suggested, ";;".join(filters), filters[keys.index(start)])
         if not path:
             return None
         picked = getattr(self.prompts, "selected_filter", "")
-        key = ARTICLE_FILTERS[filters.index(picked)][0] if picked in filters else "md"
+        key = ARTICLE_FILTERS[filters.index(picked)][0] if picked in filters else start
         fmt, _sep, page = key.partition(":")
         typed = Path(path).suffix.lower().lstrip(".")
         typed = {"markdown": "md", "htm": "html"}.get(typed, typed)
@@ -108,6 +113,7 @@ class ArticleActions(QObject):
             fmt = typed
         else:
             path = f"{path}.{fmt}"
+        save_place.remember(settings, Path(path), f"pdf:{page or 'a4'}" if fmt == "pdf" else fmt)
         studio = self.studio
         options = {"toc": studio.toc.isChecked(), "lead": studio.lead.text()}
         if fmt == "md":
