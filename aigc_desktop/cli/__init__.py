@@ -70,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         from aigc_desktop.smoke import run
 
         return run()
+    from aigc_desktop.llm.probe import FROZEN_FLAG, child_main
+
+    if (sys.argv[1:] if argv is None else argv)[:1] == [FROZEN_FLAG]:  # a frozen bundle's model check child
+        return child_main((sys.argv[1:] if argv is None else argv)[1:])
     _install_language()
     args = build_parser().parse_args(argv)
     try:

@@ -183,11 +183,15 @@ def list_models() -> list[ModelEntry]:
 
 
 def _check(path: Path):
-    """(GGUFInfo or None, the problem or None) of one file."""
+    """(GGUFInfo or None, the problem or None) of one file; a file the model check refused is not usable."""
     from aigc_desktop.llm.gguf_info import check_gguf_file
+    from aigc_desktop.llm.probe import known_problem
 
     try:
         check_gguf_file(path)
+        refused = known_problem(path)
+        if refused:
+            return None, refused
         info = model_info(path)
         if info.data_end and path.stat().st_size < info.data_end:
             return info, _("truncated: download it again")
@@ -206,11 +210,20 @@ def _safe_info(path: Path):
 
 
 def import_model(source: Path, *, move: bool = False) -> Path:
-    """Copy (or move) a GGUF file into the models folder after checking it."""
+    """Copy (or move) a GGUF file into the models folder after checking it.
+
+    A single file is also loaded in a child process first (``llm/probe.py``), so a
+    damaged or hostile one is refused here and never listed; a split set's part cannot
+    load without the set's other parts, so a set is probed at its first load instead.
+    """
     from aigc_desktop.llm.gguf_info import check_gguf_file
+    from aigc_desktop.llm.probe import probe_model_file, remember_good
 
     source = Path(source).expanduser()
     check_gguf_file(source, deep=True)
+    probed = split_of(source.name) is None
+    if probed:
+        probe_model_file(source)
     # Only ``*.gguf`` is listed: model.bin becomes model.gguf, a.Q4_1 becomes a.Q4_1.gguf.
     stem = source.stem if source.suffix[1:].isalpha() else source.name
     target = models_dir() / f"{stem}.gguf"
@@ -226,6 +239,8 @@ def import_model(source: Path, *, move: bool = False) -> Path:
         else:
             shutil.copyfile(source, tmp)
         tmp.replace(target)
+        if probed:
+            remember_good(target)  # the copy has a new mtime: the same bytes need no second probe
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise UserError(_("Could not import {name}: {reason}").format(name=source.name, reason=exc.strerror or exc)) from exc

@@ -29,6 +29,8 @@ from aigc_desktop.llm.context import FitResult, fit_messages, reply_budget
 from aigc_desktop.llm.gguf_info import check_gguf_file
 from aigc_desktop.llm.gpu import GPU_FALLBACK_NOTE, resolve_gpu_layers
 from aigc_desktop.llm.memory import check_memory
+from aigc_desktop.llm.native_log import explain_load_failure  # noqa: F401 (re-exported)
+from aigc_desktop.llm.probe import probe_model_file
 from aigc_desktop.llm.protocol import Delta, LoadedModel, ReplyStats, collect, text_decoder  # noqa: F401 (re-exported)
 from aigc_desktop.llm.runner import READ_BATCH, Runner  # noqa: F401 (READ_BATCH re-exported)
 from aigc_desktop.llm.sampling import SamplingParams
@@ -44,26 +46,6 @@ CHATML_TEMPLATE = (
     "{{ message['content'] }}<|im_end|>\n{% endfor %}"
     "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
 )
-
-
-def explain_load_failure(path: Path, lines: list[str], exc: BaseException) -> str:
-    """Turn llama.cpp's log lines about a failed load into a sentence a person can act on."""
-    text = " ".join(lines).lower()
-    if "not within the file bounds" in text or "incomplete" in text:
-        return _("{name} is truncated or corrupted (its data ends early). Download it again.").format(name=path.name)
-    if "key-value" in text or "failed to read" in text or "invalid magic" in text:
-        return _("{name} is damaged: its GGUF header cannot be read.").format(name=path.name)
-    if "unknown model architecture" in text:
-        arch = next((l.split("'")[1] for l in lines if "unknown model architecture" in l and "'" in l), "")
-        if arch:
-            return _("{name} uses a model architecture this version of llama.cpp does not know ({arch}). "
-                     "Update the app or pick another model.").format(name=path.name, arch=arch)
-        return _("{name} uses a model architecture this version of llama.cpp does not know. "
-                 "Update the app or pick another model.").format(name=path.name)
-    if "alloc" in text or "memory" in text:
-        return _("{name} could not be loaded: not enough memory.").format(name=path.name)
-    detail = "; ".join(lines[-2:]) or str(exc)
-    return _("{name} could not be loaded by llama.cpp: {detail}").format(name=path.name, detail=detail)
 
 
 def default_threads() -> int:
@@ -116,6 +98,7 @@ class LlamaEngine:
         route_llama_log()
         path = Path(path).expanduser()
         check_gguf_file(path)
+        probe_model_file(path)  # a file's first load is tried in a child process (llm/probe.py)
         check_memory(path, n_ctx)
         threads = n_threads or default_threads()
         recent_errors(clear=True)

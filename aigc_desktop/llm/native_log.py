@@ -2,7 +2,8 @@
 
 With ``verbose=False`` llama-cpp-python throws these away and a failed load
 says only "Failed to load model"; we keep them in the log file and remember the
-last error lines so a load failure can say why.
+last error lines so a load failure can say why (:func:`explain_load_failure`,
+used by the engine's load and by the model check's child, ``llm/probe.py``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ import ctypes
 import logging
 import threading
 from collections import deque
+from pathlib import Path
+
+from aigc_desktop.i18n import _
 
 log = logging.getLogger("aigc_desktop.llama_cpp")
 
@@ -75,3 +79,23 @@ def recent_errors(clear: bool = False) -> list[str]:
         if clear:
             _recent_errors.clear()
     return out
+
+
+def explain_load_failure(path: Path, lines: list[str], exc: BaseException) -> str:
+    """Turn llama.cpp's log lines about a failed load into a sentence a person can act on."""
+    text = " ".join(lines).lower()
+    if "not within the file bounds" in text or "incomplete" in text:
+        return _("{name} is truncated or corrupted (its data ends early). Download it again.").format(name=path.name)
+    if "key-value" in text or "failed to read" in text or "invalid magic" in text:
+        return _("{name} is damaged: its GGUF header cannot be read.").format(name=path.name)
+    if "unknown model architecture" in text:
+        arch = next((l.split("'")[1] for l in lines if "unknown model architecture" in l and "'" in l), "")
+        if arch:
+            return _("{name} uses a model architecture this version of llama.cpp does not know ({arch}). "
+                     "Update the app or pick another model.").format(name=path.name, arch=arch)
+        return _("{name} uses a model architecture this version of llama.cpp does not know. "
+                 "Update the app or pick another model.").format(name=path.name)
+    if "alloc" in text or "memory" in text:
+        return _("{name} could not be loaded: not enough memory.").format(name=path.name)
+    detail = "; ".join(lines[-2:]) or str(exc)
+    return _("{name} could not be loaded by llama.cpp: {detail}").format(name=path.name, detail=detail)

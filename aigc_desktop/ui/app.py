@@ -90,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
         from aigc_desktop.ui.smoke import run
 
         return run([a for a in (sys.argv if argv is None else argv) if a != "--smoke-test"])
+    if (sys.argv if argv is None else argv)[1:2] == ["--probe-gguf"]:  # a frozen bundle's model check child
+        from aigc_desktop.llm.probe import child_main
+
+        return child_main((sys.argv if argv is None else argv)[2:])
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 

@@ -140,11 +140,11 @@ def test_bad_files_rejected_and_previous_model_kept(tmp_path, starter_model, con
 
 
 def test_truncated_gguf_says_truncated(tmp_path, starter_model):
-    """A GGUF cut short (like an interrupted download) is named as truncated by llama.cpp's reason."""
+    """A GGUF cut short (like an interrupted download) is named as truncated, with the sizes, by the model check."""
     cut = tmp_path / "cut.gguf"
     with open(starter_model, "rb") as src:
         cut.write_bytes(src.read(5_000_000))
-    with pytest.raises(ModelLoadError, match="truncated or corrupted"):
+    with pytest.raises(ModelLoadError, match="cut.gguf is truncated"):
         LlamaEngine().load(cut, n_ctx=512)
 
 
