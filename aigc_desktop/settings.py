@@ -39,6 +39,8 @@ class Settings:
     window_geometry: str = ""  # the main window's last size and place (Qt's saveGeometry, base64)
     export_folder: str = ""  # where the last export (a chat, an article, an image) was saved
     export_format: str = ""  # the last export's file type, "format[:page]" ("md", "pdf:a4", …)
+    # Web pages (origins, "http://localhost:3000") the window's Local API lets in (server/guard.py).
+    local_api_origins: list = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.problems: list[str] = []  # what load() had to replace by defaults (not saved)
@@ -52,6 +54,8 @@ class Settings:
             raise UserError(_("Theme must be one of {choices}.").format(choices=", ".join(THEMES)))
         if self.language not in LANGUAGE_CHOICES:
             raise UserError(_("Language must be one of {choices}.").format(choices=", ".join(LANGUAGE_CHOICES)))
+        if not all(isinstance(o, str) and o.startswith(("http://", "https://")) for o in self.local_api_origins):
+            raise UserError(_("Local API origins must be http:// or https:// addresses."))
         for value in (self.gpu_layers, *self.model_gpu_layers.values()):
             if not _is_gpu_layers(value):
                 raise UserError(_("GPU layers must be auto, 0 or a positive number, not {value}.").format(value=value))

@@ -10,6 +10,11 @@ Starting waits for the socket and stopping joins the server's thread, both up
 to seconds, so they run on a Python thread (``ui/kit/tasks.py``). The usual port
 is 8765; when another program holds it, a free one is taken.
 
+The gear beside it opens the Local API's settings (``serve_settings.py``): the web
+pages (origins) allowed to use it, kept in the ``local_api_origins`` setting. Every
+other web page, and any request not addressed to 127.0.0.1/localhost, is refused
+(``server/guard.py``); at most a few requests wait for the engine, the rest get 429.
+
 Signals:
     stateChanged(str base_url)   "" when the server is off
 """
@@ -22,7 +27,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QToolButto
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
 from aigc_desktop.server.local import DEFAULT_PORT, LocalServer
-from aigc_desktop.ui.kit import tasks
+from aigc_desktop.ui.kit import style, tasks
 
 
 def _start(server: LocalServer) -> str:
@@ -59,8 +64,15 @@ class ServeToggle(QWidget):
         self.copy_button.setToolTip(_("Copy the address"))
         self.copy_button.setVisible(False)
         self.copy_button.clicked.connect(self.copy_address)
+        self.settings_button = QToolButton()
+        self.settings_button.setObjectName("serveSettings")
+        style.set_icon(self.settings_button, "ph.gear-six")
+        self.settings_button.setAutoRaise(True)
+        self.settings_button.setToolTip(_("Local API settings: web pages allowed to use it"))
+        self.settings_button.clicked.connect(self.edit_settings)
         lay.addWidget(self.button)
         lay.addWidget(self.copy_button)
+        lay.addWidget(self.settings_button)
 
     @property
     def base_url(self) -> str:
@@ -84,7 +96,8 @@ class ServeToggle(QWidget):
             return
         self._busy = True
         self.button.setText(_("Local API: starting…"))
-        self.server = LocalServer(rt.engine, "127.0.0.1", self.port, gate=self.engine.gate())
+        self.server = LocalServer(rt.engine, "127.0.0.1", self.port, gate=self.engine.gate(),
+                                  allow_origins=self.allowed_origins())
         tasks.op(self, _start, self.server).success(self._started).failure(self._start_failed).run()
 
     def _started(self, base_url: str) -> None:
@@ -120,6 +133,31 @@ class ServeToggle(QWidget):
         self.button.setChecked(False)
         self.button.setText(_("Local API: off"))
         self.copy_button.setVisible(False)
+
+    def allowed_origins(self) -> list[str]:
+        rt = self.ctx.rt
+        return list(rt.settings.local_api_origins) if rt is not None else []
+
+    def settings_dialog(self):
+        from aigc_desktop.ui.engine.serve_settings import ServeSettingsDialog
+
+        return ServeSettingsDialog(self.allowed_origins(), self.base_url, self.window())
+
+    @Slot()
+    def edit_settings(self) -> None:
+        rt = self.ctx.rt
+        if rt is None:
+            return
+        dialog = self.settings_dialog()
+        if dialog.exec() and dialog.origins != self.allowed_origins():
+            try:
+                rt.settings_store.update(local_api_origins=dialog.origins)
+            except UserError as exc:
+                self.banner.show_error(str(exc))
+                return
+            if self.server is not None:
+                self.banner.show_info(_("The allowed web pages change when the Local API starts again."))
+        dialog.deleteLater()
 
     @Slot()
     def copy_address(self) -> None:
