@@ -120,7 +120,7 @@ class DocumentStudio(QWidget):
         self.lead.setAccessibleName(_("Lead paragraph"))
         self.toc = QCheckBox(_("Table of contents"), self)
         self.copy_btn = self._button(_("Copy article"), "secondaryButton", "ph.copy", "text",
-                                     _("Copy the whole article as Markdown"))
+                                     _("Copy the whole article, formatted (for WeChat, Word, email) and as Markdown"))
         self.copy_btn.clicked.connect(self.copyRequested)
         self.export_btn = self._button(_("Export…"), "secondaryButton", "ph.export", "text",
                                        _("Save the article as Markdown, HTML, Word or PDF"))
