@@ -32,6 +32,7 @@ from pygments.lexers import get_lexer_by_name, guess_lexer
 from pygments.util import ClassNotFound
 
 from aigc_desktop.i18n import _
+from aigc_desktop.render.cjk_emphasis import cjk_emphasis_plugin
 from aigc_desktop.render import palette as _palette
 from aigc_desktop.render.palette import Theme  # noqa: F401 (re-exported)
 from aigc_desktop.render.math import formula_url, render_formula
@@ -53,6 +54,7 @@ def _make_parser() -> MarkdownIt:
     # breaks: a single newline is a line break, as people (and chat models) mean it.
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "breaks": True})
     md.enable(["table", "strikethrough"])
+    cjk_emphasis_plugin(md)  # **要点：**正文 is bold (render/cjk_emphasis.py)
     md.validateLink = lambda url: url.strip().lower().startswith(SAFE_SCHEMES) or url.startswith("#")
     return md
 
