@@ -44,29 +44,36 @@ WHERE = N_("{model} ({provider})")  # a pane's title: the model and who runs it
 LOCAL = N_("this computer")  # who runs a local model
 
 
-def describe(router, ref: str) -> str:
-    """A model's name in the pickers and panes, with who runs it: ``model (provider)``, or
-    ``model (this computer)`` for a local file (a split set by the set's name). Without the
-    provider a local model and a server's model of the same name read alike."""
+def model_and_runner(router, ref: str) -> tuple[str, str]:
+    """(the model's name, who runs it): a provider's name, or "this computer" for a local file
+    (a split set by the set's name)."""
     target = router.split(ref) if router is not None else None
     if target is not None:
         provider, model_id = target
-        return _(WHERE).format(model=model_id, provider=provider.name)
-    name = model_name(ref) if Path(ref).suffix.lower() == ".gguf" else ref
-    return _(WHERE).format(model=name, provider=_(LOCAL))
+        return model_id, provider.name
+    return (model_name(ref) if Path(ref).suffix.lower() == ".gguf" else ref), _(LOCAL)
+
+
+def describe(router, ref: str) -> str:
+    """A model's name in the pickers and panes with who runs it, ``model (provider)``: without the
+    provider a local model and a server's model of the same name read alike."""
+    model, runner = model_and_runner(router, ref)
+    return _(WHERE).format(model=model, provider=runner)
 
 
 class _Pane(QWidget):
     """One model's answer: its name and who runs it, the streamed text (plain, inert) and TTFT / tokens per second."""
 
-    def __init__(self, title: str, ref: str) -> None:
+    def __init__(self, router, ref: str) -> None:
         super().__init__()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        self.title = ElidedLabel(title)  # a long id: "…" in its middle, so the provider at its end stays
-        self.title.setStyleSheet("font-weight: 600;")
+        model, runner = model_and_runner(router, ref)
+        self.ref, self.heading = ref, _(WHERE).format(model=model, provider=runner)
+        # A long id is elided in its middle; who runs it follows whole, however narrow the pane.
+        self.title = ElidedLabel(model, suffix=_(WHERE).format(model="", provider=runner))
         self.title.setMinimumWidth(40)
-        self.ref = ref
+        self.title.setStyleSheet("font-weight: 600;")
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         self.stats = QLabel(_("Waiting…"))
@@ -206,7 +213,7 @@ class CompareView(QDialog):
         for pane in self.panes:
             self.pane_row.removeWidget(pane)
             pane.deleteLater()
-        self.panes = [_Pane(describe(getattr(self.ctx.rt, "router", None), m), m) for m in models]
+        self.panes = [_Pane(getattr(self.ctx.rt, "router", None), m) for m in models]
         for pane in self.panes:
             self.pane_row.addWidget(pane, 1)
         self.note.setText(_("Local models answer one after another; remote ones at the same time."))

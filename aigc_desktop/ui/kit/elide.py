@@ -20,11 +20,12 @@ def elide(text: str, font, width: int, mode=Qt.ElideMiddle) -> str:
 
 class ElidedLabel(QLabel):
     """A one-line label that elides (in the middle by default) and shows the whole text as its tooltip
-    when it is cut. ``text()`` is always the whole text."""
+    when it is cut. ``text()`` is always the whole text. A ``suffix`` (who runs a model: "（本机）")
+    is never elided: only the text before it is."""
 
-    def __init__(self, text: str = "", parent=None, mode=Qt.ElideMiddle) -> None:
+    def __init__(self, text: str = "", parent=None, mode=Qt.ElideMiddle, suffix: str = "") -> None:
         super().__init__(parent)
-        self._full, self._mode = "", mode
+        self._full, self._mode, self._suffix = "", mode, suffix
         self.setTextFormat(Qt.PlainText)
         self.setText(text)
 
@@ -45,19 +46,25 @@ class ElidedLabel(QLabel):
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         m = self.contentsMargins()
-        width = QFontMetrics(self.font()).horizontalAdvance(self._full) + m.left() + m.right() + 2
+        width = QFontMetrics(self.font()).horizontalAdvance(self._full + self._suffix) + m.left() + m.right() + 6
         return QSize(width, super().sizeHint().height())
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         self._fit()
 
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() in (QEvent.FontChange, QEvent.StyleChange):  # a stylesheet's bold arrives late
+            self.updateGeometry()
+            self._fit()
+
     def _fit(self) -> None:
-        room = self.contentsRect().width() - 2
+        room = self.contentsRect().width() - 2 - QFontMetrics(self.font()).horizontalAdvance(self._suffix)
         shown = elide(self._full, self.font(), room, self._mode)
-        if shown != super().text():
-            super().setText(shown)
-        self.setToolTip(self._full if shown != self._full else "")
+        if shown + self._suffix != super().text():
+            super().setText(shown + self._suffix)
+        self.setToolTip(self._full + self._suffix if shown != self._full else "")
 
 
 class ElidedComboBox(QComboBox):

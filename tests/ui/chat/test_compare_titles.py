@@ -25,12 +25,13 @@ def test_a_local_and_a_remote_model_of_one_name_read_apart(qtbot, zh_window, sta
     faces = [c.currentText() for c in view.pickers[:2]]
     assert faces[0] != faces[1] and faces[1].endswith("（本机服务器）")
 
-    pane = _Pane(describe(router, f"本机服务器/{long_id}"), f"本机服务器/{long_id}")
+    pane = _Pane(router, f"本机服务器/{long_id}")
     qtbot.addWidget(pane)
-    pane.resize(180, 300)
+    pane.resize(260, 300)  # narrower than the whole title (four panes in a 1000 px window)
     pane.show()
     settle(qtbot, pane)
-    assert isinstance(pane.title, ElidedLabel)
+    assert isinstance(pane.title, ElidedLabel) and pane.heading == f"{long_id}（本机服务器）"
     shown = pane.title.shown_text()
-    assert "…" in shown and shown.endswith("（本机服务器）") and shown.startswith("Qwen")
-    assert pane.title.toolTip() == f"{long_id}（本机服务器）"
+    assert "…" in shown and shown.startswith("Qwen/") and shown.endswith("_M（本机服务器）")  # who runs it: whole
+    assert pane.title.fontMetrics().horizontalAdvance(shown) <= pane.title.contentsRect().width()
+    assert pane.title.toolTip() == pane.heading
