@@ -358,7 +358,8 @@ class ChatView(QScrollArea):
         bar = self.verticalScrollBar()
         self._our_scroll = True
         try:
-            bar.setValue(bar.maximum())
+            # With no messages the view shows its empty widget (the welcome card), read from its top.
+            bar.setValue(bar.maximum() if self.widgets else bar.minimum())
         finally:
             self._our_scroll = False
         self._update_newest()

@@ -184,3 +184,17 @@ def test_the_card_names_the_model_the_chat_switched_to(qtbot, make_window, test_
     assert "本机服务器" in panel.model_text.text()
     win.conversations.new()
     qtbot.waitUntil(lambda: panel.model_title.text() == welcome.TEXT["starter_title"], timeout=2_000)
+
+
+def test_a_small_window_shows_the_card_from_its_top(qtbot, make_window, test_catalog):
+    """At 800×600 the card does not fit: the empty chat shows it from its top (the chat's follow-the-newest
+    scrolling used to take it to its bottom, hiding the welcome and the model in use)."""
+    from tests.ui.conftest import settle
+
+    win = make_window(load_model=False)
+    win.resize(800, 600)
+    settle(qtbot, win)
+    bar = win.chat.verticalScrollBar()
+    assert win.welcome.isVisible() and bar.maximum() > 0 and bar.value() == 0
+    top = win.welcome.model_title.mapTo(win.chat.viewport(), win.welcome.model_title.rect().topLeft()).y()
+    assert 0 <= top < win.chat.viewport().height()
