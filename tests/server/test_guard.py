@@ -228,3 +228,17 @@ def test_serve_cli_rejects_a_bad_origin(capsys):
     with pytest.raises(SystemExit) as ended:
         main(["serve", "--allow-origin", "http://localhost:3000/app"])
     assert ended.value.code == 2 and "origin" in capsys.readouterr().err
+
+
+def test_the_windows_gate_has_the_same_bound():
+    """The window's gate (requests as jobs on its engine thread) refuses past one running and max_waiting waiting."""
+    from aigc_desktop.server.gate import DEFAULT_MAX_WAITING, QueueFull
+    from aigc_desktop.ui.engine.gate import ClientGate
+
+    gate = ClientGate(client=None)
+    held = [gate.new_cancel() for _i in range(DEFAULT_MAX_WAITING + 1)]
+    with pytest.raises(QueueFull) as full:
+        gate.new_cancel()
+    assert full.value.waiting == DEFAULT_MAX_WAITING and full.value.retry_after >= 1
+    gate.release(held[0])
+    gate.new_cancel()

@@ -9,6 +9,8 @@ turns, and the ``Llama`` never sees another thread. Same interface as ``EngineGa
 
 A request takes the engine's lease when it starts, so the window shows Stop, and Stop
 (or :meth:`stop_all`) sets the cancel event of every request queued or running.
+The queue is bounded as ``EngineGate``'s is (``CancelSet.max_waiting``): past it a
+request gets 429 with ``Retry-After`` instead of piling up behind the window's turns.
 """
 
 from __future__ import annotations
