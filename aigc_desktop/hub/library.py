@@ -65,13 +65,16 @@ def installed_models() -> list[Path]:
     """The models to offer (starter first): each GGUF file, a complete split set by its first part.
 
     A set's later parts are not models of their own, and a set with a part missing is
-    left out (it cannot load); :func:`list_models` shows it as incomplete.
+    left out (it cannot load); :func:`list_models` shows it as incomplete. So is a file
+    the model check refused (``llm/probe.py``); the list shows it with the reason.
     """
+    from aigc_desktop.llm.probe import known_problem
+
     found: list[Path] = []
     starter = starter_model_path()
     if starter:
         found.append(starter)
-    found.extend(m.path for m in _folder_models() if m.complete)
+    found.extend(m.path for m in _folder_models() if m.complete and not known_problem(m.path))
     return found
 
 

@@ -47,14 +47,18 @@ _GOOD = ""
 
 _lock = threading.Lock()
 _verdicts: dict[str, str] = {}  # fingerprint → "" (good) or the message
+_hashed: dict[tuple, str] = {}  # (path, size, mtime) → fingerprint: a model list reads no file twice
 
 
 def fingerprint(path: Path) -> str:
     st = path.stat()
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        digest.update(fh.read(HASHED_BYTES))
-    return f"{st.st_size}:{st.st_mtime_ns}:{digest.hexdigest()}"
+    seen = (str(path), st.st_size, st.st_mtime_ns)
+    if seen not in _hashed:
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            digest.update(fh.read(HASHED_BYTES))
+        _hashed[seen] = f"{st.st_size}:{st.st_mtime_ns}:{digest.hexdigest()}"
+    return _hashed[seen]
 
 
 def _cache_file() -> Path:

@@ -91,8 +91,8 @@ def test_cli_import_of_a_hostile_file_is_one_line_and_lists_nothing(starter_mode
 
 
 def test_a_refused_file_in_the_models_folder_is_listed_as_unusable(starter_model, monkeypatch):
-    """A file dropped into the models folder that the check refused is listed with the reason, not as usable."""
-    from aigc_desktop.hub.library import list_models, models_dir
+    """A file dropped into the models folder that the check refused is listed with the reason, not offered."""
+    from aigc_desktop.hub.library import installed_models, list_models, models_dir
 
     model = _copy(starter_model, models_dir() / "dropped.gguf")
     monkeypatch.setattr(probe, "child_command", lambda path: CRASH)
@@ -100,3 +100,4 @@ def test_a_refused_file_in_the_models_folder_is_listed_as_unusable(starter_model
         probe.probe_model_file(model)
     entry = next(m for m in list_models() if m.name == "dropped")
     assert entry.problem and "damaged or hostile" in entry.problem
+    assert model not in installed_models()
