@@ -11,7 +11,7 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("AIGC_DESKTOP_LANG", "en")  # tests read English unless they choose Chinese
 
 # Fixtures shared across folders: the llama_cpp.server ones and the fake Hub.
-pytest_plugins = ["tests.llama_server", "tests.hub.hub_fixtures"]
+pytest_plugins = ["tests.llama_server", "tests.hub.hub_fixtures", "tests.openai_fake"]
 
 # The fixtures that need a real model: its GGUF file (starter_model, base_model), a loaded engine
 # (real_engine, base_engine), a window that loads it (make_window, and so studio_window and

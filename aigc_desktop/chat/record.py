@@ -2,8 +2,10 @@
 
 A model's stream is stored while it arrives, so that a crash, a kill or a full
 disk loses at most the last ``every`` seconds of text: the text is checkpointed
-through ``checkpoint(text)`` at most once per ``every`` seconds (and only when it
-grew), and the run ends with one ``finish(text, status, stats)``. The status is
+through ``checkpoint(text, reasoning)`` at most once per ``every`` seconds (and only
+when it grew), and the run ends with one ``finish(text, status, stats, reasoning)``.
+``text`` is the answer; ``reasoning`` a reasoning model's thinking, kept apart
+(``llm/reasoning.py``), so it never becomes the answer, a section or an export. The status is
 ``done`` (the model ended or reached its token limit), ``stopped`` (Stop was
 pressed, even when it interrupted the prompt evaluation) or ``error``. A
 ``UserError`` (no model, the context is full, the disk is full) is the person's or
@@ -43,6 +45,7 @@ class Recorded:
     status: str  # "done", "stopped" or "error"
     stats: dict = field(default_factory=dict)
     save_error: str | None = None
+    reasoning: str = ""
 
     @property
     def saved(self) -> bool:
@@ -52,9 +55,10 @@ class Recorded:
 def record_stream(
     stream: Iterable[Delta],
     *,
-    checkpoint: Callable[[str], None],
-    finish: Callable[[str, str, dict], None],
+    checkpoint: Callable[[str, str], None],
+    finish: Callable[[str, str, dict, str], None],
     on_text: Callable[[str], None] | None = None,
+    on_reasoning: Callable[[str], None] | None = None,
     cancel: threading.Event | None = None,
     prefix: str = "",
     stats: dict | None = None,
@@ -68,6 +72,7 @@ def record_stream(
     the run in the log ("reply 12", "section 3").
     """
     parts: list[str] = [prefix]
+    thoughts: list[str] = []
     saved_len = len(prefix)
     last_save = time.monotonic()
     status, out = "error", dict(stats or {})
@@ -77,15 +82,20 @@ def record_stream(
                 out.update(delta.stats.to_dict())
                 status = "stopped" if delta.stats.finish_reason == "cancelled" else "done"
                 break
-            parts.append(delta.text)
-            if on_text:
-                on_text(delta.text)
+            if delta.reasoning:
+                thoughts.append(delta.reasoning)
+                if on_reasoning:
+                    on_reasoning(delta.reasoning)
+            if delta.text:
+                parts.append(delta.text)
+                if on_text:
+                    on_text(delta.text)
             now = time.monotonic()
             if now - last_save >= every:
-                text = "".join(parts)
-                if len(text) != saved_len:
-                    checkpoint(text)
-                    saved_len, last_save = len(text), now
+                text, reasoning = "".join(parts), "".join(thoughts)
+                if len(text) + len(reasoning) != saved_len:
+                    checkpoint(text, reasoning)
+                    saved_len, last_save = len(text) + len(reasoning), now
     except UserError as exc:
         out["error"] = str(exc)
         log.info("%s failed: %s", what, exc)
@@ -94,12 +104,12 @@ def record_stream(
         out["error"] = _("Generation failed: {error}. Details are in the log file.").format(error=exc)
     if status == "error" and cancel is not None and cancel.is_set() and "error" not in out:
         status = "stopped"  # the stream ended early without saying why: Stop did it
-    text = "".join(parts)
+    text, reasoning = "".join(parts), "".join(thoughts).strip()
     try:
-        finish(text, status, out)
+        finish(text, status, out, reasoning)
     except UserError as exc:
         # e.g. the disk filled up: the store keeps the last checkpoint (marked interrupted
         # at the next start); the caller still gets the whole text.
         log.warning("%s could not be saved: %s", what, exc)
-        return Recorded(text, status, out, save_error=str(exc))
-    return Recorded(text, status, out)
+        return Recorded(text, status, out, save_error=str(exc), reasoning=reasoning)
+    return Recorded(text, status, out, reasoning=reasoning)

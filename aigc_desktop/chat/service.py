@@ -179,6 +179,7 @@ class ChatService:
         on_user_saved: Callable[[MessageRecord], None] | None = None,
         new_conversation: dict | None = None,
         on_progress: Callable[[int, int], None] | None = None,
+        on_reasoning: Callable[[str], None] | None = None,
     ) -> TurnResult:
         """Save the user's message, then stream and save the reply.
 
@@ -198,7 +199,8 @@ class ChatService:
             self.store.rename(conversation_id, title_from(text))
         if on_user_saved:
             on_user_saved(user)
-        reply = self._reply(conversation_id, user, on_delta, cancel, sampling, on_progress, engine=engine)
+        reply = self._reply(conversation_id, user, on_delta, cancel, sampling, on_progress, engine=engine,
+                            on_reasoning=on_reasoning)
         return TurnResult(user=user, reply=reply, error=reply.stats.get("error"))
 
     def answer(
@@ -209,9 +211,11 @@ class ChatService:
         on_delta: Callable[[str], None] | None = None,
         cancel: threading.Event | None = None,
         sampling: SamplingParams | None = None,
+        on_reasoning: Callable[[str], None] | None = None,
     ) -> MessageRecord:
         """A new reply to the saved message ``user`` by ``engine`` (compare asks each of its models)."""
-        return self._reply(user.conversation_id, user, on_delta, cancel, sampling, engine=engine)
+        return self._reply(user.conversation_id, user, on_delta, cancel, sampling, engine=engine,
+                           on_reasoning=on_reasoning)
 
     def regenerate(
         self,
@@ -221,6 +225,7 @@ class ChatService:
         cancel: threading.Event | None = None,
         sampling: SamplingParams | None = None,
         on_progress: Callable[[int, int], None] | None = None,
+        on_reasoning: Callable[[str], None] | None = None,
     ) -> TurnResult:
         """A new sibling reply to the user message that ``message_id`` answers (or is)."""
         msg = self.store.get_message(message_id)
@@ -230,7 +235,8 @@ class ChatService:
             user = self.store.get_message(msg.parent_id)
         else:
             user = msg
-        reply = self._reply(msg.conversation_id, user, on_delta, cancel, sampling, on_progress)
+        reply = self._reply(msg.conversation_id, user, on_delta, cancel, sampling, on_progress,
+                            on_reasoning=on_reasoning)
         return TurnResult(user=None, reply=reply, error=reply.stats.get("error"))
 
     def edit_and_resend(
@@ -243,6 +249,7 @@ class ChatService:
         sampling: SamplingParams | None = None,
         on_user_saved: Callable[[MessageRecord], None] | None = None,
         on_progress: Callable[[int, int], None] | None = None,
+        on_reasoning: Callable[[str], None] | None = None,
     ) -> TurnResult:
         """Edit a user message as a new branch: a sibling with the new text, then a reply."""
         if not new_text.strip():
@@ -254,7 +261,8 @@ class ChatService:
         user = self.store.add_message(old.conversation_id, "user", new_text, parent_id=old.parent_id)
         if on_user_saved:
             on_user_saved(user)
-        reply = self._reply(old.conversation_id, user, on_delta, cancel, sampling, on_progress)
+        reply = self._reply(old.conversation_id, user, on_delta, cancel, sampling, on_progress,
+                            on_reasoning=on_reasoning)
         return TurnResult(user=user, reply=reply, error=reply.stats.get("error"))
 
     def continue_reply(
@@ -288,14 +296,16 @@ class ChatService:
             yield from carry_on(fitted.messages, prefix, params, cancel, cache_key=f"conv:{reply.conversation_id}",
                                 on_progress=on_progress)
 
-        def finish(text: str, status: str, stats: dict) -> None:
+        def finish(text: str, status: str, stats: dict, reasoning: str) -> None:
             if status == "error" and text == prefix:
                 self.store.update_message(reply.id, status=reply.status, stats=before)
             else:
-                self.store.update_message(reply.id, content=text, status=status, stats=stats)
+                self.store.update_message(reply.id, content=text, status=status, stats=stats,
+                                          reasoning=(reply.reasoning + "\n\n" + reasoning).strip())
 
         done = record_stream(
-            stream(), checkpoint=lambda text: self.store.update_message(reply.id, content=text), finish=finish,
+            stream(), checkpoint=lambda text, _reasoning: self.store.update_message(reply.id, content=text),
+            finish=finish,
             on_text=on_delta, cancel=cancel, prefix=prefix, stats={"continued": int(before.get("continued", 0)) + 1},
             every=self.checkpoint_seconds, what=f"continuation of reply {reply.id}",
         )
@@ -314,6 +324,7 @@ class ChatService:
         sampling: SamplingParams | None,
         on_progress: Callable[[int, int], None] | None = None,
         engine: Engine | None = None,
+        on_reasoning: Callable[[str], None] | None = None,
     ) -> MessageRecord:
         engine = engine or self.engine_for(conversation_id)
         model_name = engine.model.name if engine.model else None
@@ -333,12 +344,14 @@ class ChatService:
 
         done = record_stream(
             stream(),
-            checkpoint=lambda text: self.store.update_message(reply.id, content=text),
-            finish=lambda text, status, stats: self.store.update_message(
-                reply.id, content=text, status=status, stats=stats),
-            on_text=on_delta, cancel=cancel, every=self.checkpoint_seconds, what=f"reply {reply.id}",
+            checkpoint=lambda text, reasoning: self.store.update_message(reply.id, content=text, reasoning=reasoning),
+            finish=lambda text, status, stats, reasoning: self.store.update_message(
+                reply.id, content=text, status=status, stats=stats, reasoning=reasoning),
+            on_text=on_delta, on_reasoning=on_reasoning, cancel=cancel, every=self.checkpoint_seconds,
+            what=f"reply {reply.id}",
         )
         if not done.saved:
             stats = {**done.stats, "error": _("The reply could not be saved: {error}").format(error=done.save_error)}
-            return dataclasses.replace(reply, content=done.text, status="error", stats=stats)
+            return dataclasses.replace(reply, content=done.text, status="error", stats=stats,
+                                       reasoning=done.reasoning)
         return self.store.get_message(reply.id)

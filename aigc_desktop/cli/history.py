@@ -89,7 +89,8 @@ def cmd_show(args) -> int:
             "title": conv.title,
             "messages": [
                 {"id": m.id, "role": m.role, "content": m.content, "status": m.status,
-                 "created": m.created_at.isoformat(), "model": m.model, "rating": m.rating}
+                 "created": m.created_at.isoformat(), "model": m.model, "rating": m.rating,
+                 "reasoning": m.reasoning}
                 for m in branch
             ],
             # For each user message of the branch, every reply to it (regenerated or compared: the
@@ -97,7 +98,7 @@ def cmd_show(args) -> int:
             "alternatives": [
                 {"user_id": m.id, "replies": [
                     {"id": r.id, "model": r.model, "status": r.status, "content": r.content, "stats": r.stats,
-                     "current": r.id in current}
+                     "current": r.id in current, "reasoning": r.reasoning}
                     for r in everything if r.parent_id == m.id and r.role == "assistant"]}
                 for m in branch if m.role == "user"
             ],

@@ -11,6 +11,7 @@ from sqlalchemy import DateTime, String, Text, insert, text
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
+from aigc_desktop.llm.reasoning import split_stored
 from aigc_desktop.store.db import Database, reserve_ids
 from aigc_desktop.store.schema import MESSAGE_STATUSES, Conversation, Message, utcnow
 
@@ -29,6 +30,7 @@ class ImportedMessage:
     created_at: datetime | None = None
     model: str | None = None
     stats: dict = field(default_factory=dict)
+    reasoning: str = ""  # a format that keeps thinking apart; inline <think> is split out on insert
 
 
 @dataclass
@@ -148,12 +150,16 @@ def write_conversations(db: Database, convs: list[ImportedConversation], cancel=
             created = _utc(conv.created_at) if conv.created_at else now
             id_of: dict[str, int] = {}
             for m in conv.messages:
+                content, reasoning = clean_text(m.content), clean_text(m.reasoning) or ""
+                if m.role == "assistant" and not reasoning:
+                    content, reasoning = split_stored(content)  # a reasoning model's inline <think>…</think>
                 msg_rows.append({
                     "id": next_msg,
                     "conversation_id": conv_id,
                     "parent_id": id_of.get(m.parent_key) if m.parent_key else None,
                     "role": m.role,
-                    "content": clean_text(m.content),
+                    "content": content,
+                    "reasoning": reasoning or "",
                     "status": _status(m.status),
                     "created_at": _utc(m.created_at) if m.created_at else created,
                     "model": clean_text(m.model),

@@ -32,6 +32,7 @@ from aigc_desktop.llm.memory import check_memory
 from aigc_desktop.llm.native_log import explain_load_failure  # noqa: F401 (re-exported)
 from aigc_desktop.llm.probe import probe_model_file
 from aigc_desktop.llm.protocol import Delta, LoadedModel, ReplyStats, collect, text_decoder  # noqa: F401 (re-exported)
+from aigc_desktop.llm.reasoning import prompt_opens_thinking, split_reasoning
 from aigc_desktop.llm.runner import READ_BATCH, Runner  # noqa: F401 (READ_BATCH re-exported)
 from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.llm.split_names import model_name
@@ -341,15 +342,19 @@ class LlamaEngine:
         llm = self._require()
         started = time.perf_counter()
         n_ctx = llm.n_ctx()
-        tokens, dropped = self.format_prompt(messages), 0
+        tokens, dropped, fitted = self.format_prompt(messages), 0, None
         if fit and len(tokens) > n_ctx - reply_budget(n_ctx, sampling.max_tokens):
             fitted = self.fit(messages, sampling.max_tokens)
             tokens, dropped = self.format_prompt(fitted.messages), fitted.dropped
         if len(tokens) >= n_ctx:
             raise _overflow(len(tokens), n_ctx)
         self._switch_state(llm, tokens, cache_key)
-        yield from self._runner.generate(tokens, sampling, cancel or threading.Event(), stop_text=self.model.eos_token,
-                                         on_progress=on_progress, started=started, dropped=dropped)
+        # An R1-style template ends the prompt inside <think>: the reply starts as reasoning.
+        opened = prompt_opens_thinking(self._formatter(messages=[
+            {"role": m["role"], "content": m["content"]} for m in (fitted.messages if fitted else messages)]).prompt)
+        yield from split_reasoning(self._runner.generate(
+            tokens, sampling, cancel or threading.Event(), stop_text=self.model.eos_token, on_progress=on_progress,
+            started=started, dropped=dropped), opened=opened)
 
 
 def _overflow(tokens: int, n_ctx: int) -> ContextOverflowError:

@@ -33,6 +33,8 @@ class ReplyStats:
     model: str
     dropped_messages: int = 0
     threads: int | None = None  # the CPU threads computing at the end (llm/threads.py); None: not local
+    reasoning_seconds: float | None = None  # how long the model thought before answering (llm/reasoning.py)
+    cut_while_thinking: bool = False  # ended (Stop, max tokens) before the answer began
 
     def to_dict(self) -> dict:
         return {
@@ -45,13 +47,16 @@ class ReplyStats:
             "model": self.model,
             "dropped_messages": self.dropped_messages,
             "threads": self.threads,
+            "reasoning_seconds": self.reasoning_seconds,
+            "cut_while_thinking": self.cut_while_thinking,
         }
 
 
 @dataclass(frozen=True)
 class Delta:
-    text: str = ""
+    text: str = ""  # the answer
     done: bool = False
+    reasoning: str = ""  # the model's thinking, never part of the answer (llm/reasoning.py)
     stats: ReplyStats | None = None
 
 

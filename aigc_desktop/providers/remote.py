@@ -49,6 +49,7 @@ from aigc_desktop.errors import ContextOverflowError
 from aigc_desktop.i18n import _
 from aigc_desktop.llm.context import FitResult, fit_messages, reply_budget
 from aigc_desktop.llm.protocol import Delta, LoadedModel, ReplyStats
+from aigc_desktop.llm.reasoning import split_reasoning
 from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.providers.config import Provider
 from aigc_desktop.providers.errors import ProviderError, describe
@@ -214,7 +215,9 @@ class RemoteEngine:
         def create(**kwargs):
             return self.client.chat.completions.create(messages=msgs, **kwargs)
 
-        yield from self._generate(model, create, _chat_text, sampling, cancel, started, estimate, dropped)
+        # Thinking is the answer's neighbour, never part of it: a separate field or inline tags.
+        yield from split_reasoning(
+            self._generate(model, create, _chat_text, sampling, cancel, started, estimate, dropped, _chat_reasoning))
 
     def complete(
         self,
@@ -239,8 +242,9 @@ class RemoteEngine:
                                   approx_tokens(prompt), 0)
 
     def _generate(self, model: LoadedModel, create, text_of, sampling: SamplingParams, cancel, started: float,
-                  estimate: int, dropped: int) -> Iterator[Delta]:
-        """One streamed request: ``create(**kwargs)`` opens it, ``text_of(choice)`` reads a chunk's text."""
+                  estimate: int, dropped: int, reasoning_of=None) -> Iterator[Delta]:
+        """One streamed request: ``create(**kwargs)`` opens it, ``text_of(choice)`` reads a chunk's text
+        and ``reasoning_of(choice)`` its separate reasoning, if the server sends one."""
         cancel = cancel or threading.Event()
         if estimate >= model.n_ctx:
             raise ContextOverflowError(_("The prompt takes about {tokens:,} tokens; the context holds {n_ctx:,}.").format(
@@ -279,11 +283,12 @@ class RemoteEngine:
                     usage = item.usage
                 for choice in item.choices or ():
                     text = text_of(choice)
-                    if text:
+                    thought = reasoning_of(choice) if reasoning_of else None
+                    if text or thought:
                         pieces += 1
                         if first_at is None:
                             first_at = time.perf_counter()
-                        yield Delta(text)
+                        yield Delta(text or "", reasoning=thought or "")
                     if choice.finish_reason:
                         finish = "length" if choice.finish_reason == "length" else "stop"
                 if cancel.is_set():
@@ -317,6 +322,18 @@ class RemoteEngine:
 
 def _chat_text(choice) -> str | None:
     return getattr(choice.delta, "content", None) if choice.delta else None
+
+
+def _chat_reasoning(choice) -> str | None:
+    """``reasoning_content`` (DeepSeek, vLLM, llama-server) or ``reasoning`` (OpenRouter, Ollama)."""
+    delta = choice.delta
+    if delta is None:
+        return None
+    for name in ("reasoning_content", "reasoning"):
+        value = getattr(delta, name, None)
+        if isinstance(value, str) and value:
+            return value
+    return None
 
 
 def _completion_text(choice) -> str | None:

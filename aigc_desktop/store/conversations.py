@@ -36,6 +36,7 @@ class MessageRecord:
     model: str | None
     stats: dict = field(default_factory=dict)
     rating: int | None = None  # 1 👍, -1 👎, None unrated
+    reasoning: str = ""  # a reasoning model's thinking, apart from ``content`` (the answer)
 
     @classmethod
     def of(cls, m: Message) -> "MessageRecord":
@@ -50,6 +51,7 @@ class MessageRecord:
             model=m.model,
             stats=dict(m.stats or {}),
             rating=m.rating,
+            reasoning=m.reasoning or "",
         )
 
 
@@ -177,6 +179,7 @@ class ConversationStore:
         model: str | None = None,
         stats: dict | None = None,
         created_at: datetime | None = None,
+        reasoning: str = "",
     ) -> MessageRecord:
         """Append a message and make it the conversation's current leaf.
 
@@ -201,6 +204,7 @@ class ConversationStore:
                 created_at=created_at or utcnow(),
                 model=model,
                 stats=dict(stats or {}),
+                reasoning=reasoning,
             )
             s.add(msg)
             s.flush()
@@ -224,10 +228,13 @@ class ConversationStore:
         status: str | None = None,
         stats: dict | None = None,
         model: str | None = None,
+        reasoning: str | None = None,
     ) -> None:
         values: dict = {}
         if content is not None:
             values["content"] = content
+        if reasoning is not None:
+            values["reasoning"] = reasoning
         if status is not None:
             if status not in MESSAGE_STATUSES:
                 raise ValueError(f"unknown status {status!r}")
@@ -258,13 +265,13 @@ class ConversationStore:
         with self.db.connect() as conn:
             rows = conn.execute(
                 select(cols.id, cols.conversation_id, cols.parent_id, cols.role, cols.content, cols.status,
-                       cols.created_at, cols.model, cols.stats, cols.rating)
+                       cols.created_at, cols.model, cols.stats, cols.rating, cols.reasoning)
                 .where(cols.conversation_id == conversation_id)
                 .order_by(cols.id)
             ).all()
         return [
             MessageRecord(r.id, r.conversation_id, r.parent_id, r.role, r.content, r.status,
-                          _aware(r.created_at), r.model, dict(r.stats or {}), r.rating)
+                          _aware(r.created_at), r.model, dict(r.stats or {}), r.rating, r.reasoning or "")
             for r in rows
         ]
 

@@ -45,7 +45,8 @@ class Message(Base):
     )
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(16))
-    content: Mapped[str] = mapped_column(Text, default="")
+    content: Mapped[str] = mapped_column(Text, default="")  # the answer (for a reply)
+    reasoning: Mapped[str] = mapped_column(Text, default="", server_default="")  # a reasoning model's thinking
     status: Mapped[str] = mapped_column(String(16), default="done", index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     model: Mapped[str | None] = mapped_column(String(1000))

@@ -153,12 +153,15 @@ class DocumentService:
             if on_delta:
                 on_delta(sec, piece)
 
-        def finish(text: str, status: str, stats: dict) -> None:
+        def finish(text: str, status: str, stats: dict, reasoning: str) -> None:
+            # A section's text is the answer only; the thinking stays with the version's stats.
+            stats = {**stats, "reasoning": reasoning} if reasoning else stats
             kept.append(self.store.finish_run(sec.id, version.id, text, stats, status, prefix=prefix))
 
         try:
             recorded = record_stream(
-                stream, checkpoint=lambda text: self.store.update_version(version.id, text=text), finish=finish,
+                stream, checkpoint=lambda text, _reasoning: self.store.update_version(version.id, text=text),
+                finish=finish,
                 on_text=on_text, cancel=cancel, prefix=prefix, stats=extra, every=self.checkpoint_seconds,
                 what=f"section {sec.id}",
             )

@@ -27,15 +27,18 @@ class Sink:
     def __init__(self, fail_finish: BaseException | None = None) -> None:
         self.checkpoints: list[str] = []
         self.finished: list[tuple[str, str, dict]] = []
+        self.reasoning: list[str] = []  # the reasoning at each checkpoint and at the end
         self.fail_finish = fail_finish
 
-    def checkpoint(self, text: str) -> None:
+    def checkpoint(self, text: str, reasoning: str) -> None:
         self.checkpoints.append(text)
+        self.reasoning.append(reasoning)
 
-    def finish(self, text: str, status: str, st: dict) -> None:
+    def finish(self, text: str, status: str, st: dict, reasoning: str) -> None:
         if self.fail_finish:
             raise self.fail_finish
         self.finished.append((text, status, st))
+        self.reasoning.append(reasoning)
 
 
 def test_a_finished_stream_is_stored_done_with_its_stats():
@@ -100,3 +103,15 @@ def test_a_failed_final_save_returns_the_whole_text_and_the_reason():
                         finish=sink.finish)
     assert not out.saved and out.save_error == "The disk is full."
     assert out.text == "all of it" and out.status == "done"
+
+
+def test_reasoning_is_kept_apart_from_the_text():
+    """Reasoning deltas reach on_reasoning and the store's reasoning, never the text."""
+    sink, thought, said = Sink(), [], []
+    out = record_stream(stream(Delta(reasoning="先想"), Delta(reasoning="一想"), Delta("答案"),
+                               Delta(done=True, stats=stats())),
+                        checkpoint=sink.checkpoint, finish=sink.finish, on_text=said.append,
+                        on_reasoning=thought.append, every=0.0)
+    assert thought == ["先想", "一想"] and said == ["答案"]
+    assert sink.checkpoints == ["", "", "答案"] and sink.reasoning == ["先想", "先想一想", "先想一想", "先想一想"]
+    assert out.text == "答案" and out.reasoning == "先想一想"

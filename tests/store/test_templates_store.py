@@ -53,7 +53,11 @@ def test_upgrade_from_0007_keeps_data_and_adds_the_table(tmp_path):
     path = tmp_path / "old.sqlite3"
     db = Database(path, migrate=False)
     command.upgrade(_alembic_config(db.engine), "0007")
-    ConversationStore(db).add_message(ConversationStore(db).create("旧对话").id, "user", "你好")
+    with db.engine.begin() as conn:  # the tables as they were at 0007 (the ORM knows today's)
+        conn.exec_driver_sql("INSERT INTO conversations (id, title, created_at, updated_at, sampling, pinned) "
+                             "VALUES (1, '旧对话', '2026-01-01 00:00:00', '2026-01-01 00:00:00', '{}', 0)")
+        conn.exec_driver_sql("INSERT INTO messages (id, conversation_id, role, content, status, created_at, stats) "
+                             "VALUES (1, 1, 'user', '你好', 'done', '2026-01-01 00:00:00', '{}')")
     db.close()
     db = Database(path)
     assert db.schema_revision() == HEAD_REVISION
