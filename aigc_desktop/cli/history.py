@@ -33,6 +33,8 @@ def add_parsers(sub) -> None:
     p.add_argument("--format", choices=("md", "json", "html", "docx", "pdf"), default="md")
     p.add_argument("--page", choices=("a4", "letter"), default="a4", help=_("PDF page size"))
     p.add_argument("-o", "--output", required=True, help=_("file (or folder with --all)"))
+    p.add_argument("--reasoning", action="store_true",
+                   help=_("put each reply's thinking before its answer, in a marked block (JSON always has it)"))
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("search", help=_("search titles and messages of all conversations"))
@@ -119,11 +121,11 @@ def cmd_export(args) -> int:
     rt = _runtime()
     out = Path(args.output).expanduser()
     if args.all:
-        written = export_all(rt.store, out, args.format, page=args.page)
+        written = export_all(rt.store, out, args.format, page=args.page, reasoning=args.reasoning)
         print(ngettext("exported {n} conversation to {folder}", "exported {n} conversations to {folder}",
                        len(written)).format(n=len(written), folder=out))
     else:
-        export_one(rt.store, args.id, out, args.format, args.page)
+        export_one(rt.store, args.id, out, args.format, args.page, args.reasoning)
         print(_("exported conversation {id} to {path}").format(id=args.id, path=out))
     return 0
 

@@ -22,6 +22,7 @@ from aigc_desktop.i18n import N_, _, current_language
 from aigc_desktop.store.conversations import ConversationRecord, MessageRecord
 
 ROLE_LABELS = {"user": N_("User"), "assistant": N_("Assistant"), "system": N_("System")}
+THINKING_LABEL = N_("The model's thinking")  # the title of a reply's reasoning box
 STATUS_LABELS = {"stopped": N_("stopped"), "error": N_("error"), "interrupted": N_("interrupted"),
                  "streaming": N_("unfinished")}
 
@@ -31,12 +32,15 @@ class Block:
     """One unit of the document: a heading over Markdown text.
 
     ``role`` ("user", "assistant", "system") styles a chat turn; ``None`` is a plain
-    section of a document. ``meta`` is a small line under the heading (time, model)."""
+    section of a document. ``meta`` is a small line under the heading (time, model).
+    ``reasoning`` is a reply's thinking (Markdown), shown before ``text`` in a shaded box
+    labelled :data:`THINKING_LABEL`; it is "" unless the export asked for it."""
 
     heading: str  # "" for a block with no heading (a document's lead paragraph)
     text: str
     role: str | None = None
     meta: str = ""
+    reasoning: str = ""
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class ExportDoc:
     modified: datetime | None = None
     subject: str = ""  # e.g. the model, for the document properties
     language: str = "en"  # "zh_CN" or "en": the HTML lang attribute, DOCX language
+    thinking_label: str = "Thinking"  # the title of a block's reasoning box, in the reader's language
 
     @property
     def generator(self) -> str:
@@ -83,8 +88,9 @@ def message_meta(msg: MessageRecord, language: str) -> str:
 
 
 def from_conversation(conv: ConversationRecord, messages: list[MessageRecord],
-                      language: str | None = None) -> ExportDoc:
-    """The current branch of a conversation (``messages``) as an export document."""
+                      language: str | None = None, reasoning: bool = False) -> ExportDoc:
+    """The current branch of a conversation (``messages``) as an export document: the answers
+    only, unless ``reasoning`` asks for each reply's thinking too."""
     lang = language or current_language()
     models = sorted({m.model for m in messages if m.model}) or ([conv.model] if conv.model else [])
     meta = [
@@ -101,7 +107,7 @@ def from_conversation(conv: ConversationRecord, messages: list[MessageRecord],
     for m in messages:
         label = ROLE_LABELS.get(m.role)
         blocks.append(Block(_(label) if label else m.role.title(), m.content, role=m.role,
-                            meta=message_meta(m, lang)))
+                            meta=message_meta(m, lang), reasoning=m.reasoning.strip() if reasoning else ""))
     return ExportDoc(
         title=conv.title or _("Untitled conversation"),
         meta=meta,
@@ -110,4 +116,5 @@ def from_conversation(conv: ConversationRecord, messages: list[MessageRecord],
         modified=conv.updated_at,
         subject=", ".join(models),
         language=lang,
+        thinking_label=_(THINKING_LABEL),
     )

@@ -92,6 +92,40 @@ def _shade(paragraph, fill: str) -> None:
     ppr.append(shd)
 
 
+# What may follow w:shd inside w:pPr (its schema's order): shading and border go before these.
+_AFTER_SHADING = {qn(f"w:{t}") for t in (
+    "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE",
+    "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
+    "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap",
+    "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")}
+THINKING_FILL, THINKING_RULE = "F3F4F6", "D0D7DE"
+
+
+def _box(p_element) -> None:
+    """Put one paragraph in the reasoning box: a grey fill and a rule down its left side
+    (Word joins neighbouring paragraphs with the same border and fill into one box)."""
+    ppr = p_element.get_or_add_pPr()
+    border = OxmlElement("w:pBdr")
+    left = OxmlElement("w:left")
+    for key, value in (("val", "single"), ("sz", "18"), ("space", "6"), ("color", THINKING_RULE)):
+        left.set(qn(f"w:{key}"), value)
+    border.append(left)
+    new = [border]
+    if ppr.find(qn("w:shd")) is None:  # a code line inside keeps its own tint
+        shd = OxmlElement("w:shd")
+        for key, value in (("val", "clear"), ("color", "auto"), ("fill", THINKING_FILL)):
+            shd.set(qn(f"w:{key}"), value)
+        new.append(shd)
+    if ppr.find(qn("w:pBdr")) is not None:
+        new = new[1:]
+    after = next((child for child in ppr if child.tag in _AFTER_SHADING), None)
+    for element in new:
+        if after is None:
+            ppr.append(element)
+        else:
+            after.addprevious(element)
+
+
 class _Writer:
     def __init__(self):
         self.doc = Document()
@@ -184,6 +218,17 @@ class _Writer:
             elif isinstance(node, mdtree.Rule):
                 self.add_paragraph("\u2015" * 20, style="Meta").alignment = WD_ALIGN_PARAGRAPH.CENTER
 
+    def thinking(self, label: str, text: str) -> None:
+        """A reply's reasoning before its answer: a labelled, shaded box of muted paragraphs."""
+        first = self.paragraph([mdtree.Span(label, bold=True)], "Meta")
+        self.blocks(mdtree.parse(text), quote=True)
+        element = first._p
+        while element is not None and element is not self._end:
+            if element.tag == qn("w:p"):
+                _box(element)
+            element = element.getnext()
+        self.add_paragraph("Meta")  # a gap between the box and the answer
+
     def table(self, node: mdtree.Table) -> None:
         rows = ([node.header] if node.header else []) + node.rows
         columns = max((len(r) for r in rows), default=0)
@@ -225,6 +270,8 @@ class _Writer:
                 self.paragraph([mdtree.Span(block.heading)], "Heading 1")
             if block.meta:
                 self.paragraph([mdtree.Span(block.meta)], "Meta")
+            if block.reasoning:
+                self.thinking(doc.thinking_label, block.reasoning)
             self.blocks(mdtree.parse(block.text), quote=block.role == "system")
 
 

@@ -27,8 +27,12 @@ def format_for_path(path: Path, default: str = "md") -> str:
     return ext if ext in FORMATS else default
 
 
-def render(store: ConversationStore, conversation_id: int, fmt: str, page: str = "a4") -> str | bytes:
-    """One conversation in ``fmt``: text for md/json/html, bytes for docx/pdf (``page``: a4/letter)."""
+def render(store: ConversationStore, conversation_id: int, fmt: str, page: str = "a4",
+           reasoning: bool = False) -> str | bytes:
+    """One conversation in ``fmt``: text for md/json/html, bytes for docx/pdf (``page``: a4/letter).
+
+    The replies' answers only, unless ``reasoning`` puts each one's thinking before it in a
+    marked block; JSON (everything, and what imports back) always keeps it as its own field."""
     conv = store.get(conversation_id)
     branch = store.branch(conversation_id)
     if fmt == "json":
@@ -36,7 +40,7 @@ def render(store: ConversationStore, conversation_id: int, fmt: str, page: str =
     if fmt in ("html", "docx", "pdf"):
         from aigc_desktop.export.document import from_conversation
 
-        doc = from_conversation(conv, branch)
+        doc = from_conversation(conv, branch, reasoning=reasoning)
         if fmt == "html":
             from aigc_desktop.export.html import to_html
 
@@ -48,7 +52,7 @@ def render(store: ConversationStore, conversation_id: int, fmt: str, page: str =
         from aigc_desktop.export.pdf import to_pdf
 
         return to_pdf(doc, page)
-    return to_markdown(conv, branch)
+    return to_markdown(conv, branch, reasoning)
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
@@ -76,16 +80,16 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 
 def export_one(store: ConversationStore, conversation_id: int, path: Path, fmt: str = "md",
-               page: str = "a4") -> Path:
+               page: str = "a4", reasoning: bool = False) -> Path:
     if fmt not in FORMATS:
         raise UserError(_("Unknown export format: {fmt}").format(fmt=fmt))
-    data = render(store, conversation_id, fmt, page)
+    data = render(store, conversation_id, fmt, page, reasoning)
     write_bytes_atomic(Path(path), data.encode("utf-8") if isinstance(data, str) else data)
     return Path(path)
 
 
 def export_all(store: ConversationStore, folder: Path, fmt: str = "md", *, page: str = "a4",
-               progress: Callable[[int, int], None] | None = None,
+               reasoning: bool = False, progress: Callable[[int, int], None] | None = None,
                cancel: threading.Event | None = None) -> list[Path]:
     """Every conversation into ``folder``; ``progress(done, total)`` after each one.
 
@@ -103,7 +107,7 @@ def export_all(store: ConversationStore, folder: Path, fmt: str = "md", *, page:
             progress(done, len(convs))
         path = folder / safe_filename(conv.title, conv.id, fmt if fmt in FORMATS else "md")
         try:
-            written.append(export_one(store, conv.id, path, fmt, page))
+            written.append(export_one(store, conv.id, path, fmt, page, reasoning))
         except UserError as exc:
             raise UserError(_("{error} ({done} of {total} conversations were exported before this.)").format(
                 error=exc, done=len(written), total=len(convs))) from exc

@@ -71,6 +71,9 @@ figure.code { margin: 0 0 10px; border: 1px solid var(--border); border-radius: 
 figure.code figcaption { color: var(--muted); font-size: 12px; padding: 4px 12px; border-bottom: 1px solid var(--border); }
 figure.code pre { margin: 0; padding: 10px 12px; white-space: pre-wrap; word-break: break-word; }
 figure.code pre code { background: none; padding: 0; font-size: 13px; }
+aside.thinking { margin: 0 0 10px; padding: 8px 14px; border-left: 3px solid var(--quote);
+  background: var(--code-bg); border-radius: 6px; color: var(--muted); font-size: 14px; }
+aside.thinking > .label { font-weight: 600; font-size: 12px; margin: 0 0 4px; }
 .math-block { text-align: center; margin: 8px 0; } svg.math { vertical-align: middle; }
 footer { color: var(--muted); font-size: 12px; margin-top: 40px; }
 """
@@ -172,11 +175,19 @@ def _inline(tok, parser, env) -> str:
     return "".join(parts)
 
 
-def _block(block: Block) -> str:
+def _thinking(block: Block, label: str) -> str:
+    """A reply's reasoning, before its answer, in a shaded box with its title."""
+    if not block.reasoning:
+        return ""
+    return (f'<aside class="thinking"><p class="label">{html.escape(label)}</p>'
+            f'<div class="body">{markdown_html(block.reasoning)}</div></aside>')
+
+
+def _block(block: Block, thinking_label: str = "Thinking") -> str:
     kind = block.role if block.role in ("user", "assistant", "system") else ("section" if block.role is None else "other")
     when = f'<p class="when">{html.escape(block.meta)}</p>' if block.meta else ""
     heading = f"<h2>{html.escape(block.heading)}</h2>" if block.heading else ""  # a lead has none
-    return (f'<section class="block {kind}">{heading}{when}'
+    return (f'<section class="block {kind}">{heading}{when}{_thinking(block, thinking_label)}'
             f'<div class="body">{markdown_html(block.text)}</div></section>\n')
 
 
@@ -193,4 +204,4 @@ def to_html(doc: ExportDoc) -> str:
         f"<title>{html.escape(doc.title)}</title>\n<style>{stylesheet()}</style>\n</head>\n<body>\n<main>\n"
         f'<header><h1>{html.escape(doc.title)}</h1><dl class="meta">{meta}</dl></header>\n'
     )
-    return head + "".join(_block(b) for b in doc.blocks) + "</main>\n</body>\n</html>\n"
+    return head + "".join(_block(b, doc.thinking_label) for b in doc.blocks) + "</main>\n</body>\n</html>\n"

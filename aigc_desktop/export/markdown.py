@@ -20,6 +20,7 @@ from aigc_desktop import __version__
 from aigc_desktop.store.conversations import ConversationRecord, MessageRecord
 
 ROLE_HEADINGS = {"user": "User", "assistant": "Assistant", "system": "System"}
+THINKING_LABEL = "Thinking / 思考过程"  # the export is not translated; both readers see what it is
 JSON_FORMAT = "aigc-desktop.conversation"
 JSON_VERSION = 1
 
@@ -68,7 +69,23 @@ def fence_for(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-def message_block(msg: MessageRecord) -> str:
+def quoted(text: str) -> list[str]:
+    """``text`` as the lines of a blockquote. Anything that could reach past the quote
+    (an unclosed fence ends with it, but a link definition would not) is fenced first."""
+    body = text.strip("\n")
+    if not is_self_contained(body):
+        fence = fence_for(body)
+        body = f"{fence}text\n{body}\n{fence}"
+    return [f"> {line}" if line.strip() else ">" for line in re.split(r"\r\n|\r|\n", body)]
+
+
+def thinking_block(reasoning: str) -> list[str]:
+    """A reply's reasoning as a quote titled "Thinking / 思考过程", set before the answer."""
+    return [f"> **{THINKING_LABEL}**", ">", *quoted(reasoning), ""]
+
+
+def message_block(msg: MessageRecord, reasoning: bool = False) -> str:
+    """One turn; ``reasoning`` puts a reply's thinking (if any) before its answer."""
     heading = ROLE_HEADINGS.get(msg.role, msg.role.title())
     meta = [_fmt_time(msg.created_at)]
     if msg.role == "assistant" and msg.model:
@@ -77,6 +94,8 @@ def message_block(msg: MessageRecord) -> str:
         meta.append(msg.status)
     meta_line = inline_text(" · ".join(m for m in meta if m))
     lines = [f"### {heading}", "", f"*{meta_line}*", ""]
+    if reasoning and msg.reasoning.strip():
+        lines += thinking_block(msg.reasoning)
     body = msg.content
     if body and is_self_contained(body):
         lines.append(body.rstrip("\n"))
@@ -86,8 +105,9 @@ def message_block(msg: MessageRecord) -> str:
     return "\n".join(lines)
 
 
-def to_markdown(conv: ConversationRecord, messages: list[MessageRecord]) -> str:
-    """The current branch of a conversation as a Markdown document."""
+def to_markdown(conv: ConversationRecord, messages: list[MessageRecord], reasoning: bool = False) -> str:
+    """The current branch of a conversation as a Markdown document: the answers only, unless
+    ``reasoning`` asks for each reply's thinking too."""
     title = conv.title or "Untitled conversation"
     models = sorted({m.model for m in messages if m.model}) or ([conv.model] if conv.model else [])
     header = [
@@ -103,7 +123,7 @@ def to_markdown(conv: ConversationRecord, messages: list[MessageRecord]) -> str:
         fence = fence_for(conv.system_prompt)
         header += ["", "**System prompt**", "", f"{fence}text", conv.system_prompt.rstrip("\n"), fence]
     parts = ["\n".join(header)]
-    parts += [message_block(m) for m in messages]
+    parts += [message_block(m, reasoning) for m in messages]
     return "\n\n---\n\n".join(parts) + "\n"
 
 
@@ -117,6 +137,7 @@ def message_to_dict(m: MessageRecord) -> dict:
         "parent_id": m.parent_id,
         "role": m.role,
         "content": m.content,
+        "reasoning": m.reasoning,  # always: this export is everything, and it imports back
         "status": m.status,
         "created": _dt(m.created_at),
         "model": m.model,

@@ -37,6 +37,8 @@ TEXT = (31, 35, 40)
 MUTED = (110, 112, 118)
 CODE_BG = (246, 248, 250)
 BUBBLE = (240, 241, 243)
+THINKING_BG = (243, 244, 246)
+THINKING_RULE = (208, 215, 222)
 ACCENT = (37, 99, 235)
 BODY_PT = 10.5
 LINE = 5.6  # mm per body line
@@ -200,6 +202,37 @@ class _Writer:
             pdf.set_x(left)
         pdf.ln(1)
 
+    def thinking(self, label: str, text: str) -> None:
+        """A reply's reasoning before its answer: muted text in a shaded box, its title on top.
+
+        The box may run over pages and its height is known only once the text is set, so
+        it is painted afterwards, page by page, in "multiply" blending: over white paper
+        it is the grey fill, over the text already there it leaves the text as it was."""
+        pdf = self.pdf
+        left, right, pad = pdf.l_margin, pdf.r_margin, 3.5
+        first_page, top = pdf.page, pdf.get_y()
+        pdf.set_left_margin(left + pad + 1)
+        pdf.set_right_margin(right + pad)
+        pdf.set_xy(left + pad + 1, top + pad - 1)
+        try:
+            self.spans([mdtree.Span(label)], size=8.5, color=MUTED, bold=True)
+            pdf.ln(1.2)
+            self.blocks(mdtree.parse(text), MUTED)
+        finally:
+            pdf.set_left_margin(left)
+            pdf.set_right_margin(right)
+        last_page, bottom = pdf.page, pdf.get_y() + pad - 1.8
+        for page in range(first_page, last_page + 1):
+            pdf.page = page
+            y0 = top if page == first_page else pdf.t_margin
+            y1 = bottom if page == last_page else pdf.h - pdf.b_margin
+            with pdf.local_context(blend_mode="Multiply", fill_color=THINKING_BG):
+                pdf.rect(left, y0, pdf.w - left - right, y1 - y0, style="F")
+            with pdf.local_context(fill_color=THINKING_RULE):
+                pdf.rect(left, y0, 0.9, y1 - y0, style="F")
+        pdf.page = last_page
+        pdf.set_xy(left, bottom + 3)
+
     def code(self, code: str, lang: str) -> None:
         pdf = self.pdf
         pdf.ln(0.5)
@@ -257,6 +290,8 @@ class _Writer:
             if block.meta:
                 self.spans([mdtree.Span(block.meta)], size=8, color=MUTED)
             pdf.ln(1.5)
+            if block.reasoning:
+                self.thinking(doc.thinking_label, block.reasoning)
             self.blocks(mdtree.parse(block.text), MUTED if block.role == "system" else TEXT)
             pdf.ln(3)
 

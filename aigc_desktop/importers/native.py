@@ -62,9 +62,13 @@ def _one(obj: dict) -> ImportedConversation:
                         id=m.get("id"), role=repr(role)))
                 if not isinstance(m.get("content", ""), str):
                     raise UserError(_("The export is damaged: message {id} has no text content.").format(id=m.get("id")))
+                if not isinstance(m.get("reasoning") or "", str):
+                    raise UserError(_("The export is damaged: the thinking of message {id} is not text.").format(
+                        id=m.get("id")))
                 key = str(m.get("id"))
                 out.append(ImportedMessage(
                     key=key, parent_key=parent_key, role=role, content=m.get("content") or "",
+                    reasoning=m.get("reasoning") or "",
                     status=m.get("status") or "done", created_at=to_datetime(m.get("created")),
                     model=optional_text(m.get("model")), stats=m.get("stats") if isinstance(m.get("stats"), dict) else {},
                 ))
