@@ -84,10 +84,12 @@ class CompareService:
         new_conversation: dict | None = None,
         restore_local: bool = True,
         on_done: Callable[[int, MessageRecord], None] | None = None,
+        on_reasoning: Callable[[int, str], None] | None = None,
     ) -> CompareResult:
         """Save ``text`` once, then one reply per model; returns them in the order of ``models``.
 
-        ``on_done(index, reply)`` hears each reply as it ends (with its stats), on the thread that ran it.
+        ``on_done(index, reply)`` hears each reply as it ends (with its stats), on the thread that ran it;
+        ``on_reasoning(index, text)`` a reasoning model's thinking as it streams (apart from ``on_delta``).
         """
         if not text.strip():
             raise UserError(_("The message is empty."))
@@ -125,8 +127,13 @@ class CompareService:
             def delta(piece: str) -> None:
                 if on_delta:
                     on_delta(index, piece)
+
+            def thought(piece: str) -> None:
+                if on_reasoning:
+                    on_reasoning(index, piece)
             try:
-                reply = self.chat.answer(user, engine, on_delta=delta, cancel=cancel, sampling=sampling)
+                reply = self.chat.answer(user, engine, on_delta=delta, cancel=cancel, sampling=sampling,
+                                         on_reasoning=thought)
             except Exception:  # answer() keeps errors in the reply; this is a bug in a thread: log it
                 log.exception("compare: model %s failed", models[index])
                 return

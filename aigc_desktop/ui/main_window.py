@@ -242,10 +242,13 @@ class MainWindow(QMainWindow):
     def _reply_stats(self, stats: dict) -> None:
         tps = stats.get("tokens_per_second")
         n_tokens = int(stats.get("completion_tokens") or 0)
+        # A reasoning model's completion tokens are its thinking and its answer together.
+        thought = stats.get("reasoning_seconds") is not None or stats.get("cut_while_thinking")
         if tps:
-            speed = _("Last reply: {tokens} tokens · {tps:.1f} tokens/s").format(tokens=n_tokens, tps=tps)
+            speed = (_("Last reply: {tokens} tokens, thinking included · {tps:.1f} tokens/s") if thought
+                     else _("Last reply: {tokens} tokens · {tps:.1f} tokens/s")).format(tokens=n_tokens, tps=tps)
         else:
-            speed = _("Last reply: {tokens} tokens")
+            speed = _("Last reply: {tokens} tokens, thinking included") if thought else _("Last reply: {tokens} tokens")
             speed = speed.format(tokens=n_tokens)
         self.speed_label.setText("  |  " + speed)
         self.update_context_meter()

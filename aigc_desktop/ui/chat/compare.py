@@ -9,7 +9,8 @@ reported, so the window's copy of the loaded model stays true). The job holds th
 engine's lease from Compare until its last answer is saved, so the composer's Send is
 Stop and stops the comparison, and a comparison is refused while anything else holds
 the engine. Deltas arrive keyed by model index through the engine client, on the GUI
-thread. When it ends the conversation opens in the main chat, every answer a sibling
+thread; a reasoning model's thinking shows above its pane's answer as in the chat
+(``thinking.py``: open while it thinks, closed once the answer starts). When it ends the conversation opens in the main chat, every answer a sibling
 reply (``< n/m >``) of the one user message.
 
 Signals of CompareView:
@@ -34,12 +35,14 @@ from PySide6.QtWidgets import (
 
 from aigc_desktop.hub.splits import model_name
 from aigc_desktop.i18n import N_, _
-from aigc_desktop.ui.engine.jobs import CompareJob
+from aigc_desktop.ui.chat.thinking import ThinkingBlock
+from aigc_desktop.ui.engine.jobs import CompareJob, split_key
 from aigc_desktop.ui.kit.elide import ElidedComboBox, ElidedLabel
 
 log = logging.getLogger(__name__)
 
 SLOTS = 4
+THINKING_HEIGHT = 160  # a pane's thinking scrolls beyond this (the answer keeps the room)
 WHERE = N_("{model} ({provider})")  # a pane's title: the model and who runs it
 LOCAL = N_("this computer")  # who runs a local model
 
@@ -62,7 +65,8 @@ def describe(router, ref: str) -> str:
 
 
 class _Pane(QWidget):
-    """One model's answer: its name and who runs it, the streamed text (plain, inert) and TTFT / tokens per second."""
+    """One model's answer: its name and who runs it, its thinking (if any), the streamed text
+    (plain, inert) and TTFT / tokens per second."""
 
     def __init__(self, router, ref: str) -> None:
         super().__init__()
@@ -74,12 +78,15 @@ class _Pane(QWidget):
         self.title = ElidedLabel(model, suffix=_(WHERE).format(model="", provider=runner))
         self.title.setMinimumWidth(40)
         self.title.setStyleSheet("font-weight: 600;")
+        self.thinking = ThinkingBlock(self, max_height=THINKING_HEIGHT)
+        self.reasoning = ""
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         self.stats = QLabel(_("Waiting…"))
         self.stats.setTextFormat(Qt.PlainText)
         self.stats.setWordWrap(True)
         lay.addWidget(self.title)
+        lay.addWidget(self.thinking)
         lay.addWidget(self.text, 1)
         lay.addWidget(self.stats)
 
@@ -90,11 +97,26 @@ class _Pane(QWidget):
         cursor.movePosition(cursor.MoveOperation.End)
         cursor.insertText(text)
         self.text.setTextCursor(cursor)
+        if self.reasoning:
+            self._show_thinking(streaming=True)
+
+    def append_reasoning(self, text: str) -> None:
+        if not self.reasoning and not self.text.toPlainText():
+            self.stats.setText(_("Thinking…"))
+        self.reasoning += text
+        self._show_thinking(streaming=True)
+
+    def _show_thinking(self, streaming: bool, stats: dict | None = None) -> None:
+        self.thinking.show_reasoning(self.reasoning, streaming=streaming,
+                                     answered=bool(self.text.toPlainText().strip()), stats=stats)
 
     def finish(self, reply) -> None:
         if len(reply.content) > len(self.text.toPlainText()):
             self.text.setPlainText(reply.content)
         stats = reply.stats or {}
+        if len(reply.reasoning) >= len(self.reasoning.strip()):
+            self.reasoning = reply.reasoning
+        self._show_thinking(streaming=False, stats=stats)
         ttft, tps = stats.get("time_to_first_token"), stats.get("tokens_per_second")
         if stats.get("error"):
             self.stats.setText(stats["error"])
@@ -231,9 +253,13 @@ class CompareView(QDialog):
         return self.job is not None
 
     # -- results (the engine client's callbacks, on the GUI thread) ------------------------------
-    def _on_delta(self, index: int, text: str) -> None:
+    def _on_delta(self, key: int, text: str) -> None:
+        index, thinking = split_key(key)
         if 0 <= index < len(self.panes):
-            self.panes[index].append(text)
+            if thinking:
+                self.panes[index].append_reasoning(text)
+            else:
+                self.panes[index].append(text)
 
     def _on_done(self, value) -> None:
         index, reply = value

@@ -1,6 +1,7 @@
 """The status bar's context meter: how much of the model's context the chat uses.
 
-Exact figures come from the last reply's stats (the model's own token counts);
+Exact figures come from the last reply's stats (the model's own token counts, a
+reasoning model's thinking included: the tooltip says so, as the next prompt leaves it out);
 messages after it, or a chat without stats, are estimated from their length, so
 showing a long chat never tokenizes it, and the GUI never touches the engine.
 """
@@ -55,4 +56,7 @@ class ContextMeter(QLabel):
         dropped = bool(replies and (replies[-1].stats or {}).get("dropped_messages"))
         warn = used + budget > n_ctx or dropped
         self.setStyleSheet(f"color: {style.current().highlight};" if warn else "")
-        self.setToolTip(_("The next reply will not fit whole: the oldest messages will be left out.") if warn else "")
+        tips = [_("The next reply will not fit whole: the oldest messages will be left out.")] if warn else []
+        if replies and replies[-1].reasoning and exact:
+            tips.append(_("The count includes the last reply's thinking, which is not sent with the next message."))
+        self.setToolTip("\n".join(tips))

@@ -6,7 +6,8 @@ them has keyboard focus (they stay focusable while faded, so Tab reaches them);
 the version switcher ``< n/m >`` is always shown when there are versions. Edit
 turns the bubble into an editor in place (Ctrl+Enter saves, Esc cancels). A reply
 cut at Max tokens says so in its header, and the newest such reply shows a Continue
-button (always, not faded) that carries it on in place.
+button (always, not faded) that carries it on in place. A reply with reasoning shows
+its thinking in a collapsible block above the answer (``thinking.py``); Copy copies the answer only.
 
 A message talks to its :class:`ChatView` by emitting the view's signals; it has none.
 """
@@ -31,6 +32,7 @@ from aigc_desktop.render.palette import Theme
 from aigc_desktop.ui.kit import style
 from aigc_desktop.ui.chat.message_body import MessageBody
 from aigc_desktop.ui.chat.message_editor import MessageEditor
+from aigc_desktop.ui.chat.thinking import ThinkingBlock
 from aigc_desktop.ui.export.clipboard import copy_markdown
 
 # Marked here, translated where shown (the language is installed before any window).
@@ -52,6 +54,8 @@ class MessageWidget(QFrame):
         self.record = record
         self.theme = theme
         self.text = record.content
+        self.reasoning = record.reasoning  # the thinking, apart from the answer (``text``)
+        self.thinking: ThinkingBlock | None = None  # made when there is reasoning to show
         self.editor: MessageEditor | None = None
         self._hovered = False
         self._focus_inside = False
@@ -94,7 +98,7 @@ class MessageWidget(QFrame):
         pad = (s["lg"], s["sm"], s["lg"], s["sm"]) if self.is_user else (0, 0, 0, 0)
         self.bubble_layout.setContentsMargins(*pad)
         self.bubble_layout.addWidget(self.body)
-        content = QVBoxLayout()
+        content = self._content = QVBoxLayout()
         content.setSpacing(s["xs"])
         content.addWidget(self.header)
         content.addWidget(self.bubble)
@@ -287,6 +291,19 @@ class MessageWidget(QFrame):
 
         rendered = render_markdown(self.text, self.theme)
         self.body.set_rendered(document_html(rendered.html, self.theme), rendered.code_blocks)
+        self._show_thinking()
+
+    def _show_thinking(self) -> None:
+        """The thinking block above the answer; an empty answer under it takes no room."""
+        if self.is_user or (not self.reasoning and self.thinking is None):
+            return
+        if self.thinking is None:
+            self.thinking = ThinkingBlock(self)
+            self._content.insertWidget(self._content.indexOf(self.bubble), self.thinking)
+        r = self.record
+        self.thinking.show_reasoning(self.reasoning, streaming=r.status == "streaming",
+                                     answered=bool(self.text.strip()), stats=r.stats)
+        self.body.setVisible(bool(self.text.strip()) or not self.reasoning.strip())
 
     # -- editing in place ----------------------------------------------------------------
     def begin_edit(self) -> None:

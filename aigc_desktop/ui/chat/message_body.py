@@ -1,7 +1,7 @@
 """A message's text: rendered Markdown in a read-only view as tall as its content.
 
 Split from ``message.py`` (the message widget: layout, actions, editing), which
-holds one of these per message.
+holds one of these per message; a reply's thinking (``thinking.py``) is one too, as plain text.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ class MessageBody(QTextBrowser):
         self._shrink = shrink
         self._natural = 400
         self._limit = 0
+        self.max_fit = 0  # when set, the view is at most this tall and scrolls beyond it
 
     def loadResource(self, type_: int, name: QUrl):  # noqa: N802 - Qt override
         # Untrusted content: never load an image or stylesheet from anywhere; formulas
@@ -50,6 +51,16 @@ class MessageBody(QTextBrowser):
         self.setHtml(html)
         self._measure()
         self._fit()
+
+    def set_plain(self, text: str, follow: bool = False) -> None:
+        """Show ``text`` as it is (no Markdown, no links); ``follow`` keeps a scrolled view at its end."""
+        bar = self.verticalScrollBar()
+        at_end = bar.value() >= bar.maximum() - 4
+        self.code_blocks = []
+        self.setPlainText(text)
+        self._fit()
+        if follow and at_end:
+            bar.setValue(bar.maximum())
 
     def set_limit(self, width: int) -> None:
         """The widest this body may be (the bubble's share of the column)."""
@@ -71,7 +82,11 @@ class MessageBody(QTextBrowser):
     def _fit(self) -> None:
         doc: QTextDocument = self.document()
         doc.setTextWidth(max(50, self.viewport().width()))
-        self.setFixedHeight(int(doc.size().height()) + 4)
+        height = int(doc.size().height()) + 4
+        if self.max_fit and height > self.max_fit:
+            self.setVerticalScrollBarPolicy(Qt.ScrollBarAsNeeded)
+            height = self.max_fit
+        self.setFixedHeight(height)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

@@ -40,7 +40,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import N_, _, ngettext
-from aigc_desktop.ui.engine.jobs import PrefillJob, TurnJob
+from aigc_desktop.ui.engine.jobs import PrefillJob, TurnJob, split_key
 
 ANSWERED_BY = N_("{model} ({provider})")  # a remote model in the composer's pill
 REMOTE_PLACEHOLDER = N_("Message {model} ({provider})… (Enter to send, Shift+Enter for a new line)")
@@ -100,7 +100,7 @@ class TurnController(QObject):
         job = TurnJob(kind, target_id, text, remote=self._remote_target(options.get("conversation_id")) is not None,
                       new_conversation=options.get("new_conversation"))
         self._job = (self.engine.job(job)
-                     .delta(self._delta)
+                     .keyed_delta(self._delta)
                      .on("user_saved", self._on_user_saved)
                      .on("reply_started", self._on_reply_started)
                      .on("reading", self._on_reading)
@@ -108,9 +108,13 @@ class TurnController(QObject):
                      .failure(self._on_failed)
                      .submit())
 
-    def _delta(self, text: str) -> None:
+    def _delta(self, key: int, text: str) -> None:
+        """The answer's pieces, or (a reasoning model's) the thinking's, to the live reply."""
         self.banner.clear_note(tag="reading")
-        self.chat.append_delta(text)
+        if split_key(key)[1]:
+            self.chat.append_reasoning(text)
+        else:
+            self.chat.append_delta(text)
 
     def _require_model(self) -> bool:
         if self.engine.is_loaded or self._remote_chat():
@@ -325,7 +329,9 @@ class TurnController(QObject):
         rec = self.rt.store.get_message(message_id)
         if rec.status != status:  # the final save failed (e.g. a full disk): show what was written
             live_text = chat.live.text if chat.live is not None else ""
-            rec = dataclasses.replace(rec, status=status, stats=stats, content=max(rec.content, live_text, key=len))
+            live_reasoning = chat.live.reasoning if chat.live is not None else ""
+            rec = dataclasses.replace(rec, status=status, stats=stats, content=max(rec.content, live_text, key=len),
+                                      reasoning=max(rec.reasoning, live_reasoning, key=len))
         if conversation_id == conv.current_id:
             chat.finish_live(rec)
             if self.kind != "send":

@@ -3,7 +3,8 @@
 Rendering is lazy: a long conversation shows its newest messages and loads
 earlier ones when scrolled to the top. While a reply streams, deltas are
 appended to a buffer and the live message re-renders on a timer (20 Hz), never
-per token.
+per token. A reasoning model's thinking streams the same way into the live reply's
+thinking block (:meth:`append_reasoning`).
 
 Following the newest message: the view sticks to the bottom while it is there
 (a reply growing, heights settling after a chat opens). Scrolling up stops
@@ -323,6 +324,13 @@ class ChatView(QScrollArea):
         self.live.text += text
         self._live_dirty = True
 
+    def append_reasoning(self, text: str) -> None:
+        """A piece of the live reply's thinking (shown above its answer)."""
+        if self.live is None:
+            return
+        self.live.reasoning += text
+        self._live_dirty = True
+
     def live_text(self) -> str:
         return self.live.text if self.live else ""
 
@@ -337,6 +345,7 @@ class ChatView(QScrollArea):
         if self.live is not None:
             self.live.record = rec
             self.live.text = rec.content
+            self.live.reasoning = rec.reasoning
             self.live.set_streaming(False)
             self.live.refresh()
         self.stop_live()

@@ -5,7 +5,8 @@ legs, model loads and the Local API's requests).
 A job is plain Python (no Qt): its :meth:`Job.run` is called on the engine thread with
 the runtime and an ``emit`` that reports progress to the GUI:
 
-    emit.delta(text, key=-1)   streamed text (batched to ~30 signals a second by the worker)
+    emit.delta(text, key=-1)   streamed text (batched to ~30 signals a second by the worker);
+                               a reasoning model's thinking at :func:`reasoning_key` of the key
     emit(event, value)         anything else ("user_saved", "reading", "section", …)
     emit.model_changed()       the job loaded another model (a comparison's local legs)
 
@@ -29,6 +30,20 @@ from aigc_desktop.errors import NoModelError, UserError
 from aigc_desktop.i18n import _
 
 log = logging.getLogger(__name__)
+
+REASONING_KEYS = 1 << 29  # a delta keyed ``key + REASONING_KEYS`` is the thinking of ``key``'s reply
+
+
+def reasoning_key(key: int = -1) -> int:
+    """The delta key of the thinking whose answer streams at ``key`` (a turn's -1, a pane's index)."""
+    return key + REASONING_KEYS
+
+
+def split_key(key: int) -> tuple[int, bool]:
+    """(the answer's key, is this thinking?) of a delta's key."""
+    if key >= REASONING_KEYS // 2:
+        return key - REASONING_KEYS, True
+    return key, False
 
 
 class Job:
@@ -79,8 +94,9 @@ class TurnJob(Job):
     "regenerate" (target = message), "edit" (target = the user message edited) or "continue"
     (target = a reply cut at max tokens, carried on in place).
 
-    Events: ``user_saved`` (conversation_id, message_id), ``reply_started`` conversation_id,
-    ``reading`` (done, total) while a long prompt is read. Result: :class:`TurnResult`."""
+    Deltas: the answer at key -1, the thinking at ``reasoning_key()``. Events: ``user_saved``
+    (conversation_id, message_id), ``reply_started`` conversation_id, ``reading`` (done, total)
+    while a long prompt is read. Result: :class:`TurnResult`."""
 
     kind = "turn"
 
@@ -102,16 +118,20 @@ class TurnJob(Job):
         def on_progress(done: int, total: int) -> None:
             emit("reading", (done, total))
 
+        def on_reasoning(text: str) -> None:
+            emit.delta(text, reasoning_key())
+
         common = dict(on_delta=emit.delta, cancel=cancel, on_progress=on_progress)
+        thinking = dict(common, on_reasoning=on_reasoning)
         if self.action == "send":
             target = self.target_id if self.target_id >= 0 else None
             result = service.send(target, self.text, on_user_saved=on_user,
-                                  new_conversation=self.new_conversation, **common)
+                                  new_conversation=self.new_conversation, **thinking)
         elif self.action == "regenerate":
             emit("reply_started", rt.store.get_message(self.target_id).conversation_id)
-            result = service.regenerate(self.target_id, **common)
+            result = service.regenerate(self.target_id, **thinking)
         elif self.action == "edit":
-            result = service.edit_and_resend(self.target_id, self.text, on_user_saved=on_user, **common)
+            result = service.edit_and_resend(self.target_id, self.text, on_user_saved=on_user, **thinking)
         elif self.action == "continue":
             result = service.continue_reply(self.target_id, **common)
         else:
@@ -239,7 +259,8 @@ class ContinueJob(Job):
 class CompareJob(Job):
     """Chat → Compare models: the comparison runs on the engine thread, so its local legs
     (and the loads of other models they need) touch the ``Llama`` from that thread only;
-    remote legs stream from threads of their own. Deltas are keyed by model index; ``done``
+    remote legs stream from threads of their own. Deltas are keyed by model index (the thinking
+    at ``reasoning_key(index)``); ``done``
     (index, reply) as each answer is saved. Result: the :class:`CompareResult`."""
 
     kind = "compare"
@@ -257,6 +278,7 @@ class CompareJob(Job):
         service = CompareService(rt.service, rt.router, n_ctx=self.n_ctx, n_threads=self.n_threads,
                                  on_loaded=emit.model_changed)
         return service.compare(None, self.text, self.models, on_delta=lambda i, t: emit.delta(t, i),
+                               on_reasoning=lambda i, t: emit.delta(t, reasoning_key(i)),
                                cancel=self.cancel, new_conversation=self.fields,
                                on_done=lambda i, reply: emit("done", (i, reply)))
 

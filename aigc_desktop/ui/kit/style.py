@@ -173,6 +173,12 @@ QFrame#bubble {{ background: {p.bubble}; border-radius: {r['lg']}px; }}
 QTextBrowser#messageBody {{ background: transparent; border: none; color: {p.text}; }}
 QLabel#messageHeader {{ color: {p.muted}; font-size: {t['small']}px; }}
 QLabel#messageHeader[error="true"] {{ color: #d1242f; }}
+QToolButton#thinkingToggle {{ color: {p.muted}; font-size: {t['small']}px; border: none;
+    padding: 2px {s['xs']}px 2px 0; }}
+QToolButton#thinkingToggle:hover {{ color: {p.text}; }}
+QToolButton#thinkingToggle[cut="true"] {{ color: {p.warning}; }}
+QFrame#thinkingRail {{ border: none; border-left: 2px solid {p.border}; }}
+QTextBrowser#thinkingText {{ background: transparent; border: none; color: {p.muted}; font-size: {t['small']}px; }}
 QLabel#avatar {{ background: {p.avatar}; border-radius: {AVATAR // 2}px; }}
 QLabel#avatar[role="user"] {{ background: {p.bubble}; }}
 QLabel#siblingLabel {{ color: {p.muted}; font-size: {t['caption']}px; }}
