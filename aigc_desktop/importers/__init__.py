@@ -43,6 +43,8 @@ def _read_json(path: Path):
         raise UserError(_("{name} is not a UTF-8 text file.").format(name=path.name)) from exc
     except json.JSONDecodeError as exc:
         raise UserError(_("{name} is not valid JSON (line {line}: {reason}).").format(name=path.name, line=exc.lineno, reason=exc.msg)) from exc
+    except RecursionError as exc:  # json's decoder recurses once per nested list or object
+        raise UserError(_("{name} is nested too deeply to be a chat export.").format(name=path.name)) from exc
     except OSError as exc:
         raise UserError(_("Cannot read {path}: {reason}").format(path=path, reason=exc.strerror or exc)) from exc
 

@@ -60,16 +60,21 @@ def optional_text(value) -> str | None:
 
 
 def to_datetime(value) -> datetime | None:
-    """Accept ISO strings and Unix timestamps; anything else is 'unknown'."""
+    """Accept ISO strings and Unix timestamps, as UTC; anything else is 'unknown'.
+
+    A time outside years 1900–9000 is 'unknown' too: at the edges of what ``datetime``
+    holds, moving it to UTC or to the reader's time zone overflows."""
     try:
         if value is None or isinstance(value, bool):
             return None
         if isinstance(value, (int, float)):
-            return datetime.fromtimestamp(float(value), tz=timezone.utc)
-        dt = datetime.fromisoformat(str(value))
-        return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+            dt = datetime.fromtimestamp(float(value), tz=timezone.utc)
+        else:
+            dt = datetime.fromisoformat(str(value))
+            dt = dt.astimezone(timezone.utc) if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
     except (ValueError, OverflowError, OSError):
         return None
+    return dt if 1900 <= dt.year <= 9000 else None
 
 
 def _status(status: str) -> str:
