@@ -41,6 +41,8 @@ class Settings:
     export_format: str = ""  # the last export's file type, "format[:page]" ("md", "pdf:a4", …)
     # Web pages (origins, "http://localhost:3000") the window's Local API lets in (server/guard.py).
     local_api_origins: list = field(default_factory=list)
+    # Search looks in the replies' answers; True also in their thinking (store/search.py).
+    search_reasoning: bool = False
 
     def __post_init__(self) -> None:
         self.problems: list[str] = []  # what load() had to replace by defaults (not saved)

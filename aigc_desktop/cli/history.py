@@ -41,6 +41,8 @@ def add_parsers(sub) -> None:
     p.add_argument("query")
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int_in(1, 10_000), default=50)
+    p.add_argument("--reasoning", action="store_true",
+                   help=_("also search the replies' thinking (on by default when the search_reasoning setting is)"))
     p.set_defaults(handler=cmd_search)
 
     p = sub.add_parser("import", help=_("import our JSON export or ChatGPT's conversations.json"))
@@ -133,17 +135,19 @@ def cmd_export(args) -> int:
 def cmd_search(args) -> int:
     from aigc_desktop.store.search import search
 
-    hits = search(_runtime().db, args.query, limit=args.limit)
+    rt = _runtime()
+    hits = search(rt.db, args.query, limit=args.limit, reasoning=args.reasoning or rt.settings.search_reasoning)
     if args.json:
         _dump([
             {"conversation_id": h.conversation_id, "message_id": h.message_id, "title": h.conversation_title,
-             "role": h.role, "snippet": h.snippet}
+             "role": h.role, "snippet": h.snippet, "in_reasoning": h.in_reasoning}
             for h in hits
         ])
     else:
         for h in hits:
             where = f"{h.conversation_id}#{h.message_id}" if h.message_id else _("{id} (title)").format(id=h.conversation_id)
-            print(f"{where:>10}  {h.conversation_title}: {h.snippet}")
+            found = _("(thinking) {snippet}").format(snippet=h.snippet) if h.in_reasoning else h.snippet
+            print(f"{where:>10}  {h.conversation_title}: {found}")
         if not hits:
             print(_("no matches"))
     return 0
