@@ -65,7 +65,7 @@ class ThinkingBlock(QFrame):
         rail.setContentsMargins(style.SPACE["md"], 0, 0, 0)
         rail.addWidget(self.text)
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setContentsMargins(0, 0, 0, style.SPACE["sm"])  # the answer starts apart from it
         lay.setSpacing(style.SPACE["xxs"])
         lay.addWidget(self.toggle, 0, Qt.AlignLeft)
         lay.addWidget(self.rail)
