@@ -59,7 +59,7 @@ class Runtime:
     router: EngineRouter | None = None  # local engine or provider/model, per conversation
     templates: TemplateStore | None = None  # the person's prompt templates (the built-ins are data)
     documents: DocumentStore | None = None  # the writing studio's documents
-    writing: DocumentService | None = None  # outline, draft and continue documents on ``engine``
+    writing: DocumentService | None = None  # outline, draft and continue documents (local or provider models)
     model_cache: ModelCache | None = None  # each provider's model ids as last listed
 
     @property
@@ -116,5 +116,5 @@ def open_runtime(*, recover: bool = True, hold_lock: bool = False,
         if sole and not hold_lock:
             lock.release()
     return Runtime(paths, settings_store, db, store, engine, service, lock if sole and hold_lock else None, router,
-                   templates=TemplateStore(db), documents=documents, writing=DocumentService(documents, engine),
+                   templates=TemplateStore(db), documents=documents, writing=DocumentService(documents, engine, router=router),
                    model_cache=ModelCache(paths.data / MODEL_CACHE_FILE))

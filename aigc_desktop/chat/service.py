@@ -22,6 +22,7 @@ from aigc_desktop.i18n import _
 from aigc_desktop.llm.context import FitResult, reply_budget
 from aigc_desktop.llm.protocol import Delta, Engine
 from aigc_desktop.llm.sampling import SamplingParams
+from aigc_desktop.llm.thinking import default_max_tokens
 from aigc_desktop.store.conversations import ConversationRecord, ConversationStore, MessageRecord
 
 log = logging.getLogger(__name__)
@@ -119,10 +120,17 @@ class ChatService:
             fitted = dataclasses.replace(fitted, messages=fitted.messages[:-1])
         return fitted
 
-    def sampling_for(self, conversation_id: int, overrides: SamplingParams | None = None) -> SamplingParams:
+    def sampling_for(self, conversation_id: int, overrides: SamplingParams | None = None,
+                     engine: Engine | None = None) -> SamplingParams:
+        """The conversation's settings; a model that thinks (``engine``'s) gets a larger max tokens
+        when the conversation does not set one (``llm/thinking.py``)."""
         if overrides is not None:
             return overrides
-        return SamplingParams.from_dict(self.store.get(conversation_id).sampling)
+        stored = self.store.get(conversation_id).sampling or {}
+        params = SamplingParams.from_dict(stored)
+        if "max_tokens" not in stored and engine is not None:
+            params = params.merged(max_tokens=default_max_tokens(engine.model, params.max_tokens))
+        return params
 
     def prefill(self, conversation_id: int, draft: str = "", cancel: threading.Event | None = None) -> int:
         """Evaluate the next turn's prompt up to ``draft`` while the person is still typing.
@@ -133,7 +141,7 @@ class ChatService:
         engine = self.engine_for(conversation_id)
         if not engine.loaded:
             return 0
-        params = self.sampling_for(conversation_id)
+        params = self.sampling_for(conversation_id, engine=engine)
         try:
             history = self.fitted_history(conversation_id, engine, params.max_tokens, draft=draft)
         except ContextOverflowError:  # the draft alone is too long: Send will say so
@@ -156,7 +164,7 @@ class ChatService:
             return
         conv = self.store.get(conversation_id) if conversation_id is not None else None
         msgs = [{"role": "system", "content": conv.system_prompt}] if conv and conv.system_prompt else []
-        params = sampling or (self.sampling_for(conversation_id) if conv else SamplingParams())
+        params = sampling or (self.sampling_for(conversation_id, engine=engine) if conv else SamplingParams())
         n_ctx = engine.model.n_ctx
         budget = n_ctx - reply_budget(n_ctx, params.max_tokens)
         alone = engine.count_tokens(msgs + [{"role": "user", "content": text}])
@@ -291,7 +299,7 @@ class ChatService:
         self.store.update_message(reply.id, status="streaming")
 
         def stream():
-            params = self.sampling_for(reply.conversation_id, sampling)
+            params = self.sampling_for(reply.conversation_id, sampling, engine)
             fitted = self.fitted_history(reply.conversation_id, engine, params.max_tokens, upto=user)
             yield from carry_on(fitted.messages, prefix, params, cancel, cache_key=f"conv:{reply.conversation_id}",
                                 on_progress=on_progress)
@@ -333,7 +341,7 @@ class ChatService:
         )
 
         def stream():  # runs inside record_stream: a prompt that cannot be built ends the reply as an error
-            params = self.sampling_for(conversation_id, sampling)
+            params = self.sampling_for(conversation_id, sampling, engine)
             fitted = self.fitted_history(conversation_id, engine, params.max_tokens, upto=user)
             for delta in engine.stream_chat(fitted.messages, params, cancel, cache_key=f"conv:{conversation_id}",
                                             on_progress=on_progress):

@@ -23,11 +23,14 @@ from aigc_desktop.i18n import _
 
 FORMATS = ("md", "html", "docx", "pdf")
 RATINGS = ("up", "down", "none")
+SWITCH = ("on", "off")
 
 
 def add_parsers(sub) -> None:
     from aigc_desktop.cli.args import _Parser
 
+    thinking_help = _("a model that can think first or not (Qwen3): think while drafting (kept with the "
+                      "document; off by default, which is faster)")
     w = sub.add_parser("write", help=_("write an article section by section (the writing studio)"))
     wsub = w.add_subparsers(dest="write_command", required=True, parser_class=_Parser)
 
@@ -37,8 +40,9 @@ def add_parsers(sub) -> None:
     outline = p.add_mutually_exclusive_group()
     outline.add_argument("--sections", type=int_in(1, 30), help=_("ask the model for this many sections"))
     outline.add_argument("--outline", help=_('section titles separated by "|"'))
-    p.add_argument("--model", help=_("a .gguf path or an installed model's name"))
+    p.add_argument("--model", help=_("a .gguf path, an installed model's name, or provider/model"))
     p.add_argument("--seed", type=int_in(-1, 2**32 - 1), help=_("-1 for a random seed"))
+    p.add_argument("--thinking", choices=SWITCH, help=thinking_help)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_new)
 
@@ -50,6 +54,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--max-tokens", type=int_in(1, 131072))
     p.add_argument("--seed", type=int_in(-1, 2**32 - 1), help=_("-1 for a random seed"))
     p.add_argument("--temperature", type=float_in(0.0, 5.0))
+    p.add_argument("--thinking", choices=SWITCH, help=thinking_help)
     p.set_defaults(handler=cmd_draft)
 
     p = wsub.add_parser("continue", help=_("continue a section's text (raw completion, no chat template)"))
@@ -129,9 +134,13 @@ def _open(*, hold_lock: bool = False):
 
 
 def _service(rt, model: str | None):
-    """The runtime's document service, with the document's model (or the default one) loaded."""
+    """The runtime's document service, with the document's model (or the default one) ready: a
+    provider's through the router, a local one loaded."""
     from aigc_desktop.hub.library import resolve_model
 
+    if model and rt.router is not None and rt.router.is_remote(model):
+        rt.writing.engine_for(model)  # asks the server for the model now: a wrong name fails before any run
+        return rt.writing, model
     path = resolve_model(model or rt.settings.default_model or None)
     if model and not Path(path).exists():
         raise UserError(_("No installed model is named “{name}” and no such file exists; "
@@ -155,7 +164,7 @@ def _doc_json(docs, doc) -> dict:
     # "versions" stays the count (a contract); the list is "version_list".
     return {
         "id": doc.id, "title": doc.title, "brief": doc.brief, "lead": doc.lead, "toc": doc.toc,
-        "prompt_template": doc.prompt_template, "model": doc.model,
+        "prompt_template": doc.prompt_template, "model": doc.model, "thinking": doc.thinking,
         "sections": [
             {"index": s.index, "title": s.title, "status": s.status, "text": s.text, "prompt": s.prompt,
              "versions": s.version_count, "rating": s.rating, "version_list": _version_list(docs, s)}
@@ -182,7 +191,9 @@ def cmd_new(args) -> int:
 
         service, model = _service(rt, args.model)
         doc = service.new(args.title, args.brief, None, args.sections, model=args.model or model,
-                          sampling=SamplingParams().merged(seed=args.seed))
+                          sampling=SamplingParams().merged(seed=args.seed) if args.seed is not None else None)
+    if args.thinking:
+        doc = docs.update(doc.id, thinking=args.thinking == "on")
     if args.json:
         _dump(_doc_json(docs, doc))
     else:
@@ -284,14 +295,17 @@ def _failed(message: str, run) -> UserError:
 
 
 def cmd_draft(args) -> int:
-    from aigc_desktop.llm.sampling import SamplingParams
-
     rt, docs = _open(hold_lock=True)
     doc = docs.get(args.doc)
     if args.section is not None:
         docs.section(doc.id, args.section)  # refuse a wrong number before loading the model
-    sampling = SamplingParams().merged(max_tokens=args.max_tokens, seed=args.seed, temperature=args.temperature)
+    if args.thinking:
+        doc = docs.update(doc.id, thinking=args.thinking == "on")
     service, _model = _service(rt, doc.model)
+    sampling = None  # the service's own: a larger max tokens for a model that thinks, the document's switch
+    if (args.max_tokens, args.seed, args.temperature) != (None, None, None):
+        sampling = service.sampling_for(doc).merged(max_tokens=args.max_tokens, seed=args.seed,
+                                                    temperature=args.temperature)
     start, delta, state = _stream_out()
     cancel = threading.Event()
     with _stop_on_ctrl_c(cancel):

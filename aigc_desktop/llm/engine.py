@@ -36,6 +36,7 @@ from aigc_desktop.llm.reasoning import prompt_opens_thinking, split_reasoning
 from aigc_desktop.llm.runner import READ_BATCH, Runner  # noqa: F401 (READ_BATCH re-exported)
 from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.llm.split_names import model_name
+from aigc_desktop.llm.thinking import soft_switched, template_kwargs
 from aigc_desktop.llm.state_cache import DEFAULT_BUDGET, StateCache, capture, common_prefix, restore
 from aigc_desktop.llm.threads import ThreadGovernor, llama_thread_setter
 
@@ -169,9 +170,16 @@ class LlamaEngine:
             raise ModelLoadError(_("No model is loaded."))
         return self._llm
 
-    def format_prompt(self, messages: Sequence[dict]) -> list[int]:
+    def render(self, messages: Sequence[dict], thinking: bool | None = None):
+        """The chat template's rendering (a ``ChatFormatterResponse``). ``thinking`` (on, off, None: the
+        model's default) reaches the template as ``enable_thinking``, and as ``/no_think`` for a hybrid
+        model whose template ignores that variable (``llm/thinking.py``)."""
+        self._require()
+        return self._formatter(messages=soft_switched(messages, thinking, self.model), **template_kwargs(thinking))
+
+    def format_prompt(self, messages: Sequence[dict], thinking: bool | None = None) -> list[int]:
         llm = self._require()
-        result = self._formatter(messages=[{"role": m["role"], "content": m["content"]} for m in messages])
+        result = self.render(messages, thinking)
         return llm.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True)
 
     def count_tokens(self, messages: Sequence[dict]) -> int:
@@ -268,7 +276,7 @@ class LlamaEngine:
             started = time.perf_counter()
             msgs = [{"role": m["role"], "content": m["content"]} for m in messages]
             msgs.append({"role": "assistant", "content": partial + _DRAFT_MARK})
-            result = self._formatter(messages=msgs)
+            result = self._formatter(messages=msgs, **template_kwargs(sampling.thinking))
             head, mark, _rest = result.prompt.partition(_DRAFT_MARK)
             if not mark:
                 raise UserError(_("This model's chat template cannot continue a reply; use Regenerate, "
@@ -342,16 +350,15 @@ class LlamaEngine:
         llm = self._require()
         started = time.perf_counter()
         n_ctx = llm.n_ctx()
-        tokens, dropped, fitted = self.format_prompt(messages), 0, None
+        tokens, dropped, fitted = self.format_prompt(messages, sampling.thinking), 0, None
         if fit and len(tokens) > n_ctx - reply_budget(n_ctx, sampling.max_tokens):
             fitted = self.fit(messages, sampling.max_tokens)
-            tokens, dropped = self.format_prompt(fitted.messages), fitted.dropped
+            tokens, dropped = self.format_prompt(fitted.messages, sampling.thinking), fitted.dropped
         if len(tokens) >= n_ctx:
             raise _overflow(len(tokens), n_ctx)
         self._switch_state(llm, tokens, cache_key)
         # An R1-style template ends the prompt inside <think>: the reply starts as reasoning.
-        opened = prompt_opens_thinking(self._formatter(messages=[
-            {"role": m["role"], "content": m["content"]} for m in (fitted.messages if fitted else messages)]).prompt)
+        opened = prompt_opens_thinking(self.render(fitted.messages if fitted else messages, sampling.thinking).prompt)
         yield from split_reasoning(self._runner.generate(
             tokens, sampling, cancel or threading.Event(), stop_text=self.model.eos_token, on_progress=on_progress,
             started=started, dropped=dropped), opened=opened)

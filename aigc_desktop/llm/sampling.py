@@ -11,6 +11,7 @@ from aigc_desktop.i18n import N_, _
 LABELS = {  # shown in messages as _(LABELS[key])
     "temperature": N_("Temperature"), "top_p": "Top-p", "top_k": "Top-k", "min_p": "Min-p",
     "repeat_penalty": N_("Repeat penalty"), "max_tokens": N_("Max tokens"), "seed": N_("Seed"),
+    "thinking": N_("Thinking"),
 }
 
 
@@ -23,6 +24,8 @@ class SamplingParams:
     repeat_penalty: float = 1.1
     max_tokens: int = 1024
     seed: int | None = None  # None = a fresh random seed each reply
+    # A hybrid model (Qwen3) thinks first or not: True / False, None = the model's own default (llm/thinking.py).
+    thinking: bool | None = None
 
     def __post_init__(self) -> None:
         checks = [
@@ -50,20 +53,39 @@ class SamplingParams:
             try:
                 if key in ("top_k", "max_tokens"):
                     kwargs[key] = int(value)
+                elif key == "thinking":
+                    kwargs[key] = _flag(value)
                 elif key == "seed":
                     seed = None if value in (None, "") else int(value)
                     kwargs[key] = None if seed == -1 else seed  # -1 means random, as in llama.cpp
                 else:
                     kwargs[key] = float(value)
             except (TypeError, ValueError, OverflowError) as exc:
+                if key == "thinking":
+                    raise UserError(_("Thinking must be on or off, not {value}.").format(value=repr(value))) from exc
                 raise UserError(_("{setting} must be a number, not {value}.").format(
                     setting=_(LABELS.get(key, key)), value=repr(value))) from exc
         return cls(**kwargs)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The values to store; ``thinking`` only when set (None is every model's own default)."""
+        values = asdict(self)
+        if values["thinking"] is None:
+            del values["thinking"]
+        return values
 
     def merged(self, **overrides) -> "SamplingParams":
         values = self.to_dict()
         values.update({k: v for k, v in overrides.items() if v is not None})
         return SamplingParams.from_dict(values)
+
+
+def _flag(value) -> bool | None:
+    """A stored on/off switch: a JSON boolean, or the words a settings file or a CLI may hold."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("1", "true", "on", "yes", "0", "false", "off", "no"):
+        return value.strip().lower() in ("1", "true", "on", "yes")
+    raise ValueError(value)

@@ -47,15 +47,17 @@ class Preset:
     extra: dict = field(default_factory=dict)
 
 
-_LLAMA = {"top_k": "top_k", "min_p": "min_p", "repeat_penalty": "repeat_penalty"}
-_VLLM = {"top_k": "top_k", "min_p": "min_p", "repeat_penalty": "repetition_penalty"}
+# "thinking": the server hands chat_template_kwargs to the chat template (enable_thinking, providers/remote.py).
+_LLAMA = {"top_k": "top_k", "min_p": "min_p", "repeat_penalty": "repeat_penalty", "thinking": "chat_template_kwargs"}
+_VLLM = {"top_k": "top_k", "min_p": "min_p", "repeat_penalty": "repetition_penalty",
+         "thinking": "chat_template_kwargs"}
 
 PRESETS: dict[str, Preset] = {p.kind: p for p in (
     Preset("llama.cpp", N_("llama.cpp server"), "http://127.0.0.1:8080/v1", _LLAMA),
     Preset("vllm", "vLLM", "http://127.0.0.1:8000/v1", _VLLM),
     # Ollama's OpenAI layer takes temperature, top_p, seed and max_tokens only.
     Preset("ollama", "Ollama", "http://127.0.0.1:11434/v1", {}),
-    Preset("lmstudio", "LM Studio", "http://127.0.0.1:1234/v1", _LLAMA),
+    Preset("lmstudio", "LM Studio", "http://127.0.0.1:1234/v1", {k: v for k, v in _LLAMA.items() if k != "thinking"}),
     Preset("sglang", "SGLang", "http://127.0.0.1:30000/v1", _VLLM),
     # Unknown servers get OpenAI's fields only: OpenAI itself refuses unknown ones.
     Preset("custom", N_("Custom"), "", {}),

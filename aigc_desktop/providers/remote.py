@@ -51,6 +51,7 @@ from aigc_desktop.llm.context import FitResult, fit_messages, reply_budget
 from aigc_desktop.llm.protocol import Delta, LoadedModel, ReplyStats
 from aigc_desktop.llm.reasoning import split_reasoning
 from aigc_desktop.llm.sampling import SamplingParams
+from aigc_desktop.llm.thinking import is_hybrid
 from aigc_desktop.providers.config import Provider
 from aigc_desktop.providers.errors import ProviderError, describe
 from aigc_desktop.providers.secrets import mask
@@ -93,8 +94,13 @@ def context_length_of(entry: dict) -> int | None:
     return None
 
 
-def sampling_request(provider: Provider, sampling: SamplingParams) -> tuple[dict, dict, tuple]:
-    """(OpenAI keyword arguments, ``extra_body``, names this server does not take)."""
+def sampling_request(provider: Provider, sampling: SamplingParams, model_id: str = "") -> tuple[dict, dict, tuple]:
+    """(OpenAI keyword arguments, ``extra_body``, names this server does not take).
+
+    Thinking on or off (``sampling.thinking``) goes as ``chat_template_kwargs: {"enable_thinking": …}``,
+    which llama-server, vLLM and SGLang hand to the model's chat template, to a server whose preset
+    takes it; a "custom" server gets it only for a hybrid model's id (Qwen3, SmolLM3: only a server
+    running open weights serves those), because OpenAI itself refuses fields it does not know."""
     kwargs = {"temperature": sampling.temperature, "top_p": sampling.top_p, "max_tokens": sampling.max_tokens}
     if sampling.seed is not None:
         kwargs["seed"] = sampling.seed
@@ -105,6 +111,11 @@ def sampling_request(provider: Provider, sampling: SamplingParams) -> tuple[dict
             extra[theirs] = getattr(sampling, ours)
         else:
             unsupported.append(ours)
+    if sampling.thinking is not None:
+        if provider.preset.extra.get("thinking") or is_hybrid(model_id):
+            extra["chat_template_kwargs"] = {"enable_thinking": sampling.thinking}
+        else:
+            unsupported.append("thinking")
     return kwargs, extra, tuple(unsupported)
 
 
@@ -249,7 +260,7 @@ class RemoteEngine:
         if estimate >= model.n_ctx:
             raise ContextOverflowError(_("The prompt takes about {tokens:,} tokens; the context holds {n_ctx:,}.").format(
                 tokens=estimate, n_ctx=model.n_ctx))
-        kwargs, extra, unsupported = sampling_request(self.provider, sampling)
+        kwargs, extra, unsupported = sampling_request(self.provider, sampling, model.metadata["server_model"])
         kwargs["max_tokens"] = max(1, min(kwargs["max_tokens"], model.n_ctx - estimate))
         self._guard()
         if cancel.is_set():

@@ -1,4 +1,4 @@
-"""The writing studio's tables (migrations 0005, 0007, 0009) and the few rules on their rows
+"""The writing studio's tables (migrations 0005, 0007, 0009, 0013) and the few rules on their rows
 that both the document store and its runs (:mod:`~aigc_desktop.store.section_runs`) follow.
 
 SQLAlchemy Core tables rather than ORM classes in ``schema.py``: the writing studio's
@@ -26,6 +26,7 @@ documents = Table(
     Column("lead", Text),  # migration 0009: the article's lead paragraph
     Column("toc", Integer),  # migration 0009: 1 when the article shows a table of contents
     Column("prompt_template", Text),  # migration 0009: the document's own section prompt ("" = default)
+    Column("thinking", Integer),  # migration 0013: 1 when sections are drafted with thinking on (NULL, 0: off)
 )
 sections = Table(
     "sections", _meta,

@@ -91,6 +91,7 @@ class DocumentRecord:
     lead: str = ""  # the paragraph under the article's title
     toc: bool = False  # the article lists its sections under the title
     prompt_template: str = ""  # its own section prompt template; "" = the built-in one
+    thinking: bool = False  # sections drafted with a hybrid model's thinking on (off: faster)
 
 
 class DocumentNotFound(UserError, LookupError):
@@ -153,7 +154,7 @@ class DocumentStore:
         return DocumentRecord(id=row.id, title=row.title, brief=row.brief or "", model=row.model,
                               created_at=_aware(row.created_at), updated_at=_aware(row.updated_at),
                               sections=secs, lead=row.lead or "", toc=bool(row.toc),
-                              prompt_template=row.prompt_template or "")
+                              prompt_template=row.prompt_template or "", thinking=bool(row.thinking))
 
     def list(self) -> list[DocumentRecord]:
         """Newest first, without their sections' text."""
@@ -166,10 +167,13 @@ class DocumentStore:
                 for r in rows]
 
     def update(self, doc_id: int, **fields) -> DocumentRecord:
-        """Change ``title``, ``brief``, ``model``, ``lead``, ``toc`` or ``prompt_template`` (others are ignored)."""
-        allowed = {k: v for k, v in fields.items() if k in ("title", "brief", "model", "lead", "toc", "prompt_template")}
-        if "toc" in allowed:
-            allowed["toc"] = 1 if allowed["toc"] else 0
+        """Change ``title``, ``brief``, ``model``, ``lead``, ``toc``, ``prompt_template`` or ``thinking``
+        (others are ignored)."""
+        allowed = {k: v for k, v in fields.items()
+                   if k in ("title", "brief", "model", "lead", "toc", "prompt_template", "thinking")}
+        for flag in ("toc", "thinking"):
+            if flag in allowed:
+                allowed[flag] = 1 if allowed[flag] else 0
         with self.db.transaction() as s:
             s.connection().execute(update(documents).where(documents.c.id == doc_id)
                                    .values(**allowed, updated_at=utcnow()))

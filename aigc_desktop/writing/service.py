@@ -13,6 +13,12 @@ start marks it ``interrupted`` (:meth:`DocumentStore.recover`). Sections share
 the document's cache key, and their prompts share a prefix (the title line), so
 llama.cpp reuses it.
 
+Any engine writes: a document's ``model`` is a local model or ``provider/model``,
+and runs go through the engine router as a chat's turns do (:meth:`engine_for`).
+A hybrid model (Qwen3) drafts with its thinking off unless the document turns it
+on (``DocumentRecord.thinking``); whatever a model thinks stays in the version's
+``stats["reasoning"]``, never in the section's text.
+
 What needs no model (a document from a given outline, a section's prompt, the
 assembled article) is plain functions in :mod:`aigc_desktop.writing.article`; the
 methods of the same names here delegate to them. Nothing here knows about Qt: the
@@ -25,11 +31,13 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from pathlib import Path
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
 from aigc_desktop.llm.protocol import Engine, collect
 from aigc_desktop.llm.sampling import SamplingParams
+from aigc_desktop.llm.thinking import REASONING_MAX_TOKENS, default_max_tokens, model_is_hybrid, model_thinks
 from aigc_desktop.store.documents import DocumentRecord, DocumentStore, SectionRecord
 from aigc_desktop.writing.article import assemble, check_title, create_document, prompt_for
 from aigc_desktop.writing.outline import fill_outline, parse_outline
@@ -59,11 +67,42 @@ class SectionRun(SectionRecord):
 
 
 class DocumentService:
-    def __init__(self, store: DocumentStore, engine: Engine, *,
+    def __init__(self, store: DocumentStore, engine: Engine, *, router=None,
                  checkpoint_seconds: float = CHECKPOINT_SECONDS) -> None:
         self.store = store
         self.engine = engine
+        self.router = router  # providers/router.EngineRouter: a document's provider/model; None: ``engine`` writes all
         self.checkpoint_seconds = checkpoint_seconds
+
+    # -- engines --------------------------------------------------------------------
+    def engine_for(self, model: str | None, load: Callable[[str], object] | None = None) -> Engine:
+        """The engine that writes with ``model``: a provider's model through the router, else the local
+        engine. With ``load(path)``, a local ``model`` other than the loaded one is loaded first (the CLI,
+        the window's document job); without it, loading stays the caller's."""
+        engine = self.router.engine_for(model) if self.router is not None else self.engine
+        if load is None or not model or getattr(engine, "kind", "local") == "remote":
+            return engine
+        loaded = engine.model
+        if loaded is not None and str(loaded.path) == model:
+            return engine
+        from aigc_desktop.hub.library import resolve_model
+
+        path = resolve_model(model)
+        if not Path(path).exists():
+            raise UserError(_("No installed model is named “{name}” and no such file exists; "
+                              "`python -m aigc_desktop models list` shows the installed ones.").format(name=model))
+        if loaded is None or Path(loaded.path).resolve() != Path(path).resolve():
+            load(str(path))
+        return engine
+
+    def sampling_for(self, doc: DocumentRecord, engine: Engine | None = None,
+                     sampling: SamplingParams | None = None) -> SamplingParams:
+        """What ``doc``'s sections are drafted with: ``sampling`` (default: a larger max tokens for a
+        model that thinks, ``llm/thinking.py``) and, unless it says, the document's thinking switch."""
+        if sampling is None:
+            engine = engine or self.engine_for(doc.model)
+            sampling = SamplingParams(max_tokens=default_max_tokens(engine.model, SamplingParams().max_tokens))
+        return sampling if sampling.thinking is not None else sampling.merged(thinking=doc.thinking)
 
     # -- documents ----------------------------------------------------------------
     def new(self, title: str, brief: str = "", outline: list[str] | None = None, n: int | None = None, *,
@@ -73,20 +112,27 @@ class DocumentService:
         sections the model proposes."""
         check_title(title)
         if outline is None:
-            outline = self.propose_outline(title, brief, n or DEFAULT_SECTIONS, sampling=sampling, cancel=cancel)
+            outline = self.propose_outline(title, brief, n or DEFAULT_SECTIONS, sampling=sampling, cancel=cancel,
+                                           model=model)
         return create_document(self.store, title, brief, outline, model=model)
 
     def propose_outline(self, title: str, brief: str, n: int, *, sampling: SamplingParams | None = None,
-                        cancel: threading.Event | None = None) -> list[str]:
+                        cancel: threading.Event | None = None, model: str | None = None) -> list[str]:
         """Exactly ``n`` section titles: the model's (parsed out of whatever shape it answers in), padded
         with numbered placeholders (「第四部分」, "Part 4") for the person to rename when it gave fewer.
 
-        A cancelled request still raises rather than giving a document of placeholders.
+        A cancelled request still raises rather than giving a document of placeholders. A hybrid
+        model proposes with its thinking off; one that always thinks gets room for its thinking.
         """
-        params = (sampling or SamplingParams()).merged(max_tokens=min((sampling or SamplingParams()).max_tokens,
-                                                                      40 * n + 40))
+        engine = self.engine_for(model)
+        base = sampling or SamplingParams()
+        room = 40 * n + 40
+        if model_thinks(engine.model) and not model_is_hybrid(engine.model):
+            room += REASONING_MAX_TOKENS
+        params = base.merged(max_tokens=min(base.max_tokens, room) if sampling else room,
+                             thinking=False if base.thinking is None else None)
         messages = [{"role": "user", "content": outline_prompt(title, brief, n)}]
-        text, _stats = collect(self.engine.stream_chat(messages, params, cancel))
+        text, _stats = collect(engine.stream_chat(messages, params, cancel))
         titles = parse_outline(text, n)
         if not titles and cancel is not None and cancel.is_set():
             raise UserError(_("The model gave no usable outline; give the section titles yourself."))
@@ -109,13 +155,15 @@ class DocumentService:
         """
         doc = self.store.get(doc_id)
         targets = [self.store.section(doc_id, section)] if section is not None else to_draft(doc.sections, redo=redo)
+        engine = self.engine_for(doc.model)
+        params = self.sampling_for(doc, engine, sampling)
         done: list[SectionRun] = []
         for sec in targets:
             if cancel is not None and cancel.is_set():
                 break
             if on_start:
                 on_start(sec)
-            done.append(self._run(doc, sec, on_delta, cancel, sampling))
+            done.append(self._run(engine, doc, sec, on_delta, cancel, params))
         return done
 
     def continue_section(self, doc_id: int, section: int, *, max_tokens: int = 256,
@@ -127,16 +175,17 @@ class DocumentService:
         sec = self.store.section(doc_id, section)
         raw = continuation_text(doc.title, sec.title, sec.text)
         params = (sampling or SamplingParams()).merged(max_tokens=max_tokens)
-        stream = self.engine.complete(raw, params, cancel, cache_key=f"doc:{doc_id}")
+        stream = self.engine_for(doc.model).complete(raw, params, cancel, cache_key=f"doc:{doc_id}")
         return self._consume(sec, stream, prompt=raw, prefix=sec.text, on_delta=on_delta, cancel=cancel,
                              extra={"mode": "continue", "prefix_chars": len(sec.text)})
 
-    def _run(self, doc: DocumentRecord, sec: SectionRecord, on_delta, cancel, sampling) -> SectionRun:
+    def _run(self, engine: Engine, doc: DocumentRecord, sec: SectionRecord, on_delta, cancel,
+             sampling: SamplingParams) -> SectionRun:
         prompt = self.prompt_for(doc, sec)
         messages = [{"role": "user", "content": prompt}]
-        stream = self.engine.stream_chat(messages, sampling or SamplingParams(), cancel, cache_key=f"doc:{doc.id}")
-        return self._consume(sec, stream, prompt=prompt, prefix="", on_delta=on_delta, cancel=cancel,
-                             extra={"mode": "draft"})
+        stream = engine.stream_chat(messages, sampling, cancel, cache_key=f"doc:{doc.id}")
+        extra = {"mode": "draft"} if sampling.thinking is None else {"mode": "draft", "thinking": sampling.thinking}
+        return self._consume(sec, stream, prompt=prompt, prefix="", on_delta=on_delta, cancel=cancel, extra=extra)
 
     def _consume(self, sec: SectionRecord, stream, *, prompt: str, prefix: str, on_delta, cancel,
                  extra: dict) -> SectionRun:
