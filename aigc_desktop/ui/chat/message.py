@@ -225,8 +225,10 @@ class MessageWidget(QFrame):
         return r.role == "assistant" and r.status == "done" and (r.stats or {}).get("finish_reason") == "length"
 
     def set_continuable(self, continuable: bool) -> None:
-        """Show Continue on this reply (the view offers it on the newest reply only)."""
-        self.continue_btn.setVisible(continuable and self.truncated and not self._streaming)
+        """Show Continue on this reply (the view offers it on the newest reply only). Not on a reply cut
+        while thinking: carrying on its empty answer would start without the thinking (Regenerate instead)."""
+        cut_thinking = bool((self.record.stats or {}).get("cut_while_thinking"))
+        self.continue_btn.setVisible(continuable and self.truncated and not cut_thinking and not self._streaming)
 
     def set_pinned_actions(self, pinned: bool) -> None:
         """The newest reply keeps its actions on show (as chat apps do)."""

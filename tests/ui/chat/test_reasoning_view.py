@@ -89,6 +89,8 @@ def test_a_reply_cut_while_thinking_says_so_and_keeps_its_thinking_open(make_win
     assert w.thinking.cut and w.thinking.expanded and w.thinking.rail.isVisible()
     assert w.thinking.text.toPlainText() == THINKING
     assert w.text == "" and not w.body.isVisible()
+    w.set_continuable(True)  # cut at max tokens, but carrying on an empty answer would drop the thinking
+    assert w.truncated and not w.continue_btn.isVisible()
 
 
 def test_a_plain_reply_has_no_thinking_block(make_window, qtbot, reasoning_server):
