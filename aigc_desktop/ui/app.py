@@ -97,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from aigc_desktop.local_files import set_aside_damaged
     from aigc_desktop.paths import app_paths
     from aigc_desktop.settings import SettingsStore
 
@@ -106,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
     sys.excepthook = _excepthook
     from aigc_desktop.ui.main_window import MainWindow
 
+    try:  # before anything reads them: a damaged settings or cache file is kept as .bad, defaults used
+        set_aside = set_aside_damaged()
+    except OSError:  # an unreadable home folder: opening the database says so
+        set_aside = []
     # Show the window first: the database layer and llama.cpp load behind it.
     settings_store = SettingsStore(app_paths().settings_file)  # the one writer, shared with the runtime
     install_language(app, settings_store.current().language)
@@ -135,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
                 _("Another AIGC Desktop window (or a command-line chat) is using this data folder. "
                   "Both are safe to use; each window's list refreshes when you switch to it.")
             )
+        window.report_set_aside(set_aside)  # after the note above: this one stays until clicked
         window.model_choice.load_default()
 
     QTimer.singleShot(0, start_services)

@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self.downloads = None
         self.models_dialog = None
         self.terminating = False  # SIGTERM: close without questions
+        self._set_aside_notes: list[str] = []  # damaged local files this start kept as .bad
         self.settings_store = runtime.settings_store if runtime is not None else settings_store
         self.setWindowTitle("AIGC Desktop")
         self.resize(1100, 760)
@@ -149,6 +150,15 @@ class MainWindow(QMainWindow):
         if convs:
             self.conversations.open(convs[0].id)
         self.composer.edit.setFocus()
+        from aigc_desktop.local_files import set_aside_damaged
+
+        self.report_set_aside(set_aside_damaged(runtime.paths))  # ui/app.py checked once before; this is the rest
+
+    def report_set_aside(self, moved: list) -> None:
+        """Damaged settings or cache files kept as ``.bad`` (local_files.py): said once, in a banner that stays."""
+        self._set_aside_notes.extend(m.note() for m in moved)
+        if moved:
+            self.banner.show_info("\n".join(self._set_aside_notes), tag="local-files", sticky=True)
 
     # -- set-up -----------------------------------------------------------------------
     def _build_layout(self) -> None:
