@@ -101,6 +101,7 @@ def main() -> int:
         ("two_llamas", "remote_bench.two_llamas"),
         ("writing", "writing_bench.drafting"),
         ("contention", "contention_bench.run"),
+        ("soak", "soak_bench.short"),  # 200 window turns on the scripted engine: KB per turn
     ]
     unknown = only - {name for name, _fn in steps}
     if unknown:

@@ -10,6 +10,7 @@ no more than at the start, and resident memory may grow less than 30 MB over the
 from __future__ import annotations
 
 import gc
+import os
 import threading
 
 import psutil
@@ -23,7 +24,7 @@ from tests.ui.conftest import send_and_wait
 
 pytestmark = pytest.mark.soak
 
-CHATS, TURNS = 50, 10
+CHATS, TURNS = int(os.environ.get("SOAK_CHATS", "50")), 10  # SOAK_CHATS: the bench's short run
 MB = 1024 * 1024
 
 
