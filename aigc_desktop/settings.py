@@ -75,7 +75,7 @@ class Settings:
             if not path.exists():
                 return cls()
             raw = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:  # RecursionError: nested past json's limit
             log.warning("settings file %s unreadable (%s); using defaults", path, exc)
             settings = cls()
             settings._unreadable = True
@@ -114,8 +114,10 @@ class Settings:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             if getattr(self, "_unreadable", False) and path.is_file():
-                # Keep the file we could not read rather than overwrite it silently.
-                path.replace(path.with_name(path.name + ".broken"))
+                # Keep the file we could not read rather than overwrite it silently (as at start).
+                from aigc_desktop.local_files import keep_aside
+
+                keep_aside(path)
                 self._unreadable = False
             tmp = path.with_suffix(".tmp")
             tmp.write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False), encoding="utf-8")

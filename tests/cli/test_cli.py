@@ -165,14 +165,14 @@ def test_malformed_settings_fall_back_value_by_value(capsys, app_home):
 
 
 def test_unreadable_settings_are_kept_aside_when_saving(app_home):
-    """Saving over a settings file that could not be read keeps it as .broken."""
+    """Saving over a settings file that could not be read (damaged after the start) keeps it as .bad."""
     from aigc_desktop.settings import Settings, SettingsStore
 
     cfg = app_home / "settings.json"
     app_home.mkdir(parents=True)
     cfg.write_text('{"offline": true,')
     SettingsStore(cfg).update(theme="dark")
-    assert (app_home / "settings.json.broken").read_text() == '{"offline": true,'
+    assert (app_home / "settings.json.bad").read_text() == '{"offline": true,'
     assert Settings.load(cfg).theme == "dark"
 
 

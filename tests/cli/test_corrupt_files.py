@@ -124,3 +124,14 @@ def test_doctor_names_the_file_it_set_aside(capsys, app_home):
     cfg.write_bytes(b"\x00\x01")
     code, out = main(["doctor"]), capsys.readouterr().out
     assert code == 1 and "providers.json was unreadable" in out and "providers.json.bad" in out
+
+
+def test_settings_nested_past_json_limit_read_after_the_start(app_home):
+    """A settings.json damaged while the app runs is read as defaults, even nested past json's limit."""
+    from aigc_desktop.settings import Settings
+
+    cfg = app_home / "config" / "settings.json"
+    cfg.parent.mkdir(parents=True)
+    cfg.write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    settings = Settings.load(cfg)
+    assert settings.theme == "system" and settings.problems
