@@ -40,6 +40,8 @@ class SearchController(QObject):
         self._search_timer.timeout.connect(self._run_search)
         sidebar.searchRequested.connect(self.search_typed)
         sidebar.resultActivated.connect(self.open_result)
+        sidebar.search_menu.aboutToShow.connect(self._show_options)
+        sidebar.search_reasoning.toggled.connect(self.set_search_reasoning)
 
     @property
     def rt(self):
@@ -70,9 +72,31 @@ class SearchController(QObject):
 
         if not self._query or self.rt is None:
             return None
-        task = op(self, search, self.rt.db, self._query, limit=100)
+        also = {"reasoning": True} if self.rt.settings.search_reasoning else {}  # the replies' thinking too
+        task = op(self, search, self.rt.db, self._query, limit=100, **also)
         task.success(self._show_hits).failure(self.banner.show_error)
         return self._search.start(task)
+
+    @Slot()
+    def _show_options(self) -> None:
+        """The options menu shows the setting as it is now (another window may have changed it)."""
+        if self.rt is not None:
+            action = self.sidebar.search_reasoning
+            action.blockSignals(True)
+            action.setChecked(self.rt.settings.search_reasoning)
+            action.blockSignals(False)
+
+    @Slot(bool)
+    def set_search_reasoning(self, on: bool) -> None:
+        """Search the replies' thinking too (or not), from now on; the hits shown follow at once."""
+        if self.rt is None or self.rt.settings.search_reasoning == on:
+            return
+        try:
+            self.rt.settings_store.update(search_reasoning=on)
+        except UserError as exc:
+            self.banner.show_error(str(exc))
+            return
+        self.refresh_search()
 
     def _show_hits(self, hits) -> None:
         self.sidebar.show_results(hits)

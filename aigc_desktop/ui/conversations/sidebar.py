@@ -25,7 +25,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QIcon
+from PySide6.QtGui import QAction, QBrush, QColor, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -97,6 +97,17 @@ class Sidebar(QWidget):
         self.search.setClearButtonEnabled(True)
         self._search_icon = self.search.addAction(style.icon("ph.magnifying-glass"), QLineEdit.LeadingPosition)
         style.set_icon(self._search_icon, "ph.magnifying-glass")
+        # Search options, behind the box's own button: whether the models' thinking is searched too.
+        self.search_reasoning = QAction(_("Also search the model's thinking"), self)
+        self.search_reasoning.setCheckable(True)
+        self.search_reasoning.setToolTip(_("Find words in a reasoning model's thinking as well as in its answers"))
+        self.search_menu = QMenu(self)
+        self.search_menu.setToolTipsVisible(True)
+        self.search_menu.addAction(self.search_reasoning)
+        self.search_options = self.search.addAction(style.icon("ph.sliders-horizontal"), QLineEdit.TrailingPosition)
+        self.search_options.setToolTip(_("Search options"))
+        style.set_icon(self.search_options, "ph.sliders-horizontal")
+        self.search_options.triggered.connect(self._show_search_menu)
         self.results = QListWidget(self)
         self.results.setObjectName("searchResults")
         self.results.setWordWrap(True)
@@ -213,6 +224,9 @@ QListWidget#documentList QLineEdit {{ border: 2px solid {p.focus}; border-radius
         self.list.setVisible(not query)
         self.searchRequested.emit(query)
 
+    def _show_search_menu(self) -> None:
+        self.search_menu.popup(self.search.mapToGlobal(self.search.rect().bottomLeft()))
+
     def show_results(self, hits) -> None:
         """Show search hits; an empty query shows the conversation list again."""
         query = self.search.text().strip()
@@ -229,6 +243,8 @@ QListWidget#documentList QLineEdit {{ border: 2px solid {p.focus}; border-radius
         for hit in hits:
             title = hit.conversation_title or _(NEW_CHAT)
             who = _(WHO[hit.role]) if hit.role in WHO else _("Title")
+            if getattr(hit, "in_reasoning", False):
+                who = _("{who} (thinking)").format(who=who)
             item = QListWidgetItem(_("{title}\n{who}: {snippet}").format(title=title, who=who, snippet=hit.snippet))
             item.setToolTip(_("{title} — {who}").format(title=title, who=who))
             item.setData(ID_ROLE, hit.conversation_id)

@@ -52,6 +52,7 @@ class ExportController(QObject):
             self.banner.show_info(_("Open a conversation to export it."))
             return None
         conv = self.rt.store.get(current)
+        thinks = any(m.reasoning.strip() for m in self.rt.store.branch(current))
         settings = self.rt.settings_store
         keys = [key for key, _label in EXPORT_FILTERS]
         if fmt:
@@ -61,9 +62,13 @@ class ExportController(QObject):
         chosen_key = keys.index(start)
         filters = [_(label) for _key, label in EXPORT_FILTERS]
         suggested = str(save_place.start_folder(settings) / title_filename(conv.title, start.partition(":")[0]))
-        path = self.prompts.ask_save_path(_("Export conversation"), suggested, ";;".join(filters), filters[chosen_key])
+        # A chat with a reasoning model's thinking offers it (off: the answers are what is shared).
+        option = (_(INCLUDE_THINKING),) if thinks else ()
+        path = self.prompts.ask_save_path(_("Export conversation"), suggested, ";;".join(filters), filters[chosen_key],
+                                          *option)
         if not path:
             return None
+        reasoning = bool(option) and bool(getattr(self.prompts, "option_checked", False))
         picked = getattr(self.prompts, "selected_filter", "")
         key = EXPORT_FILTERS[filters.index(picked)][0] if picked in filters else EXPORT_FILTERS[chosen_key][0]
         fmt, _sep, page = key.partition(":")
@@ -75,19 +80,19 @@ class ExportController(QObject):
         save_place.remember(settings, Path(path), f"pdf:{page or 'a4'}" if fmt == "pdf" else fmt)
         self.last_export = None
         if fmt in ("md", "json"):
-            return self._export_now(conv.id, Path(path), fmt)
-        task = op(self, _export_one_task, self.rt.store, conv.id, Path(path), fmt, page or "a4")
+            return self._export_now(conv.id, Path(path), fmt, reasoning)
+        task = op(self, _export_one_task, self.rt.store, conv.id, Path(path), fmt, page or "a4", reasoning)
         task.success(self._exported_one).failure(self.banner.show_error)
         self.task_progress.start(task, _("Exporting {name}…").format(name=Path(path).name))
         self.last_export = task
         task.run()
         return Path(path)
 
-    def _export_now(self, conversation_id: int, path: Path, fmt: str) -> Path | None:
+    def _export_now(self, conversation_id: int, path: Path, fmt: str, reasoning: bool = False) -> Path | None:
         from aigc_desktop.export.files import export_one
 
         try:
-            out = export_one(self.rt.store, conversation_id, path, fmt)
+            out = export_one(self.rt.store, conversation_id, path, fmt, reasoning=reasoning)
         except UserError as exc:
             self.banner.show_error(str(exc))
             return None
@@ -158,12 +163,14 @@ class ExportController(QObject):
             wanted = set(message_ids)
             messages = [m for m in messages if m.id in wanted]
         suggested = str(save_place.start_folder(self.rt.settings_store) / title_filename(conv.title, "png"))
-        path = self.prompts.ask_save_path(_("Save as image"), suggested, _("PNG image (*.png)"))
+        option = (_(INCLUDE_THINKING),) if any(m.reasoning.strip() for m in messages) else ()
+        path = self.prompts.ask_save_path(_("Save as image"), suggested, _("PNG image (*.png)"), "", *option)
         if not path:
             return None
+        reasoning = bool(option) and bool(getattr(self.prompts, "option_checked", False))
         save_place.remember(self.rt.settings_store, Path(path), None)
         try:
-            written = save_long_image(messages, Path(path), conv.title)
+            written = save_long_image(messages, Path(path), conv.title, reasoning=reasoning)
         except UserError as exc:
             self.banner.show_error(str(exc))
             return None
@@ -172,6 +179,8 @@ class ExportController(QObject):
         self.banner.show_info(text.format(path=written[0], n=len(written)))
         return written
 
+
+INCLUDE_THINKING = N_("Include the model's thinking")  # the save dialogs' check box, for chats that have it
 
 # The save dialog's file types: (format[:page], label). A4 is the first PDF: most of our
 # readers print on it; Letter is for North America.
@@ -185,10 +194,11 @@ EXPORT_FILTERS = [
 ]
 
 
-def _export_one_task(store, conversation_id: int, path: Path, fmt: str, page: str, task=None):
+def _export_one_task(store, conversation_id: int, path: Path, fmt: str, page: str, reasoning: bool = False,
+                     task=None):
     from aigc_desktop.export.files import export_one
 
-    return export_one(store, conversation_id, path, fmt, page)
+    return export_one(store, conversation_id, path, fmt, page, reasoning)
 
 
 def _export_all_task(export_all, store, folder: Path, fmt: str = "md", page: str = "a4", task=None):

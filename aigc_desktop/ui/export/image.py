@@ -15,12 +15,14 @@ limit is 8,000 logical pixels at twice the resolution (an image of ≤ 1,520 × 
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, QUrl
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QTextDocument
 
+from aigc_desktop.export.document import THINKING_LABEL
 from aigc_desktop.i18n import N_, _
 from aigc_desktop.render.html import document_html, render_markdown
 from aigc_desktop.ui.kit import style
@@ -52,8 +54,10 @@ class LongImage:
     """Lays out ``messages`` (records with ``role`` and ``content``) and saves PNGs."""
 
     def __init__(self, messages, title: str = "", palette: style.Palette | None = None,
-                 width: int = WIDTH, max_height: int = MAX_HEIGHT, scale: float = SCALE) -> None:
+                 width: int = WIDTH, max_height: int = MAX_HEIGHT, scale: float = SCALE,
+                 reasoning: bool = False) -> None:
         self.messages = list(messages)
+        self.reasoning = reasoning  # draw a reply's thinking (if any) in a shaded box before its answer
         self.title = title
         self.palette = palette or style.current()
         self.theme = _theme_for(self.palette)
@@ -68,9 +72,22 @@ class LongImage:
         doc.setDefaultFont(style.ui_font())
         doc.setDocumentMargin(0)
         body = _COPY_LINK.sub("", render_markdown(msg.content, self.theme).html)  # no Copy in a picture
+        thought = (getattr(msg, "reasoning", "") or "").strip() if self.reasoning else ""
+        if thought:
+            body = self._thinking_html(thought) + body
         doc.setHtml(document_html(body, self.theme))
         doc.setTextWidth(self._body_width(msg))
         return doc
+
+    def _thinking_html(self, reasoning: str) -> str:
+        """The thinking as a one-cell table (QTextDocument's only shaded box) with its title."""
+        p = self.palette
+        inner = _COPY_LINK.sub("", render_markdown(reasoning, self.theme).html)
+        return (f'<table width="100%" cellspacing="0" cellpadding="10" bgcolor="{p.bubble}" '
+                f'style="margin-bottom: 10px;"><tr><td>'
+                f'<p style="color: {p.muted}; font-weight: 600; font-size: small;">'
+                f'{html.escape(_(THINKING_LABEL))}</p>'
+                f'<div style="color: {p.muted};">{inner}</div></td></tr></table>')
 
     def _body_width(self, msg) -> int:
         inner = self.width - 2 * PAD

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 
 class Prompts(QObject):
@@ -17,6 +17,7 @@ class Prompts(QObject):
         super().__init__(window)
         self.window = window
         self.selected_filter = ""  # the file-type filter chosen in the last save dialog
+        self.option_checked = False  # the last save dialog's check box (its ``option``), when it had one
 
     def confirm(self, title: str, text: str) -> bool:
         """Yes or No; No is the default button, so an Enter pressed by habit deletes nothing
@@ -24,9 +25,28 @@ class Prompts(QObject):
         answer = QMessageBox.question(self.window, title, text, QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         return answer == QMessageBox.Yes
 
-    def ask_save_path(self, caption: str, suggested: str, filt: str, selected: str = "") -> str:
-        path, self.selected_filter = QFileDialog.getSaveFileName(self.window, caption, suggested, filt, selected)
-        return path
+    def ask_save_path(self, caption: str, suggested: str, filt: str, selected: str = "", option: str = "") -> str:
+        """A file to save to ("" when cancelled). ``option`` adds a check box of that label under
+        the file list, unchecked; its state is left in ``option_checked``. A native dialog takes
+        no widget of ours, so that one dialog is Qt's own."""
+        self.option_checked = False
+        if not option:
+            path, self.selected_filter = QFileDialog.getSaveFileName(self.window, caption, suggested, filt, selected)
+            return path
+        dialog = QFileDialog(self.window, caption, suggested, filt)
+        dialog.setAcceptMode(QFileDialog.AcceptSave)
+        dialog.setOption(QFileDialog.DontUseNativeDialog, True)
+        if selected:
+            dialog.selectNameFilter(selected)
+        box = QCheckBox(option, dialog)
+        box.setObjectName("saveOption")
+        grid = dialog.layout()
+        grid.addWidget(box, grid.rowCount(), 0, 1, -1)
+        accepted = self.run_dialog(dialog)
+        self.selected_filter = dialog.selectedNameFilter()
+        self.option_checked = box.isChecked()
+        files = dialog.selectedFiles()
+        return files[0] if accepted and files else ""
 
     def ask_choice(self, title: str, label: str, items: list[str], current: int = 0) -> str | None:
         """One of ``items`` from a drop-down, or None when cancelled."""

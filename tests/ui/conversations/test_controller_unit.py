@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
+from aigc_desktop.settings import Settings
 from aigc_desktop.store.conversations import ConversationStore
 from aigc_desktop.store.db import Database
 from aigc_desktop.ui.chat.composer import Composer
@@ -50,7 +51,7 @@ class Prompts:
 def parts(qtbot, tmp_path):
     db = Database(tmp_path / "chats.sqlite3")
     store = ConversationStore(db)
-    ctx = RuntimeRef(SimpleNamespace(store=store, db=db))
+    ctx = RuntimeRef(SimpleNamespace(store=store, db=db, settings=Settings()))
     sidebar, chat, composer, banner = Sidebar(), ChatView(), Composer(), Banner()
     for w in (sidebar, chat, composer, banner):
         qtbot.addWidget(w)
