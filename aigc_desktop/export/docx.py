@@ -216,7 +216,9 @@ class _Writer:
             elif isinstance(node, mdtree.Table):
                 self.table(node)
             elif isinstance(node, mdtree.Rule):
-                self.add_paragraph("\u2015" * 20, style="Meta").alignment = WD_ALIGN_PARAGRAPH.CENTER
+                rule = self.add_paragraph(style="Meta")
+                rule.add_run("\u2015" * 20)
+                rule.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     def thinking(self, label: str, text: str) -> None:
         """A reply's reasoning before its answer: a labelled, shaded box of muted paragraphs."""

@@ -149,3 +149,14 @@ def test_pdf_with_thinking_renders(reasoning_chat, tmp_path):
         subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", str(out), str(tmp_path / "p")],
                        check=True)
         assert list(tmp_path.glob("p*.png"))
+
+
+def test_word_export_of_a_horizontal_rule():
+    """A "---" in a message (models write them between parts, in thinking too) is a centred rule."""
+    from aigc_desktop.export.document import Block, ExportDoc
+    from aigc_desktop.export.docx import to_docx
+
+    data = to_docx(ExportDoc("t", blocks=[Block("助手", "前\n\n---\n\n后", role="assistant", reasoning="想\n\n---\n\n再想")]))
+    with zipfile.ZipFile(BytesIO(data)) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    assert xml.count("\u2015" * 20) == 2 and xml.index("再想") < xml.index("后")
