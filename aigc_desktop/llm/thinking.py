@@ -76,6 +76,11 @@ def model_is_hybrid(model) -> bool:
     return is_hybrid(name, model.chat_template or "", catalog_flag(Path(str(model.path)).name))
 
 
+def ref_thinks(ref: str) -> bool:
+    """:func:`thinks` for a model reference as settings hold it (a path, a name or ``provider/model``)."""
+    return thinks(ref, flag=catalog_flag(Path(ref).name))
+
+
 def default_max_tokens(model, plain: int) -> int:
     """``plain``, or :data:`REASONING_MAX_TOKENS` when ``model`` (a LoadedModel) thinks."""
     return max(plain, REASONING_MAX_TOKENS) if model_thinks(model) else plain

@@ -41,6 +41,7 @@ from aigc_desktop.errors import UserError
 from aigc_desktop.hub.splits import model_name
 from aigc_desktop.i18n import N_, _
 from aigc_desktop.llm.sampling import SamplingParams
+from aigc_desktop.llm.thinking import REASONING_MAX_TOKENS, ref_thinks
 from aigc_desktop.ui.engine.gpu_control import GpuLayersControl
 
 CTX_CHOICES = (512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072)
@@ -65,7 +66,12 @@ TIPS = {
                 "0.05 removes nonsense while keeping variety; 0 turns it off."),
     "repeat_penalty": N_("Discourages repeating the same words. 1 is off; 1.1 is a gentle push; too high "
                          "makes the text odd."),
-    "max_tokens": N_("The longest a single reply may be, in tokens. A reply stops earlier when it is done."),
+    "max_tokens": N_("The longest a single reply may be, in tokens. A reply stops earlier when it is done. "
+                     "Models that think before they answer (DeepSeek-R1, QwQ, Qwen3) get 4,096 by default, "
+                     "because their thinking counts toward this limit."),
+    "thinking": N_("For models that can think before they answer or not (Qwen3, SmolLM3): On thinks first "
+                   "(better on hard questions, slower), Off answers at once. Models that always think "
+                   "(DeepSeek-R1, QwQ) or never do are not changed by it."),
     "seed": N_("A number makes replies repeatable with the same settings; empty (or -1) is random each time."),
 }
 
@@ -109,7 +115,14 @@ class ConversationSettingsDialog(QDialog):
         self.repeat_penalty = self._dspin(0.5, 2.5, 0.05, sampling.repeat_penalty)
         self.max_tokens = QSpinBox()
         self.max_tokens.setRange(1, 131072)
-        self.max_tokens.setValue(sampling.max_tokens)
+        # Not set in the chat: the model's default is shown (and stays unset while it is not changed).
+        self._own_max_tokens = "max_tokens" in (conv.sampling or {})
+        self.max_tokens.setValue(sampling.max_tokens if self._own_max_tokens else self._default_max_tokens(conv.model))
+        self.thinking = QComboBox()
+        self.thinking.setObjectName("thinkingCombo")
+        for label, value in ((_("Model's default"), None), (_("On"), True), (_("Off"), False)):
+            self.thinking.addItem(label, value)
+        self._set_thinking(sampling.thinking)
         self.seed = QLineEdit("" if sampling.seed is None else str(sampling.seed))
         self.seed.setPlaceholderText(_("random"))
         self.n_ctx = QComboBox()
@@ -161,6 +174,7 @@ class ConversationSettingsDialog(QDialog):
         form.addRow("Min-p", self.min_p)
         form.addRow(_("Repeat penalty"), self.repeat_penalty)
         form.addRow(_("Max tokens"), self.max_tokens)
+        form.addRow(_("Thinking"), self.thinking)
         form.addRow(_("Seed"), self.seed)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
@@ -176,13 +190,15 @@ class ConversationSettingsDialog(QDialog):
         self.preset.currentIndexChanged.connect(self._update_delete_button)
         self.default_preset_btn.clicked.connect(self._make_default_preset)
         self.model.currentIndexChanged.connect(self._update_ctx_choices)
+        self.model.currentIndexChanged.connect(self._update_max_tokens_default)
+        self.max_tokens.valueChanged.connect(self._max_tokens_edited)
         self.n_ctx.currentIndexChanged.connect(self._update_ctx_warning)
         for name, widget in (("preset", self.preset), ("system", self.system), ("n_ctx", self.n_ctx),
                              ("n_threads", self.n_threads), ("gpu_layers", self.gpu_mode),
                              ("temperature", self.temperature),
                              ("top_p", self.top_p), ("top_k", self.top_k), ("min_p", self.min_p),
                              ("repeat_penalty", self.repeat_penalty), ("max_tokens", self.max_tokens),
-                             ("seed", self.seed)):
+                             ("seed", self.seed), ("thinking", self.thinking)):
             widget.setToolTip(_(TIPS[name]))
             label = form.labelForField(widget) or form.labelForField(widget.parentWidget())
             if label is not None:
@@ -230,7 +246,9 @@ class ConversationSettingsDialog(QDialog):
         self.min_p.setValue(s.min_p)
         self.repeat_penalty.setValue(s.repeat_penalty)
         self.max_tokens.setValue(s.max_tokens)
+        self._own_max_tokens = True
         self.seed.setText("" if s.seed is None else str(s.seed))
+        self._set_thinking(s.thinking)
 
     def _apply_preset(self, index: int) -> None:
         name = self.preset.itemData(index)
@@ -324,11 +342,32 @@ class ConversationSettingsDialog(QDialog):
             "repeat_penalty": self.repeat_penalty.value(),
             "max_tokens": self.max_tokens.value(),
             "seed": seed_text or None,
+            "thinking": self.thinking.currentData(),
         })
+
+    # -- thinking and the max tokens it needs ---------------------------------------------
+    def _set_thinking(self, value: bool | None) -> None:
+        self.thinking.setCurrentIndex(max(0, [None, True, False].index(value)))
+
+    @staticmethod
+    def _default_max_tokens(model: str | None) -> int:
+        """A reply's default max tokens for ``model``: larger for a model that thinks (llm/thinking.py)."""
+        plain = SamplingParams().max_tokens
+        return max(plain, REASONING_MAX_TOKENS) if model and ref_thinks(model) else plain
+
+    def _update_max_tokens_default(self, _index: int = 0) -> None:
+        if not self._own_max_tokens:
+            self.max_tokens.setValue(self._default_max_tokens(self.model.currentData() or None))
+
+    def _max_tokens_edited(self, value: int) -> None:
+        self._own_max_tokens = value != self._default_max_tokens(self.model.currentData() or None)
 
     def values(self) -> dict:
         """The conversation fields to store; raises UserError for invalid input."""
         sampling = self.sampling().to_dict()
+        if not self._own_max_tokens and sampling["max_tokens"] == self._default_max_tokens(
+                self.model.currentData() or None):
+            del sampling["max_tokens"]  # left as the model's default: a later model's default applies
         sampling["n_ctx"] = int(self.n_ctx.currentData())
         return {
             "system_prompt": self.system.toPlainText().strip() or None,

@@ -33,10 +33,9 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
-from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.store.changes import touches
-from aigc_desktop.ui.engine.jobs import DocumentJob
 from aigc_desktop.ui.writing import article
+from aigc_desktop.ui.writing.document_job import StudioDocumentJob
 from aigc_desktop.ui.writing.document_options import DocumentOptions
 from aigc_desktop.ui.writing.outline_actions import OutlineActions
 from aigc_desktop.ui.writing.run_notes import after_run
@@ -58,7 +57,7 @@ class DocumentController(QObject):
         self.section_index: int | None = None  # 1-based, the section shown
         self.running: str | None = None  # the kind of run in progress
         self.job = None  # the run's handle
-        self.draft_max_tokens = SamplingParams().max_tokens
+        self.draft_max_tokens: int | None = None  # None: the model's default (larger for one that thinks)
         self._steps = (0, 0)  # draft all: sections started, sections to write
         self._live_section: int | None = None  # section id being written
         self.article = article.ArticleActions(self, studio, task_progress, banner, prompts, self)
@@ -180,9 +179,11 @@ class DocumentController(QObject):
         if sec is None:
             view.show_section(None, 0, 0)
             return
-        ids = [v.id for v in self.store.versions(sec.id)]
+        kept = self.store.versions(sec.id)
+        ids = [v.id for v in kept]
         position = ids.index(sec.current_version_id) + 1 if sec.current_version_id in ids else len(ids)
-        view.show_section(sec, position, len(ids), getattr(sec, "rating", None))
+        thought = next(((v.stats or {}).get("reasoning", "") for v in kept if v.id == sec.current_version_id), "")
+        view.show_section(sec, position, len(ids), getattr(sec, "rating", None), thought)
         if self.running and sec.id == self._live_section:
             view.begin_live()
 
@@ -234,7 +235,7 @@ class DocumentController(QObject):
         self.show_mode("documents")
         if outline is not None:
             try:
-                doc = create_document(self.store, title, brief, outline)
+                doc = create_document(self.store, title, brief, outline, model=self.options.default_model())
             except UserError as exc:
                 self.banner.show_error(str(exc))
                 return False
@@ -244,7 +245,7 @@ class DocumentController(QObject):
             self.banner.show_error(_("The document needs a title."))
             return False
         return self._start("new", -1, 0, title=title.strip(), brief=brief.strip(), n=int(n),
-                           model=str(self.client.model.path) if self.client.model else None)
+                           model=self.options.default_model())
 
     @Slot(int, str)
     def rename(self, doc_id: int, title: str) -> None:
@@ -312,7 +313,7 @@ class DocumentController(QObject):
             return False
         self.keep_edit()
         options.setdefault("max_tokens", self.draft_max_tokens)
-        job = self.client.job(DocumentJob(kind, doc_id, section, **options))
+        job = self.client.job(StudioDocumentJob(kind, doc_id, section, **options))  # with the document's model
         job.on("section", self._on_section_started).keyed_delta(self._on_delta)
         job.success(lambda result: self._on_finished(kind, result)).failure(lambda msg: self._on_failed(kind, msg))
         self.running = kind  # before submit: a refusal reaches _on_failed at once

@@ -1,6 +1,8 @@
 """The document's own settings in the studio, kept with the document as they change: the
 lead paragraph and the contents switch (migration 0009), each section's notes (its draft
-prompt includes them) and the section prompt (``ui/writing/prompt_dialog.py``).
+prompt includes them), the section prompt (``ui/writing/prompt_dialog.py``), and the model
+that writes it with its thinking switch (``model_row.py``; migration 0013). A document with no
+model of its own shows, and a new one records, the window's loaded model.
 
 A controller of its own beside ``article`` and ``outline``; ``documents`` is the
 :class:`~aigc_desktop.ui.writing.controller.DocumentController` (the open document).
@@ -26,6 +28,8 @@ class DocumentOptions(QObject):
         studio.section.notesEdited.connect(self.save_notes)
         studio.lead.editingFinished.connect(self.keep_article_options)
         studio.toc.toggled.connect(self.keep_article_options)
+        studio.model_row.modelChosen.connect(self.set_model)
+        studio.model_row.thinkingToggled.connect(self.set_thinking)
 
     def show(self, doc) -> None:
         """A newly opened document's lead and contents switch, as it keeps them."""
@@ -34,6 +38,32 @@ class DocumentOptions(QObject):
         studio.toc.blockSignals(True)  # showing is not a change to store
         studio.toc.setChecked(doc.toc)
         studio.toc.blockSignals(False)
+        studio.model_row.show_choices(self.model_choices(), doc.model or self.default_model(), doc.thinking)
+
+    def default_model(self) -> str | None:
+        """What a new document records: the window's loaded model."""
+        loaded = self.docs.client.model
+        return str(loaded.path) if loaded is not None else None
+
+    def model_choices(self) -> list[tuple[str, str]]:
+        """The installed models and the providers' remembered ones, as the toolbar lists them."""
+        from aigc_desktop.hub.library import installed_models
+        from aigc_desktop.hub.splits import model_name
+
+        choices = [(model_name(path), str(path)) for path in installed_models()]
+        cache = getattr(self.docs.rt, "model_cache", None)
+        return choices + [(ref, ref) for ref in (cache.refs() if cache is not None else [])]
+
+    @Slot(str)
+    def set_model(self, ref: str) -> None:
+        """The open document is written by ``ref`` from its next run on."""
+        if self.docs.current_id is not None and ref:
+            self.docs.store.update(self.docs.current_id, model=ref)
+
+    @Slot(bool)
+    def set_thinking(self, on: bool) -> None:
+        if self.docs.current_id is not None:
+            self.docs.store.update(self.docs.current_id, thinking=on)
 
     @Slot()
     def keep_article_options(self) -> None:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, Q
 
 from aigc_desktop.i18n import _, ngettext
 from aigc_desktop.ui.kit import style
+from aigc_desktop.ui.writing.section_reasoning import SectionReasoning
 from aigc_desktop.ui.writing.status import status_icon, status_word
 
 CONTINUE_TOKENS = 256
@@ -90,6 +91,7 @@ class SectionView(QWidget):
         self.notes.setPlaceholderText(_("Notes: points this section must cover (optional; the draft prompt includes them)"))
         self.notes.setClearButtonEnabled(True)
         self.notes.editingFinished.connect(self._notes_done)
+        self.reasoning = SectionReasoning(self)
         self.editor = QPlainTextEdit(self)
         self.editor.setObjectName("sectionText")
         self.editor.setPlaceholderText(_("Not written yet. Draft it, or type the text yourself."))
@@ -146,12 +148,16 @@ class SectionView(QWidget):
         lay.addLayout(tools)
         lay.addWidget(self.notes)
         lay.addWidget(self.editor, 1)
+        lay.addWidget(self.reasoning)  # the shown version's thinking, folded (never part of the text)
         lay.addLayout(foot)
 
     # -- showing ------------------------------------------------------------------------
-    def show_section(self, section, version_index: int, version_count: int, rating: str | None = None) -> None:
-        """``section`` is a store record (or None); ``version_index`` 1-based of ``version_count``."""
+    def show_section(self, section, version_index: int, version_count: int, rating: str | None = None,
+                     reasoning: str = "") -> None:
+        """``section`` is a store record (or None); ``version_index`` 1-based of ``version_count``;
+        ``reasoning`` what the model thought for the shown version (shown folded)."""
         self.section = section
+        self.reasoning.show_text(reasoning)
         self.rating = rating
         self._live = False
         self.title.setText(f"{section.index}. {section.title}" if section else _("No section"))
@@ -181,6 +187,7 @@ class SectionView(QWidget):
             self.editor.setPlainText(text)
             self.editor.blockSignals(False)
         self._live = True
+        self.reasoning.show_text("")
         self._show_status("drafting")
         self._update()
 

@@ -1,6 +1,7 @@
 """The document pane of the writing studio: the document's title and brief, the article
 bar (draft all, copy, export; while a run writes, its progress and Stop), the lead paragraph
-and the contents switch under it, and a two-pane editor with the outline on the left and the chosen section on the right.
+and the contents switch under it, the document's model and thinking switch beside its title
+(``model_row.py``), and a two-pane editor with the outline on the left and the chosen section on the right.
 
 Widgets only; :class:`~aigc_desktop.ui.writing.controller.DocumentController` fills
 them from the store and answers their signals. Its colours come from ``ui/kit/style.py``
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QMenu, QProgressB
 from aigc_desktop.i18n import _
 from aigc_desktop.ui.kit import style
 from aigc_desktop.ui.writing.lead_edit import LeadEdit
+from aigc_desktop.ui.writing.model_row import DocumentModelRow
 from aigc_desktop.ui.writing.outline_editor import OutlineEditor
 from aigc_desktop.ui.writing.section_view import SectionView
 
@@ -53,6 +55,8 @@ QListWidget#outlineList QLineEdit {{ border: 2px solid {p.focus}; border-radius:
 QPlainTextEdit#sectionText {{ background: {p.surface}; color: {p.text}; border: 1px solid {p.border};
     border-radius: {r['md']}px; padding: {s['sm']}px; font-size: {t['body'] + 1}px; }}
 QPlainTextEdit#sectionText:focus {{ border: 2px solid {p.focus}; }}
+QPlainTextEdit#sectionReasoning {{ background: {p.surface}; color: {p.muted}; border: 1px solid {p.border};
+    border-radius: {r['sm']}px; padding: {s['xs']}px; font-size: {t['small']}px; }}
 QPlainTextEdit#leadEdit {{ background: {p.surface}; color: {p.text}; border: 1px solid {p.border};
     border-radius: {r['sm']}px; }}
 QPlainTextEdit#leadEdit:focus {{ border: 2px solid {p.focus}; }}
@@ -128,6 +132,7 @@ class DocumentStudio(QWidget):
         self.prompt_btn = self._button(_("Section prompt…"), "secondaryButton", "ph.note-pencil", "text",
                                        _("See and edit the prompt each section is drafted with"))
         self.prompt_btn.clicked.connect(self.promptRequested)
+        self.model_row = DocumentModelRow(self)  # the document's model and thinking switch
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self._empty_page())
         self.stack.addWidget(self._editor_page())
@@ -189,6 +194,7 @@ class DocumentStudio(QWidget):
         head.setSpacing(sp["xs"])
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
+        top.addWidget(self.model_row, 0, Qt.AlignTop)
         top.addWidget(self.prompt_btn, 0, Qt.AlignTop)
         head.addLayout(top)
         head.addWidget(self.brief)
@@ -271,6 +277,7 @@ class DocumentStudio(QWidget):
         self.copy_btn.setEnabled(not busy)
         self.export_btn.setEnabled(not busy)
         self.prompt_btn.setEnabled(not busy)
+        self.model_row.setEnabled(not busy)
 
     @staticmethod
     def _swap(idle_btn: QPushButton, busy_btn: QPushButton, busy: bool, stack: QStackedWidget | None = None) -> None:
