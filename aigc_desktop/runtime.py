@@ -16,6 +16,7 @@ from aigc_desktop.chat.service import ChatService
 from aigc_desktop.instance import InstanceLock
 from aigc_desktop.llm.engine import LlamaEngine
 from aigc_desktop.llm.protocol import Engine
+from aigc_desktop.llm.thinking import use_catalog
 from aigc_desktop.logs import setup_logging
 from aigc_desktop.paths import AppPaths, app_paths
 from aigc_desktop.providers.model_cache import FILE_NAME as MODEL_CACHE_FILE
@@ -82,6 +83,12 @@ class Runtime:
             self.lock = None
 
 
+def _catalog_reasoning(file_name: str):
+    from aigc_desktop.hub.catalog import reasoning_flag
+
+    return reasoning_flag(file_name)
+
+
 def open_runtime(*, recover: bool = True, hold_lock: bool = False,
                  settings_store: SettingsStore | None = None, engine: Engine | None = None) -> Runtime:
     """Open paths, log, settings and database; recover replies cut by a crash.
@@ -99,6 +106,7 @@ def open_runtime(*, recover: bool = True, hold_lock: bool = False,
     """
     paths = app_paths().ensure()
     setup_logging(paths.log_file)
+    use_catalog(_catalog_reasoning)  # the catalog's reasoning flags for the thinking switch (llm never imports hub)
     settings_store = settings_store or SettingsStore(paths.settings_file)
     db = Database(paths.database)
     store = ConversationStore(db)

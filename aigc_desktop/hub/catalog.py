@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from aigc_desktop.errors import UserError
@@ -213,3 +214,13 @@ def list_gguf_files(repo: str, config: HubConfig | None = None) -> list[RemoteFi
         if isinstance(e, RepoFile) and e.path.lower().endswith(".gguf")
     ]
     return sorted(group_remote(files), key=lambda f: f.size)
+
+
+@lru_cache(maxsize=64)
+def reasoning_flag(file_name: str) -> bool | str | None:
+    """The ``reasoning`` flag (True, False, "hybrid") of the catalog entry for this file name, else None
+    (given to ``llm/thinking.use_catalog`` by the runtime)."""
+    for entry in load_catalog(kind=None):
+        if Path(entry.file).name.lower() == file_name.lower():
+            return entry.reasoning
+    return None

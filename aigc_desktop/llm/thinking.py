@@ -19,8 +19,7 @@ server gets ``chat_template_kwargs: {"enable_thinking": …}`` (``providers/remo
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 REASONING_MAX_TOKENS = 4096  # a chain of thought is often 1–3k tokens before the answer starts
@@ -30,19 +29,29 @@ _ALWAYS = re.compile(r"qwq|(?:^|[-_/ .])r1(?:[-_. ]|$)|think", re.IGNORECASE)
 _HYBRID = re.compile(r"qwen[-_ .]?3(?!.*instruct[-_ .]?2507)|smollm[-_ .]?3", re.IGNORECASE)
 
 
-@lru_cache(maxsize=64)
+def _no_catalog(_file_name: str) -> bool | str | None:
+    return None
+
+
+_catalog_lookup: Callable[[str], bool | str | None] = _no_catalog
+
+
+def use_catalog(lookup: Callable[[str], bool | str | None]) -> None:
+    """Let the catalog's ``reasoning`` flags decide for the files it lists.
+
+    Injected by the composition root (``runtime.open_runtime`` passes
+    ``hub.catalog.reasoning_flag``) because ``llm/`` never imports ``hub/``; until then,
+    and for files the catalog does not list, the name and the template decide."""
+    global _catalog_lookup
+    _catalog_lookup = lookup
+
+
 def catalog_flag(file_name: str) -> bool | str | None:
     """The catalog's ``reasoning`` flag for a model file it lists (True, False, "hybrid"), else None."""
     try:
-        from aigc_desktop.hub.catalog import load_catalog
-
-        entries = load_catalog()
+        return _catalog_lookup(file_name)
     except Exception:  # an unreadable catalog decides nothing
         return None
-    for entry in entries:
-        if Path(entry.file).name.lower() == file_name.lower():
-            return entry.reasoning
-    return None
 
 
 def is_hybrid(name: str, template: str = "", flag: bool | str | None = None) -> bool:

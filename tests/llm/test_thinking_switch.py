@@ -122,3 +122,18 @@ def test_the_switch_is_stored_only_when_set():
     assert SamplingParams.from_dict({"thinking": "on"}).thinking is True
     with pytest.raises(UserError, match="on or off"):
         SamplingParams.from_dict({"thinking": "perhaps"})
+
+
+def test_the_catalogs_flag_decides_once_the_runtime_has_opened():
+    """llm/ never imports hub/: the runtime hands the catalog's flags to the thinking rules."""
+    from aigc_desktop.hub.catalog import load_catalog
+    from aigc_desktop.llm import thinking
+    from aigc_desktop.runtime import open_runtime
+
+    entry = next(e for e in load_catalog() if e.reasoning is False)
+    rt = open_runtime()
+    try:
+        assert thinking.catalog_flag(entry.file) is False
+        assert thinking.catalog_flag("not-in-the-catalog.gguf") is None
+    finally:
+        rt.close()
