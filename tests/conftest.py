@@ -30,6 +30,18 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.real)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def clipboard_emptied_at_exit():
+    """Qt's offscreen platform crashes the process at exit (SIGSEGV, after the summary) when the clipboard
+    still holds a QMimeData, as rich-text Copy leaves it; xcb does not. Emptied once, at the session's end."""
+    import sys
+
+    yield
+    gui = sys.modules.get("PySide6.QtGui")
+    if gui is not None and gui.QGuiApplication.instance() is not None:
+        gui.QGuiApplication.clipboard().clear()
+
+
 @pytest.fixture(autouse=True)
 def app_home(tmp_path, monkeypatch):
     """Point all app state (database, settings, logs, models) at a temp folder."""

@@ -17,7 +17,8 @@ def test_import_then_search(capsys, tmp_path):
     assert main(["search", "模型", "--json"]) == 0
     hits = json.loads(capsys.readouterr().out)
     assert len(hits) == 1
-    assert set(hits[0]) == {"conversation_id", "message_id", "title", "role", "snippet"}
+    assert set(hits[0]) == {"conversation_id", "message_id", "title", "role", "snippet", "in_reasoning"}
+    assert hits[0]["in_reasoning"] is False
     assert hits[0]["title"] == "Edited chat" and "[模型]" in hits[0]["snippet"]
     assert main(["search", "second answer"]) == 0
     assert "Edited chat" in capsys.readouterr().out

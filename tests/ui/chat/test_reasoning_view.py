@@ -52,7 +52,8 @@ def test_thinking_block_streams_then_closes_and_copy_gives_the_answer(make_windo
     assert "".join(pieces[-1]).strip() == ANSWER
     w = _reply_widget(win)
     block = w.thinking
-    assert block is not None and block.isVisible()
+    assert block is not None
+    qtbot.waitUntil(block.isVisible, timeout=5000)  # shown once the layout places the finished reply
     assert block.text.toPlainText() == THINKING
     assert not block.expanded and not block.rail.isVisible()
     assert block.toggle.text().startswith("Thought for ") and block.toggle.text().endswith(" s")
