@@ -1,5 +1,5 @@
 """Soak and long fuzz runs (minutes): they run only when asked for with ``-m soak``
-(``python tests/soak/run.py`` prints their figures).
+(``python bench/soak_bench.py`` prints their figures).
 
 Like the ``installer`` tests in tests/packaging, they are skipped in the default run,
 which keeps its quick fuzz examples in tests/llm/test_gguf_fuzz.py.
