@@ -120,7 +120,7 @@ class ConversationController(QObject):
             self.aboutToSwitch.emit()
         self.current_id = None
         self.chat.set_messages([])
-        self.sidebar.list.clearSelection()
+        self.sidebar.select(None)  # no highlight and no current item: the chat just left opens on a click
         self.chatSwitched.emit()
         self.contextChanged.emit()
         self.composer.edit.setFocus()

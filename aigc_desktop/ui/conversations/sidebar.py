@@ -309,6 +309,9 @@ QListWidget#documentList QLineEdit {{ border: 2px solid {p.focus}; border-radius
                 if self.list.item(i).data(ID_ROLE) == conversation_id:
                     self.list.setCurrentRow(i)
                     return
+            # No current item either: one left current (the chat before Ctrl+N) would not emit
+            # currentItemChanged when clicked again, so it would not open.
+            self.list.setCurrentItem(None)
             self.list.clearSelection()
         finally:
             self._filling = False

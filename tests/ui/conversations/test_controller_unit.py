@@ -173,3 +173,33 @@ def test_a_search_hit_opens_its_chat_and_a_deleted_one_is_dropped(qtbot, parts):
     with qtbot.wait_signal(parts.search.searched, timeout=5000) as found:
         parts.store.delete(b.id)
     assert found.args == [0]
+
+
+def click_chat(qtbot, sidebar, conversation_id: int) -> None:
+    """A real mouse click on the chat's row in the list."""
+    lst = sidebar.list
+    item = next(lst.item(i) for i in range(lst.count()) if lst.item(i).data(ID_ROLE) == conversation_id)
+    qtbot.mouseClick(lst.viewport(), Qt.LeftButton, pos=lst.visualItemRect(item).center())
+
+
+def test_the_chat_left_by_ctrl_n_opens_when_clicked(qtbot, parts):
+    """Ctrl+N leaves no row current, so a click on the chat just left opens it (it used to stay
+    current: no currentItemChanged, and the click did nothing); it opens once, not twice."""
+    a, b = parts.store.create("a"), parts.store.create("b")
+    parts.conversations.refresh_sidebar()
+    click_chat(qtbot, parts.sidebar, a.id)
+    assert parts.conversations.current_id == a.id
+    parts.conversations.new()
+    assert parts.conversations.current_id is None
+    assert parts.sidebar.current_id() is None and parts.sidebar.list.selectedItems() == []
+    opened: list[int] = []
+    parts.conversations.currentChanged.connect(opened.append)
+    click_chat(qtbot, parts.sidebar, a.id)
+    assert parts.conversations.current_id == a.id and opened == [a.id]
+    assert parts.sidebar.current_id() == a.id
+    assert [i.data(ID_ROLE) for i in parts.sidebar.list.selectedItems()] == [a.id]
+    click_chat(qtbot, parts.sidebar, a.id)  # again: already open, nothing more
+    assert opened == [a.id]
+    parts.conversations.new()
+    click_chat(qtbot, parts.sidebar, b.id)  # another chat still opens as before
+    assert parts.conversations.current_id == b.id and opened == [a.id, -1, b.id]
