@@ -6,7 +6,9 @@ so a file that moved or was re-uploaded is caught before any byte is fetched.
 A split set (``parts`` in the catalog) is shown by its name with its number of parts
 and the size of all of them, and Download fetches every part.
 The Notes column takes the spare width and wraps, and every long cell carries its
-full text as a tooltip.
+full text as a tooltip. A model that thinks before it answers says so by its name;
+embedding models (for knowledge bases, never offered for chat) follow under their own
+heading row.
 
 Signals of CatalogTab:
     downloadRequested(object remote)   a RemoteFile to download (the dialog starts it)
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QVBoxLayout, QWi
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.hub import fit
-from aigc_desktop.hub.catalog import list_gguf_files, load_catalog
+from aigc_desktop.hub.catalog import embedding_models, list_gguf_files, load_catalog
 from aigc_desktop.hub.endpoint import hub_config
 from aigc_desktop.hub.splits import find_remote
 from aigc_desktop.i18n import N_, _
@@ -29,6 +31,10 @@ from aigc_desktop.ui.kit.tasks import Latest, op
 
 HEADERS = [N_("Model"), N_("File"), N_("Size"), N_("Quant"), N_("Fits this PC?"), N_("Licence"), N_("Notes")]
 FILE_COLUMN, NOTES_COLUMN = 1, 6
+THINKS_FIRST = N_("{name} · reasoning (thinks first)")
+CAN_THINK = N_("{name} · thinking on or off")
+EMBEDDERS = N_("Embedding models, for knowledge bases (they do not chat)")
+DIMENSION = N_("{dimension}-dimensional vectors. {notes}")
 
 
 class CatalogTab(QWidget):
@@ -59,6 +65,7 @@ class CatalogTab(QWidget):
     def fill(self) -> None:
         try:
             entries = load_catalog()
+            embedders = embedding_models()
         except UserError as exc:
             self.status.emit(str(exc), True)
             return
@@ -71,25 +78,46 @@ class CatalogTab(QWidget):
         self.recommended = best
         self.table.setRowCount(0)
         for e in entries:
+            name = _(THINKS_FIRST if e.thinks_first else CAN_THINK).format(name=e.name) if e.can_think else e.name
+            if e == best:
+                name = _("{name} ★ recommended for this computer").format(name=name)
+            self._add_row(e, name, e.shown_notes, avail)
+        if embedders:
             r = self.table.rowCount()
             self.table.insertRow(r)
-            name = _("{name} ★ recommended for this computer").format(name=e.name) if e == best else e.name
-            for c, v in enumerate([name, e.label, human_size(e.size), e.quant, fit.label(fit.estimate(e.size, avail)),
-                                   e.license, e.shown_notes]):
-                self.table.setItem(r, c, cell(v, (e.repo, e.file)))
-            if e.shown_notes:  # even a short note: it may wrap out of sight
-                self.table.item(r, NOTES_COLUMN).setToolTip(e.shown_notes)
+            heading = cell(_(EMBEDDERS))
+            heading.setFlags(Qt.ItemIsEnabled)  # a heading: not selectable, nothing to download
+            font = heading.font()
+            font.setBold(True)
+            heading.setFont(font)
+            self.table.setItem(r, 0, heading)
+            self.table.setSpan(r, 0, 1, len(HEADERS))
+            for e in embedders:
+                notes = e.shown_notes
+                if e.dimension and str(e.dimension) not in notes:  # the vector length, unless the note says it
+                    notes = _(DIMENSION).format(dimension=e.dimension, notes=notes)
+                self._add_row(e, e.name, notes, avail)
         self.table.resizeColumnToContents(FILE_COLUMN)
         self.table.setColumnWidth(FILE_COLUMN, min(self.table.columnWidth(FILE_COLUMN), 220))
+
+    def _add_row(self, e, name: str, notes: str, avail: int) -> None:
+        r = self.table.rowCount()
+        self.table.insertRow(r)
+        for c, v in enumerate([name, e.label, human_size(e.size), e.quant, fit.label(fit.estimate(e.size, avail)),
+                               e.license, notes]):
+            self.table.setItem(r, c, cell(v, (e.repo, e.file)))
+        if notes:  # even a short note: it may wrap out of sight
+            self.table.item(r, NOTES_COLUMN).setToolTip(notes)
 
     @Slot()
     def download_selected(self):
         """Look the chosen file up on the Hub, then ask for its download; returns the task."""
         rows = self.table.selectionModel().selectedRows()
-        if not rows:
+        chosen = self.table.item(rows[0].row(), 0).data(Qt.UserRole) if rows else None
+        if not chosen:  # nothing, or the embedders' heading
             self.status.emit(_("Choose a model in the list first."), False)
             return None
-        repo, file = self.table.item(rows[0].row(), 0).data(Qt.UserRole)
+        repo, file = chosen
         try:
             config = hub_config(self.store)
         except UserError as exc:

@@ -49,3 +49,25 @@ def test_a_hub_error_is_cleared_when_the_source_changes(qtbot, zh_window):
     assert dialog.status.text() == error
     dialog.settings_store.update(offline=True)  # a change made elsewhere clears it too, on screen
     qtbot.waitUntil(lambda: dialog.status.text() == "", timeout=3_000)
+
+
+def test_embedding_models_are_listed_apart_and_thinkers_say_so(qtbot, zh_window):
+    """Chat models first (a reasoning one named as such), then a heading, then the embedders with their size."""
+    from PySide6.QtCore import Qt
+
+    from aigc_desktop.hub.catalog import chat_models, embedding_models
+    from aigc_desktop.ui.models.catalog import CatalogTab
+
+    tab = zh_window(load_model=False).show_models().findChild(CatalogTab)
+    table = tab.table
+    texts = [table.item(r, 0).text() for r in range(table.rowCount())]
+    heading = texts.index("嵌入模型（供知识库使用，不能对话）")
+    assert heading == len(chat_models())
+    assert table.columnSpan(heading, 0) == table.columnCount()
+    assert not table.item(heading, 0).flags() & Qt.ItemIsSelectable
+    embedders = embedding_models()
+    assert texts[heading + 1:] == [e.name for e in embedders]
+    assert all(f"{e.dimension} 维向量" in table.item(heading + 1 + i, 6).text() for i, e in enumerate(embedders))
+    assert any("推理模型（先思考）" in t for t in texts[:heading])
+    table.selectRow(heading)
+    assert tab.download_selected() is None  # the heading is nothing to download
