@@ -55,6 +55,7 @@ class ModelChoice(QObject):
         engine.loadFailed.connect(self._on_load_failed)
         model_combo.activated.connect(self.chosen_in_combo)
         conversations.settingsSaved.connect(self._settings_saved)
+        conversations.currentChanged.connect(self.show_answerer)  # another chat may be answered by another model
 
     @property
     def rt(self):
@@ -112,8 +113,6 @@ class ModelChoice(QObject):
 
     def use_remote(self, ref: str) -> None:
         """The open chat (or a new one) answers through ``provider/model``; the local model stays as it is."""
-        from aigc_desktop.i18n import _
-
         if self.client.busy:
             self.refresh_combo()
             return
@@ -126,8 +125,28 @@ class ModelChoice(QObject):
             conv.open(created.id)
         else:
             self.rt.store.update(conv.current_id, model=ref)
-        self.label.setText(_("Model: {name} (on a server)").format(name=ref))
+        self.show_answerer()
         self.answererChanged.emit()  # the composer's pill and placeholder: "model (provider)"
+
+    @Slot()
+    @Slot(int)
+    def show_answerer(self, _conversation_id: int = -1) -> None:
+        """The status bar's label and the toolbar's list name the model that answers the open
+        chat: its provider's model, else the local one being loaded or loaded (on every switch
+        of chat, so a chat answered on a server and a local one never show each other's)."""
+        if self.rt is None:
+            return
+        remote = self.remote_model()
+        if remote:
+            self.label.setText(_("Model: {name} (on a server)").format(name=remote))
+        elif self.client.loading:
+            self.label.setText(_("Loading {name}…").format(name=Path(self.client.loading).name))
+        elif self.client.model:
+            model = self.client.model
+            self.label.setText(_("Model: {name} · context {n_ctx:,} tokens").format(name=model.name,
+                                                                                   n_ctx=model.n_ctx))
+        else:
+            self.label.setText(_("No model"))
         self.refresh_combo()
 
     # -- loading ------------------------------------------------------------------------
@@ -212,7 +231,6 @@ class ModelChoice(QObject):
     @Slot(str, int)
     def _on_loaded(self, name: str, n_ctx: int) -> None:
         self.load_bar.setVisible(False)
-        self.label.setText(_("Model: {name} · context {n_ctx:,} tokens").format(name=name, n_ctx=n_ctx))
         self.composer.set_model_name(name)
         self.banner.clear_note(tag="model")
         # A GPU load that failed and was redone on the CPU: the engine sets this string before
@@ -227,7 +245,7 @@ class ModelChoice(QObject):
                 self.rt.store.update(remember[0], model=remember[1])
             except UserError:  # the conversation was deleted meanwhile
                 pass
-        self.refresh_combo()
+        self.show_answerer()  # a chat answered on a server still names its server's model
         self.contextChanged.emit()
         self.modelReady.emit(name)
 
@@ -236,9 +254,8 @@ class ModelChoice(QObject):
         self.load_bar.setVisible(False)
         name = self.name
         previous = _("Still using {name}.").format(name=name) if name else _("No model is loaded.")
-        self.label.setText(_("Model: {name}").format(name=name) if name else _("No model"))
         self.composer.set_model_name(name or "")
         self._remember = None
-        self.refresh_combo()  # back to the model still loaded
+        self.show_answerer()  # back to the model still loaded (or the chat's server's)
         self.banner.show_error(_("{problem} {previous}").format(problem=message, previous=previous), tag="model")
         self.modelFailed.emit(message)
