@@ -60,6 +60,16 @@ class GpuLayersControl(QWidget):
         lay.addLayout(row)
         lay.addWidget(self.note)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """The note's height follows its width. Qt's form and dialog layouts sized it for the
+        width its size hint guessed, so in Chinese its last line was cut off ("…支持 GPU 的版");
+        a minimum height for the width it got makes the dialog grow to show it whole."""
+        super().resizeEvent(event)
+        if self.note.isVisibleTo(self):
+            needed = self.note.heightForWidth(self.note.width())
+            if needed > 0 and needed != self.note.minimumHeight():
+                self.note.setMinimumHeight(needed)
+
     def set_value(self, value: str | None) -> None:
         """Show ``value`` ("auto", "0", "N"; None for "as in Conversation settings" when offered)."""
         if value is None and self.mode.findData(INHERIT) >= 0:
