@@ -13,6 +13,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QSizePolicy, QWidget
 
 from aigc_desktop.i18n import _
+from aigc_desktop.ui.kit.elide import ElidedComboBox
+
+MIN_CHARS = 14  # the narrowest the model box gets (its name elided in the middle)
+MAX_WIDTH = 320  # the widest, in pixels, for a long server model id
 
 
 class DocumentModelRow(QWidget):
@@ -21,12 +25,15 @@ class DocumentModelRow(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.model = QComboBox(self)
+        # Its face elides a long name in the middle, the whole one in the tooltip (a plain combo box
+        # cut "SmolLM2-135M-Instruct.Q4_K_M" off with no "…"); it is as wide as its longest name
+        # up to MAX_WIDTH, and gives way down to MIN_CHARS characters when the title row is tight.
+        self.model = ElidedComboBox(_("The model that writes this document: a local model, or a server's"), self)
         self.model.setObjectName("documentModel")
-        self.model.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        self.model.setMinimumContentsLength(14)
+        self.model.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+        self.model.setMinimumWidth(self.fontMetrics().averageCharWidth() * MIN_CHARS + 40)
+        self.model.setMaximumWidth(MAX_WIDTH)
         self.model.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
-        self.model.setToolTip(_("The model that writes this document: a local model, or a server's"))
         self.model.setAccessibleName(_("Document model"))
         self.thinking = QCheckBox(_("Think first"), self)
         self.thinking.setObjectName("documentThinking")
