@@ -134,6 +134,14 @@ class EngineRouter:
             old.close()
         return engine
 
+    def cached(self, ref: str | None):
+        """The remote engine already made for ``ref``, if any: asks no server (for the window's meters)."""
+        target = self.split(ref)
+        if target is None:
+            return None
+        with self._lock:
+            return self._remote.get(f"{target[0].key}/{target[1]}")
+
     def forget(self, provider_key: str) -> None:
         """Drop cached engines of a provider, by its key (after its address or API key changed, or it was removed)."""
         with self._lock:

@@ -272,10 +272,12 @@ class MainWindow(QMainWindow):
         self.banner.show_info(text)
 
     def update_context_meter(self) -> None:
-        model = self.engine.model
-        if model is None or self.rt is None:
+        if self.rt is None:
             return
         current = self.conversations.current_id
+        n_ctx = self._context_size(current)
+        if n_ctx is None:
+            return
         try:
             sampling = self.rt.service.sampling_for(current) if current is not None else SamplingParams()
         except UserError:
@@ -285,7 +287,20 @@ class MainWindow(QMainWindow):
         records = [shown.get(r.id, r) for r in records]
         known = {r.id for r in records}
         records += [w.record for w in self.chat.widgets if w.record.id >= 0 and w.record.id not in known]
-        self.context_meter.show_usage(records, model.n_ctx, sampling.max_tokens)
+        self.context_meter.show_usage(records, n_ctx, sampling.max_tokens)
+
+    def _context_size(self, conversation_id: int | None) -> int | None:
+        """The context of the model that answers this chat: a server's (as it reported it, else the
+        provider's setting), or the loaded local model's."""
+        try:
+            ref = self.rt.store.get(conversation_id).model if conversation_id is not None else None
+        except UserError:
+            ref = None
+        target = self.rt.router.split(ref)
+        if target is not None:
+            remote = self.rt.router.cached(ref)
+            return remote.model.n_ctx if remote is not None and remote.model else target[0].context_length
+        return self.engine.model.n_ctx if self.engine.model else None
 
     def show_models(self):
         """The Models window (one per main window; downloads continue while it is closed)."""

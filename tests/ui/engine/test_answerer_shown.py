@@ -84,3 +84,21 @@ def test_a_local_load_does_not_rename_a_chat_answered_on_a_server(make_window, q
     assert _shows_remote(win)
     win.new_action.trigger()
     assert _shows_local(win)
+
+
+def test_the_context_meter_uses_the_answering_models_context(make_window, qtbot, reasoning_server):
+    """A chat answered by a server counts against that server's context (the fake reports 8,192), not the
+    local model's; the local chat goes back to the local one."""
+    from aigc_desktop.llm.sampling import SamplingParams
+
+    _provider(reasoning_server)
+    win = make_window()
+    local_ctx = win.engine.model.n_ctx
+    remote = win.rt.service.new_conversation(model=REMOTE, title="远端")
+    win.rt.service.send(remote.id, "AIGC 是什么？", sampling=SamplingParams(max_tokens=32))
+    local = win.rt.service.new_conversation(model=str(win.engine.model.path), title="本机")
+    win.conversations.refresh_sidebar()
+    click_chat(qtbot, win.sidebar, remote.id)
+    qtbot.waitUntil(lambda: "8,192" in win.context_meter.text(), timeout=5000)
+    click_chat(qtbot, win.sidebar, local.id)
+    qtbot.waitUntil(lambda: f"{local_ctx:,}" in win.context_meter.text(), timeout=5000)
