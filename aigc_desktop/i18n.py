@@ -50,6 +50,21 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations.ngettext(singular, plural, n)
 
 
+# Marks after which Chinese runs on with no space ("已停止。这一节…"); gettext has no notion of it.
+_FULL_WIDTH_END = "。！？；：，、…）」』”"
+
+
+def sentences(*parts: str) -> str:
+    """Translated sentences joined as the language writes them: a space after "Stopped.", none after
+    "已停止。" (a space after a full-width mark shows as a gap). Empty parts are left out."""
+    out = ""
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        out += part if not out or out.endswith(tuple(_FULL_WIDTH_END)) else " " + part
+    return out
+
+
 def current_language() -> str:
     return _current
 

@@ -58,6 +58,12 @@ class ExportDoc:
     def generator(self) -> str:
         return f"AIGC Desktop {__version__}"
 
+    def meta_lines(self) -> list[str]:
+        """The metadata as lines of text: "模型：…" in Chinese (a full-width colon, no space), "Model: …"
+        in English."""
+        colon = "：" if self.language == "zh_CN" else ": "
+        return [f"{label}{colon}{value}" for label, value in self.meta]
+
 
 def format_datetime(dt: datetime | None, language: str | None = None) -> str:
     """A date and time as people write it in ``language`` (the current one by default)."""

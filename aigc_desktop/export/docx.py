@@ -258,15 +258,15 @@ class _Writer:
         props.subject = doc.subject
         props.author = doc.generator
         props.last_modified_by = doc.generator
-        props.comments = "\n".join(f"{k}: {v}" for k, v in doc.meta)
+        props.comments = "\n".join(doc.meta_lines())
         props.language = "zh-CN" if doc.language == "zh_CN" else "en-US"
         if doc.created:
             props.created = doc.created
         if doc.modified:
             props.modified = doc.modified
         self.paragraph([mdtree.Span(doc.title)], "Title")
-        for label, value in doc.meta:
-            self.paragraph([mdtree.Span(f"{label}: {value}")], "Meta")
+        for line in doc.meta_lines():
+            self.paragraph([mdtree.Span(line)], "Meta")
         for block in doc.blocks:
             if block.heading:  # a document's lead paragraph has none
                 self.paragraph([mdtree.Span(block.heading)], "Heading 1")

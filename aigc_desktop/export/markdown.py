@@ -175,9 +175,15 @@ def to_json(conv: ConversationRecord, all_messages: list[MessageRecord], branch:
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
+# Sentence punctuation a title may end with ("…的开头。"), dropped from the end of a file name
+# ("…的开头。.docx" read as two full stops).
+_TRAILING = "。！？…，、；：．｡.!?,;: \u3000"
+
+
 def title_filename(title: str, ext: str, fallback: str = "conversation") -> str:
-    """A title as a file name that works on every OS (Chinese kept): what a save dialog suggests."""
-    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", title).strip(" .")[:80] or fallback
+    """A title as a file name that works on every OS (Chinese kept), without the sentence punctuation
+    it ends with: what a save dialog suggests."""
+    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", title).strip(" .")[:80].rstrip(_TRAILING) or fallback
     if cleaned.split(".")[0].upper() in _RESERVED:
         cleaned = f"_{cleaned}"
     return f"{cleaned}.{ext}"

@@ -278,8 +278,8 @@ class _Writer:
         pdf.add_page()
         self.spans([mdtree.Span(doc.title)], size=18, bold=True)
         pdf.ln(2)
-        for label, value in doc.meta:
-            self.spans([mdtree.Span(f"{label}: {value}")], size=9, color=MUTED)
+        for line in doc.meta_lines():
+            self.spans([mdtree.Span(line)], size=9, color=MUTED)
         pdf.ln(5)
         for block in doc.blocks:
             if block.heading:  # a document's lead paragraph has none

@@ -14,7 +14,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from aigc_desktop.i18n import _
+from aigc_desktop.i18n import _, sentences
 from aigc_desktop.llm import gpu
 
 INHERIT = "inherit"
@@ -42,7 +42,7 @@ class GpuLayersControl(QWidget):
         self.custom.setObjectName("gpuLayersCustom")
         self.custom.setRange(1, 999)
         self.custom.setSuffix(_(" layers"))
-        self.note = QLabel(_(gpu.CPU_ONLY_NOTE) + " " + _(gpu.GPU_HELP_POINTER), self)
+        self.note = QLabel(sentences(_(gpu.CPU_ONLY_NOTE), _(gpu.GPU_HELP_POINTER)), self)
         self.note.setObjectName("gpuNote")
         self.note.setTextFormat(Qt.PlainText)
         self.note.setWordWrap(True)

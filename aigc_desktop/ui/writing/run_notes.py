@@ -8,7 +8,7 @@ it finished.
 
 from __future__ import annotations
 
-from aigc_desktop.i18n import _, ngettext
+from aigc_desktop.i18n import _, ngettext, sentences
 
 
 def after_run(kind: str, result: dict, store) -> tuple[str, str] | None:
@@ -30,7 +30,7 @@ def after_run(kind: str, result: dict, store) -> tuple[str, str] | None:
     if run.get("version_id") is None:
         unchanged = _("Nothing was written before it ended; the section is as it was.")
         if statuses[0] == "error":
-            return "error", f"{result.get('error', '')} {unchanged}".strip()
+            return "error", sentences(result.get("error", ""), unchanged)
         return "info", _("Stopped before any text was written; the section is as it was.")
     if run.get("kept_earlier"):
         ids = [v.id for v in store.versions(run["section_id"])]
@@ -40,5 +40,5 @@ def after_run(kind: str, result: dict, store) -> tuple[str, str] | None:
     else:
         kept = _("The section shows the text written before it ended.")
     if statuses[0] == "error":
-        return "error", f"{result.get('error', '')} {kept}".strip()
-    return "info", _("Stopped.") + " " + kept
+        return "error", sentences(result.get("error", ""), kept)
+    return "info", sentences(_("Stopped."), kept)
