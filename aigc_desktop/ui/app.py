@@ -70,18 +70,16 @@ def _close_on_sigterm(app, window) -> None:
 
 
 def install_language(app, setting: str) -> str:
-    """The app's language for every ``_()`` (core and window), and Qt's own standard buttons."""
-    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+    """The app's language for every ``_()`` (core and window), and Qt's own strings (standard
+    buttons, file dialogs: ``ui/kit/qt_translations.py``)."""
+    from PySide6.QtCore import QLocale
 
     from aigc_desktop import i18n
+    from aigc_desktop.ui.kit import qt_translations
 
     language = i18n.install(setting=setting)
     QLocale.setDefault(QLocale(language))
-    if language != "en":
-        qt = QTranslator(app)
-        if qt.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.TranslationsPath)):
-            app.installTranslator(qt)
-        app._qt_translator = qt  # kept alive with the app
+    app._qt_translators = qt_translations.install(app, language)  # kept alive with the app
     return language
 
 
