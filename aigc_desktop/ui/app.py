@@ -103,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("AIGC Desktop")
     app.setOrganizationName("aigc-desktop")
     sys.excepthook = _excepthook
+    from aigc_desktop.ui.kit import emoji_font
     from aigc_desktop.ui.main_window import MainWindow
 
     try:  # before anything reads them: a damaged settings or cache file is kept as .bad, defaults used
@@ -142,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         window.model_choice.load_default()
 
     QTimer.singleShot(0, start_services)
+    QTimer.singleShot(0, lambda: emoji_font.register(app))  # after the first frame (ui/kit/emoji_font.py)
     _close_on_sigterm(app, window)
     code = app.exec()
     if "runtime" in state:

@@ -48,11 +48,25 @@ def current() -> Palette:
 
 
 # -- fonts -------------------------------------------------------------------------
+# Families registered while the app runs and asked last (the bundled emoji font: ui/kit/emoji_font.py).
+_fallbacks: list[str] = []
+
+
+def add_fallback_family(family: str) -> None:
+    if family not in _fallbacks:
+        _fallbacks.append(family)
+
+
+def remove_fallback_family(family: str) -> None:
+    if family in _fallbacks:
+        _fallbacks.remove(family)
+
+
 def ui_font(px: int = TYPE["body"]) -> QFont:
-    """The system UI font first, then Latin and CJK fallbacks."""
+    """The system UI font first, then Latin and CJK fallbacks (and the emoji font, once registered)."""
     font = QFont()
     system = QFontDatabase.systemFont(QFontDatabase.GeneralFont).family()
-    font.setFamilies([f for f in (*LATIN_FONTS, system, *CJK_FONTS) if f])
+    font.setFamilies([f for f in (*LATIN_FONTS, system, *CJK_FONTS, *_fallbacks) if f])
     font.setPixelSize(px)
     return font
 
