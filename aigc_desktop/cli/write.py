@@ -19,7 +19,7 @@ from pathlib import Path
 
 from aigc_desktop.cli.args import ID, float_in, int_in
 from aigc_desktop.errors import UserError
-from aigc_desktop.i18n import _
+from aigc_desktop.i18n import _, sentences
 
 FORMATS = ("md", "html", "docx", "pdf")
 RATINGS = ("up", "down", "none")
@@ -291,7 +291,7 @@ def _report_stopped(docs, doc_id: int, runs) -> None:
 
 
 def _failed(message: str, run) -> UserError:
-    return UserError(f"{message} {run.run_error}".strip())
+    return UserError(sentences(message, run.run_error or ""))
 
 
 def cmd_draft(args) -> int:

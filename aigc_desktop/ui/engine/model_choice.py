@@ -30,7 +30,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 
 from aigc_desktop.errors import UserError
-from aigc_desktop.i18n import _
+from aigc_desktop.i18n import _, sentences
 from aigc_desktop.hub.library import installed_models, resolve_model
 from aigc_desktop.hub.splits import model_name
 from aigc_desktop.ui.chat.turns import NO_MODEL_HELP
@@ -257,5 +257,5 @@ class ModelChoice(QObject):
         self.composer.set_model_name(name or "")
         self._remember = None
         self.show_answerer()  # back to the model still loaded (or the chat's server's)
-        self.banner.show_error(_("{problem} {previous}").format(problem=message, previous=previous), tag="model")
+        self.banner.show_error(sentences(message, previous), tag="model")  # no gap after "。"
         self.modelFailed.emit(message)
