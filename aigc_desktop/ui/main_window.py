@@ -35,9 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
-from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.ui.kit.banner import Banner
 from aigc_desktop.ui.chat.view import ChatView
 from aigc_desktop.ui.chat.composer import Composer
@@ -50,6 +48,7 @@ from aigc_desktop.ui.conversations.search import SearchController
 from aigc_desktop.ui.export.controller import ExportController
 from aigc_desktop.ui.engine.model_choice import ModelChoice
 from aigc_desktop.ui.chat.turns import TurnController
+from aigc_desktop.ui.chat.usage_status import UsageStatus
 from aigc_desktop.ui.kit.elide import ElidedLabel
 from aigc_desktop.ui.kit.theme import install_font
 from aigc_desktop.ui.kit.theme_choice import ThemeChoice
@@ -110,6 +109,7 @@ class MainWindow(QMainWindow):
                                             prompts, self)
         self.continuation = ContinueController(engine, composer, banner, self)  # 续写
         self.drafts = DraftKeeper(ctx, conv, composer, self)  # each chat's unsent text
+        self.usage = UsageStatus(ctx, engine, conv, chat, self.context_meter, self.speed_label, self)
         self.settings_button.clicked.connect(conv.edit_settings)
         self.documents.modeShown.connect(self._show_page)
         self.theme = ThemeChoice(self.settings_store, chat, banner, self.documents, self)
@@ -213,14 +213,14 @@ class MainWindow(QMainWindow):
     def _connect_signals(self) -> None:
         conv, turns, choice = self.conversations, self.turns, self.model_choice
         self.downloads.modelInstalled.connect(choice.refresh_combo)
-        turns.replyStats.connect(self._reply_stats)
+        turns.replyStats.connect(self.usage.reply_stats)
         choice.modelReady.connect(self.modelReady)
         choice.modelFailed.connect(self.modelFailed)
         choice.aboutToLoad.connect(turns.cancel_prefill)
         choice.answererChanged.connect(turns.show_answering_model)
-        choice.contextChanged.connect(self.update_context_meter)
-        conv.contextChanged.connect(self.update_context_meter)
-        conv.chatSwitched.connect(self.speed_label.clear)  # it described another chat's last reply
+        choice.contextChanged.connect(self.usage.update_context)
+        conv.contextChanged.connect(self.usage.update_context)
+        conv.chatSwitched.connect(self.usage.clear_speed)
         turns.turnFinished.connect(self.turnFinished)
         self.composer.sendRequested.connect(turns.send)
         self.composer.edited.connect(turns.schedule_prefill)  # typing, not a chat's draft being shown
@@ -245,23 +245,7 @@ class MainWindow(QMainWindow):
         context meter and the last reply's speed describe the open chat: not shown over the studio."""
         studio = mode == "documents"
         self.stack.setCurrentWidget(self.studio if studio else self.chat_pane)
-        self.context_meter.setVisible(not studio)
-        self.speed_label.setVisible(not studio)
-
-    @Slot(dict)
-    def _reply_stats(self, stats: dict) -> None:
-        tps = stats.get("tokens_per_second")
-        n_tokens = int(stats.get("completion_tokens") or 0)
-        # A reasoning model's completion tokens are its thinking and its answer together.
-        thought = stats.get("reasoning_seconds") is not None or stats.get("cut_while_thinking")
-        if tps:
-            speed = (_("Last reply: {tokens} tokens, thinking included · {tps:.1f} tokens/s") if thought
-                     else _("Last reply: {tokens} tokens · {tps:.1f} tokens/s")).format(tokens=n_tokens, tps=tps)
-        else:
-            speed = _("Last reply: {tokens} tokens, thinking included") if thought else _("Last reply: {tokens} tokens")
-            speed = speed.format(tokens=n_tokens)
-        self.speed_label.setText("  |  " + speed)
-        self.update_context_meter()
+        self.usage.set_visible(not studio)
 
     # -- shared by the controllers -------------------------------------------------------
     def show_error(self, text: str) -> None:
@@ -270,37 +254,6 @@ class MainWindow(QMainWindow):
 
     def show_info(self, text: str) -> None:
         self.banner.show_info(text)
-
-    def update_context_meter(self) -> None:
-        if self.rt is None:
-            return
-        current = self.conversations.current_id
-        n_ctx = self._context_size(current)
-        if n_ctx is None:
-            return
-        try:
-            sampling = self.rt.service.sampling_for(current) if current is not None else SamplingParams()
-        except UserError:
-            sampling = SamplingParams()
-        records = self.chat.records() if current is not None else []
-        shown = {w.record.id: w.record for w in self.chat.widgets if w.record.id >= 0}
-        records = [shown.get(r.id, r) for r in records]
-        known = {r.id for r in records}
-        records += [w.record for w in self.chat.widgets if w.record.id >= 0 and w.record.id not in known]
-        self.context_meter.show_usage(records, n_ctx, sampling.max_tokens)
-
-    def _context_size(self, conversation_id: int | None) -> int | None:
-        """The context of the model that answers this chat: a server's (as it reported it, else the
-        provider's setting), or the loaded local model's."""
-        try:
-            ref = self.rt.store.get(conversation_id).model if conversation_id is not None else None
-        except UserError:
-            ref = None
-        target = self.rt.router.split(ref)
-        if target is not None:
-            remote = self.rt.router.cached(ref)
-            return remote.model.n_ctx if remote is not None and remote.model else target[0].context_length
-        return self.engine.model.n_ctx if self.engine.model else None
 
     def show_models(self):
         """The Models window (one per main window; downloads continue while it is closed)."""
