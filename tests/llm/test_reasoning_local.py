@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aigc_desktop.llm.reasoning import ThinkSplitter, prompt_opens_thinking, split_stored
+from tests.llm.gguf_copy import with_template
 
 # SmolLM2's own ChatML, with the generation prompt ending inside <think>, as DeepSeek-R1 distills do.
 THINK_TEMPLATE = (
@@ -15,20 +16,8 @@ THINK_TEMPLATE = (
 
 @pytest.fixture(scope="module")
 def thinking_model(starter_model, tmp_path_factory):
-    """A copy of the starter GGUF whose chat template opens <think> (written with the gguf package)."""
-    import gguf
-    from gguf.scripts.gguf_new_metadata import MetadataDetails, copy_with_new_metadata, get_field_data
-
-    out = tmp_path_factory.mktemp("thinking") / "smollm2-think.gguf"
-    reader = gguf.GGUFReader(str(starter_model))
-    writer = gguf.GGUFWriter(str(out), arch=get_field_data(reader, gguf.Keys.General.ARCHITECTURE),
-                             endianess=reader.endianess)
-    alignment = get_field_data(reader, gguf.Keys.General.ALIGNMENT)
-    if alignment is not None:
-        writer.data_alignment = alignment
-    copy_with_new_metadata(reader, writer, {
-        gguf.Keys.Tokenizer.CHAT_TEMPLATE: MetadataDetails(gguf.GGUFValueType.STRING, THINK_TEMPLATE)}, [])
-    return out
+    """A copy of the starter GGUF whose chat template opens <think>."""
+    return with_template(starter_model, tmp_path_factory.mktemp("thinking") / "smollm2-think.gguf", THINK_TEMPLATE)
 
 
 def test_everything_the_model_writes_is_reasoning_and_the_reply_is_cut_while_thinking(thinking_model, store):

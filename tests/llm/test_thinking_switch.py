@@ -8,6 +8,7 @@ import pytest
 from aigc_desktop.errors import UserError
 from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.llm.thinking import NO_THINK, REASONING_MAX_TOKENS, is_hybrid, thinks
+from tests.llm.gguf_copy import with_template
 
 # ChatML as SmolLM2's, with Qwen3's switch: thinking off writes an empty think block after the header.
 SWITCH_TEMPLATE = (
@@ -23,19 +24,8 @@ PLAIN_TEMPLATE = (
 
 
 def _copy(starter_model, out, template: str):
-    """A copy of the starter GGUF with another chat template (written with the gguf package)."""
-    import gguf
-    from gguf.scripts.gguf_new_metadata import MetadataDetails, copy_with_new_metadata, get_field_data
-
-    reader = gguf.GGUFReader(str(starter_model))
-    writer = gguf.GGUFWriter(str(out), arch=get_field_data(reader, gguf.Keys.General.ARCHITECTURE),
-                             endianess=reader.endianess)
-    alignment = get_field_data(reader, gguf.Keys.General.ALIGNMENT)
-    if alignment is not None:
-        writer.data_alignment = alignment
-    copy_with_new_metadata(reader, writer, {
-        gguf.Keys.Tokenizer.CHAT_TEMPLATE: MetadataDetails(gguf.GGUFValueType.STRING, template)}, [])
-    return out
+    """A copy of the starter GGUF with another chat template."""
+    return with_template(starter_model, out, template)
 
 
 @pytest.fixture(scope="module")
