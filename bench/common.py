@@ -59,3 +59,22 @@ def heartbeat():
     timer.timeout.connect(beat)
     timer._keep = (clock, beat)  # alive as long as the timer
     return timer, gaps
+
+
+def raw_decode_rate(raw, tokens: list[int], n: int, seed: int = 5) -> float:
+    """Raw llama-cpp-python's decode tok/s for ``n`` tokens after ``tokens``, timed first to last token,
+    with the sampler settings the app's benchmarks use."""
+    import time
+
+    raw.reset()
+    raw.set_seed(seed)
+    first = last = None
+    count = 0
+    for _tok in raw.generate(tokens, top_k=40, top_p=0.95, min_p=0.05, temp=0.7, repeat_penalty=1.1):
+        now = time.perf_counter()
+        first = first or now
+        last = now
+        count += 1
+        if count >= n:
+            break
+    return (count - 1) / (last - first)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import time
 
-from common import THREADS, fresh_home, median, model_path, report
+from common import THREADS, fresh_home, median, model_path, raw_decode_rate, report
 
 PROMPT = "Write a long, detailed story about a lighthouse keeper and the sea."
 
@@ -14,21 +14,6 @@ PROMPT = "Write a long, detailed story about a lighthouse keeper and the sea."
 def _busy(n: int) -> list[subprocess.Popen]:
     """``yes > /dev/null`` n times: the other programs of a writer's laptop."""
     return [subprocess.Popen(["yes"], stdout=subprocess.DEVNULL) for _ in range(n)]
-
-
-def _raw_rate(raw, tokens: list[int], n: int) -> float:
-    raw.reset()
-    raw.set_seed(5)
-    first = last = None
-    count = 0
-    for _tok in raw.generate(tokens, top_k=40, top_p=0.95, min_p=0.05, temp=0.7, repeat_penalty=1.1):
-        now = time.perf_counter()
-        first = first or now
-        last = now
-        count += 1
-        if count >= n:
-            break
-    return (count - 1) / (last - first)
 
 
 def run(rounds: int = 3, n: int = 150) -> None:
@@ -51,7 +36,7 @@ def run(rounds: int = 3, n: int = 150) -> None:
             time.sleep(1.0)  # let them settle on their cores
             app_rates, raw_rates, threads = [], [], []
             for _ in range(rounds):
-                raw_rates.append(_raw_rate(raw, tokens, n))
+                raw_rates.append(raw_decode_rate(raw, tokens, n))
                 conv = rt.service.new_conversation()
                 rt.engine._llm.reset()  # no prefix advantage
                 result = rt.service.send(conv.id, PROMPT,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from common import THREADS, fresh_home, median, model_path, report
+from common import THREADS, fresh_home, median, model_path, raw_decode_rate, report
 
 PROMPT = "Write a long, detailed story about a lighthouse keeper and the sea."
 
@@ -25,18 +25,7 @@ def decode_ratio(rounds: int = 5, n: int = 200) -> None:
     app_rates, raw_rates = [], []
     for _ in range(rounds):
         # Raw: the same prompt tokens, same sampler settings, timed from first to last token.
-        raw.reset()
-        raw.set_seed(5)
-        first = last = None
-        count = 0
-        for _tok in raw.generate(tokens, top_k=40, top_p=0.95, min_p=0.05, temp=0.7, repeat_penalty=1.1):
-            now = time.perf_counter()
-            first = first or now
-            last = now
-            count += 1
-            if count >= n:
-                break
-        raw_rates.append((count - 1) / (last - first))
+        raw_rates.append(raw_decode_rate(raw, tokens, n))
         conv = rt.service.new_conversation()
         rt.engine._llm.reset()  # no prefix advantage for the app path either
         result = rt.service.send(conv.id, PROMPT, sampling=SamplingParams(max_tokens=n, temperature=0.7, seed=5))
