@@ -37,6 +37,7 @@ class MessageRecord:
     stats: dict = field(default_factory=dict)
     rating: int | None = None  # 1 👍, -1 👎, None unrated
     reasoning: str = ""  # a reasoning model's thinking, apart from ``content`` (the answer)
+    tool_calls: list = field(default_factory=list)  # a reply's tool calls and results, in order (tools/loop.py)
 
     @classmethod
     def of(cls, m: Message) -> "MessageRecord":
@@ -52,6 +53,7 @@ class MessageRecord:
             stats=dict(m.stats or {}),
             rating=m.rating,
             reasoning=m.reasoning or "",
+            tool_calls=list(m.tool_calls or []),
         )
 
 
@@ -67,6 +69,7 @@ class ConversationRecord:
     pinned: bool
     current_leaf_id: int | None
     message_count: int = 0
+    tools: list = field(default_factory=list)  # names of the MCP servers this chat may use (empty: tools off)
 
     @classmethod
     def of(cls, c: Conversation, message_count: int = 0) -> "ConversationRecord":
@@ -81,6 +84,7 @@ class ConversationRecord:
             pinned=bool(c.pinned),
             current_leaf_id=c.current_leaf_id,
             message_count=message_count,
+            tools=list(c.tools or []),
         )
 
 
@@ -157,6 +161,17 @@ class ConversationStore:
             s.flush()
             return ConversationRecord.of(conv)
 
+    def set_tools(self, conversation_id: int, names: list[str]) -> ConversationRecord:
+        """Which MCP servers (by name, ``tools/config.py``) this chat may use; empty turns tools off."""
+        clean = list(dict.fromkeys(str(n).strip() for n in names if str(n).strip()))
+        with self.db.transaction() as s:
+            conv = s.get(Conversation, conversation_id)
+            if conv is None:
+                raise NotFound(_("No conversation with id {id}.").format(id=conversation_id))
+            conv.tools = clean
+            s.flush()
+            return ConversationRecord.of(conv)
+
     def rename(self, conversation_id: int, title: str) -> ConversationRecord:
         return self.update(conversation_id, title=title.strip())
 
@@ -180,6 +195,7 @@ class ConversationStore:
         stats: dict | None = None,
         created_at: datetime | None = None,
         reasoning: str = "",
+        tool_calls: list | None = None,
     ) -> MessageRecord:
         """Append a message and make it the conversation's current leaf.
 
@@ -205,6 +221,7 @@ class ConversationStore:
                 model=model,
                 stats=dict(stats or {}),
                 reasoning=reasoning,
+                tool_calls=list(tool_calls or []),
             )
             s.add(msg)
             s.flush()
@@ -229,8 +246,11 @@ class ConversationStore:
         stats: dict | None = None,
         model: str | None = None,
         reasoning: str | None = None,
+        tool_calls: list | None = None,
     ) -> None:
         values: dict = {}
+        if tool_calls is not None:
+            values["tool_calls"] = tool_calls
         if content is not None:
             values["content"] = content
         if reasoning is not None:
@@ -265,13 +285,14 @@ class ConversationStore:
         with self.db.connect() as conn:
             rows = conn.execute(
                 select(cols.id, cols.conversation_id, cols.parent_id, cols.role, cols.content, cols.status,
-                       cols.created_at, cols.model, cols.stats, cols.rating, cols.reasoning)
+                       cols.created_at, cols.model, cols.stats, cols.rating, cols.reasoning, cols.tool_calls)
                 .where(cols.conversation_id == conversation_id)
                 .order_by(cols.id)
             ).all()
         return [
             MessageRecord(r.id, r.conversation_id, r.parent_id, r.role, r.content, r.status,
-                          _aware(r.created_at), r.model, dict(r.stats or {}), r.rating, r.reasoning or "")
+                          _aware(r.created_at), r.model, dict(r.stats or {}), r.rating, r.reasoning or "",
+                          tool_calls=list(r.tool_calls or []))
             for r in rows
         ]
 
