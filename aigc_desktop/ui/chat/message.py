@@ -33,6 +33,7 @@ from aigc_desktop.ui.kit import style
 from aigc_desktop.ui.chat.message_body import MessageBody
 from aigc_desktop.ui.chat.message_editor import MessageEditor
 from aigc_desktop.ui.chat.thinking import ThinkingBlock
+from aigc_desktop.ui.tools.cards import ToolCallList
 from aigc_desktop.ui.export.clipboard import copy_markdown
 
 # Marked here, translated where shown (the language is installed before any window).
@@ -56,6 +57,7 @@ class MessageWidget(QFrame):
         self.text = record.content
         self.reasoning = record.reasoning  # the thinking, apart from the answer (``text``)
         self.thinking: ThinkingBlock | None = None  # made when there is reasoning to show
+        self.tool_cards: ToolCallList | None = None  # made when the reply called a tool
         self.editor: MessageEditor | None = None
         self._hovered = False
         self._focus_inside = False
@@ -294,6 +296,8 @@ class MessageWidget(QFrame):
         rendered = render_markdown(self.text, self.theme)
         self.body.set_rendered(document_html(rendered.html, self.theme), rendered.code_blocks)
         self._show_thinking()
+        if getattr(r, "tool_calls", None):
+            self._tool_list().show_calls(r.tool_calls)
 
     def _show_thinking(self) -> None:
         """The thinking block above the answer; an empty answer under it takes no room."""
@@ -306,6 +310,18 @@ class MessageWidget(QFrame):
         self.thinking.show_reasoning(self.reasoning, streaming=r.status == "streaming",
                                      answered=bool(self.text.strip()), stats=r.stats)
         self.body.setVisible(bool(self.text.strip()) or not self.reasoning.strip())
+
+    def _tool_list(self) -> ToolCallList:
+        """The reply's tool-call cards, between its thinking and its answer (``ui/tools/cards.py``)."""
+        if self.tool_cards is None:
+            self.tool_cards = ToolCallList(self)
+            self._content.insertWidget(self._content.indexOf(self.bubble), self.tool_cards)
+        return self.tool_cards
+
+    def tool_event(self, event: dict) -> None:
+        """A live call started or ended (the stored calls replace these when the reply is saved)."""
+        if not self.is_user:
+            self._tool_list().apply_event(event)
 
     # -- editing in place ----------------------------------------------------------------
     def begin_edit(self) -> None:

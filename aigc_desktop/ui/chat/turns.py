@@ -106,6 +106,7 @@ class TurnController(QObject):
                      .on("user_saved", self._on_user_saved)
                      .on("reply_started", self._on_reply_started)
                      .on("reading", self._on_reading)
+                     .on("tool", self.chat.add_tool_event)  # a chat with MCP servers on: live tool cards
                      .success(self._on_finished)
                      .failure(self._on_failed)
                      .submit())

@@ -331,6 +331,12 @@ class ChatView(QScrollArea):
         self.live.reasoning += text
         self._live_dirty = True
 
+    def add_tool_event(self, event: dict) -> None:
+        """A tool call of the live reply started or ended: its card (``ui/tools/cards.py``)."""
+        if self.live is not None:
+            self.live.tool_event(event)
+            self.follow_newest()
+
     def live_text(self) -> str:
         return self.live.text if self.live else ""
 

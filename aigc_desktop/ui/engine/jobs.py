@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from aigc_desktop.errors import NoModelError, UserError
 from aigc_desktop.i18n import _
+from aigc_desktop.ui.tools.approver import turn_tools
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,9 @@ class TurnJob(Job):
 
     Deltas: the answer at key -1, the thinking at ``reasoning_key()``. Events: ``user_saved``
     (conversation_id, message_id), ``reply_started`` conversation_id, ``reading`` (done, total)
-    while a long prompt is read. Result: :class:`TurnResult`."""
+    while a long prompt is read; in a chat with MCP servers on, ``tool`` (a call starts or ends, for
+    its card) and ``tool_approval`` (request, future), answered on the GUI thread (``ui/tools/approver.py``).
+    Result: :class:`TurnResult`."""
 
     kind = "turn"
 
@@ -125,12 +128,15 @@ class TurnJob(Job):
         thinking = dict(common, on_reasoning=on_reasoning)
         if self.action == "send":
             target = self.target_id if self.target_id >= 0 else None
+            thinking.update(turn_tools(rt, target, emit, cancel))  # a chat with MCP servers on asks before a tool runs
             result = service.send(target, self.text, on_user_saved=on_user,
                                   new_conversation=self.new_conversation, **thinking)
         elif self.action == "regenerate":
-            emit("reply_started", rt.store.get_message(self.target_id).conversation_id)
-            result = service.regenerate(self.target_id, **thinking)
+            conversation_id = rt.store.get_message(self.target_id).conversation_id
+            emit("reply_started", conversation_id)
+            result = service.regenerate(self.target_id, **thinking, **turn_tools(rt, conversation_id, emit, cancel))
         elif self.action == "edit":
+            thinking.update(turn_tools(rt, rt.store.get_message(self.target_id).conversation_id, emit, cancel))
             result = service.edit_and_resend(self.target_id, self.text, on_user_saved=on_user, **thinking)
         elif self.action == "continue":
             result = service.continue_reply(self.target_id, **common)

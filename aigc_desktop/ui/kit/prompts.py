@@ -81,5 +81,17 @@ class Prompts(QObject):
         dialog.resize(640, 360)
         return dialog.textValue() if dialog.exec() else None
 
+    def ask_tool_approval(self, request) -> str:
+        """May the model run this tool? "once", "chat", "always" or "deny" (also when closed);
+        ``request`` is a ``tools.approval.ToolRequest`` (``ui/tools/approval_dialog.py``)."""
+        from aigc_desktop.ui.tools.approval_dialog import ApprovalDialog
+
+        dialog = ApprovalDialog(request, self.window)
+        try:
+            self.run_dialog(dialog)
+            return dialog.decision
+        finally:
+            dialog.deleteLater()
+
     def run_dialog(self, dialog) -> bool:
         return bool(dialog.exec())

@@ -222,4 +222,17 @@ QToolButton#sendButton:disabled {{ background: {p.border}; border-color: {p.bord
 QToolButton#sendButton:focus {{ border: 2px solid {p.text}; }}
 QToolButton#sendButton[busy="true"] {{ background: {p.text}; border-color: {p.text}; }}
 QLabel#composerHint {{ color: {p.muted}; font-size: {t['caption']}px; }}
+
+/* tools (ui/tools/) */
+QFrame#toolCard {{ border: 1px solid {p.border}; border-radius: {r['md']}px; }}
+QToolButton#toolCardToggle {{ color: {p.muted}; font-size: {t['small']}px; border: none; text-align: left;
+    padding: 2px {s['xs']}px 2px 0; }}
+QToolButton#toolCardToggle:hover {{ color: {p.text}; }}
+QToolButton#toolCardToggle:focus {{ border: 2px solid {p.focus}; }}
+QLabel#toolCardCaption {{ color: {p.muted}; font-size: {t['caption']}px; }}
+QTextBrowser#toolCardArguments, QTextBrowser#toolCardResult {{ background: {p.bubble}; color: {p.text};
+    border: none; border-radius: {r['sm']}px; }}
+QPushButton#toolsChip {{ border: 1px solid {p.border}; border-radius: {r['pill']}px; padding: 2px {s['md']}px;
+    color: {p.muted}; background: transparent; font-size: {t['small']}px; }}
+QPushButton#toolsChip[on="true"] {{ color: {p.accent}; border-color: {p.accent}; }}
 """
