@@ -58,6 +58,7 @@ class MessageWidget(QFrame):
         self.reasoning = record.reasoning  # the thinking, apart from the answer (``text``)
         self.thinking: ThinkingBlock | None = None  # made when there is reasoning to show
         self.tool_cards: ToolCallList | None = None  # made when the reply called a tool
+        self.sources = None  # the reply's cited sources (ui/kb/sources.py), made when it has citations
         self.editor: MessageEditor | None = None
         self._hovered = False
         self._focus_inside = False
@@ -298,6 +299,7 @@ class MessageWidget(QFrame):
         self._show_thinking()
         if getattr(r, "tool_calls", None):
             self._tool_list().show_calls(r.tool_calls)
+        self._show_sources()
 
     def _show_thinking(self) -> None:
         """The thinking block above the answer; an empty answer under it takes no room."""
@@ -317,6 +319,20 @@ class MessageWidget(QFrame):
             self.tool_cards = ToolCallList(self)
             self._content.insertWidget(self._content.indexOf(self.bubble), self.tool_cards)
         return self.tool_cards
+
+    def _show_sources(self) -> None:
+        """The reply's citations, numbered, under its answer; a click shows the passage (``ui/kb/``)."""
+        citations = list(getattr(self.record, "citations", None) or [])
+        if self.is_user or not citations or (self.sources is not None and self.sources.citations == citations):
+            return
+        from aigc_desktop.ui.kb.passage import open_passage
+        from aigc_desktop.ui.kb.sources import SourcesList
+
+        if self.sources is not None:
+            self.sources.deleteLater()
+        self.sources = SourcesList(citations, self)
+        self.sources.openRequested.connect(lambda c: open_passage(c, self.window()))
+        self._content.insertWidget(self._content.indexOf(self.bubble) + 1, self.sources)
 
     def tool_event(self, event: dict) -> None:
         """A live call started or ended (the stored calls replace these when the reply is saved)."""
