@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from aigc_desktop.chat.service import ChatService
 from aigc_desktop.instance import InstanceLock
+from aigc_desktop.kb.service import KnowledgeBaseService
 from aigc_desktop.llm.engine import LlamaEngine
 from aigc_desktop.llm.protocol import Engine
 from aigc_desktop.llm.thinking import use_catalog
@@ -62,6 +63,7 @@ class Runtime:
     documents: DocumentStore | None = None  # the writing studio's documents
     writing: DocumentService | None = None  # outline, draft and continue documents (local or provider models)
     model_cache: ModelCache | None = None  # each provider's model ids as last listed
+    kb: KnowledgeBaseService | None = None  # knowledge bases: sources, index, hybrid search (kb/)
 
     @property
     def settings(self) -> Settings:
@@ -76,6 +78,8 @@ class Runtime:
     def close(self) -> None:
         if self.router is not None:
             self.router.close()
+        if self.kb is not None:
+            self.kb.close()
         self.engine.unload()
         self.db.close()
         if self.lock is not None:
@@ -125,4 +129,4 @@ def open_runtime(*, recover: bool = True, hold_lock: bool = False,
             lock.release()
     return Runtime(paths, settings_store, db, store, engine, service, lock if sole and hold_lock else None, router,
                    templates=TemplateStore(db), documents=documents, writing=DocumentService(documents, engine, router=router),
-                   model_cache=ModelCache(paths.data / MODEL_CACHE_FILE))
+                   model_cache=ModelCache(paths.data / MODEL_CACHE_FILE), kb=KnowledgeBaseService(db))

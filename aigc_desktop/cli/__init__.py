@@ -1,4 +1,4 @@
-"""Headless command line: chat, list, show, export, search, import, presets, templates, doctor, models.
+"""Headless command line: chat, list, show, export, search, import, presets, templates, kb, doctor, models.
 
 A contract other tools and the tests rely on: errors are one clear line on
 stderr with exit 1 (2 for bad usage); tracebacks go to the log file only.
@@ -16,7 +16,7 @@ import argparse
 import logging
 import sys
 
-from aigc_desktop.cli import chat, compare, doctor, feedback, history, models, providers, serve, templates, write
+from aigc_desktop.cli import chat, compare, doctor, feedback, history, kb, models, providers, serve, templates, write
 from aigc_desktop.cli.args import _Parser
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
@@ -24,7 +24,7 @@ from aigc_desktop.i18n import _
 log = logging.getLogger(__name__)
 
 #: The command modules, in the order ``--help`` lists their commands.
-COMMAND_MODULES = (chat, compare, history, write, templates, feedback, doctor, models, providers, serve)
+COMMAND_MODULES = (chat, compare, history, write, kb, templates, feedback, doctor, models, providers, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:

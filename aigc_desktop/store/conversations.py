@@ -38,6 +38,7 @@ class MessageRecord:
     rating: int | None = None  # 1 👍, -1 👎, None unrated
     reasoning: str = ""  # a reasoning model's thinking, apart from ``content`` (the answer)
     tool_calls: list = field(default_factory=list)  # a reply's tool calls and results, in order (tools/loop.py)
+    citations: list = field(default_factory=list)  # a grounded reply's sources, numbered "n" (kb/citations.py)
 
     @classmethod
     def of(cls, m: Message) -> "MessageRecord":
@@ -54,6 +55,7 @@ class MessageRecord:
             rating=m.rating,
             reasoning=m.reasoning or "",
             tool_calls=list(m.tool_calls or []),
+            citations=list(m.citations or []),
         )
 
 
@@ -70,6 +72,7 @@ class ConversationRecord:
     current_leaf_id: int | None
     message_count: int = 0
     tools: list = field(default_factory=list)  # names of the MCP servers this chat may use (empty: tools off)
+    kbs: list = field(default_factory=list)  # uids of the knowledge bases grounding its replies (kb/)
 
     @classmethod
     def of(cls, c: Conversation, message_count: int = 0) -> "ConversationRecord":
@@ -85,6 +88,7 @@ class ConversationRecord:
             current_leaf_id=c.current_leaf_id,
             message_count=message_count,
             tools=list(c.tools or []),
+            kbs=list(c.kbs or []),
         )
 
 
@@ -172,6 +176,17 @@ class ConversationStore:
             s.flush()
             return ConversationRecord.of(conv)
 
+    def set_kbs(self, conversation_id: int, uids: list[str]) -> ConversationRecord:
+        """The knowledge bases (uids, in order) whose passages ground this chat's replies; empty: none."""
+        clean = list(dict.fromkeys(str(u) for u in uids if str(u).strip()))
+        with self.db.transaction() as s:
+            conv = s.get(Conversation, conversation_id)
+            if conv is None:
+                raise NotFound(_("No conversation with id {id}.").format(id=conversation_id))
+            conv.kbs = clean
+            s.flush()
+            return ConversationRecord.of(conv)
+
     def rename(self, conversation_id: int, title: str) -> ConversationRecord:
         return self.update(conversation_id, title=title.strip())
 
@@ -247,8 +262,11 @@ class ConversationStore:
         model: str | None = None,
         reasoning: str | None = None,
         tool_calls: list | None = None,
+        citations: list | None = None,
     ) -> None:
         values: dict = {}
+        if citations is not None:
+            values["citations"] = citations
         if tool_calls is not None:
             values["tool_calls"] = tool_calls
         if content is not None:
@@ -285,14 +303,15 @@ class ConversationStore:
         with self.db.connect() as conn:
             rows = conn.execute(
                 select(cols.id, cols.conversation_id, cols.parent_id, cols.role, cols.content, cols.status,
-                       cols.created_at, cols.model, cols.stats, cols.rating, cols.reasoning, cols.tool_calls)
+                       cols.created_at, cols.model, cols.stats, cols.rating, cols.reasoning, cols.tool_calls,
+                       cols.citations)
                 .where(cols.conversation_id == conversation_id)
                 .order_by(cols.id)
             ).all()
         return [
             MessageRecord(r.id, r.conversation_id, r.parent_id, r.role, r.content, r.status,
                           _aware(r.created_at), r.model, dict(r.stats or {}), r.rating, r.reasoning or "",
-                          tool_calls=list(r.tool_calls or []))
+                          tool_calls=list(r.tool_calls or []), citations=list(r.citations or []))
             for r in rows
         ]
 

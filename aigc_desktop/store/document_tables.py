@@ -27,6 +27,7 @@ documents = Table(
     Column("toc", Integer),  # migration 0009: 1 when the article shows a table of contents
     Column("prompt_template", Text),  # migration 0009: the document's own section prompt ("" = default)
     Column("thinking", Integer),  # migration 0013: 1 when sections are drafted with thinking on (NULL, 0: off)
+    Column("kbs", JSON),  # migration 0014: uids of the knowledge bases its sections are grounded in
 )
 sections = Table(
     "sections", _meta,
@@ -47,6 +48,7 @@ versions = Table(
     Column("created_at", DateTime(timezone=True)),
     Column("stats", JSON),  # the run's stats; "status" says how it ended (version_status)
     Column("rating", Integer),  # migration 0007: 1 👍, -1 👎, NULL unrated (as messages.rating)
+    Column("citations", JSON),  # migration 0014: the passages a grounded run was given, numbered "n"
 )
 
 

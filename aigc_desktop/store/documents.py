@@ -51,6 +51,7 @@ class VersionRecord:
     created_at: datetime
     stats: dict = field(default_factory=dict)
     rating: str | None = None  # "up" 👍, "down" 👎, None unrated
+    citations: list = field(default_factory=list)  # a grounded run's passages, numbered "n" (kb/citations.py)
 
     @property
     def status(self) -> str | None:
@@ -72,6 +73,7 @@ class SectionRecord:
     version_count: int = 0
     rating: str | None = None  # the current version's rating
     finished: bool = False  # one of its versions is finished text (Draft all leaves it alone)
+    citations: list = field(default_factory=list)  # the current version's sources (a grounded run's)
 
     @property
     def index(self) -> int:
@@ -92,6 +94,7 @@ class DocumentRecord:
     toc: bool = False  # the article lists its sections under the title
     prompt_template: str = ""  # its own section prompt template; "" = the built-in one
     thinking: bool = False  # sections drafted with a hybrid model's thinking on (off: faster)
+    kbs: tuple = ()  # uids of the knowledge bases its sections are grounded in (kb/)
 
 
 class DocumentNotFound(UserError, LookupError):
@@ -133,7 +136,7 @@ class DocumentStore:
                       .group_by(versions.c.section_id).subquery())
             rows = conn.execute(
                 select(sections, versions.c.text, versions.c.prompt, func.coalesce(counts.c.n, 0),
-                       versions.c.rating)
+                       versions.c.rating, versions.c.citations.label("v_citations"))
                 .outerjoin(versions, versions.c.id == sections.c.current_version_id)
                 .outerjoin(counts, counts.c.section_id == sections.c.id)
                 .where(sections.c.document_id == doc_id)
@@ -148,13 +151,15 @@ class DocumentStore:
                           text=r[7] or "", prompt=r[8] or "", version_count=r[9],
                           rating=_RATING_NAMES.get(r[10]),
                           # an older database's versions may not say; a done section's chosen one is finished
-                          finished=r.id in finished or (r.status == "done" and r.current_version_id is not None))
+                          finished=r.id in finished or (r.status == "done" and r.current_version_id is not None),
+                          citations=list(r.v_citations or []))
             for r in rows
         )
         return DocumentRecord(id=row.id, title=row.title, brief=row.brief or "", model=row.model,
                               created_at=_aware(row.created_at), updated_at=_aware(row.updated_at),
                               sections=secs, lead=row.lead or "", toc=bool(row.toc),
-                              prompt_template=row.prompt_template or "", thinking=bool(row.thinking))
+                              prompt_template=row.prompt_template or "", thinking=bool(row.thinking),
+                              kbs=tuple(row.kbs or ()))
 
     def list(self) -> list[DocumentRecord]:
         """Newest first, without their sections' text."""
@@ -167,10 +172,12 @@ class DocumentStore:
                 for r in rows]
 
     def update(self, doc_id: int, **fields) -> DocumentRecord:
-        """Change ``title``, ``brief``, ``model``, ``lead``, ``toc``, ``prompt_template`` or ``thinking``
-        (others are ignored)."""
+        """Change ``title``, ``brief``, ``model``, ``lead``, ``toc``, ``prompt_template``, ``thinking`` or
+        ``kbs`` (knowledge-base uids; others are ignored)."""
         allowed = {k: v for k, v in fields.items()
-                   if k in ("title", "brief", "model", "lead", "toc", "prompt_template", "thinking")}
+                   if k in ("title", "brief", "model", "lead", "toc", "prompt_template", "thinking", "kbs")}
+        if "kbs" in allowed:
+            allowed["kbs"] = list(dict.fromkeys(allowed["kbs"] or ()))
         for flag in ("toc", "thinking"):
             if flag in allowed:
                 allowed[flag] = 1 if allowed[flag] else 0
@@ -320,8 +327,14 @@ class DocumentStore:
             rows = conn.execute(select(versions).where(versions.c.section_id == section_id)
                                 .order_by(versions.c.id)).all()
         return [VersionRecord(r.id, r.section_id, r.text, r.prompt, _aware(r.created_at), dict(r.stats or {}),
-                              _RATING_NAMES.get(r.rating))
+                              _RATING_NAMES.get(r.rating), list(r.citations or []))
                 for r in rows]
+
+    def set_version_citations(self, version_id: int, citations: list[dict]) -> None:
+        """The passages a grounded run was given (numbered ``n``), kept with the version it wrote."""
+        with self.db.transaction() as s:
+            s.connection().execute(update(versions).where(versions.c.id == version_id)
+                                   .values(citations=list(citations)))
 
     def rate_version(self, version_id: int, rating: str | None) -> None:
         """👍 ("up"), 👎 ("down") or no rating (None) on a section version."""

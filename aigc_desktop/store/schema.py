@@ -33,6 +33,7 @@ class Conversation(Base):
     # The leaf of the branch the person is looking at; not a FK so that the
     # two tables do not depend on each other for inserts and deletes.
     current_leaf_id: Mapped[int | None] = mapped_column(Integer)
+    kbs: Mapped[list | None] = mapped_column(JSON, nullable=True)  # migration 0014: knowledge-base uids it uses
     tools: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")  # MCP server names on (tools/)
 
 
@@ -53,6 +54,7 @@ class Message(Base):
     model: Mapped[str | None] = mapped_column(String(1000))
     stats: Mapped[dict] = mapped_column(JSON, default=dict)
     rating: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 1 👍, -1 👎, None
+    citations: Mapped[list | None] = mapped_column(JSON, nullable=True)  # migration 0014: a grounded reply's sources
     # The tool calls a reply made and their results, in order (tools/loop.py; migration 0015).
     tool_calls: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
 
