@@ -12,6 +12,7 @@ with the widgets and other parts it uses, never with the window itself:
 - :class:`ContinueController` 续写: the composer's text carried on by raw completion
 - :class:`DraftKeeper` each chat's unsent text in the message box, kept in the database
 - :class:`DownloadsController` the download queue (downloads outlive the Models window)
+- :class:`Tools` the Tools chip, tool approvals asked on the GUI thread, the MCP servers dialog (``ui/tools/``)
 - :class:`Banner`, :class:`ContextMeter`, :class:`Prompts` (dialogs, answerable in tests)
 
 Signals of MainWindow:
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from aigc_desktop.i18n import _
 from aigc_desktop.ui.kit.banner import Banner
+from aigc_desktop.ui.tools.parts import Tools
 from aigc_desktop.ui.chat.view import ChatView
 from aigc_desktop.ui.chat.composer import Composer
 from aigc_desktop.ui.chat.context_meter import ContextMeter
@@ -110,6 +112,8 @@ class MainWindow(QMainWindow):
         self.continuation = ContinueController(engine, composer, banner, self)  # 续写
         self.drafts = DraftKeeper(ctx, conv, composer, self)  # each chat's unsent text
         self.usage = UsageStatus(ctx, engine, conv, chat, self.context_meter, self.speed_label, self)
+        self.tools = Tools(ctx, engine, conv, prompts, self)  # ui/tools/: the Tools chip, approvals, MCP servers
+        self.chat_pane.layout().insertWidget(self.chat_pane.layout().indexOf(composer), self.tools.chip, 0, Qt.AlignLeft)
         self.settings_button.clicked.connect(conv.edit_settings)
         self.documents.modeShown.connect(self._show_page)
         self.theme = ThemeChoice(self.settings_store, chat, banner, self.documents, self)
@@ -340,7 +344,8 @@ class MainWindow(QMainWindow):
         save_geometry(self, self.settings_store)
         self.settings_bridge.detach()
         self.turns.cancel_prefill()
-        self.turns.stop()
+        self.turns.stop()  # a tool approval being waited for is answered "deny"
+        self.tools.shutdown()
         self.serve_toggle.shutdown()
         if getattr(self, "compare_view", None) is not None:
             self.compare_view.stop()

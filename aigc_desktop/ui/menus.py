@@ -46,6 +46,7 @@ def build_menus(win) -> None:
     win.manage_models_action = _action(win, m, _("Manage models…"), win.show_models, "Ctrl+M")
     win.open_model_action = _action(win, m, _("Open model file…"), win.model_choice.choose_file)
     win.providers_action = _action(win, m, _("Providers…"), win.show_providers)
+    win.mcp_action = _action(win, m, _("MCP servers…"), win.tools.show_servers)  # tools (ui/tools/)
 
     m = bar.addMenu(_("&View"))
     themes = QActionGroup(win)

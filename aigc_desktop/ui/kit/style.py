@@ -232,7 +232,10 @@ QToolButton#toolCardToggle:focus {{ border: 2px solid {p.focus}; }}
 QLabel#toolCardCaption {{ color: {p.muted}; font-size: {t['caption']}px; }}
 QTextBrowser#toolCardArguments, QTextBrowser#toolCardResult {{ background: {p.bubble}; color: {p.text};
     border: none; border-radius: {r['sm']}px; }}
-QPushButton#toolsChip {{ border: 1px solid {p.border}; border-radius: {r['pill']}px; padding: 2px {s['md']}px;
-    color: {p.muted}; background: transparent; font-size: {t['small']}px; }}
+QPushButton#toolsChip {{ border: 1px solid {p.border}; border-radius: 10px; padding: 2px {s['sm'] + 2}px;
+    margin: {s['xs']}px {s['lg']}px 0 {s['lg']}px; color: {p.muted}; background: transparent;
+    font-size: {t['small']}px; }}
+QPushButton#toolsChip:hover {{ background: {p.hover}; color: {p.text}; }}
+QPushButton#toolsChip:focus {{ border: 2px solid {p.focus}; }}
 QPushButton#toolsChip[on="true"] {{ color: {p.accent}; border-color: {p.accent}; }}
 """
