@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from aigc_desktop.i18n import _
 from aigc_desktop.ui.kit.banner import Banner
+from aigc_desktop.ui.kb.parts import KnowledgeBases
 from aigc_desktop.ui.tools.parts import Tools
 from aigc_desktop.ui.chat.view import ChatView
 from aigc_desktop.ui.chat.composer import Composer
@@ -114,6 +115,10 @@ class MainWindow(QMainWindow):
         self.usage = UsageStatus(ctx, engine, conv, chat, self.context_meter, self.speed_label, self)
         self.tools = Tools(ctx, engine, conv, prompts, self)  # ui/tools/: the Tools chip, approvals, MCP servers
         self.chat_pane.layout().insertWidget(self.chat_pane.layout().indexOf(composer), self.tools.chip, 0, Qt.AlignLeft)
+        self.knowledge = KnowledgeBases(ctx, engine, conv, banner, prompts, self)  # ui/kb/: chip, window, watch
+        self.chat_pane.layout().insertWidget(self.chat_pane.layout().indexOf(composer), self.knowledge.chip, 0,
+                                             Qt.AlignLeft)
+        self.sidebar.layout().addWidget(self.knowledge.button)
         self.settings_button.clicked.connect(conv.edit_settings)
         self.documents.modeShown.connect(self._show_page)
         self.theme = ThemeChoice(self.settings_store, chat, banner, self.documents, self)
@@ -145,6 +150,7 @@ class MainWindow(QMainWindow):
         self.changes.changed.connect(self.conversations.on_changes)
         self.changes.changed.connect(self.search.on_changes)
         self.changes.changed.connect(self.documents.on_changes)
+        self.knowledge.attach()
         self.downloads = DownloadsController(self, runtime.settings_store)
         self._connect_signals()
         self.welcome.attach(self.downloads, self.model_choice, self.settings_bridge)
@@ -346,6 +352,7 @@ class MainWindow(QMainWindow):
         self.turns.cancel_prefill()
         self.turns.stop()  # a tool approval being waited for is answered "deny"
         self.tools.shutdown()
+        self.knowledge.shutdown()
         self.serve_toggle.shutdown()
         if getattr(self, "compare_view", None) is not None:
             self.compare_view.stop()

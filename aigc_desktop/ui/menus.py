@@ -68,6 +68,7 @@ def build_menus(win) -> None:
     win.settings_action = _action(win, m, _("Conversation settings…"), win.conversations.edit_settings, "Ctrl+,")
     win.rename_action = _action(win, m, _("Rename conversation…"), win.conversations.rename_current, "F2")
     win.compare_action = _action(win, m, _("Compare models…"), win.show_compare)
+    win.kb_action = _action(win, m, _("Knowledge bases…"), win.knowledge.show_window)
     win.continue_action = _action(win, m, _("Continue my text (续写)"), win.continuation.continue_draft,
                                   "Ctrl+Shift+Return")
     install_help_menu(win)  # Help → About AIGC Desktop

@@ -104,8 +104,8 @@ class PassageView(QDialog):
 
     def _show_stale(self) -> None:
         gone = not Path(str(self.citation.get("file") or "")).exists()
-        self.note.setText(_("Changed since: this file is gone since the reply. Below is the passage as it was "
-                            "quoted then.") if gone else
+        self.note.setText(_("Changed since the reply: this file is no longer there. Below is the passage as it "
+                            "was quoted then.") if gone else
                           _("Changed since: this file was changed after the reply, so the passage may no longer "
                             "be there. Below is the passage as it was quoted then."))
         self.note.setProperty("stale", True)
