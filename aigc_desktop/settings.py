@@ -43,6 +43,16 @@ class Settings:
     local_api_origins: list = field(default_factory=list)
     # Search looks in the replies' answers; True also in their thinking (store/search.py).
     search_reasoning: bool = False
+    # Sync between the person's computers (sync/): "folder", "webdav" or "" (off). The WebDAV
+    # password and the encryption passphrase are in the keychain; the device id in the data folder.
+    sync_target: str = ""
+    sync_folder: str = ""
+    sync_webdav_url: str = ""
+    sync_webdav_user: str = ""
+    sync_auto: bool = False  # at start, every sync_interval_minutes and after each reply
+    sync_interval_minutes: int = 5
+    sync_encrypt: bool = False
+    sync_device_name: str = ""  # "" = the computer's name
 
     def __post_init__(self) -> None:
         self.problems: list[str] = []  # what load() had to replace by defaults (not saved)
@@ -58,6 +68,10 @@ class Settings:
             raise UserError(_("Language must be one of {choices}.").format(choices=", ".join(LANGUAGE_CHOICES)))
         if not all(isinstance(o, str) and o.startswith(("http://", "https://")) for o in self.local_api_origins):
             raise UserError(_("Local API origins must be http:// or https:// addresses."))
+        if self.sync_target not in ("", "folder", "webdav"):
+            raise UserError(_("Sync target must be folder, webdav or empty, not {value}.").format(value=self.sync_target))
+        if not 1 <= int(self.sync_interval_minutes) <= 1440:
+            raise UserError(_("The sync interval must be between 1 and 1440 minutes."))
         for value in (self.gpu_layers, *self.model_gpu_layers.values()):
             if not _is_gpu_layers(value):
                 raise UserError(_("GPU layers must be auto, 0 or a positive number, not {value}.").format(value=value))

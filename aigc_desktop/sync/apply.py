@@ -1,0 +1,244 @@
+"""Applying other devices' ops: the merge rules.
+
+- A row is known by its uid; a put for an unknown uid inserts it (messages and section
+  versions, never edited after they are finished, so merge as a union by uid: two devices
+  continuing one chat give two replies with the same parent — two branches).
+- Each column is last-writer-wins by its clock: a put changes a column only if its clock
+  for it is newer than this device's.
+- Delete against edit: the newer wins. A delete older than the row's newest change (of the
+  row or any row under it, such as a message in a deleted chat) is refused here, and the row
+  and everything under it is sent again with a fresh clock, so the devices that did delete
+  it get it back. A put older than a row's tombstone is dropped: nothing deleted comes back.
+- Applying an op twice changes nothing (clocks equal: no change; a second delete: no row).
+- An op whose row or referenced row is not here yet (files arrive in any order) waits in
+  ``sync_pending`` and is retried after each batch.
+- Two devices giving two rows one unique name (two knowledge bases "论文"): the row with the
+  larger uid is renamed "name (abcd)" on every device; where renaming cannot help (a source
+  path listed twice) the row with the larger uid is dropped. Both ways every device ends alike.
+
+Rows are written with plain SQL, so the search index's triggers (store/search.py, migration
+0002) index merged messages like local ones.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from aigc_desktop.store.db import reserve_ids
+from aigc_desktop.sync import capture
+from aigc_desktop.sync.outbox import ZERO, op_clock, row_clocks, set_row_clocks, set_tombstone, tombstone
+from aigc_desktop.sync.rows import Schema, decode
+
+log = logging.getLogger(__name__)
+
+APPLIED, WAIT, DROPPED = "applied", "wait", "dropped"
+_UNIQUE = re.compile(r"UNIQUE constraint failed: ([\w., ]+)")
+
+
+class Applier:
+    """Applies ops in one transaction of ``conn`` (the caller's), on behalf of device ``me``."""
+
+    def __init__(self, conn, schema: Schema, me: str) -> None:
+        self.conn, self.schema, self.me = conn, schema, me
+        self.changed = 0  # rows inserted, updated or deleted
+
+    def apply(self, ops: list[tuple[dict, str | None]]) -> int:
+        """Apply ``(op, source file)`` pairs from any files in any order (oldest clock first, so a
+        parent comes before its children), then retry the waiting ones; returns rows changed."""
+        top = 0
+        for op, src in sorted(ops, key=lambda pair: op_clock(pair[0])):
+            top = max(top, op_clock(op)[0])
+            if self.one(op, src) == WAIT:
+                self._wait(op)
+        if top:
+            capture.observe(self.conn, top)
+        self.retry()
+        return self.changed
+
+    def retry(self) -> None:
+        progress = True
+        while progress:
+            progress = False
+            rows = self.conn.execute(text("SELECT seq, op FROM sync_pending ORDER BY hlc, seq")).all()
+            for seq, raw in rows:
+                if self.one(json.loads(raw), None) != WAIT:
+                    self.conn.execute(text("DELETE FROM sync_pending WHERE seq = :s"), {"s": seq})
+                    progress = True
+
+    def _wait(self, op: dict) -> None:
+        self.conn.execute(text("INSERT INTO sync_pending (entity, uid, hlc, op) VALUES (:e, :u, :h, :o)"),
+                          {"e": op["e"], "u": op["u"], "h": op_clock(op)[0], "o": json.dumps(op, ensure_ascii=False)})
+
+    # -- one op -----------------------------------------------------------------------
+    def one(self, op: dict, src: str | None) -> str:
+        entity = op.get("e")
+        if entity not in self.schema.tables or not isinstance(op.get("u"), str):
+            return DROPPED  # a table this version does not have (a newer app's) or a damaged line
+        if op["k"] == "del":
+            return self._delete(entity, op["u"], tuple(op["h"]), src)
+        if op["k"] == "put":
+            return self._put(entity, op)
+        return DROPPED
+
+    def _resolve(self, entity: str, col: str, value, clock: tuple):
+        """(local id, status) for a reference; status WAIT when the row is not here yet."""
+        if value is None:
+            return None, APPLIED
+        target = self.schema.refs[entity][col]
+        rid = self.schema.id_of(self.conn, target, value)
+        if rid is not None:
+            return rid, APPLIED
+        dead = tombstone(self.conn, target, value)
+        if dead is not None and dead >= clock:
+            return None, DROPPED
+        return None, WAIT
+
+    def _put(self, entity: str, op: dict) -> str:
+        uid, base = op["u"], tuple(op["b"])
+        cols = self.schema.cols[entity]
+        clocks = {f: tuple(op.get("c", {}).get(f, base)) for f in op["f"] if f in cols}
+        values = {f: decode(op["f"][f]) for f in clocks}
+        rid = self.schema.id_of(self.conn, entity, uid)
+        if rid is None:
+            dead = tombstone(self.conn, entity, uid)
+            if dead is not None and dead >= op_clock(op):
+                return DROPPED
+            if not op.get("n"):
+                return WAIT  # a change to a row whose first op has not arrived yet
+            return self._insert(entity, uid, base, clocks, values)
+        have = row_clocks(self.conn, entity, uid) or (ZERO, {})
+        local = {f: have[1].get(f, have[0]) for f in clocks}
+        newer = {f: v for f, v in values.items() if clocks[f] > local[f]}
+        if not newer:
+            return APPLIED
+        later = {}
+        for col in [c for c in newer if c in self.schema.refs[entity]]:
+            rid_ref, status = self._resolve(entity, col, newer[col], clocks[col])
+            if status == APPLIED:
+                newer[col] = rid_ref
+            else:
+                later[col] = newer.pop(col)
+        if newer:
+            sets = ", ".join(f'"{c}" = :v{i}' for i, c in enumerate(newer))
+            self.conn.execute(text(f"UPDATE {entity} SET {sets} WHERE id = :id"),
+                              {**{f"v{i}": v for i, v in enumerate(newer.values())}, "id": rid})
+            merged = {**{f: have[1].get(f, have[0]) for f in have[1]}, **{f: clocks[f] for f in newer}}
+            set_row_clocks(self.conn, entity, uid, have[0], merged)
+            self.changed += 1
+        if later:
+            self._wait({**op, "n": False, "f": {c: op["f"][c] for c in later},
+                        "c": {c: list(clocks[c]) for c in later}})
+        return APPLIED
+
+    def _insert(self, entity: str, uid: str, base: tuple, clocks: dict, values: dict) -> str:
+        later = {}
+        for col in [c for c in values if c in self.schema.refs[entity]]:
+            rid_ref, status = self._resolve(entity, col, values[col], clocks[col])
+            if status == APPLIED:
+                values[col] = rid_ref
+            elif col in self.schema.soft[entity]:  # not a foreign key: insert now, fill it in later
+                later[col] = values[col]
+                values[col] = None
+            else:
+                return status  # the parent is not here yet (WAIT) or was deleted after this was written
+        row_id = reserve_ids(self.conn, entity, 1) if entity in self.schema.high_water else None
+        if not self._insert_row(entity, uid, row_id, values):
+            return DROPPED
+        set_row_clocks(self.conn, entity, uid, base, {**clocks, **{c: ZERO for c in later}})
+        self.conn.execute(text("DELETE FROM sync_tombstones WHERE entity = :e AND uid = :u"), {"e": entity, "u": uid})
+        self.changed += 1
+        if later:
+            self._wait({"e": entity, "u": uid, "k": "put", "n": False, "b": list(base),
+                        "c": {c: list(clocks[c]) for c in later}, "f": later})
+        return APPLIED
+
+    def _insert_row(self, entity: str, uid: str, row_id, values: dict) -> bool:
+        cols = ["uid", *values] + (["id"] if row_id is not None else [])
+        params = {"p0": uid, **{f"p{i + 1}": v for i, v in enumerate(values.values())}}
+        if row_id is not None:
+            params[f"p{len(cols) - 1}"] = row_id
+        quoted = ", ".join(f'"{c}"' for c in cols)
+        sql = f"INSERT INTO {entity} ({quoted}) VALUES ({', '.join(f':p{i}' for i in range(len(cols)))})"
+        for _attempt in range(3):
+            try:
+                self.conn.execute(text(sql), params)
+                return True
+            except IntegrityError as exc:  # SQLite undid just this statement; the transaction goes on
+                names = _unique_columns(str(exc.orig))
+                if not names or not self._settle_unique(entity, uid, names, values, params, cols):
+                    log.warning("sync: %s %s not inserted: %s", entity, uid, exc.orig)
+                    return False
+        return False
+
+    def _settle_unique(self, entity, uid, names, values, params, cols) -> bool:
+        """Two rows with one unique value: the larger uid yields (renamed, or dropped). True to retry."""
+        where = " AND ".join(f'"{n}" = :w{i}' for i, n in enumerate(names))
+        wp = {f"w{i}": values.get(n) for i, n in enumerate(names)}
+        other = self.conn.execute(text(f"SELECT id, uid FROM {entity} WHERE {where}"), wp).first()
+        if other is None or "uid" in names or "id" in names:
+            return False
+        renamable = [n for n in names if n in ("name", "title") and isinstance(values.get(n), str)]
+        loser_is_new = uid > other.uid
+        if renamable:
+            col = renamable[0]
+            if loser_is_new:
+                values[col] = f"{values[col]} ({uid[-4:]})"
+                params[f"p{cols.index(col)}"] = values[col]
+            else:
+                self.conn.execute(text(f'UPDATE {entity} SET "{col}" = "{col}" || :s WHERE id = :i'),
+                                  {"s": f" ({other.uid[-4:]})", "i": other.id})
+            return True
+        if loser_is_new:
+            return False
+        self._drop_rows(self.schema.subtree(self.conn, entity, other.id), (0, ""))
+        self.conn.execute(text(f"DELETE FROM {entity} WHERE id = :i"), {"i": other.id})
+        return True
+
+    # -- deletes ----------------------------------------------------------------------
+    def _latest(self, rows) -> tuple:
+        latest = ZERO
+        for table, _i, uid in rows:
+            have = row_clocks(self.conn, table, uid)
+            if have is not None:
+                latest = max([latest, have[0], *have[1].values()])
+        return latest
+
+    def _drop_rows(self, rows, clock: tuple, src: str | None = None) -> None:
+        for table, _i, uid in rows:
+            if clock != (0, ""):
+                set_tombstone(self.conn, table, uid, clock, src)
+            self.conn.execute(text("DELETE FROM sync_rows WHERE entity = :e AND uid = :u"), {"e": table, "u": uid})
+
+    def _delete(self, entity: str, uid: str, clock: tuple, src: str | None) -> str:
+        dead = tombstone(self.conn, entity, uid)
+        if dead is not None and dead >= clock:
+            return APPLIED
+        set_tombstone(self.conn, entity, uid, clock, src)
+        rid = self.schema.id_of(self.conn, entity, uid)
+        if rid is None:
+            return APPLIED
+        rows = self.schema.subtree(self.conn, entity, rid)
+        if clock > self._latest(rows):
+            self._drop_rows(rows, clock, src)
+            self.conn.execute(text(f"DELETE FROM {entity} WHERE id = :i"), {"i": rid})
+            self.changed += 1
+            return APPLIED
+        # An edit here is newer than the delete: keep the rows and send them again, newer than the delete.
+        fresh = (capture.tick(self.conn), self.me)
+        for table, _i, row_uid in rows:
+            set_row_clocks(self.conn, table, row_uid, fresh, {})
+            self.conn.execute(text("INSERT INTO sync_outbox (entity, uid, op, fields, hlc, folded) "
+                                   "VALUES (:e, :u, 'ins', NULL, :h, 1)"), {"e": table, "u": row_uid, "h": fresh[0]})
+        return APPLIED
+
+
+def _unique_columns(message: str) -> list[str]:
+    m = _UNIQUE.search(message)
+    if not m:
+        return []
+    return [part.strip().split(".", 1)[-1] for part in m.group(1).split(",") if part.strip()]

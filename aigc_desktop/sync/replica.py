@@ -1,0 +1,250 @@
+"""One sync pass of one database against one shared place: receive, send, snapshot, tidy.
+
+Order and crash safety:
+
+1. **Receive.** List the other devices' folders; read each ops file not applied yet (a ``.tmp``
+   leftover or a cut file is skipped and tried again next time); apply them all in one
+   transaction that also records them in ``sync_files``. A device that has applied nothing yet
+   starts from the newest snapshot and then only the files it does not cover.
+2. **Send.** Fold the outbox, build the ops (committed state, no lock held), write the file
+   (temporary name, then rename), then in a second transaction drop the sent outbox entries.
+   Killed before that: the same ops are sent again next time (under the same name if nothing
+   changed meanwhile, which the transport reports and we take as sent); applying twice changes
+   nothing.
+3. **Snapshot** on the first sync and then every ``SNAPSHOT_EVERY`` files of this device.
+4. **Tidy**: tombstones every known device has seen, or older than 180 days, are dropped.
+
+Nothing else is read from or written to the shared place: no database, WAL, settings or keys.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from sqlalchemy import text
+
+from aigc_desktop.store.db import Database
+from aigc_desktop.sync import capture, layout
+from aigc_desktop.sync.apply import Applier
+from aigc_desktop.sync.outbox import fold, pending_ops, sent, snapshot_ops, wall_ms
+from aigc_desktop.sync.rows import Schema
+from aigc_desktop.sync.transport import AlreadyThere, Transport
+
+log = logging.getLogger(__name__)
+
+SNAPSHOT_EVERY = 200
+TOMBSTONE_DAYS = 180
+
+
+@dataclass
+class PassResult:
+    sent: int = 0  # ops written
+    received: int = 0  # rows changed here by other devices' ops
+    files_read: int = 0
+    skipped: list[str] = field(default_factory=list)  # files left for next time (incomplete, unreadable)
+
+
+class Replica:
+    """``Replica(db, device_id, device_name, seal=…, unseal=…).sync(transport)``.
+
+    ``seal(bytes) -> bytes`` / ``unseal(bytes) -> bytes`` wrap files (encryption); identity by default.
+    """
+
+    def __init__(self, db: Database, device_id: str, device_name: str = "", *,
+                 seal: Callable[[bytes], bytes] | None = None, unseal: Callable[[bytes], bytes] | None = None,
+                 now: Callable[[], datetime] | None = None) -> None:
+        self.db, self.me, self.name = db, device_id, device_name
+        self.seal = seal or (lambda b: b)
+        self.unseal = unseal or (lambda b: b)
+        self.now = now or (lambda: datetime.now(timezone.utc))
+
+    def sync(self, transport: Transport, cancel=None) -> PassResult:
+        result = PassResult()
+        mine = layout.device_dir(self.me)
+        transport.ensure_dir(mine)
+        listing = self._listing(transport)
+        self.receive(transport, listing, result, cancel)
+        if cancel is not None and cancel.is_set():
+            return result
+        self.send(transport, listing, result)
+        self.tidy()
+        return result
+
+    # -- the shared place -------------------------------------------------------------
+    def _listing(self, transport: Transport) -> dict[str, list]:
+        """Each device's finished files (``.tmp`` leftovers and foreign names left out)."""
+        out = {}
+        for d in transport.list(layout.DEVICES):
+            if d.is_dir:
+                out[d.name] = [e for e in transport.list(d.path.rstrip("/")) if not e.is_dir
+                               and (layout.OPS.match(e.name) or layout.SNAPSHOT.match(e.name))]
+        return out
+
+    def _read(self, transport: Transport, path: str) -> tuple[dict, list[dict]]:
+        return layout.decode(self.unseal(transport.read(path)))
+
+    def _applied(self) -> dict[str, set[str]]:
+        with self.db.connect() as conn:
+            rows = conn.execute(text("SELECT device_id, name FROM sync_files")).all()
+        out: dict[str, set[str]] = {}
+        for dev, name in rows:
+            out.setdefault(dev, set()).add(name)
+        return out
+
+    # -- receive ----------------------------------------------------------------------
+    def receive(self, transport: Transport, listing: dict, result: PassResult, cancel=None) -> None:
+        applied = self._applied()
+        batches: list[tuple[str, str, dict, list[dict]]] = []  # (device, file, header, ops)
+        covered: dict[str, set[str]] = {}
+        if not any(dev != self.me for dev in applied):
+            self._start_from_snapshot(transport, listing, batches, covered, result)
+        for dev, entries in sorted(listing.items()):
+            if dev == self.me:
+                continue
+            for e in entries:
+                if cancel is not None and cancel.is_set():
+                    break
+                if not layout.OPS.match(e.name) or e.name in applied.get(dev, ()) or e.name in covered.get(dev, ()):
+                    continue
+                try:
+                    header, ops = self._read(transport, e.path)
+                except layout.BadFile as exc:
+                    log.info("sync: skipping %s for now: %s", e.path, exc)
+                    result.skipped.append(e.path)
+                    continue
+                batches.append((dev, e.name, header, ops))
+        if not batches and not covered:
+            return
+        with self.db.transaction() as s:
+            conn = s.connection()
+            fold(conn, self.me)  # this device's own writes get their clocks before anything is compared
+            capture.set_applying(conn, True)
+            applier = Applier(conn, Schema(conn), self.me)
+            applier.apply([(op, f"{dev}/{name}") for dev, name, _h, ops in batches for op in ops])
+            for dev, name, header, ops in batches:
+                self._seen(conn, dev, header)
+                conn.execute(text("INSERT OR REPLACE INTO sync_files (device_id, name, size, applied_at) "
+                                  "VALUES (:d, :n, :s, :t)"), {"d": dev, "n": name, "s": len(ops), "t": self.now()})
+                result.files_read += 1
+            for dev, names in covered.items():
+                conn.execute(text("INSERT OR IGNORE INTO sync_files (device_id, name, size, applied_at) "
+                                  "VALUES (:d, :n, 0, :t)"), [{"d": dev, "n": n, "t": self.now()} for n in names])
+            capture.set_applying(conn, False)
+            result.received += applier.changed
+
+    def _start_from_snapshot(self, transport, listing, batches, covered, result) -> None:
+        """A device new to the shared place reads the newest snapshot instead of every old file."""
+        snaps = sorted(((e.name, dev, e) for dev, entries in listing.items() if dev != self.me
+                        for e in entries if layout.SNAPSHOT.match(e.name)), reverse=True)
+        for name, dev, e in snaps:
+            try:
+                header, ops = self._read(transport, e.path)
+            except layout.BadFile as exc:
+                result.skipped.append(e.path)
+                log.info("sync: snapshot %s unusable for now: %s", e.path, exc)
+                continue
+            batches.append((dev, name, header, ops))
+            for d, names in (header.get("covers") or {}).items():
+                if d != self.me and isinstance(names, list):
+                    covered.setdefault(d, set()).update(str(n) for n in names)
+            return
+
+    def _seen(self, conn, dev: str, header: dict) -> None:
+        conn.execute(text("INSERT INTO sync_devices (device_id, name, last_seen, applied) VALUES (:d, :n, :t, :a) "
+                          "ON CONFLICT (device_id) DO UPDATE SET name = coalesce(excluded.name, name), "
+                          "last_seen = excluded.last_seen, applied = excluded.applied"),
+                     {"d": dev, "n": header.get("name") or None, "t": self.now(),
+                      "a": json.dumps(header.get("applied") or {})})
+
+    # -- send -------------------------------------------------------------------------
+    def _applied_vector(self, listing: dict) -> dict[str, str]:
+        """For each device, its newest file this device has applied with all before it (for tidying)."""
+        applied, out = self._applied(), {}
+        for dev, entries in listing.items():
+            have = applied.get(dev, set())
+            for e in sorted(e.name for e in entries if layout.OPS.match(e.name)):
+                if e not in have:
+                    break
+                out[dev] = e
+        return out
+
+    def send(self, transport: Transport, listing: dict, result: PassResult) -> None:
+        with self.db.transaction() as s:
+            conn = s.connection()
+            fold(conn, self.me)
+            schema = Schema(conn)
+            ops, seqs = pending_ops(schema, conn)
+        mine = layout.device_dir(self.me)
+        own = {e.name for e in listing.get(self.me, [])}
+        if ops:
+            name = layout.ops_name(min(seqs), max(seqs))
+            header = {"kind": "ops", "device": self.me, "name": self.name, "count": len(ops),
+                      "applied": self._applied_vector(listing)}
+            try:
+                transport.write(f"{mine}/{name}", self.seal(layout.encode(header, ops)))
+            except AlreadyThere:
+                log.info("sync: %s was already sent (a pass killed before it finished)", name)
+            with self.db.transaction() as s:
+                conn = s.connection()
+                sent(conn, seqs)
+                conn.execute(text("INSERT OR REPLACE INTO sync_files (device_id, name, size, applied_at) "
+                                  "VALUES (:d, :n, :s, :t)"), {"d": self.me, "n": name, "s": len(ops), "t": self.now()})
+                conn.execute(text("UPDATE sync_tombstones SET src = :s WHERE src IS NULL"), {"s": f"{self.me}/{name}"})
+            own.add(name)
+            result.sent += len(ops)
+        snaps = [n for n in own if layout.SNAPSHOT.match(n)]
+        n_ops = sum(1 for n in own if layout.OPS.match(n))
+        if (snaps and n_ops >= SNAPSHOT_EVERY * len(snaps)) or (not snaps and not self._empty()):
+            self.snapshot(transport, listing)
+
+    def _empty(self) -> bool:
+        with self.db.connect() as conn:
+            schema = Schema(conn)
+            return not any(conn.execute(text(f"SELECT 1 FROM {t} LIMIT 1")).first() for t in schema.tables)
+
+    def snapshot(self, transport: Transport, listing: dict) -> str:
+        """Write every row and tombstone, for a device that joins later."""
+        applied = self._applied()
+        covers = {dev: sorted(names) for dev, names in applied.items()}
+        with self.db.connect() as conn:
+            schema = Schema(conn)
+            hlc = conn.execute(text("SELECT hlc FROM sync_clock")).scalar() or 0
+            ops = list(snapshot_ops(schema, conn))
+            # Ops still waiting for a row are part of what the covered files said.
+            ops += [json.loads(raw) for raw in conn.execute(text("SELECT op FROM sync_pending ORDER BY seq")).scalars()]
+        name = layout.snapshot_name(hlc)
+        header = {"kind": "snapshot", "device": self.me, "name": self.name, "count": len(ops),
+                  "applied": self._applied_vector(listing), "covers": covers}
+        try:
+            transport.write(f"{layout.device_dir(self.me)}/{name}", self.seal(layout.encode(header, ops)))
+        except AlreadyThere:
+            pass
+        with self.db.transaction() as s:
+            s.connection().execute(text("INSERT OR REPLACE INTO sync_files (device_id, name, size, applied_at) "
+                                        "VALUES (:d, :n, :s, :t)"), {"d": self.me, "n": name, "s": len(ops),
+                                                                      "t": self.now()})
+        return name
+
+    # -- tidy -------------------------------------------------------------------------
+    def tidy(self) -> int:
+        """Drop tombstones every known device has seen, or older than 180 days; returns how many."""
+        with self.db.transaction() as s:
+            conn = s.connection()
+            cutoff = wall_ms() - TOMBSTONE_DAYS * 86_400_000
+            dropped = conn.execute(text("DELETE FROM sync_tombstones WHERE deleted_at < :c"), {"c": cutoff}).rowcount
+            devices = {d: json.loads(a or "{}") for d, a in conn.execute(
+                text("SELECT device_id, applied FROM sync_devices"))}
+            if not devices:
+                return dropped
+            for entity, uid, src in conn.execute(
+                    text("SELECT entity, uid, src FROM sync_tombstones WHERE src IS NOT NULL")).all():
+                origin, _sep, file = src.partition("/")
+                if all(d == origin or (seen.get(origin) or "") >= file for d, seen in devices.items()):
+                    conn.execute(text("DELETE FROM sync_tombstones WHERE entity = :e AND uid = :u"),
+                                 {"e": entity, "u": uid})
+                    dropped += 1
+        return dropped
