@@ -82,6 +82,11 @@ class ApprovalDialog(QDialog):
         font.setWeight(QFont.DemiBold)
         self.heading.setFont(font)
         lay.addWidget(self.heading)
+        detail = getattr(request, "server_detail", "") or ""
+        self.server_detail = self._label(_("Server: {detail}").format(detail=detail), "toolServerDetail")
+        self.server_detail.setStyleSheet(f"color: {style.current().muted}; font-size: {style.TYPE['caption']}px;")
+        self.server_detail.setVisible(bool(detail))
+        lay.addWidget(self.server_detail)
         description = " ".join((request.description or "").split())
         if len(description) > DESCRIPTION_CHARS:
             description = description[: DESCRIPTION_CHARS - 1] + "…"
