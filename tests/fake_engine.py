@@ -27,6 +27,7 @@ class ScriptedEngine:
         self.replies: deque = deque()
         self.calls: list[tuple[str, object]] = []  # ("stream", messages), ("prefill", draft), …
         self.gate: threading.Event | None = None  # when set by a test, load() waits for it
+        self.tools_offered: list = []
 
     @property
     def loaded(self) -> bool:
@@ -61,10 +62,12 @@ class ScriptedEngine:
         self.calls.append(("prefill", draft))
         return 0
 
-    def stream_chat(self, messages, sampling=None, cancel=None, *, fit=True, cache_key=None, on_progress=None):
+    def stream_chat(self, messages, sampling=None, cancel=None, *, fit=True, cache_key=None, on_progress=None,
+                    tools=None, tool_choice=None):
         if self.model is None:
             raise UserError("No model is loaded.")
         self.calls.append(("stream", list(messages)))
+        self.tools_offered.append(tools)  # what each stream was offered (tools/loop.py), None without tools
         yield from self._play(self.count_tokens(messages), cancel)
 
     def complete(self, prompt: str, sampling=None, cancel=None, *, cache_key=None):

@@ -24,6 +24,8 @@ from aigc_desktop.llm.protocol import Delta, Engine
 from aigc_desktop.llm.sampling import SamplingParams
 from aigc_desktop.llm.thinking import default_max_tokens
 from aigc_desktop.store.conversations import ConversationRecord, ConversationStore, MessageRecord
+from aigc_desktop.tools.messages import expand_reply, for_engine
+from aigc_desktop.tools.turn import tool_turn
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,7 @@ class ChatService:
         *,
         checkpoint_seconds: float = CHECKPOINT_SECONDS,
         router=None,
+        tools=None,
     ) -> None:
         self.store = store
         self.engine = engine
@@ -63,6 +66,7 @@ class ChatService:
         # model names (local, or provider/model on a server); without one, ``engine`` answers all.
         self.router = router
         self.history_fit = HistoryFit()  # token counts of stored messages, kept between turns
+        self.tools = tools  # tools/service.ToolService: MCP servers a turn may offer (with approve=…)
 
     def engine_for(self, conversation_id: int | None, model: str | None = None) -> Engine:
         """The engine that answers this conversation (or a new one whose model is ``model``)."""
@@ -95,7 +99,9 @@ class ChatService:
         if conv.system_prompt and conv.system_prompt.strip():
             entries.append(("system", {"role": "system", "content": conv.system_prompt}))
         for m in branch:
-            if m.role == "user" or (m.role == "assistant" and m.status in _CONTEXT_STATUSES and m.content):
+            if m.role == "assistant" and m.tool_calls and m.status in _CONTEXT_STATUSES:  # its calls and results too
+                entries.extend(((m.id, i), msg) for i, msg in enumerate(expand_reply(m.content, m.tool_calls)))
+            elif m.role == "user" or (m.role == "assistant" and m.status in _CONTEXT_STATUSES and m.content):
                 entries.append((m.id, {"role": m.role, "content": m.content}))
         return entries
 
@@ -188,6 +194,8 @@ class ChatService:
         new_conversation: dict | None = None,
         on_progress: Callable[[int, int], None] | None = None,
         on_reasoning: Callable[[str], None] | None = None,
+        approve: Callable | None = None,
+        on_tool: Callable[[dict], None] | None = None,
     ) -> TurnResult:
         """Save the user's message, then stream and save the reply.
 
@@ -208,7 +216,7 @@ class ChatService:
         if on_user_saved:
             on_user_saved(user)
         reply = self._reply(conversation_id, user, on_delta, cancel, sampling, on_progress, engine=engine,
-                            on_reasoning=on_reasoning)
+                            on_reasoning=on_reasoning, approve=approve, on_tool=on_tool)
         return TurnResult(user=user, reply=reply, error=reply.stats.get("error"))
 
     def answer(
@@ -220,10 +228,12 @@ class ChatService:
         cancel: threading.Event | None = None,
         sampling: SamplingParams | None = None,
         on_reasoning: Callable[[str], None] | None = None,
+        approve: Callable | None = None,
+        on_tool: Callable[[dict], None] | None = None,
     ) -> MessageRecord:
         """A new reply to the saved message ``user`` by ``engine`` (compare asks each of its models)."""
         return self._reply(user.conversation_id, user, on_delta, cancel, sampling, engine=engine,
-                           on_reasoning=on_reasoning)
+                           on_reasoning=on_reasoning, approve=approve, on_tool=on_tool)
 
     def regenerate(
         self,
@@ -234,6 +244,8 @@ class ChatService:
         sampling: SamplingParams | None = None,
         on_progress: Callable[[int, int], None] | None = None,
         on_reasoning: Callable[[str], None] | None = None,
+        approve: Callable | None = None,
+        on_tool: Callable[[dict], None] | None = None,
     ) -> TurnResult:
         """A new sibling reply to the user message that ``message_id`` answers (or is)."""
         msg = self.store.get_message(message_id)
@@ -244,7 +256,7 @@ class ChatService:
         else:
             user = msg
         reply = self._reply(msg.conversation_id, user, on_delta, cancel, sampling, on_progress,
-                            on_reasoning=on_reasoning)
+                            on_reasoning=on_reasoning, approve=approve, on_tool=on_tool)
         return TurnResult(user=None, reply=reply, error=reply.stats.get("error"))
 
     def edit_and_resend(
@@ -258,6 +270,8 @@ class ChatService:
         on_user_saved: Callable[[MessageRecord], None] | None = None,
         on_progress: Callable[[int, int], None] | None = None,
         on_reasoning: Callable[[str], None] | None = None,
+        approve: Callable | None = None,
+        on_tool: Callable[[dict], None] | None = None,
     ) -> TurnResult:
         """Edit a user message as a new branch: a sibling with the new text, then a reply."""
         if not new_text.strip():
@@ -270,7 +284,7 @@ class ChatService:
         if on_user_saved:
             on_user_saved(user)
         reply = self._reply(old.conversation_id, user, on_delta, cancel, sampling, on_progress,
-                            on_reasoning=on_reasoning)
+                            on_reasoning=on_reasoning, approve=approve, on_tool=on_tool)
         return TurnResult(user=user, reply=reply, error=reply.stats.get("error"))
 
     def continue_reply(
@@ -301,7 +315,7 @@ class ChatService:
         def stream():
             params = self.sampling_for(reply.conversation_id, sampling, engine)
             fitted = self.fitted_history(reply.conversation_id, engine, params.max_tokens, upto=user)
-            yield from carry_on(fitted.messages, prefix, params, cancel, cache_key=f"conv:{reply.conversation_id}",
+            yield from carry_on(for_engine(engine, fitted.messages, tools_offered=False), prefix, params, cancel, cache_key=f"conv:{reply.conversation_id}",
                                 on_progress=on_progress)
 
         def finish(text: str, status: str, stats: dict, reasoning: str) -> None:
@@ -333,8 +347,11 @@ class ChatService:
         on_progress: Callable[[int, int], None] | None = None,
         engine: Engine | None = None,
         on_reasoning: Callable[[str], None] | None = None,
+        approve: Callable | None = None,
+        on_tool: Callable[[dict], None] | None = None,
     ) -> MessageRecord:
         engine = engine or self.engine_for(conversation_id)
+        turn = tool_turn(self.tools, self.store.get(conversation_id), engine, approve, on_tool, cancel)
         model_name = engine.model.name if engine.model else None
         reply = self.store.add_message(
             conversation_id, "assistant", "", parent_id=user.id, status="streaming", model=model_name
@@ -343,8 +360,9 @@ class ChatService:
         def stream():  # runs inside record_stream: a prompt that cannot be built ends the reply as an error
             params = self.sampling_for(conversation_id, sampling, engine)
             fitted = self.fitted_history(conversation_id, engine, params.max_tokens, upto=user)
-            for delta in engine.stream_chat(fitted.messages, params, cancel, cache_key=f"conv:{conversation_id}",
-                                            on_progress=on_progress):
+            deltas = turn.stream(fitted.messages, params, cancel, cache_key=f"conv:{conversation_id}",
+                                 on_progress=on_progress)  # the model, and between its steps the tools it calls
+            for delta in deltas:
                 if delta.done and fitted.dropped:  # the engine saw only what was kept
                     dropped = delta.stats.dropped_messages + fitted.dropped
                     delta = Delta(done=True, stats=dataclasses.replace(delta.stats, dropped_messages=dropped))
@@ -354,7 +372,8 @@ class ChatService:
             stream(),
             checkpoint=lambda text, reasoning: self.store.update_message(reply.id, content=text, reasoning=reasoning),
             finish=lambda text, status, stats, reasoning: self.store.update_message(
-                reply.id, content=text, status=status, stats=stats, reasoning=reasoning),
+                reply.id, content=turn.content(text), status=status, stats=turn.stats(stats), reasoning=reasoning,
+                tool_calls=turn.calls),
             on_text=on_delta, on_reasoning=on_reasoning, cancel=cancel, every=self.checkpoint_seconds,
             what=f"reply {reply.id}",
         )

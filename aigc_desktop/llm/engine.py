@@ -170,17 +170,21 @@ class LlamaEngine:
             raise ModelLoadError(_("No model is loaded."))
         return self._llm
 
-    def render(self, messages: Sequence[dict], thinking: bool | None = None):
+    def render(self, messages: Sequence[dict], thinking: bool | None = None, tools: list[dict] | None = None):
         """The chat template's rendering (a ``ChatFormatterResponse``). ``thinking`` (on, off, None: the
         model's default) reaches the template as ``enable_thinking``, and as ``/no_think`` for a hybrid
-        model whose template ignores that variable (``llm/thinking.py``)."""
+        model whose template ignores that variable (``llm/thinking.py``); ``tools`` (OpenAI's format) as
+        ``tools``, which Qwen, Hermes and Llama 3.1+ templates render (others ignore it)."""
         self._require()
-        return self._formatter(messages=soft_switched(messages, thinking, self.model), **template_kwargs(thinking))
+        return self._formatter(messages=soft_switched(messages, thinking, self.model), tools=tools or None,
+                               **template_kwargs(thinking))
 
-    def format_prompt(self, messages: Sequence[dict], thinking: bool | None = None) -> list[int]:
+    def format_prompt(self, messages: Sequence[dict], thinking: bool | None = None,
+                      tools: list[dict] | None = None, forced: str = "") -> list[int]:
         llm = self._require()
-        result = self.render(messages, thinking)
-        return llm.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True)
+        result = self.render(messages, thinking, tools)
+        return llm.tokenize((result.prompt + forced).encode("utf-8"), add_bos=not result.added_special,
+                            special=True)
 
     def count_tokens(self, messages: Sequence[dict]) -> int:
         """Tokens the prompt for these messages takes, with the model's template and tokenizer."""
@@ -216,8 +220,16 @@ class LlamaEngine:
         fit: bool = True,
         cache_key: str | None = None,
         on_progress: Callable[[int, int], None] | None = None,
+        tools: list[dict] | None = None,
+        tool_choice: dict | None = None,
     ) -> Iterator[Delta]:
         """Stream a reply. The last delta has ``done=True`` and the stats.
+
+        ``tools`` reach the chat template; the model's calls come back as text, read by
+        ``tools/parse.py`` (llama-cpp-python returns them as text too unless one is forced).
+        ``tool_choice`` ``{"type": "function", "function": {"name": N}}`` forces a call of ``N``: the
+        reply starts with ``<tool_call>`` and the tool's name, and its arguments are constrained to
+        the tool's JSON schema by a grammar (:func:`forced_call`).
 
         ``on_progress(done, total)`` hears how far a long prompt evaluation has got
         (tokens not already in the KV cache), so a window can say "reading the
@@ -230,7 +242,8 @@ class LlamaEngine:
         """
         sampling = sampling or SamplingParams()
         with self._lock:
-            yield from self._stream(list(messages), sampling, cancel, fit, cache_key, on_progress)
+            yield from self._stream(list(messages), sampling, cancel, fit, cache_key, on_progress, tools,
+                                    tool_choice)
 
     def complete(
         self,
@@ -346,22 +359,53 @@ class LlamaEngine:
             self.last_restore = cache_key
 
     def _stream(self, messages, sampling: SamplingParams, cancel, fit: bool, cache_key=None,
-                on_progress=None) -> Iterator[Delta]:
+                on_progress=None, tools=None, tool_choice=None) -> Iterator[Delta]:
         llm = self._require()
         started = time.perf_counter()
         n_ctx = llm.n_ctx()
-        tokens, dropped, fitted = self.format_prompt(messages, sampling.thinking), 0, None
+        head, tail, grammar = forced_call(tools, tool_choice)
+        tokens, dropped, fitted = self.format_prompt(messages, sampling.thinking, tools, head), 0, None
         if fit and len(tokens) > n_ctx - reply_budget(n_ctx, sampling.max_tokens):
             fitted = self.fit(messages, sampling.max_tokens)
-            tokens, dropped = self.format_prompt(fitted.messages, sampling.thinking), fitted.dropped
+            tokens, dropped = self.format_prompt(fitted.messages, sampling.thinking, tools, head), fitted.dropped
         if len(tokens) >= n_ctx:
             raise _overflow(len(tokens), n_ctx)
         self._switch_state(llm, tokens, cache_key)
         # An R1-style template ends the prompt inside <think>: the reply starts as reasoning.
-        opened = prompt_opens_thinking(self.render(fitted.messages if fitted else messages, sampling.thinking).prompt)
-        yield from split_reasoning(self._runner.generate(
+        opened = not head and prompt_opens_thinking(
+            self.render(fitted.messages if fitted else messages, sampling.thinking, tools).prompt)
+        deltas = self._runner.generate(
             tokens, sampling, cancel or threading.Event(), stop_text=self.model.eos_token, on_progress=on_progress,
-            started=started, dropped=dropped), opened=opened)
+            started=started, dropped=dropped, grammar=grammar)
+        yield from split_reasoning(_framed(deltas, head, tail) if head else deltas, opened=opened)
+
+
+def forced_call(tools: list[dict] | None, tool_choice) -> tuple[str, str, object]:
+    """(text the reply starts with, text it ends with, grammar for what is between) for a forced call,
+    or ("", "", None). The call is written in the Hermes form ``tools/parse.py`` reads; its arguments
+    follow the tool's JSON schema (llama.cpp's schema-to-grammar converter)."""
+    if not isinstance(tool_choice, dict) or not tools:
+        return "", "", None
+    import json
+
+    from llama_cpp import LlamaGrammar
+
+    name = (tool_choice.get("function") or {}).get("name")
+    spec = next((t["function"] for t in tools if t.get("function", {}).get("name") == name), None)
+    if spec is None:
+        raise UserError(_("There is no tool named “{name}” to call.").format(name=name))
+    schema = spec.get("parameters") or {"type": "object"}
+    grammar = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
+    return f'<tool_call>\n{{"name": {json.dumps(name, ensure_ascii=False)}, "arguments": ', "}\n</tool_call>", grammar
+
+
+def _framed(deltas: Iterator[Delta], head: str, tail: str) -> Iterator[Delta]:
+    """A forced call's deltas with the text the prompt already held before them and its closing after."""
+    yield Delta(head)
+    for delta in deltas:
+        if delta.done and delta.stats is not None and delta.stats.finish_reason == "stop":
+            yield Delta(tail)
+        yield delta
 
 
 def _overflow(tokens: int, n_ctx: int) -> ContextOverflowError:

@@ -105,13 +105,15 @@ class Runner:
         on_progress: Callable[[int, int], None] | None = None,
         started: float | None = None,
         dropped: int = 0,
+        grammar=None,
     ) -> Iterator[Delta]:
         """Text deltas continuing ``tokens``, then one ``Delta(done=True, stats=...)``.
 
         Ends at an end-of-generation token, at ``stop_text`` (not shown), after
         ``sampling.max_tokens`` or when the context is full, or on ``cancel``.
         ``started`` is when the caller began (time to first token counts from it);
-        ``dropped`` is how many messages fitting left out, for the stats."""
+        ``dropped`` is how many messages fitting left out, for the stats; ``grammar`` (a
+        ``LlamaGrammar``) constrains the tokens (a forced tool call's arguments)."""
         import llama_cpp
 
         llm = self.llm
@@ -131,7 +133,7 @@ class Runner:
         try:
             self._read_prompt(tokens, cancel, on_progress)
             gen = llm.generate(tokens, top_k=sampling.top_k, top_p=sampling.top_p, min_p=sampling.min_p,
-                               temp=sampling.temperature, repeat_penalty=sampling.repeat_penalty)
+                               temp=sampling.temperature, repeat_penalty=sampling.repeat_penalty, grammar=grammar)
             try:
                 for token in gen:
                     self._set_abort(False)  # the prompt is evaluated; decoding checks between tokens

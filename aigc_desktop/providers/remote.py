@@ -36,6 +36,8 @@ the server refuse an over-long prompt. The reply's stats carry the server's own
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import math
 import queue
@@ -71,6 +73,9 @@ class RemoteReplyStats(ReplyStats):
     server_model: str = ""
     unsupported_sampling: tuple = ()  # our settings this server has no field for: not applied
     usage_from_server: bool = False  # token counts from the server's ``usage`` (else counted chunks)
+    # The step's native tool calls, assembled from the streamed deltas: ({"id", "name", "arguments"}, …);
+    # arguments are a dict, or the raw text when it is not a JSON object (tools/loop.py reports that).
+    tool_calls: tuple = ()
 
     def to_dict(self) -> dict:
         return {**super().to_dict(), "provider": self.provider, "server_model": self.server_model,
@@ -212,18 +217,25 @@ class RemoteEngine:
         fit: bool = True,
         cache_key: str | None = None,
         on_progress: Callable[[int, int], None] | None = None,
+        tools: list[dict] | None = None,
+        tool_choice: dict | str | None = None,
     ) -> Iterator[Delta]:
-        """Text deltas, then ``Delta(done=True, stats=RemoteReplyStats)``; see the module docstring."""
+        """Text deltas, then ``Delta(done=True, stats=RemoteReplyStats)``; see the module docstring.
+        With ``tools`` (OpenAI's format) the server may answer with calls: ``stats.tool_calls``."""
         model = self._require()
         sampling = sampling or SamplingParams()
         started = time.perf_counter()
-        msgs = [{"role": m["role"], "content": m["content"]} for m in messages]
+        msgs = [_wire(m) for m in messages]
         dropped, estimate = 0, self.count_tokens(msgs)
         if fit and estimate > model.n_ctx - reply_budget(model.n_ctx, sampling.max_tokens):
             fitted = self.fit(msgs, sampling.max_tokens)
             msgs, dropped, estimate = fitted.messages, fitted.dropped, fitted.prompt_tokens
 
         def create(**kwargs):
+            if tools:
+                kwargs["tools"] = tools
+                if tool_choice:
+                    kwargs["tool_choice"] = tool_choice
             return self.client.chat.completions.create(messages=msgs, **kwargs)
 
         # Thinking is the answer's neighbour, never part of it: a separate field or inline tags.
@@ -276,6 +288,7 @@ class RemoteEngine:
         reader = threading.Thread(target=_read, args=(stream, chunks), name="remote-stream", daemon=True)
         reader.start()
         first_at, pieces, usage, finish, error = None, 0, None, "stop", None
+        calls: dict[int, dict] = {}  # streamed tool-call pieces by index
         try:
             while True:
                 try:
@@ -293,6 +306,7 @@ class RemoteEngine:
                 if getattr(item, "usage", None) is not None:
                     usage = item.usage
                 for choice in item.choices or ():
+                    _gather_calls(choice, calls)
                     text = text_of(choice)
                     thought = reasoning_of(choice) if reasoning_of else None
                     if text or thought:
@@ -313,8 +327,10 @@ class RemoteEngine:
             raise self._error(error) from error
         if error is not None:
             finish = "cancelled"
-        yield Delta(done=True, stats=self._stats(model, started, first_at, pieces, usage, finish, dropped,
-                                                 unsupported, estimate))
+        stats = self._stats(model, started, first_at, pieces, usage, finish, dropped, unsupported, estimate)
+        if calls and finish != "cancelled":
+            stats = dataclasses.replace(stats, tool_calls=_assembled(calls))
+        yield Delta(done=True, stats=stats)
 
     def _stats(self, model, started, first_at, pieces, usage, finish, dropped, unsupported, estimate):
         ended = time.perf_counter()
@@ -329,6 +345,45 @@ class RemoteEngine:
             provider=self.provider.name, server_model=model.metadata["server_model"],
             unsupported_sampling=unsupported, usage_from_server=usage is not None,
         )
+
+
+_WIRE_KEYS = ("role", "content", "tool_calls", "tool_call_id", "name")
+
+
+def _wire(message: dict) -> dict:
+    """A history message as the API takes it: role and content, and a tool exchange's own keys."""
+    out = {k: message[k] for k in _WIRE_KEYS if k in message}
+    out.setdefault("content", "")
+    if out.get("role") != "tool":
+        out.pop("name", None)
+    return out
+
+
+def _gather_calls(choice, calls: dict[int, dict]) -> None:
+    """Add a chunk's ``tool_calls`` pieces (id and name once, the arguments' JSON in fragments)."""
+    delta = getattr(choice, "delta", None)
+    for piece in getattr(delta, "tool_calls", None) or ():
+        slot = calls.setdefault(getattr(piece, "index", None) or 0, {"id": "", "name": "", "arguments": ""})
+        if getattr(piece, "id", None):
+            slot["id"] = piece.id
+        function = getattr(piece, "function", None)
+        if function is not None:
+            if getattr(function, "name", None):
+                slot["name"] += function.name
+            if getattr(function, "arguments", None):
+                slot["arguments"] += function.arguments
+
+
+def _assembled(calls: dict[int, dict]) -> tuple:
+    out = []
+    for _index, call in sorted(calls.items()):
+        try:
+            args = json.loads(call["arguments"]) if call["arguments"].strip() else {}
+        except ValueError:
+            args = call["arguments"]
+        out.append({"id": call["id"], "name": call["name"], "arguments": args if isinstance(args, dict) or
+                    isinstance(args, str) else call["arguments"]})
+    return tuple(c for c in out if c["name"])
 
 
 def _chat_text(choice) -> str | None:
