@@ -28,6 +28,7 @@ from aigc_desktop.store.conversations import ConversationStore
 from aigc_desktop.store.documents import DocumentStore
 from aigc_desktop.store.db import Database
 from aigc_desktop.store.templates import TemplateStore
+from aigc_desktop.tools.service import ToolService
 from aigc_desktop.writing.service import DocumentService
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ class Runtime:
     writing: DocumentService | None = None  # outline, draft and continue documents (local or provider models)
     model_cache: ModelCache | None = None  # each provider's model ids as last listed
     kb: KnowledgeBaseService | None = None  # knowledge bases: sources, index, hybrid search (kb/)
+    tools: ToolService | None = None  # MCP servers (mcp.json), their connections, remembered approvals (tools/)
 
     @property
     def settings(self) -> Settings:
@@ -80,6 +82,8 @@ class Runtime:
             self.router.close()
         if self.kb is not None:
             self.kb.close()
+        if self.tools is not None:
+            self.tools.close()  # stops the stdio servers this process started
         self.engine.unload()
         self.db.close()
         if self.lock is not None:
@@ -116,7 +120,8 @@ def open_runtime(*, recover: bool = True, hold_lock: bool = False,
     store = ConversationStore(db)
     engine = engine if engine is not None else SettingsLlamaEngine(settings_store)
     router = EngineRouter(engine, settings=settings_store)  # opens no connection until a provider is used
-    service = ChatService(store, engine, router=router)
+    tools = ToolService.open(paths.data)  # starts no server until a chat uses one
+    service = ChatService(store, engine, router=router, tools=tools)
     documents = DocumentStore(db)
     lock = InstanceLock(paths.data)
     sole = lock.acquire()
@@ -129,4 +134,4 @@ def open_runtime(*, recover: bool = True, hold_lock: bool = False,
             lock.release()
     return Runtime(paths, settings_store, db, store, engine, service, lock if sole and hold_lock else None, router,
                    templates=TemplateStore(db), documents=documents, writing=DocumentService(documents, engine, router=router),
-                   model_cache=ModelCache(paths.data / MODEL_CACHE_FILE), kb=KnowledgeBaseService(db))
+                   model_cache=ModelCache(paths.data / MODEL_CACHE_FILE), tools=tools, kb=KnowledgeBaseService(db))
