@@ -18,6 +18,9 @@ data: changing any byte of it, or of the ciphertext, fails to open.
 
 A file from elsewhere is untrusted: its scrypt parameters are accepted only
 within fixed bounds (a header asking for gigabytes of memory is "damaged").
+A damaged file (:class:`DamagedSeal`) is a ``layout.BadFile``, skipped and retried
+like a cut-short plain one; a wrong passphrase (:class:`WrongPassphrase`) stops
+the sync with words saying so.
 The passphrase is never written into the shared place; the service keeps it
 in the keychain (``providers/secrets.SecretStore``).
 """
@@ -32,6 +35,7 @@ from collections import OrderedDict
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
+from aigc_desktop.sync.layout import BadFile
 
 MAGIC = b"AIGCSEAL"
 VERSION = 1
@@ -53,7 +57,12 @@ class SealError(UserError):
 
 
 class WrongPassphrase(SealError):
-    """The passphrase is not the one the file was sealed with."""
+    """The passphrase is not the one the file was sealed with: the sync stops and says so."""
+
+
+class DamagedSeal(SealError, BadFile):
+    """Cut short (still arriving through Dropbox, a kill), changed, or of a newer format: like any
+    incomplete sync file (:class:`~aigc_desktop.sync.layout.BadFile`) it is skipped and retried later."""
 
 
 def is_sealed(data: bytes) -> bool:
@@ -79,16 +88,16 @@ def open_sealed(data: bytes, passphrase: str) -> bytes:
 
     secret = _passphrase_bytes(passphrase)
     if not is_sealed(data):
-        raise SealError(_("This sync file is not encrypted with a passphrase, or it is damaged."))
+        raise DamagedSeal(_("This sync file is not encrypted with a passphrase, or it is damaged."))
     if len(data) < HEADER_BYTES + TAG_BYTES:
-        raise SealError(_("This encrypted sync file is damaged (it is too short)."))
+        raise DamagedSeal(_("This encrypted sync file is damaged (it is too short)."))
     at = len(MAGIC)
     version, log2_n, r, p = data[at:at + 4]
     if version != VERSION:
-        raise SealError(_("This sync file was encrypted by a newer version of the app (format {version}). "
+        raise DamagedSeal(_("This sync file was encrypted by a newer version of the app (format {version}). "
                           "Update the app on this device.").format(version=version))
     if log2_n not in _LOG2_N_RANGE or not 1 <= r <= _MAX_R or not 1 <= p <= _MAX_P:
-        raise SealError(_("This encrypted sync file is damaged (its header is not valid)."))
+        raise DamagedSeal(_("This encrypted sync file is damaged (its header is not valid)."))
     at += 4
     salt = data[at:at + SALT_BYTES]
     nonce = data[at + SALT_BYTES:at + SALT_BYTES + NONCE_BYTES]
@@ -100,7 +109,7 @@ def open_sealed(data: bytes, passphrase: str) -> bytes:
     try:
         return AESGCM(key).decrypt(nonce, data[HEADER_BYTES:], data[:HEADER_BYTES])
     except InvalidTag:
-        raise SealError(_("This encrypted sync file is damaged (its contents do not match its seal).")) from None
+        raise DamagedSeal(_("This encrypted sync file is damaged (its contents do not match its seal).")) from None
 
 
 def _passphrase_bytes(passphrase: str) -> bytes:

@@ -6,6 +6,7 @@ import pytest
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.sync import crypto
+from aigc_desktop.sync.layout import BadFile
 from aigc_desktop.sync.crypto import SealError, WrongPassphrase, is_sealed, open_sealed, seal
 
 DATA = '{"op": "put", "title": "周末去杭州"}\n'.encode() * 50
@@ -29,10 +30,11 @@ def test_empty_data_round_trips():
     assert open_sealed(seal(b"", "pass phrase"), "pass phrase") == b""
 
 
-def test_a_wrong_passphrase_says_so():
+def test_a_wrong_passphrase_says_so_and_stops_the_sync():
     sealed = seal(DATA, "right one")
-    with pytest.raises(WrongPassphrase, match="passphrase is wrong"):
+    with pytest.raises(WrongPassphrase, match="passphrase is wrong") as caught:
         open_sealed(sealed, "wrong one")
+    assert not isinstance(caught.value, BadFile)  # not skipped as an incomplete file: the person must act
 
 
 @pytest.mark.parametrize("where", ["ciphertext", "tag", "salt", "check"])
@@ -51,6 +53,7 @@ def test_a_damaged_body_is_called_damaged_not_a_wrong_passphrase():
     with pytest.raises(SealError, match="damaged") as caught:
         open_sealed(bytes(sealed), "pass phrase")
     assert not isinstance(caught.value, WrongPassphrase)
+    assert isinstance(caught.value, BadFile)  # skipped and retried, like a plain file cut short
 
 
 def test_a_truncated_file_is_damaged():
