@@ -140,7 +140,9 @@ class BasePanel(QWidget):
         model_row.addWidget(self.model_box)
         model_row.addStretch(1)
         model_row.addWidget(self.sync_button)
-        run_row = QHBoxLayout()
+        self.run_row = QWidget()  # shown while a job runs, or while its last words are worth reading
+        run_row = QHBoxLayout(self.run_row)
+        run_row.setContentsMargins(0, 0, 0, 0)
         run_row.addWidget(self.progress_label, 1)
         run_row.addWidget(self.bar)
         run_row.addWidget(self.stop_button)
@@ -157,11 +159,11 @@ class BasePanel(QWidget):
         self.tabs.addTab(self.files, _("Files"))
         self.tabs.addTab(self.search, _("Search"))
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setContentsMargins(style.SPACE["sm"], 0, 0, 0)
         lay.addWidget(self.title)
         lay.addWidget(self.stats)
         lay.addLayout(model_row)
-        lay.addLayout(run_row)
+        lay.addWidget(self.run_row)
         lay.addWidget(self.tabs, 1)
 
     # -- showing ---------------------------------------------------------------------------
@@ -283,6 +285,10 @@ class BasePanel(QWidget):
         elif self._running:
             self.progress_label.setText("")
         self._running = running
+        self._fit_run_row()
+
+    def _fit_run_row(self) -> None:
+        self.run_row.setVisible(self._running or bool(self.progress_label.text()))
 
     def _job_started(self, name: str, action: str) -> None:
         if name == self.name:
@@ -312,8 +318,10 @@ class BasePanel(QWidget):
             summary += " " + _("{n} could not be read (see Files).").format(n=len(failed))
         self.progress_label.setText((_("Stopped: what was indexed is kept.") + " " if result.stopped else "")
                                     + summary)
+        self._fit_run_row()
 
     def _job_failed(self, name: str, message: str) -> None:
         if name == self.name:
             self._show_running(False)
             self.progress_label.setText(message)
+            self._fit_run_row()

@@ -29,6 +29,14 @@ from aigc_desktop.ui.kit.elide import shorten
 
 log = logging.getLogger(__name__)
 CHIP_CHARS = 40
+# The Tools chip's look (ui/kit/style.py) in palette roles, so it follows the theme; no menu arrow.
+CHIP_STYLE = """
+QToolButton#kbChip { border: 1px solid palette(mid); border-radius: 10px; padding: 2px 10px; margin: 4px 16px 0 16px;
+    color: palette(placeholder-text); background: transparent; font-size: 13px; }
+QToolButton#kbChip:hover { background: palette(alternate-base); color: palette(text); }
+QToolButton#kbChip[active="true"] { color: palette(highlight); border-color: palette(highlight); }
+QToolButton#kbChip::menu-indicator { image: none; width: 0; }
+"""
 
 
 class KbChip(QToolButton):
@@ -44,6 +52,7 @@ class KbChip(QToolButton):
         self.setPopupMode(QToolButton.InstantPopup)
         self.setCursor(Qt.PointingHandCursor)
         style.set_icon(self, "ph.books")
+        self.setStyleSheet(CHIP_STYLE)
         self.menu_ = QMenu(self)
         self.menu_.aboutToShow.connect(self._fill_menu)
         self.setMenu(self.menu_)
@@ -96,10 +105,8 @@ class KbChip(QToolButton):
             self.setText(_("Knowledge base"))
             self.setToolTip(_("Answer from your own files: choose knowledge bases for this chat."))
             self.setProperty("active", False)
-        self.setStyleSheet("QToolButton#kbChip { border: 1px solid palette(mid); border-radius: 10px;"
-                           " padding: 2px 8px; margin: 2px 12px; }" if names else
-                           f"QToolButton#kbChip {{ color: {style.current().muted}; padding: 2px 8px;"
-                           " margin: 2px 12px; }")
+        self.style().unpolish(self)  # the [active] rule of CHIP_STYLE follows the property
+        self.style().polish(self)
 
     @Slot()
     def _fill_menu(self) -> None:

@@ -72,8 +72,9 @@ class PassageView(QDialog):
         self.open_button.setToolTip(
             _("Opens the file in its usual app (the passage is on page {page}).").format(page=page) if page
             else _("Opens the file in its usual app."))
-        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons = QDialogButtonBox()
         buttons.addButton(self.open_button, QDialogButtonBox.ActionRole)
+        buttons.addButton(QPushButton(_("Close")), QDialogButtonBox.RejectRole)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addWidget(self.place)
@@ -92,7 +93,10 @@ class PassageView(QDialog):
         before, passage, after = parts
         self.shown = (before, passage, after)
         p = style.current()
-        mark = f"background-color:{p.welcome.get('note_bg', '#fff8c5')}; color:{p.text}; font-weight:600;"
+        # The welcome card's note colours: its pale yellow in the light theme, its amber edge in the dark
+        # (the dark note background is too close to the page to mark anything).
+        back = p.welcome.get("note_border" if p.name == "dark" else "note_bg", p.selected)
+        mark = f"background-color:{back}; color:{p.text}; font-weight:600;"
         body = (f"<div style='white-space: pre-wrap;'>{html.escape(before)}"
                 f"<span style=\"{mark}\">{html.escape(passage)}</span>{html.escape(after)}</div>")
         self.view.setHtml(body)

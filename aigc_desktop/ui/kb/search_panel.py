@@ -7,6 +7,7 @@ plain text in a list (no rich text is interpreted).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -25,6 +26,13 @@ from aigc_desktop.i18n import _, ngettext
 from aigc_desktop.ui.kit.elide import shorten
 
 PASSAGE_CHARS = 220
+_CJK_BREAK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+def one_line(text: str) -> str:
+    """A passage on one line: a line break between two Chinese characters (a PDF's wrapped line)
+    goes without a trace, other runs of white space become one space."""
+    return " ".join(_CJK_BREAK.sub("", text).split())
 
 
 def hit_citation(hit, n: int) -> dict:
@@ -54,6 +62,7 @@ class SearchPanel(QWidget):
         self.results = QListWidget()
         self.results.setWordWrap(True)
         self.results.setAlternatingRowColors(True)
+        self.results.setSpacing(2)
         self.results.itemActivated.connect(self._open)
         row = QHBoxLayout()
         row.addWidget(self.box, 1)
@@ -91,7 +100,7 @@ class SearchPanel(QWidget):
                 where.append(_("p. {page}").format(page=h.page))
             if h.heading:
                 where.append(h.heading)
-            text = " ".join(h.text.split())
+            text = one_line(h.text)
             item = QListWidgetItem(f"[{i}] {' · '.join(where)}\n{shorten(text, PASSAGE_CHARS)}")
             item.setToolTip(h.file)
             self.results.addItem(item)
