@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 
+from aigc_desktop.cli import tools as tools_cli
 from aigc_desktop.cli.args import ID, float_in, int_in
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _, ngettext
@@ -21,6 +22,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--system", help=_("system prompt for a new conversation"))
     p.add_argument("--gpu-layers", type=_gpu_layers, metavar="auto|0|N",
                    help=_("layers to put on the GPU for this chat (default: the gpu_layers setting)"))
+    tools_cli.add_chat_arguments(p)
     p.set_defaults(handler=cmd_chat)
 
 
@@ -48,6 +50,7 @@ def cmd_chat(args) -> int:
     # Everything that can be refused is checked before anything is stored, so a
     # failed command leaves no empty conversation behind.
     conv = rt.store.get(args.conversation) if args.conversation is not None else None
+    tool_names = tools_cli.chat_tools(rt, args.tools)  # an unknown server is refused here
     # PROVIDER/MODEL (a configured provider) runs on that server; a conversation already on one stays there.
     remote_ref = next((r for r in (args.model, conv.model if conv else None) if r and rt.router.is_remote(r)), None)
     if args.model and remote_ref != args.model:
@@ -78,6 +81,8 @@ def cmd_chat(args) -> int:
     elif args.model and conv.model != model_ref:
         rt.store.update(conv.id, model=model_ref)  # the conversation goes on with the model asked for
 
+    if tool_names is not None:
+        conv = rt.store.set_tools(conv.id, tool_names)
     wrote = []
 
     def out(text: str) -> None:
@@ -87,10 +92,14 @@ def cmd_chat(args) -> int:
 
     cancel = threading.Event()
     try:
-        result = rt.service.send(conv.id, args.text, on_delta=out, sampling=sampling, cancel=cancel)
+        result = rt.service.send(conv.id, args.text, on_delta=out, sampling=sampling, cancel=cancel,
+                                 approve=tools_cli.approver(args.approve) if conv.tools else None,
+                                 on_tool=tools_cli.print_tool_event)
     except KeyboardInterrupt:
         cancel.set()
         raise
+    finally:
+        rt.tools.close()  # the stdio servers this chat started
     if wrote:
         sys.stdout.write("\n")
     stats = result.reply.stats

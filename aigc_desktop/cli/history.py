@@ -94,7 +94,7 @@ def cmd_show(args) -> int:
             "messages": [
                 {"id": m.id, "role": m.role, "content": m.content, "status": m.status,
                  "created": m.created_at.isoformat(), "model": m.model, "rating": m.rating,
-                 "reasoning": m.reasoning}
+                 "tool_calls": m.tool_calls, "reasoning": m.reasoning}
                 for m in branch
             ],
             # For each user message of the branch, every reply to it (regenerated or compared: the
@@ -102,7 +102,7 @@ def cmd_show(args) -> int:
             "alternatives": [
                 {"user_id": m.id, "replies": [
                     {"id": r.id, "model": r.model, "status": r.status, "content": r.content, "stats": r.stats,
-                     "current": r.id in current, "reasoning": r.reasoning}
+                     "current": r.id in current, "tool_calls": r.tool_calls, "reasoning": r.reasoning}
                     for r in everything if r.parent_id == m.id and r.role == "assistant"]}
                 for m in branch if m.role == "user"
             ],
@@ -111,7 +111,12 @@ def cmd_show(args) -> int:
         print(f"# {conv.title}")
         for m in branch:
             flag = "" if m.status == "done" else f" [{_(STATUS_WORDS.get(m.status, m.status))}]"
-            print(f"\n[{_(ROLE_WORDS.get(m.role, m.role))}]{flag}\n{m.content}")
+            print(f"\n[{_(ROLE_WORDS.get(m.role, m.role))}]{flag}")
+            for call in m.tool_calls:  # each call and how it ended, before the answer
+                print(_("[tool {server}/{tool}: {status}]").format(server=call.get("server") or "?",
+                                                                  tool=call.get("tool") or "?",
+                                                                  status=call.get("status")))
+            print(m.content)
     return 0
 
 

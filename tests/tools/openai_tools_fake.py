@@ -1,0 +1,94 @@
+"""An OpenAI-style server on loopback that calls a tool, written apart from the app's code.
+
+``POST /v1/chat/completions`` with ``tools`` in the body and no ``tool`` message yet streams a
+``tool_calls`` reply (the call's id and name in the first delta, its JSON arguments cut in two
+more, ``finish_reason: "tool_calls"``); once the last message is a ``tool`` result it streams a
+text answer quoting that result. Every request body is kept in ``requests``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+MODEL = "fk-tools"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: "ToolsServer"
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def _json(self, code: int, body: dict) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:  # noqa: N802
+        if self.path.rstrip("/").endswith("/models"):
+            self._json(200, {"object": "list", "data": [{"id": MODEL, "object": "model", "context_length": 8192}]})
+        else:
+            self._json(404, {"error": {"message": "not found"}})
+
+    def _stream(self, deltas: list[dict], finish: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        for i, delta in enumerate(deltas):
+            chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": MODEL,
+                     "choices": [{"index": 0, "delta": delta,
+                                  "finish_reason": finish if i == len(deltas) - 1 else None}]}
+            self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
+            self.wfile.flush()
+        self.wfile.write(b"data: [DONE]\n\n")
+        self.wfile.flush()
+        self.close_connection = True
+
+    def do_POST(self) -> None:  # noqa: N802
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+        self.server.requests.append(body)
+        messages = body.get("messages") or []
+        if messages and messages[-1].get("role") == "tool":
+            self._stream([{"role": "assistant", "content": "工具说："},
+                          {"content": str(messages[-1].get("content"))}], "stop")
+            return
+        if not body.get("tools"):
+            self._stream([{"role": "assistant", "content": "没有工具可用。"}], "stop")
+            return
+        args = json.dumps(self.server.arguments, ensure_ascii=False)
+        cut = len(args) // 2
+        self._stream([
+            {"role": "assistant", "content": None, "tool_calls": [
+                {"index": 0, "id": "call_fake1", "type": "function",
+                 "function": {"name": self.server.tool, "arguments": ""}}]},
+            {"tool_calls": [{"index": 0, "function": {"arguments": args[:cut]}}]},
+            {"tool_calls": [{"index": 0, "function": {"arguments": args[cut:]}}]},
+        ], "tool_calls")
+
+
+class ToolsServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, tool: str, arguments: dict) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.requests: list[dict] = []
+        self.tool, self.arguments = tool, arguments
+        self.thread = threading.Thread(target=self.serve_forever, name="fake-openai-tools", daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/v1"
+
+    def __enter__(self) -> "ToolsServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.shutdown()
+        self.server_close()
+        self.thread.join(10)
