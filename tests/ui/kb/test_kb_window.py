@@ -81,3 +81,21 @@ def test_a_taken_name_is_said_in_the_window(qtbot, make_window, monkeypatch):
     monkeypatch.setattr(win.prompts, "ask_text", lambda *a: "笔记")
     assert kbw.new_base() is None
     assert "笔记" in kbw.note.text() and kbw.bases.count() == 1
+
+
+def test_files_dropped_on_the_window_are_added_to_the_base_shown(qtbot, tmp_path, make_window):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    win = make_window(load_model=False)
+    kb = win.knowledge.controller
+    kb.create("拖进来")
+    folder = make_corpus(tmp_path)
+    kbw = win.knowledge.show_window()
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(folder / "故乡.md")), QUrl.fromLocalFile(str(folder / "茶.html"))])
+    event = QDropEvent(QPointF(10, 10), Qt.CopyAction, data, Qt.LeftButton, Qt.NoModifier)
+    with qtbot.waitSignal(kb.finished, timeout=60_000) as done:
+        kbw.dropEvent(event)
+    assert done.args[0].report["added"] == 2
+    assert sorted(Path(p).name for p in kb.get("拖进来").sources) == ["故乡.md", "茶.html"]
