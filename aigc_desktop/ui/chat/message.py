@@ -297,8 +297,8 @@ class MessageWidget(QFrame):
         rendered = render_markdown(self.text, self.theme)
         self.body.set_rendered(document_html(rendered.html, self.theme), rendered.code_blocks)
         self._show_thinking()
-        if getattr(r, "tool_calls", None):
-            self._tool_list().show_calls(r.tool_calls)
+        if getattr(r, "tool_calls", None) or (r.stats or {}).get("tool_problems"):
+            self._tool_list().show_reply(r.tool_calls, r.stats)
         self._show_sources()
 
     def _show_thinking(self) -> None:

@@ -189,8 +189,28 @@ class ToolCallList(QWidget):
         self._lay = QVBoxLayout(self)
         self._lay.setContentsMargins(0, 0, 0, style.SPACE["sm"])
         self._lay.setSpacing(style.SPACE["xs"])
+        self.problems = QLabel(self)  # servers that could not start, in words (plain text)
+        self.problems.setObjectName("toolProblems")
+        self.problems.setTextFormat(Qt.PlainText)
+        self.problems.setWordWrap(True)
+        self.problems.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.problems.hide()
+        self._lay.addWidget(self.problems)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         self.hide()
+
+    def show_problems(self, problems: list[str]) -> None:
+        """Why some servers offered no tools to this reply (``stats["tool_problems"]``, or live)."""
+        text = "\n".join(capped(str(p), 1500) for p in problems or [] if p)
+        self.problems.setText(text)
+        self.problems.setStyleSheet(f"color: {style.current().warning}; font-size: {style.TYPE['small']}px;")
+        self.problems.setVisible(bool(text))
+        self.setVisible(bool(self.cards) or bool(text))
+
+    def show_reply(self, calls: list[dict], stats: dict | None) -> None:
+        """A stored reply's calls and the servers that failed it."""
+        self.show_calls(calls)
+        self.show_problems((stats or {}).get("tool_problems") or [])
 
     def show_calls(self, calls: list[dict]) -> None:
         """The stored calls of a reply (replacing what is shown, keeping cards left open)."""
@@ -205,10 +225,14 @@ class ToolCallList(QWidget):
             card.deleteLater()
         del self.cards[len(calls):]
         self._by_id = {str(c.call.get("id")): c for c in self.cards if c.call.get("id") is not None}
-        self.setVisible(bool(self.cards))
+        self.setVisible(bool(self.cards) or self.problems.isVisibleTo(self))
 
     def apply_event(self, event: dict) -> None:
-        """A live event of the turn: a call starts ("call") or ends ("result")."""
+        """A live event of the turn: a call starts ("call") or ends ("result"), or a server failed ("problem")."""
+        if (event or {}).get("phase") == "problem":
+            shown = [line for line in self.problems.text().split("\n") if line]
+            self.show_problems([*shown, str(event.get("message") or "")])
+            return
         call = dict((event or {}).get("call") or {})
         if not call:
             return
@@ -227,7 +251,7 @@ class ToolCallList(QWidget):
     def _add(self, call: dict) -> ToolCallCard:
         card = ToolCallCard(call, self)
         self.cards.append(card)
-        self._lay.addWidget(card)
+        self._lay.insertWidget(self._lay.indexOf(self.problems), card)
         return card
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from aigc_desktop.store.conversations import MessageRecord
 from aigc_desktop.store.schema import utcnow
 from aigc_desktop.ui.chat.view import ChatView
@@ -58,3 +60,16 @@ def test_a_result_is_inert_and_capped(qtbot):
     text = cards.cards[0].result.toPlainText()
     assert text.startswith('<img src="http://example.com/x.png">')  # shown as characters, not markup
     assert len(text) < SHOWN_CHARS + 100
+
+
+def test_servers_that_failed_are_said_live_and_after(qtbot):
+    cards = ToolCallList()
+    qtbot.addWidget(cards)
+    cards.apply_event({"phase": "problem", "message": "MCP server “x” could not start: boom"})
+    assert not cards.isHidden() and "boom" in cards.problems.text() and not cards.cards
+    view = ChatView()
+    qtbot.addWidget(view)
+    rec = reply([])
+    view.set_messages([MessageRecord(**{**rec.__dict__, "stats": {"tool_problems": ["<b>server down</b>"]}})])
+    label = view.widget_for(2).tool_cards.problems
+    assert label.text() == "<b>server down</b>" and label.textFormat() == Qt.PlainText
