@@ -13,7 +13,7 @@ written with Babel in the current language ("2026年1月2日 11:04" / "Jan 2, 20
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from aigc_desktop import __version__
@@ -112,6 +112,10 @@ def from_conversation(conv: ConversationRecord, messages: list[MessageRecord],
         blocks.append(Block(_("System prompt"), f"{fence}\n{conv.system_prompt.rstrip()}\n{fence}", role="system"))
     for m in messages:
         label = ROLE_LABELS.get(m.role)
+        if m.tool_calls:  # the calls it made, each in a marked block before the answer (export/tool_calls.py)
+            from aigc_desktop.export.tool_calls import tool_calls_markdown
+
+            m = replace(m, content=tool_calls_markdown(m.tool_calls) + "\n\n" + m.content)
         blocks.append(Block(_(label) if label else m.role.title(), m.content, role=m.role,
                             meta=message_meta(m, lang), reasoning=m.reasoning.strip() if reasoning else ""))
     return ExportDoc(

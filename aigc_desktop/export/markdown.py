@@ -96,6 +96,10 @@ def message_block(msg: MessageRecord, reasoning: bool = False) -> str:
     lines = [f"### {heading}", "", f"*{meta_line}*", ""]
     if reasoning and msg.reasoning.strip():
         lines += thinking_block(msg.reasoning)
+    if msg.tool_calls:  # each call in a marked block, before the answer (export/tool_calls.py)
+        from aigc_desktop.export.tool_calls import tool_calls_markdown
+
+        lines += [tool_calls_markdown(msg.tool_calls, translate=False), ""]
     body = msg.content
     if body and is_self_contained(body):
         lines.append(body.rstrip("\n"))
@@ -142,6 +146,7 @@ def message_to_dict(m: MessageRecord) -> dict:
         "created": _dt(m.created_at),
         "model": m.model,
         "stats": m.stats,
+        "tool_calls": m.tool_calls,
     }
 
 
