@@ -120,8 +120,9 @@ def open_runtime(*, recover: bool = True, hold_lock: bool = False,
     store = ConversationStore(db)
     engine = engine if engine is not None else SettingsLlamaEngine(settings_store)
     router = EngineRouter(engine, settings=settings_store)  # opens no connection until a provider is used
+    kb = KnowledgeBaseService(db)
     tools = ToolService.open(paths.data)  # starts no server until a chat uses one
-    service = ChatService(store, engine, router=router, tools=tools)
+    service = ChatService(store, engine, router=router, kb=kb, tools=tools)
     documents = DocumentStore(db)
     lock = InstanceLock(paths.data)
     sole = lock.acquire()
@@ -133,5 +134,5 @@ def open_runtime(*, recover: bool = True, hold_lock: bool = False,
         if sole and not hold_lock:
             lock.release()
     return Runtime(paths, settings_store, db, store, engine, service, lock if sole and hold_lock else None, router,
-                   templates=TemplateStore(db), documents=documents, writing=DocumentService(documents, engine, router=router),
-                   model_cache=ModelCache(paths.data / MODEL_CACHE_FILE), tools=tools, kb=KnowledgeBaseService(db))
+                   templates=TemplateStore(db), documents=documents, writing=DocumentService(documents, engine, router=router, kb=kb),
+                   model_cache=ModelCache(paths.data / MODEL_CACHE_FILE), tools=tools, kb=kb)

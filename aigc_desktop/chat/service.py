@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from aigc_desktop.chat.history_fit import HistoryFit
 from aigc_desktop.chat.record import CHECKPOINT_SECONDS, record_stream
 from aigc_desktop.errors import ContextOverflowError, UserError
+from aigc_desktop.kb.grounding import ground_turn
 from aigc_desktop.i18n import _
 from aigc_desktop.llm.context import FitResult, reply_budget
 from aigc_desktop.llm.protocol import Delta, Engine
@@ -58,8 +59,10 @@ class ChatService:
         checkpoint_seconds: float = CHECKPOINT_SECONDS,
         router=None,
         tools=None,
+        kb=None,
     ) -> None:
         self.store = store
+        self.kb = kb  # kb/service.KnowledgeBaseService: a conversation's knowledge bases ground its replies
         self.engine = engine
         self.checkpoint_seconds = checkpoint_seconds
         # Optional (providers/router.EngineRouter): each conversation is answered by the engine its
@@ -106,7 +109,8 @@ class ChatService:
         return entries
 
     def fitted_history(self, conversation_id: int, engine: Engine, max_tokens: int, *,
-                       upto: MessageRecord | None = None, draft: str | None = None) -> FitResult:
+                       upto: MessageRecord | None = None, draft: str | None = None,
+                       grounded: str | None = None) -> FitResult:
         """The history as it will be sent: oldest messages left out when it does not fit.
 
         Fitted here rather than by the engine because only the service knows which
@@ -117,6 +121,8 @@ class ChatService:
         out of the result. ``prompt_tokens`` is 0 when no model is loaded.
         """
         entries = self._entries(conversation_id, upto)
+        if grounded is not None and entries:  # the last question with its passages (kb/grounding.py)
+            entries[-1] = (("kb", entries[-1][0]), {"role": "user", "content": grounded})
         if draft is not None:
             entries.append((None, {"role": "user", "content": draft}))
         if not engine.loaded or engine.model is None:
@@ -357,9 +363,14 @@ class ChatService:
             conversation_id, "assistant", "", parent_id=user.id, status="streaming", model=model_name
         )
 
+        grounding = []
+
         def stream():  # runs inside record_stream: a prompt that cannot be built ends the reply as an error
             params = self.sampling_for(conversation_id, sampling, engine)
-            fitted = self.fitted_history(conversation_id, engine, params.max_tokens, upto=user)
+            grounding.append(ground_turn(self.kb, self.store.get(conversation_id).kbs, user.content, engine,
+                                         self.history(conversation_id, user)[:1], params.max_tokens))
+            fitted = self.fitted_history(conversation_id, engine, params.max_tokens, upto=user,
+                                         grounded=grounding[0].grounded(user.content))
             deltas = turn.stream(fitted.messages, params, cancel, cache_key=f"conv:{conversation_id}",
                                  on_progress=on_progress)  # the model, and between its steps the tools it calls
             for delta in deltas:
@@ -373,7 +384,8 @@ class ChatService:
             checkpoint=lambda text, reasoning: self.store.update_message(reply.id, content=text, reasoning=reasoning),
             finish=lambda text, status, stats, reasoning: self.store.update_message(
                 reply.id, content=turn.content(text), status=status, stats=turn.stats(stats), reasoning=reasoning,
-                tool_calls=turn.calls),
+                tool_calls=turn.calls,
+                citations=grounding[0].citations if grounding and grounding[0].citations else None),
             on_text=on_delta, on_reasoning=on_reasoning, cancel=cancel, every=self.checkpoint_seconds,
             what=f"reply {reply.id}",
         )

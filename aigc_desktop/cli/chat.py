@@ -20,6 +20,8 @@ def add_parsers(sub) -> None:
     p.add_argument("--seed", type=int_in(-1, 2**32 - 1), help=_("-1 for a random seed"))
     p.add_argument("--temperature", type=float_in(0.0, 5.0))
     p.add_argument("--system", help=_("system prompt for a new conversation"))
+    p.add_argument("--kb", action="append", metavar="NAME",
+                   help=_("answer from this knowledge base, citing its passages (repeat for more)"))
     p.add_argument("--gpu-layers", type=_gpu_layers, metavar="auto|0|N",
                    help=_("layers to put on the GPU for this chat (default: the gpu_layers setting)"))
     tools_cli.add_chat_arguments(p)
@@ -51,6 +53,7 @@ def cmd_chat(args) -> int:
     # failed command leaves no empty conversation behind.
     conv = rt.store.get(args.conversation) if args.conversation is not None else None
     tool_names = tools_cli.chat_tools(rt, args.tools)  # an unknown server is refused here
+    kbs = [rt.kb.get(name).uid for name in args.kb or ()]  # an unknown name is refused here
     # PROVIDER/MODEL (a configured provider) runs on that server; a conversation already on one stays there.
     remote_ref = next((r for r in (args.model, conv.model if conv else None) if r and rt.router.is_remote(r)), None)
     if args.model and remote_ref != args.model:
@@ -80,6 +83,8 @@ def cmd_chat(args) -> int:
         conv = rt.service.new_conversation(**{**fields, "model": model_ref})
     elif args.model and conv.model != model_ref:
         rt.store.update(conv.id, model=model_ref)  # the conversation goes on with the model asked for
+    if kbs:
+        conv = rt.store.set_kbs(conv.id, kbs)
 
     if tool_names is not None:
         conv = rt.store.set_tools(conv.id, tool_names)
@@ -102,6 +107,10 @@ def cmd_chat(args) -> int:
         rt.tools.close()  # the stdio servers this chat started
     if wrote:
         sys.stdout.write("\n")
+    if result.reply.citations:  # the passages the reply was given, by their numbers
+        from aigc_desktop.kb.citations import references_markdown
+
+        print("\n" + references_markdown(result.reply.citations).replace("**", ""))
     stats = result.reply.stats
     if result.error:
         raise UserError(result.error)

@@ -94,7 +94,7 @@ def cmd_show(args) -> int:
             "messages": [
                 {"id": m.id, "role": m.role, "content": m.content, "status": m.status,
                  "created": m.created_at.isoformat(), "model": m.model, "rating": m.rating,
-                 "tool_calls": m.tool_calls, "reasoning": m.reasoning}
+                 "tool_calls": m.tool_calls, "reasoning": m.reasoning, "citations": m.citations}
                 for m in branch
             ],
             # For each user message of the branch, every reply to it (regenerated or compared: the

@@ -43,6 +43,8 @@ def add_parsers(sub) -> None:
     p.add_argument("--model", help=_("a .gguf path, an installed model's name, or provider/model"))
     p.add_argument("--seed", type=int_in(-1, 2**32 - 1), help=_("-1 for a random seed"))
     p.add_argument("--thinking", choices=SWITCH, help=thinking_help)
+    p.add_argument("--kb", action="append", metavar="NAME",
+                   help=_("ground each section in this knowledge base (repeat for more)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_new)
 
@@ -165,9 +167,11 @@ def _doc_json(docs, doc) -> dict:
     return {
         "id": doc.id, "title": doc.title, "brief": doc.brief, "lead": doc.lead, "toc": doc.toc,
         "prompt_template": doc.prompt_template, "model": doc.model, "thinking": doc.thinking,
+        "kbs": list(doc.kbs),
         "sections": [
             {"index": s.index, "title": s.title, "status": s.status, "text": s.text, "prompt": s.prompt,
-             "versions": s.version_count, "rating": s.rating, "version_list": _version_list(docs, s)}
+             "versions": s.version_count, "rating": s.rating, "version_list": _version_list(docs, s),
+             "citations": s.citations}
             for s in doc.sections
         ],
     }
@@ -181,6 +185,7 @@ def _print_outline(doc) -> None:
 
 def cmd_new(args) -> int:
     rt, docs = _open()
+    kbs = [rt.kb.get(name).uid for name in args.kb or ()]  # an unknown name is refused before anything is made
     if args.outline is not None:
         outline = [t.strip() for t in args.outline.split("|") if t.strip()]
         from aigc_desktop.writing.article import create_document
@@ -194,6 +199,8 @@ def cmd_new(args) -> int:
                           sampling=SamplingParams().merged(seed=args.seed) if args.seed is not None else None)
     if args.thinking:
         doc = docs.update(doc.id, thinking=args.thinking == "on")
+    if kbs:
+        doc = docs.update(doc.id, kbs=kbs)
     if args.json:
         _dump(_doc_json(docs, doc))
     else:

@@ -58,6 +58,8 @@ class Hit:
     end: int
     chunk_id: int
     kb_name: str = ""
+    sha256: str = ""  # of the file as indexed
+    mtime: float = 0.0
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -66,5 +66,6 @@ class Retriever:
         fused = rrf([self.keyword_ids(kbs, query), self.vector_ids(kbs, query)])[:k]
         rows = self.index.chunk_rows([cid for cid, _s in fused])
         return [Hit(kb=r.uid, file=r.path, page=r.page, heading=r.heading or "", text=r.text, score=round(score, 6),
-                    start=r.start, end=r.end, chunk_id=cid, kb_name=r.name)
+                    start=r.start, end=r.end, chunk_id=cid, kb_name=r.name, sha256=r.sha256 or "",
+                    mtime=r.mtime or 0.0)
                 for cid, score in fused if (r := rows.get(cid)) is not None]

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
+from aigc_desktop.kb.citations import number_article, reference_line
 from aigc_desktop.store.documents import DocumentRecord, DocumentStore, SectionRecord
 from aigc_desktop.writing.prompts import section_prompt
 
@@ -58,8 +59,11 @@ def assemble(store: DocumentStore, doc_id: int, *, toc: bool | None = None, lead
     headings = numbered(doc)
     if toc:
         out += headings + [""]  # a numbered list, the headings' own numbers
-    for heading, sec in zip(headings, doc.sections):
+    texts, refs = number_article([(s.text, s.citations) for s in doc.sections])  # [n] over the whole article
+    for heading, text in zip(headings, texts):
         out += [f"## {heading}", ""]
-        if sec.text.strip():
-            out += [nest_headings(sec.text.strip()), ""]  # its own "## …" go below the section
+        if text.strip():
+            out += [nest_headings(text.strip()), ""]  # its own "## …" go below the section
+    if refs:
+        out += [f"## {_('References')}", ""] + [f"{c['n']}. {reference_line(c)}" for c in refs]
     return "\n".join(out).rstrip() + "\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from aigc_desktop.export.document import Block, ExportDoc
 from aigc_desktop.i18n import _, current_language
+from aigc_desktop.kb.citations import number_article, reference_line
 from aigc_desktop.store.documents import DocumentRecord
 
 
@@ -57,7 +58,10 @@ def to_export_doc(doc: DocumentRecord, *, toc: bool | None = None, lead: str | N
     if toc:
         # "1. 基本概念" lines: a numbered list in every renderer ("- 1. …" would nest a list)
         blocks.append(Block(heading=_("Contents"), text="\n".join(headings(doc))))
-    blocks += [Block(heading=h, text=nest_headings(s.text, 1)) for h, s in zip(headings(doc), doc.sections)]
+    texts, refs = number_article([(s.text, s.citations) for s in doc.sections])  # [n] over the whole article
+    blocks += [Block(heading=h, text=nest_headings(t, 1)) for h, t in zip(headings(doc), texts)]
+    if refs:  # the article ends with its numbered references (参考资料)
+        blocks.append(Block(heading=_("References"), text="\n".join(f"{c['n']}. {reference_line(c)}" for c in refs)))
     return ExportDoc(title=doc.title, meta=[], blocks=blocks, created=doc.created_at, modified=doc.updated_at,
                      subject=doc.brief, language=current_language())
 

@@ -27,6 +27,7 @@ CLI, the window and the tests drive it.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections.abc import Callable
@@ -34,6 +35,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from aigc_desktop.errors import UserError
+from aigc_desktop.kb.grounding import ground_section, section_prompt
 from aigc_desktop.i18n import _
 from aigc_desktop.llm.protocol import Engine, collect
 from aigc_desktop.llm.sampling import SamplingParams
@@ -68,8 +70,9 @@ class SectionRun(SectionRecord):
 
 class DocumentService:
     def __init__(self, store: DocumentStore, engine: Engine, *, router=None,
-                 checkpoint_seconds: float = CHECKPOINT_SECONDS) -> None:
+                 checkpoint_seconds: float = CHECKPOINT_SECONDS, kb=None) -> None:
         self.store = store
+        self.kb = kb  # kb/service.KnowledgeBaseService: a document's knowledge bases ground its sections
         self.engine = engine
         self.router = router  # providers/router.EngineRouter: a document's provider/model; None: ``engine`` writes all
         self.checkpoint_seconds = checkpoint_seconds
@@ -182,10 +185,18 @@ class DocumentService:
     def _run(self, engine: Engine, doc: DocumentRecord, sec: SectionRecord, on_delta, cancel,
              sampling: SamplingParams) -> SectionRun:
         prompt = self.prompt_for(doc, sec)
+        grounding = ground_section(self.kb, doc.kbs, sec.title, sec.notes, prompt, engine, sampling.max_tokens,
+                                   chinese=is_chinese(doc.title, doc.brief, sec.title))
+        prompt = section_prompt(prompt, grounding)  # the passages, numbered, after the shared prompt
         messages = [{"role": "user", "content": prompt}]
         stream = engine.stream_chat(messages, sampling, cancel, cache_key=f"doc:{doc.id}")
         extra = {"mode": "draft"} if sampling.thinking is None else {"mode": "draft", "thinking": sampling.thinking}
-        return self._consume(sec, stream, prompt=prompt, prefix="", on_delta=on_delta, cancel=cancel, extra=extra)
+        run = self._consume(sec, stream, prompt=prompt, prefix="", on_delta=on_delta, cancel=cancel, extra=extra)
+        if grounding.citations and run.run_version_id is not None:
+            self.store.set_version_citations(run.run_version_id, grounding.citations)
+            run = dataclasses.replace(run, citations=grounding.citations) if run.current_version_id == \
+                run.run_version_id else run
+        return run
 
     def _consume(self, sec: SectionRecord, stream, *, prompt: str, prefix: str, on_delta, cancel,
                  extra: dict) -> SectionRun:
