@@ -35,13 +35,13 @@ NONE_CONFIGURED = N_("No MCP servers yet")
 MISSING = N_("{name} (no longer configured)")
 
 
-def configured_servers() -> dict:
-    """The servers of ``mcp.json`` by name (empty, with a log line, when the file is broken:
-    the MCP servers dialog says what is wrong)."""
-    from aigc_desktop.tools.config import ToolsConfig, default_path
-
+def configured_servers(rt) -> dict:
+    """The servers of ``mcp.json`` by name (``rt.tools``); empty, with a log line, when the file is
+    broken (the MCP servers dialog says what is wrong)."""
+    if rt is None or getattr(rt, "tools", None) is None:
+        return {}
     try:
-        return ToolsConfig(default_path()).servers()
+        return rt.tools.servers()
     except UserError as exc:
         log.info("MCP servers file not readable: %s", exc)
         return {}
@@ -95,7 +95,7 @@ class ToolsChip(QPushButton):
     def build_menu(self) -> QMenu:
         """The menu's checks, read fresh from ``mcp.json`` (the person may have edited it)."""
         self.menu.clear()
-        servers = configured_servers()
+        servers = configured_servers(self.ctx.rt)
         if not servers:
             self.menu.addAction(_(NONE_CONFIGURED)).setEnabled(False)
         for name, server in servers.items():

@@ -4,8 +4,9 @@
 Built with what they use: the runtime holder, the engine client, the conversation controller and
 the prompts; the main window only places :attr:`chip` and adds the menu's action.
 
-The dialog's status checks start servers through a :class:`~aigc_desktop.tools.client.ToolHub`
-of its own (closed with the window), so a check never holds up a running turn's connections.
+The dialog and the chip read the runtime's ``rt.tools`` (``tools/service.ToolService``): the same
+servers file, connections and approval memory a turn uses, so a server the dialog checked is
+already running when a chat calls it (the runtime stops them when it closes).
 """
 
 from __future__ import annotations
@@ -25,27 +26,15 @@ class Tools(QObject):
         self.chip.manageRequested.connect(self.show_servers)
         conversations.currentChanged.connect(self.chip.show_for)
         self.dialog = None
-        self._hub = None
-
-    def hub(self):
-        """The dialog's connections (made on first use)."""
-        if self._hub is None:
-            from aigc_desktop.tools.client import ToolHub
-            from aigc_desktop.tools.config import ToolsConfig, default_path
-
-            self._hub = ToolHub(ToolsConfig(default_path()))
-        return self._hub
 
     @Slot()
     def show_servers(self):
         """Models → MCP servers… (one dialog, made on first use; every server is checked as it opens)."""
-        from aigc_desktop.tools.approval import FILE_NAME, ApprovalPolicy
         from aigc_desktop.ui.tools.servers_dialog import ServersDialog
 
         if self.dialog is None:
-            hub = self.hub()
-            policy = ApprovalPolicy(hub.config.path.parent / FILE_NAME)
-            self.dialog = ServersDialog(hub.config, hub, policy, self.prompts, self.chip.window())
+            tools = self.ctx.rt.tools
+            self.dialog = ServersDialog(tools.config, tools.hub, tools.policy, self.prompts, self.chip.window())
         self.dialog.status.clear()  # the file may have changed: check again
         self.dialog.refresh()
         self.dialog.show()
@@ -54,7 +43,6 @@ class Tools(QObject):
         return self.dialog
 
     def shutdown(self) -> None:
-        """The window closes: stop the servers the dialog started (a turn's are the runtime's)."""
-        if self._hub is not None:
-            self._hub.close()
-            self._hub = None
+        """The window closes: drop the dialog's checks still running (their server starts are cancelled)."""
+        if self.dialog is not None:
+            self.dialog.reject()
