@@ -5,8 +5,8 @@ or how many servers are on; a click opens a menu with one check per configured s
 (``mcp.json``) and "MCP servers…". The choice is the chat's own (``conversations.tools``
 through ``ConversationStore.set_tools``), kept with it, synced and branched with it.
 
-A chat that has not started yet (no message sent) has nowhere to keep the choice, so the chip
-is greyed until the first message, and says so.
+In a new chat (nothing sent yet) a choice starts the chat to hold it, as the knowledge-base
+chip does (``ui/kb/chip.py``), so the first message already has its tools.
 
 Signals:
     manageRequested()   "MCP servers…" was chosen
@@ -30,7 +30,6 @@ OFF = N_("Tools: off")
 TIP_OFF = N_("Tools are off in this chat: the model cannot run anything. Click to let it use an MCP server's "
              "tools (each call asks you first).")
 TIP_ON = N_("The model may use the tools of: {names}. Each call asks you first unless you allowed it.")
-TIP_NEW = N_("Send a first message, then turn tools on for this chat here.")
 NONE_CONFIGURED = N_("No MCP servers yet")
 MISSING = N_("{name} (no longer configured)")
 
@@ -51,9 +50,9 @@ class ToolsChip(QPushButton):
     manageRequested = Signal()
     toolsChanged = Signal(int, list)
 
-    def __init__(self, ctx, parent=None) -> None:
+    def __init__(self, ctx, engine, conversations, parent=None) -> None:
         super().__init__(parent)
-        self.ctx = ctx
+        self.ctx, self.engine, self.conversations = ctx, engine, conversations
         self.setObjectName("toolsChip")
         self.setFlat(True)
         self.setIconSize(QSize(style.ICON, style.ICON))
@@ -85,8 +84,7 @@ class ToolsChip(QPushButton):
             self.setToolTip(_(TIP_ON).format(names="、".join(self.names)))
         else:
             self.setText(_(OFF))
-            self.setToolTip(_(TIP_OFF) if self.conversation_id is not None else _(TIP_NEW))
-        self.setEnabled(self.conversation_id is not None)
+            self.setToolTip(_(TIP_OFF))
         self.setAccessibleName(self.text())
         self.setProperty("on", on)
         self.style().unpolish(self)
@@ -132,9 +130,21 @@ class ToolsChip(QPushButton):
     def set_tools(self, names: list[str]) -> None:
         """Turn exactly ``names`` on for the open chat (stored at once)."""
         rt = self.ctx.rt
-        if self.conversation_id is None or rt is None:
+        if rt is None:
             return
+        if self.conversation_id is None:
+            self.conversation_id = self._start_chat(rt)
         record = rt.store.set_tools(self.conversation_id, names)
         self.names = list(record.tools)
         self._show()
         self.toolsChanged.emit(self.conversation_id, list(self.names))
+
+    def _start_chat(self, rt) -> int:
+        """A new chat made to hold the choice (the open one when the person sends)."""
+        from aigc_desktop.chat import presets
+
+        model = str(self.engine.model.path) if self.engine.model else None
+        fields = {**presets.new_chat_fields(rt.settings.default_preset), "model": model}
+        conversation_id = rt.service.new_conversation(**fields).id
+        self.conversations.adopt(conversation_id)
+        return conversation_id

@@ -22,7 +22,7 @@ class Tools(QObject):
         super().__init__(parent)
         self.ctx, self.prompts = ctx, prompts
         self.asker = ApprovalAsker(engine, prompts, self)
-        self.chip = ToolsChip(ctx)
+        self.chip = ToolsChip(ctx, engine, conversations)
         self.chip.manageRequested.connect(self.show_servers)
         conversations.currentChanged.connect(self.chip.show_for)
         self.dialog = None

@@ -16,10 +16,15 @@ SERVER = str(Path(__file__).resolve().parents[2] / "tools" / "mcp_server.py")
 def test_tools_are_off_unless_turned_on_and_the_chip_counts_them(qtbot, make_window):
     win = make_window(load_model=False)
     chip = win.tools.chip
-    win.conversations.new()
-    assert chip.text() == "Tools: off" and not chip.isEnabled()  # a chat not started has nowhere to keep it
     win.rt.tools.config.add_stdio("files", sys.executable, [SERVER])
     win.rt.tools.config.add_stdio("notes", sys.executable, [SERVER])
+    win.conversations.new()
+    assert chip.text() == "Tools: off" and chip.isEnabled()
+    [files] = [a for a in chip.build_menu().actions() if a.text() == "files"]
+    files.setChecked(True)  # in a new chat: the chat starts, to hold the choice
+    started = win.conversations.current_id
+    assert started is not None and win.rt.store.get(started).tools == ["files"]
+    assert chip.text() == "Tools: 1 server"
     conv = win.rt.store.create("chat")
     assert win.rt.store.get(conv.id).tools == []  # a new chat offers no tools
     win.conversations.refresh_sidebar()
