@@ -76,12 +76,18 @@ def reference_line(citation: dict) -> str:
     return f"{where} · {citation['heading']}" if citation.get("heading") else where
 
 
+def references_text(citations: list[dict]) -> str:
+    """"[1] notes.md · 标题" paragraphs in number order: the numbers written out, as the markers in the
+    text are (a Markdown numbered list would be renumbered by Word, which continues a document's lists)."""
+    ordered = sorted(citations, key=lambda c: c.get("n", 0))
+    return "\n\n".join(f"[{c.get('n')}] {reference_line(c)}" for c in ordered)
+
+
 def references_markdown(citations: list[dict]) -> str:
-    """A reply's sources as a numbered Markdown list under a "References" line (chat exports)."""
+    """A reply's sources under a "References" line (chat exports)."""
     if not citations:
         return ""
-    lines = [f"{c.get('n')}. {reference_line(c)}" for c in sorted(citations, key=lambda c: c.get("n", 0))]
-    return f"**{_('References')}**\n\n" + "\n".join(lines)
+    return f"**{_('References')}**\n\n" + references_text(citations)
 
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -90,7 +96,8 @@ _MARKER = re.compile(r"\[(\d{1,3})\]")
 def number_article(sections: list[tuple[str, list[dict]]]) -> tuple[list[str], list[dict]]:
     """An article's sections each cite their own passages [1]…[n]; the article numbers them once.
 
-    Returns the sections' texts with their markers renumbered and the article's references in
+    Returns the sections' texts with their markers renumbered (in a section given passages, a
+    marker past them is dropped: it would point at another passage's number) and the article's references in
     order (each a citation whose ``n`` is its article number; a passage two sections were given
     is listed once)."""
     refs: list[dict] = []
@@ -104,6 +111,8 @@ def number_article(sections: list[tuple[str, list[dict]]]) -> tuple[list[str], l
                 seen[key] = len(refs) + 1
                 refs.append({**c, "n": seen[key]})
             local[int(c.get("n", 0))] = seen[key]
-        texts.append(_MARKER.sub(lambda m, local=local: f"[{local[int(m.group(1))]}]" if int(m.group(1)) in local
-                                 else m.group(0), text))
+        if local:  # a marker past the section's passages points at nothing: it goes
+            text = _MARKER.sub(lambda m, local=local: f"[{local[int(m.group(1))]}]" if int(m.group(1)) in local
+                               else "", text)
+        texts.append(text)
     return texts, refs

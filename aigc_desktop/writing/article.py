@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
-from aigc_desktop.kb.citations import number_article, reference_line
+from aigc_desktop.kb.citations import number_article, references_text
 from aigc_desktop.store.documents import DocumentRecord, DocumentStore, SectionRecord
 from aigc_desktop.writing.prompts import section_prompt
 
@@ -65,5 +65,5 @@ def assemble(store: DocumentStore, doc_id: int, *, toc: bool | None = None, lead
         if text.strip():
             out += [nest_headings(text.strip()), ""]  # its own "## …" go below the section
     if refs:
-        out += [f"## {_('References')}", ""] + [f"{c['n']}. {reference_line(c)}" for c in refs]
+        out += [f"## {_('References')}", "", references_text(refs)]
     return "\n".join(out).rstrip() + "\n"

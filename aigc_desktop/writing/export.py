@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from aigc_desktop.export.document import Block, ExportDoc
 from aigc_desktop.i18n import _, current_language
-from aigc_desktop.kb.citations import number_article, reference_line
+from aigc_desktop.kb.citations import number_article, references_text
 from aigc_desktop.store.documents import DocumentRecord
 
 
@@ -61,7 +61,7 @@ def to_export_doc(doc: DocumentRecord, *, toc: bool | None = None, lead: str | N
     texts, refs = number_article([(s.text, s.citations) for s in doc.sections])  # [n] over the whole article
     blocks += [Block(heading=h, text=nest_headings(t, 1)) for h, t in zip(headings(doc), texts)]
     if refs:  # the article ends with its numbered references (参考资料)
-        blocks.append(Block(heading=_("References"), text="\n".join(f"{c['n']}. {reference_line(c)}" for c in refs)))
+        blocks.append(Block(heading=_("References"), text=references_text(refs)))
     return ExportDoc(title=doc.title, meta=[], blocks=blocks, created=doc.created_at, modified=doc.updated_at,
                      subject=doc.brief, language=current_language())
 

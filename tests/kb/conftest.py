@@ -20,3 +20,10 @@ def corpus(tmp_path):
     folder = tmp_path / "资料"
     write_corpus(folder)
     return folder
+
+
+@pytest.fixture
+def docs(db):
+    from aigc_desktop.store.documents import DocumentStore
+
+    return DocumentStore(db)
