@@ -104,6 +104,7 @@ class AddServerDialog(QDialog):
         lay.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
         buttons.button(QDialogButtonBox.Ok).setText(_("Add"))
+        buttons.button(QDialogButtonBox.Cancel).setText(_("Cancel"))
         buttons.accepted.connect(self.add)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)

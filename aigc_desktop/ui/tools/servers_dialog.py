@@ -4,7 +4,8 @@ Each server is listed with its command or address and a status. Checking a serve
 it off the GUI thread (``ui/kit/tasks.op`` over ``ToolHub.connect``, which gives up after its
 start timeout): a server that hangs at start shows "Connecting…" and the window goes on; one
 that fails shows the error and the last lines it wrote to stderr. The dialog checks every
-server when it opens; Check again re-checks the selected one.
+stdio server when it opens (a local program); an HTTP server is contacted only on Check again,
+which re-checks the selected one.
 
 Add… (``add_server.py``) pastes an ``mcpServers`` JSON or fills a command or an address;
 Remove asks first. Below, the tools allowed with "Always allow this tool" (``ApprovalPolicy``,
@@ -37,6 +38,7 @@ from aigc_desktop.ui.kit import style, tasks
 
 CONNECTING = N_("Connecting…")
 UNCHECKED = N_("Not checked")
+UNCHECKED_HTTP = N_("Not checked: a network address is contacted only when you press Check again")
 DISABLED = N_("Turned off in the file")
 
 
@@ -107,8 +109,8 @@ class ServersDialog(QDialog):
                 self.status[name] = ("error", server.problem)
             elif server.disabled:
                 self.status[name] = ("off", _(DISABLED))
-            elif check and name not in self.status:
-                self.check(name)
+            elif check and name not in self.status and server.kind == "stdio":
+                self.check(name)  # a local program; an address is asked only on Check again (no network unasked)
             self._show_item(item, server)
             if name == current:
                 self.list.setCurrentItem(item)
@@ -119,11 +121,11 @@ class ServersDialog(QDialog):
         self._fill_allowed()
 
     def _show_item(self, item: QListWidgetItem, server) -> None:
-        state, text = self.status.get(server.name, ("", _(UNCHECKED)))
+        state, text = self.status.get(server.name, ("", _(UNCHECKED_HTTP) if server.kind == "http" else _(UNCHECKED)))
         first = text.splitlines()[0] if text else ""
         item.setText(f"{server.name} — {server.describe()}\n    {first}")
         item.setToolTip(text)
-        icon = {"busy": ("ph.hourglass", "muted"), "ok": ("ph.check-circle", "accent"),
+        icon = {"busy": ("ph.hourglass", "muted"), "ok": ("ph.check-circle", "text"),
                 "error": ("ph.x-circle", "error")}.get(state, ("ph.wrench", "muted"))
         item.setIcon(style.icon(*icon))
 

@@ -131,3 +131,16 @@ def test_always_allowed_tools_are_listed_and_revoked(qtbot, parts, tmp_path):
     dialog.revoke()
     assert dialog.policy.remembered(req) is None
     assert dialog.allowed.item(0).text() == "None"
+
+
+def test_an_address_is_not_contacted_until_asked(qtbot, parts):
+    """Opening the dialog starts local programs only; an HTTP server waits for Check again."""
+    config, make = parts
+    config.add_http("remote", "http://127.0.0.1:9/mcp")
+    dialog = make()
+    dialog.refresh()
+    assert "remote" not in dialog.status and not dialog.checking()
+    assert "Check again" in dialog.list.item(0).text()
+    dialog.list.setCurrentRow(0)
+    dialog.check_selected()
+    qtbot.waitUntil(lambda: status(dialog, "remote")[0] == "error", timeout=60_000)
