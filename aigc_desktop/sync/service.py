@@ -246,7 +246,7 @@ class SyncService:
         elif s.sync_target == "webdav" and s.sync_webdav_url:
             target = _("WebDAV {url}").format(url=s.sync_webdav_url)
         with self.db.connect() as conn:
-            meta = dict(conn.execute(text("SELECT key, value FROM sync_meta WHERE key IN ('last_sync', 'last_error')")))
+            meta = dict(conn.execute(text("SELECT key, value FROM sync_meta WHERE key IN ('last_sync', 'last_error')")).all())
             devices = [DeviceSeen(d, n or d, _aware(t)) for d, n, t in conn.execute(
                 text("SELECT device_id, name, last_seen FROM sync_devices WHERE device_id <> :me "
                      "ORDER BY last_seen DESC"), {"me": self.device_id})]
