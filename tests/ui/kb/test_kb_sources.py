@@ -38,7 +38,9 @@ def _passage_views():
     return [w for w in QApplication.topLevelWidgets() if isinstance(w, PassageView) and w.isVisible()]
 
 
-def test_sources_under_a_reply_open_the_passage_in_its_file(qtbot, tmp_path, make_window):
+def test_sources_under_a_reply_open_the_passage_in_its_file(qtbot, tmp_path, make_window, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+
     from aigc_desktop.kb.parse import parse_file
 
     win = make_window(load_model=False)
@@ -61,6 +63,10 @@ def test_sources_under_a_reply_open_the_passage_in_its_file(qtbot, tmp_path, mak
     assert text.endswith(after) or (before + passage + after) in text
     assert passage in view.view.toPlainText()
     assert view.open_button.isEnabled() and view.stale is False
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url) or True))
+    view.open_button.click()
+    assert [u.toLocalFile() for u in opened] == [first["file"]]  # handed to the system's own app
     view.close()
 
 

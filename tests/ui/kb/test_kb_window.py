@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtWidgets import QLabel, QPushButton
+
 from tests.ui.kb.corpus import make_corpus
 
 
@@ -99,3 +101,42 @@ def test_files_dropped_on_the_window_are_added_to_the_base_shown(qtbot, tmp_path
         kbw.dropEvent(event)
     assert done.args[0].report["added"] == 2
     assert sorted(Path(p).name for p in kb.get("拖进来").sources) == ["故乡.md", "茶.html"]
+
+
+def test_remove_takes_a_source_and_its_files_out_after_asking(qtbot, tmp_path, make_window, monkeypatch):
+    win = make_window(load_model=False)
+    kb = win.knowledge.controller
+    folder = make_corpus(tmp_path)
+    kb.create("两处")
+    with qtbot.waitSignal(kb.finished, timeout=60_000):
+        kb.add_sources("两处", [str(folder / "故乡.md"), str(folder / "茶.html")])
+    kbw = win.knowledge.show_window()
+    panel = kbw.panel
+    panel.sources.item(0).setSelected(True)
+    gone = panel.sources.item(0).text()
+    monkeypatch.setattr(win.prompts, "confirm", lambda *a: False)
+    panel.remove_button.click()
+    assert not kb.running and len(kb.get("两处").sources) == 2
+    monkeypatch.setattr(win.prompts, "confirm", lambda *a: True)
+    with qtbot.waitSignal(kb.finished, timeout=60_000):
+        panel.remove_button.click()
+    assert kb.get("两处").sources == [p for p in [str((folder / "故乡.md").resolve()),
+                                                 str((folder / "茶.html").resolve())] if p != gone]
+    assert [f.path for f in kb.files("两处")] == kb.get("两处").sources
+    assert _names(panel.files) == [Path(kb.get("两处").sources[0]).name]
+
+
+def test_the_window_reads_chinese(qtbot, zh_window):
+    from tests.ui.conftest import english_words
+
+    win = zh_window(load_model=False)
+    win.knowledge.controller.create("笔记")
+    kbw = win.knowledge.show_window()
+    texts = [w.text() for w in kbw.findChildren(QLabel) + kbw.findChildren(QPushButton) if w.isVisible() and w.text()]
+    texts += [kbw.panel.tabs.tabText(i) for i in range(kbw.panel.tabs.count())]
+    texts += [kbw.panel.files.horizontalHeaderItem(i).text() for i in range(kbw.panel.files.columnCount())]
+    texts += [kbw.panel.model_box.itemText(i) for i in range(kbw.panel.model_box.count())]
+    texts += [kbw.windowTitle(), win.knowledge.chip.text(), win.knowledge.button.text(), win.kb_action.text()]
+    found = {t: english_words(t) for t in texts if english_words(t)}
+    assert found == {}
+    assert "知识库" in (kbw.windowTitle(), win.knowledge.chip.text())
