@@ -71,6 +71,7 @@ def _one(obj: dict) -> ImportedConversation:
                     reasoning=m.get("reasoning") or "",
                     status=m.get("status") or "done", created_at=to_datetime(m.get("created")),
                     model=optional_text(m.get("model")), stats=m.get("stats") if isinstance(m.get("stats"), dict) else {},
+                    tool_calls=m.get("tool_calls") if isinstance(m.get("tool_calls"), list) else [],
                 ))
                 placed.add(key)
                 progressed = True

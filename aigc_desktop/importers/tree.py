@@ -31,6 +31,7 @@ class ImportedMessage:
     model: str | None = None
     stats: dict = field(default_factory=dict)
     reasoning: str = ""  # a format that keeps thinking apart; inline <think> is split out on insert
+    tool_calls: list = field(default_factory=list)  # a reply's tool calls and results (tools/loop.py)
 
 
 @dataclass
@@ -169,6 +170,7 @@ def write_conversations(db: Database, convs: list[ImportedConversation], cancel=
                     "created_at": _utc(m.created_at) if m.created_at else created,
                     "model": clean_text(m.model),
                     "stats": dict(m.stats or {}),
+                    "tool_calls": [c for c in m.tool_calls or [] if isinstance(c, dict)],
                 })
                 id_of[m.key] = next_msg
                 next_msg += 1

@@ -71,3 +71,18 @@ def test_json_export_keeps_the_calls(tool_chat, tmp_path):
     data = json.loads(out.read_text(encoding="utf-8"))
     reply = [m for m in data["messages"] if m["role"] == "assistant"][0]
     assert reply["tool_calls"][0]["result"] == HOSTILE
+
+
+def test_json_export_imports_back_with_the_calls(tool_chat, tmp_path, capsys, monkeypatch):
+    import json
+
+    from aigc_desktop.cli import main
+
+    out = tmp_path / "chat.json"
+    assert main(["export", "1", "--format", "json", "-o", str(out)]) == 0
+    monkeypatch.setenv("AIGC_DESKTOP_HOME", str(tmp_path / "another-computer"))
+    assert main(["import", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["show", "1", "--json"]) == 0
+    reply = json.loads(capsys.readouterr().out)["messages"][-1]
+    assert reply["tool_calls"][0]["result"] == HOSTILE and reply["tool_calls"][0]["tool"] == "read_file"
