@@ -80,7 +80,7 @@ class ToolCallCard(QFrame):
         super().__init__(parent)
         self.setObjectName("toolCard")
         self.call: dict = {}
-        self.toggle = QToolButton(self)
+        self.toggle = _Heading(self)
         self.toggle.setObjectName("toolCardToggle")
         self.toggle.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
         self.toggle.setIconSize(QSize(style.ICON, style.ICON))
@@ -161,7 +161,7 @@ class ToolCallCard(QFrame):
         style.set_icon(self._status_icon, icon, role)
         self.status_icon.setToolTip(_(words))
         heading = summary(c)
-        self.toggle.setText(heading)
+        self.toggle.set_full(heading)
         self.toggle.setAccessibleName(heading)
         self.toggle.setProperty("status", status)
         self.toggle.style().unpolish(self.toggle)
@@ -176,6 +176,27 @@ class ToolCallCard(QFrame):
         if done:
             result = c.get("result") or ""
             self.result.set_plain(capped(result) if result else _("(no output)"))
+
+
+class _Heading(QToolButton):
+    """The card's toggle: its one-line heading cut at the right end with "…" to the width it has
+    (Qt's own cut falls in the middle of a path; ``full`` keeps the whole heading)."""
+
+    full = ""
+
+    def set_full(self, text: str) -> None:
+        self.full = text
+        self._elide()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        room = self.width() - self.iconSize().width() - 3 * style.SPACE["sm"]
+        text = self.fontMetrics().elidedText(self.full, Qt.ElideRight, room) if room > 40 else self.full
+        if text != self.text():
+            self.setText(text)
 
 
 class ToolCallList(QWidget):

@@ -26,8 +26,8 @@ def test_a_stored_reply_shows_its_calls_closed(qtbot):
     cards = w.tool_cards.cards
     assert len(cards) == 2
     assert not cards[0].expanded and cards[0].details.isHidden()
-    assert "write_file" in cards[0].toggle.text() and "files" in cards[0].toggle.text()
-    assert "0.4" in cards[0].toggle.text() and "/tmp/a.txt" in cards[0].toggle.text()
+    assert "write_file" in cards[0].toggle.full and "files" in cards[0].toggle.full
+    assert "0.4" in cards[0].toggle.full and "/tmp/a.txt" in cards[0].toggle.full
     cards[0].toggle.click()
     assert cards[0].expanded and not cards[0].details.isHidden()
     assert cards[0].result.toPlainText() == "wrote 5 bytes"

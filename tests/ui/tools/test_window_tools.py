@@ -46,7 +46,7 @@ def test_a_tool_call_in_the_window_and_its_card_after_a_restart(qtbot, make_wind
         win.turns.send("写个文件")
     assert target.read_text(encoding="utf-8") == "来自工具" and len(asked) == 1
     card = win.chat.widget_for(done.args[0]).tool_cards.cards[0]
-    assert card.call["status"] == "done" and "write_file" in card.toggle.text()
+    assert card.call["status"] == "done" and "write_file" in card.toggle.full
     assert win.chat.widget_for(done.args[0]).text == "写好了。"
 
     again = make_window(load_model=False)  # a window opened afterwards on the same data folder
