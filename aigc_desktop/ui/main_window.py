@@ -64,6 +64,7 @@ from aigc_desktop.ui.engine.client import EngineClient
 from aigc_desktop.ui.kit.changes import ChangeBus
 from aigc_desktop.ui.kit.context import RuntimeRef
 from aigc_desktop.ui.kit.settings_bridge import SettingsBridge
+from aigc_desktop.ui.sync.parts import SyncParts
 from aigc_desktop.ui.welcome import WelcomePanel, install as install_welcome
 from aigc_desktop.ui.window_state import save_geometry
 from aigc_desktop.ui.writing.controller import DocumentController
@@ -113,6 +114,8 @@ class MainWindow(QMainWindow):
         self.continuation = ContinueController(engine, composer, banner, self)  # 续写
         self.drafts = DraftKeeper(ctx, conv, composer, self)  # each chat's unsent text
         self.usage = UsageStatus(ctx, engine, conv, chat, self.context_meter, self.speed_label, self)
+        self.sync = SyncParts(ctx, prompts, self)  # ui/sync/: Settings → Sync, its schedule, the status bar's line
+        self.statusBar().addPermanentWidget(self.sync.label)
         self.tools = Tools(ctx, engine, conv, prompts, self)  # ui/tools/: the Tools chip, approvals, MCP servers
         self.chat_pane.layout().insertWidget(self.chat_pane.layout().indexOf(composer), self.tools.chip, 0, Qt.AlignLeft)
         self.knowledge = KnowledgeBases(ctx, engine, conv, banner, prompts, self)  # ui/kb/: chip, window, watch
@@ -151,6 +154,7 @@ class MainWindow(QMainWindow):
         self.changes.changed.connect(self.search.on_changes)
         self.changes.changed.connect(self.documents.on_changes)
         self.knowledge.attach()
+        self.sync.attach(self.settings_bridge.changed, self.turnFinished)
         self.downloads = DownloadsController(self, runtime.settings_store)
         self._connect_signals()
         self.welcome.attach(self.downloads, self.model_choice, self.settings_bridge)
@@ -353,6 +357,7 @@ class MainWindow(QMainWindow):
         self.turns.stop()  # a tool approval being waited for is answered "deny"
         self.tools.shutdown()
         self.knowledge.shutdown()
+        self.sync.shutdown()
         self.serve_toggle.shutdown()
         if getattr(self, "compare_view", None) is not None:
             self.compare_view.stop()

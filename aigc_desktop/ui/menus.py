@@ -39,6 +39,7 @@ def build_menus(win) -> None:
     win.export_image_action = _action(win, m, _("Save conversation as image…"), win.exporter.export_image)
     win.export_all_action = _action(win, m, _("Export all conversations…"), win.exporter.export_all_chats)
     win.import_action = _action(win, m, _("Import chats…"), win.importer.import_chats)
+    win.sync_action = _action(win, m, _("Sync…"), win.sync.show_page)  # Settings → Sync (ui/sync/)
     m.addSeparator()
     _action(win, m, _("Quit"), win.close, QKeySequence.Quit)
 

@@ -1,0 +1,106 @@
+"""Settings → Sync in the window: choose a real folder, Test, Sync now (off the GUI thread), the devices list,
+the status bar's line (a missing folder in words), and the schedule (automatic sync after a reply)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from PySide6.QtCore import Qt
+
+
+@pytest.fixture
+def window(make_window, tmp_path):
+    win = make_window(load_model=False)
+    shared = tmp_path / "坚果云同步"
+    shared.mkdir()
+    win.prompts.ask_folder = lambda caption: str(shared)
+    return win, shared
+
+
+def choose_folder(qtbot, page):
+    qtbot.mouseClick(page.kind.button(1), Qt.LeftButton)
+    qtbot.mouseClick(page.choose, Qt.LeftButton)
+
+
+def test_folder_test_sync_now_and_devices(window, qtbot):
+    win, shared = window
+    dialog = win.sync.show_page()
+    page = dialog.page
+    assert not page.url.isVisible() and not page.folder.isVisible()  # off: no target fields
+    assert not page.sync_button.isEnabled()
+    choose_folder(qtbot, page)
+    assert page.folder.isVisible() and not page.url.isVisible()
+    assert page.folder.text() == str(shared)
+    page.device_name.setText("家里的台式机")
+    qtbot.mouseClick(page.test_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not win.sync.controller.busy and page.result.text() not in ("", "Testing…"),
+                    timeout=20_000)
+    assert str(shared) in page.result.text() or "works" in page.result.text().lower(), page.result.text()
+    assert win.rt.settings_store.current().sync_target == "folder"
+
+    win.rt.store.create("同步测试")
+    with qtbot.wait_signal(win.sync.controller.synced, timeout=20_000):
+        qtbot.mouseClick(page.sync_button, Qt.LeftButton)
+    assert page.result.text().startswith("Synced:")
+    assert any(p.name.endswith(".jsonl.gz") for p in shared.rglob("*"))
+    assert not any(p.suffix in (".db", ".db-wal") for p in shared.rglob("*"))
+    names = [page.devices.topLevelItem(i).text(0) for i in range(page.devices.topLevelItemCount())]
+    assert names == ["家里的台式机 (this device)"]
+    assert page.devices.topLevelItem(0).text(1)  # when it was seen
+    line = win.sync.label
+    assert line.isVisible() and line.text().startswith("Synced ") and line.error is None
+
+
+def test_a_missing_folder_is_an_error_in_words_on_the_status_bar(window, qtbot):
+    win, shared = window
+    page = win.sync.show_page().page
+    choose_folder(qtbot, page)
+    with qtbot.wait_signal(win.sync.controller.synced, timeout=20_000):
+        qtbot.mouseClick(page.sync_button, Qt.LeftButton)
+    win.sync.dialog.close()
+    shutil.rmtree(shared)  # the drive was unplugged, or the folder moved
+    with qtbot.wait_signal(win.sync.controller.failed, timeout=20_000):
+        win.sync.controller.sync_now()
+    line = win.sync.label
+    qtbot.waitUntil(lambda: line.error is not None, timeout=5_000)
+    assert line.isVisible() and line.text().startswith("Sync failed:")
+    assert "missing" in line.toolTip() and str(shared) in line.toolTip()
+    assert "Traceback" not in line.toolTip()
+
+
+def test_password_and_passphrase_are_not_kept_in_the_fields(window, qtbot):
+    win, _shared = window
+    page = win.sync.show_page().page
+    qtbot.mouseClick(page.kind.button(2), Qt.LeftButton)
+    assert page.url.isVisible() and page.password.isVisible() and not page.folder.isVisible()
+    page.url.setText("http://127.0.0.1:9/dav/")  # nothing listens there
+    page.user.setText("ann")
+    page.password.setText("app-pass-123")
+    qtbot.mouseClick(page.test_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not win.sync.controller.busy and page.result.text() not in ("", "Testing…"),
+                    timeout=20_000)
+    assert page.password.text() == ""
+    assert "Cannot connect" in page.result.text()
+    settings_file = win.rt.settings_store.path.read_text(encoding="utf-8")
+    assert "app-pass-123" not in settings_file and "127.0.0.1:9" in settings_file
+
+
+def test_automatic_sync_follows_a_finished_reply(window, qtbot):
+    win, shared = window
+    page = win.sync.show_page().page
+    choose_folder(qtbot, page)
+    page.auto.setChecked(True)
+    page.interval.setValue(7)
+    win.sync.dialog.close()  # Close keeps what was typed
+    qtbot.waitUntil(lambda: win.rt.settings_store.current().sync_auto, timeout=20_000)
+    qtbot.waitUntil(lambda: not win.sync.controller.busy, timeout=20_000)
+    controller = win.sync.controller
+    assert controller.every.isActive() and controller.every.interval() == 7 * 60_000
+    win.rt.store.create("自动同步")
+    win.turnFinished.emit(1)
+    assert controller.after_reply.isActive()  # debounced: waits for a quiet moment
+    with qtbot.wait_signal(controller.synced, timeout=20_000):
+        controller.after_reply.stop()
+        controller.auto_sync()  # what the quiet moment does, without waiting for it
+    assert any(p.name.endswith(".jsonl.gz") for p in shared.rglob("*"))
