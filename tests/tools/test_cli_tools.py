@@ -78,8 +78,15 @@ def test_chat_approve_always_runs_the_tool_once_and_the_result_reaches_the_serve
             "name": "echo", "arguments": json.dumps({"text": "你好abc"}, ensure_ascii=False)}
         assert second["messages"][-1] == {"role": "tool", "tool_call_id": "call_fake1", "name": "echo",
                                           "content": "echo:cba好你"}
+        # the next turn's history carries the exchange natively: the call, its result, then the answer
+        code, out, err = run(capsys, monkeypatch, ["chat", "再来", "--conversation", "1", "--approve", "never"])
+        assert code == 0, err
+        history = fake.requests[2]["messages"]
+        assert [m["role"] for m in history] == ["user", "assistant", "tool", "assistant", "user"]
+        assert history[1]["tool_calls"][0]["id"] == "call_fake1" and history[2]["content"] == "echo:cba好你"
+        assert history[3]["content"] == "工具说：echo:cba好你"
     code, out, _err = run(capsys, monkeypatch, ["show", "1", "--json"])
-    reply = json.loads(out)["messages"][-1]
+    reply = json.loads(out)["messages"][1]
     assert reply["content"] == "工具说：echo:cba好你"
     [call] = reply["tool_calls"]
     assert (call["server"], call["tool"], call["status"], call["result"], call["id"]) == (
