@@ -54,6 +54,7 @@ class SyncController(QObject):
         self.ctx, self.label = ctx, label
         self.running: tasks.Op | None = None
         self.pending = False
+        self.queue: list[tuple] = []  # the page's tasks waiting for a running sync to end
         self.last_status = None
         self.every = QTimer(self)
         self.every.timeout.connect(self.auto_sync)
@@ -71,7 +72,7 @@ class SyncController(QObject):
         """The runtime is open: show the last sync, and start the schedule if it is on."""
         self.reschedule()
         if self._configured():
-            tasks.op(self, _status, self.ctx.rt.sync).success(self._status_read).failure(self._failed).run()
+            tasks.op(self, _status, self.ctx.rt.sync).success(self._status_read).failure(self.report_failure).run()
             if self._settings().sync_auto:
                 self.at_start.start()
 
@@ -113,30 +114,45 @@ class SyncController(QObject):
         while one runs, another is remembered for after it."""
         if self.ctx.rt is None:
             return None
-        if self.running is not None:
+        if self.running is not None or self.queue:
             self.pending = True
             return None
         if prepare is None and not self._configured():
             return None
         self.label.show_running()
         self.running = (tasks.op(self, _sync_and_status, self.ctx.rt.sync, prepare)
-                        .success(self._synced).failure(self._failed).always(self._ended).run())
+                        .success(self._synced).failure(self.report_failure).always(self._ended).run())
         self.busyChanged.emit(True)
         return self.running
 
-    def run(self, fn: Callable, *args) -> tasks.Op | None:
-        """A page's task on the sync's thread discipline (save, Test): never beside a running sync."""
+    def run(self, fn: Callable, *args, success: Callable | None = None, failure: Callable | None = None) -> None:
+        """A page's task (save the form, Test) on a worker thread, never beside a sync: queued while one
+        runs, so a form saved as the dialog closes during an automatic sync is not lost."""
+        self.queue.append((fn, args, success, failure))
+        self._next()
+
+    def _next(self) -> None:
         if self.running is not None:
-            return None
-        self.running = tasks.op(self, fn, *args).always(self._ended)
-        self.busyChanged.emit(True)
-        return self.running
+            return
+        if self.queue:
+            fn, args, success, failure = self.queue.pop(0)
+            op = tasks.op(self, fn, *args).always(self._ended)
+            if success is not None:
+                op.success(success)
+            if failure is not None:
+                op.failure(failure)
+            self.running = op.run()
+            self.busyChanged.emit(True)
+        elif self.pending:
+            self.pending = False
+            self.sync_now()
 
     def shutdown(self) -> None:
         self.every.stop()
         self.after_reply.stop()
         self.at_start.stop()
         self.pending = False
+        self.queue.clear()
         if self.running is not None:
             self.running.cancel()
 
@@ -154,7 +170,8 @@ class SyncController(QObject):
             self.label.show_synced(status.last_sync, status.target or "")
         self.statusChanged.emit(status)
 
-    def _failed(self, message: str) -> None:
+    def report_failure(self, message: str) -> None:
+        """A sync's (or the page's saving) error: on the status bar's line, and ``failed``."""
         self.label.show_error(message)
         log.info("sync failed: %s", message)
         self.failed.emit(message)
@@ -162,9 +179,7 @@ class SyncController(QObject):
     def _ended(self) -> None:
         self.running = None
         self.busyChanged.emit(False)
-        if self.pending:
-            self.pending = False
-            self.sync_now()
+        self._next()
 
     # -- reading ---------------------------------------------------------------------------
     def _settings(self):

@@ -231,12 +231,11 @@ class SyncPage(QWidget):
     @Slot()
     def test(self) -> None:
         rt = self.ctx.rt
-        op = self.controller.run(_save_and_test, rt.sync, rt.settings_store, self.form())
-        if op is None:
-            return
+        self.controller.run(_save_and_test, rt.sync, rt.settings_store, self.form(), success=self._tested,
+                            failure=self._show_error)
         self._forget_secrets()
+        self.result.setStyleSheet("")
         self.result.setText(_("Testing…"))
-        op.success(self._tested).failure(self._show_error).run()
 
     @Slot()
     def sync_now(self) -> None:
@@ -255,11 +254,9 @@ class SyncPage(QWidget):
         if not self.changed():
             return False
         rt = self.ctx.rt
-        op = self.controller.run(_save, rt.sync, rt.settings_store, self.form())
-        if op is None:
-            return False
+        self.controller.run(_save, rt.sync, rt.settings_store, self.form(), success=self._saved,
+                            failure=self.controller.report_failure)  # the dialog is closing: the status bar says it
         self._forget_secrets()
-        op.success(self.controller.statusChanged.emit).failure(self.controller.failed.emit).run()
         return True
 
     def _forget_secrets(self) -> None:
@@ -275,6 +272,10 @@ class SyncPage(QWidget):
         words, status = result
         self.result.setText(words)
         self.result.setStyleSheet("")
+        self.show_status(status)
+
+    def _saved(self, status) -> None:
+        self.controller.reschedule()
         self.show_status(status)
 
     def _show_error(self, message: str) -> None:
