@@ -121,7 +121,7 @@ def open_runtime(*, recover: bool = True, hold_lock: bool = False,
     engine = engine if engine is not None else SettingsLlamaEngine(settings_store)
     router = EngineRouter(engine, settings=settings_store)  # opens no connection until a provider is used
     kb = KnowledgeBaseService(db)
-    tools = ToolService.open(paths.data)  # starts no server until a chat uses one
+    tools = ToolService.open(paths.data, settings=settings_store)  # starts no server until a chat uses one
     service = ChatService(store, engine, router=router, kb=kb, tools=tools)
     documents = DocumentStore(db)
     lock = InstanceLock(paths.data)

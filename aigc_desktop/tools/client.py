@@ -216,7 +216,7 @@ class ToolHub:
         self.config = config
         self.start_timeout = start_timeout
         self.call_timeout = call_timeout
-        self._guard = guard  # raises when the offline switch forbids a network server
+        self._guard = guard  # guard(server) raises when the offline switch forbids an HTTP server
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._connections: dict[str, _Connection] = {}
@@ -254,7 +254,7 @@ class ToolHub:
         if server.problem:
             raise ToolServerError(_("MCP server “{name}”: {problem}").format(name=name, problem=server.problem))
         if server.url and self._guard is not None:
-            self._guard()
+            self._guard(server)
         return server
 
     def connect(self, name: str, cancel: threading.Event | None = None) -> list[ToolInfo]:

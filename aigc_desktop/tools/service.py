@@ -22,6 +22,19 @@ from aigc_desktop.tools.config import ServerConfig, ToolsConfig
 from aigc_desktop.tools.loop import ToolContext
 
 
+def offline_guard(settings):
+    """A check run before each connection to an HTTP server: offline mode refuses it (a loopback one stays
+    allowed with ``allow_loopback_offline``), in the same words as for a provider."""
+
+    def guard(server: ServerConfig) -> None:
+        from aigc_desktop.providers.config import Provider
+        from aigc_desktop.providers.router import check_network_allowed
+
+        check_network_allowed(Provider(name=server.name, base_url=server.url), settings)
+
+    return guard
+
+
 @dataclass(frozen=True)
 class ServerStatus:
     """A server as ``tools list`` and the settings page show it: its tools, or why it cannot be used."""
@@ -44,8 +57,10 @@ class ToolService:
         self.policy = policy
 
     @classmethod
-    def open(cls, data_folder: Path, *, guard=None, secrets=None, **timeouts) -> "ToolService":
+    def open(cls, data_folder: Path, *, settings=None, secrets=None, **timeouts) -> "ToolService":
+        """``settings`` (a ``SettingsStore``) makes HTTP servers follow the offline switch as providers do."""
         config = ToolsConfig(Path(data_folder) / CONFIG_FILE, secrets)
+        guard = offline_guard(settings) if settings is not None else None
         return cls(config, ToolHub(config, guard=guard, **timeouts), ApprovalPolicy(Path(data_folder) / APPROVALS_FILE))
 
     def servers(self) -> dict[str, ServerConfig]:

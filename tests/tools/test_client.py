@@ -120,3 +120,21 @@ def test_in_memory_server_results_and_cap(tmp_path):
         assert failed.status == "error" and failed.is_error and "磁盘满了" in failed.text
     finally:
         hub.close()
+
+
+def test_offline_mode_refuses_an_http_server_in_words(tmp_path, monkeypatch):
+    from aigc_desktop.settings import SettingsStore
+    from aigc_desktop.tools.service import ToolService
+
+    monkeypatch.setattr("aigc_desktop.providers.secrets.keychain_usable", lambda: False)
+    store = SettingsStore(tmp_path / "settings.json")
+    store.update(offline=True)
+    svc = ToolService.open(tmp_path, settings=store)
+    svc.config.add_http("far", "https://tools.example.com/mcp")
+    try:
+        status = svc.status("far")
+        assert status.tools == [] and "offline mode" in status.error and "tools.example.com" in status.error
+        result = svc.hub.call("far", "x", {})
+        assert result.status == "error" and "offline mode" in result.text
+    finally:
+        svc.close()
