@@ -4,7 +4,8 @@ Tools: ``echo`` (read-only: says the text back reversed, so a test knows the ser
 ``write_file`` (writes a file: the call an approval guards), ``slow`` (sleeps past any test's
 timeout), ``getenv`` (read-only: what the server's environment holds, for the allow-list test).
 Modes: ``hang`` (never answers the handshake), ``crash`` (writes to stderr and exits at once),
-``crash-later`` (serves, and exits when ``echo`` is called with "die").
+``crash-later`` (serves, and exits when ``echo`` is called with "die"), ``http PORT`` (the same tools
+over Streamable HTTP at ``http://127.0.0.1:PORT/mcp``).
 Written on the official SDK's ``MCPServer``, so the client talks to a real server.
 """
 
@@ -54,4 +55,7 @@ if __name__ == "__main__":
     elif mode == "crash":
         print("Traceback: config error: no such database 'x'", file=sys.stderr, flush=True)
         sys.exit(3)
-    server.run("stdio")
+    if mode == "http":  # Streamable HTTP on 127.0.0.1:<port>/mcp
+        server.run("streamable-http", host="127.0.0.1", port=int(sys.argv[2]))
+    else:
+        server.run("stdio")

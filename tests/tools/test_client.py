@@ -138,3 +138,35 @@ def test_offline_mode_refuses_an_http_server_in_words(tmp_path, monkeypatch):
         assert result.status == "error" and "offline mode" in result.text
     finally:
         svc.close()
+
+
+def test_streamable_http_server(tmp_path, monkeypatch):
+    """The same tools over Streamable HTTP (the SDK's own server in a child process on loopback)."""
+    import socket
+    import subprocess
+
+    monkeypatch.setattr("aigc_desktop.providers.secrets.keychain_usable", lambda: False)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    child = subprocess.Popen([sys.executable, SERVER, "http", str(port)], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    cfg = ToolsConfig(tmp_path / "mcp.json")
+    cfg.add_http("web", f"http://127.0.0.1:{port}/mcp", {"Authorization": "Bearer t0ken-abc"})
+    hub = ToolHub(cfg, start_timeout=10, call_timeout=10)
+    try:
+        deadline = time.monotonic() + 30
+        while True:  # bounded wait for the child to listen
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and child.poll() is None, "the HTTP test server did not start"
+                time.sleep(0.1)
+        assert "echo" in {t.name for t in hub.connect("web")}
+        assert hub.call("web", "echo", {"text": "网"}).text == "echo:网"
+        assert "t0ken" not in (tmp_path / "mcp.json").read_text(encoding="utf-8")
+    finally:
+        hub.close()
+        child.terminate()
+        child.wait(10)
