@@ -71,7 +71,8 @@ class ToolLoop:
         self.ctx = ctx
         self.force_tool = force_tool  # the first step must call this tool (a local engine constrains it)
         self.calls: list[dict] = []
-        self.final_text = ""
+        self.final_text: str | None = None  # set when the loop ends; None while it runs (or if it failed)
+        self.step_text = ""  # what the current step has shown so far (the answer if the loop fails mid-step)
         self.steps = 0
         self._by_name = {}
         for info in ctx.tools:
@@ -107,12 +108,14 @@ class ToolLoop:
             text = holder.feed(delta.text) if holder is not None and delta.text else delta.text
             if text:
                 shown.append(text)
+                self.step_text += text
             if text or delta.reasoning:
                 yield Delta(text, reasoning=delta.reasoning)
         if holder is not None:
             release, parsed = holder.finish()
             if release:
                 shown.append(release)
+                self.step_text += release
                 yield Delta(release)
             step_out.update(text=parsed.text, calls=parsed.calls, errors=parsed.errors)
         else:
@@ -132,12 +135,14 @@ class ToolLoop:
                cache_key: str | None = None, on_progress=None) -> Iterator[Delta]:
         cancel = cancel or threading.Event()
         messages = list(messages)
-        totals = {"prompt_tokens": 0, "completion_tokens": 0, "total_seconds": 0.0}
-        stats = None
+        totals = {"completion_tokens": 0, "total_seconds": 0.0}  # summed over the steps
+        stats = first = None
         while True:
             out: dict = {}
+            self.step_text = ""
             yield from self._step(messages, sampling, cancel, cache_key, on_progress, out)
             stats = out["stats"]
+            first = first or stats
             if stats is not None:
                 for key in totals:
                     totals[key] += getattr(stats, key) or 0
@@ -163,9 +168,12 @@ class ToolLoop:
                 yield Delta(note)
                 break
         if stats is not None:
+            # the last step's prompt is the whole exchange (the context it took); the tokens written and the
+            # time are the steps' sums; the first token came in the first step
             extra = {k: v for k, v in totals.items() if hasattr(stats, k)}
             clean = {"tool_calls": ()} if hasattr(stats, "tool_calls") else {}
-            stats = dataclasses.replace(stats, **extra, **clean)
+            stats = dataclasses.replace(stats, **extra, **clean,
+                                        time_to_first_token=getattr(first, "time_to_first_token", None))
             if cancel.is_set():
                 stats = dataclasses.replace(stats, finish_reason="cancelled")
         yield Delta(done=True, stats=stats)

@@ -71,7 +71,9 @@ class ToolTurn:
         yield from self.loop.stream(messages, params, cancel, cache_key=cache_key, on_progress=on_progress)
 
     def content(self, text: str) -> str:
-        return self.loop.final_text if self.loop is not None else text
+        if self.loop is None:
+            return text
+        return self.loop.final_text if self.loop.final_text is not None else self.loop.step_text
 
     def stats(self, stats: dict) -> dict:
         out = dict(stats)

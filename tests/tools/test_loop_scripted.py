@@ -154,3 +154,22 @@ def test_stop_while_asking_runs_nothing(chat, tmp_path):
     reply = service.send(conv.id, "x", approve=approve, cancel=cancel).reply
     assert not target.exists() and reply.status == "stopped"
     assert reply.tool_calls[0]["status"] == "denied" and len(engine.calls) == 2  # load + one stream
+
+
+def test_failure_in_a_later_step_keeps_the_calls_and_the_text(chat):
+    from aigc_desktop.errors import UserError
+
+    service, engine, conv = chat
+    engine.enqueue(call("echo", text="a")).enqueue("半句", UserError("连接断了"))
+    reply = service.send(conv.id, "x", approve=lambda r: "once").reply
+    assert reply.status == "error" and reply.content == "半句" and reply.stats["error"] == "连接断了"
+    assert reply.tool_calls[0]["status"] == "done"
+
+
+def test_stats_cover_the_whole_exchange(chat):
+    service, engine, conv = chat
+    engine.enqueue(call("echo", text="a")).enqueue("答")
+    reply = service.send(conv.id, "x", approve=lambda r: "once").reply
+    first_len = len(call("echo", text="a"))
+    assert reply.stats["completion_tokens"] == first_len + 1  # both steps' tokens
+    assert reply.stats["prompt_tokens"] == engine.count_tokens(engine.calls[-1][1])  # the last step's prompt
