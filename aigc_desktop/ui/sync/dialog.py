@@ -6,7 +6,7 @@ lives here, one per main window, opened from the menu and from the status bar's 
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QScrollArea, QVBoxLayout
 
 from aigc_desktop.i18n import _
 from aigc_desktop.ui.sync.page import SyncPage
@@ -17,10 +17,16 @@ class SyncDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_("Settings — Sync"))
         self.setObjectName("syncDialog")
-        self.resize(640, 720)
+        self.resize(660, 780)
         lay = QVBoxLayout(self)
         self.page = SyncPage(ctx, controller, prompts, self)
-        lay.addWidget(self.page, 1)
+        # Scrolled, not squeezed: a long error under the buttons or a small screen then adds a scroll bar
+        # instead of cutting the fields' text.
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setWidget(self.page)
+        lay.addWidget(scroll, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)

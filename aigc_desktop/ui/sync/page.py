@@ -62,7 +62,8 @@ class SyncPage(QWidget):
         lay.addWidget(self._build_where())
         lay.addWidget(self._build_when())
         lay.addWidget(self._build_encryption())
-        lay.addWidget(self._build_devices(), 1)
+        lay.addWidget(self._build_devices())
+        lay.addStretch(1)
         controller.busyChanged.connect(self._busy_changed)
         controller.statusChanged.connect(self.show_status)
         controller.synced.connect(self._synced)
@@ -174,7 +175,8 @@ class SyncPage(QWidget):
         self.devices.header().setSectionResizeMode(0, QHeaderView.Stretch)
         self.devices.header().setSectionResizeMode(1, QHeaderView.ResizeToContents)
         self.devices.setMinimumHeight(90)
-        lay.addWidget(self.devices, 1)
+        self.devices.setMaximumHeight(130)  # a few devices; more scroll inside the list
+        lay.addWidget(self.devices)
         return box
 
     # -- the form ---------------------------------------------------------------------------
