@@ -159,8 +159,12 @@ class SyncService:
         if s.sync_target == "folder" and s.sync_folder:
             return FolderTransport(Path(s.sync_folder) / ROOT / LIBRARY)
         if s.sync_target == "webdav" and s.sync_webdav_url:
+            from aigc_desktop.providers.config import Provider
+            from aigc_desktop.providers.router import check_network_allowed
             from aigc_desktop.sync.webdav import WebDavTransport
 
+            # The offline switch holds for WebDAV as for providers (a loopback server stays allowed).
+            check_network_allowed(Provider(name="WebDAV", base_url=s.sync_webdav_url), self.settings_store)
             password = self.secrets.get(WEBDAV_SECRET)
             if not password:
                 raise UserError(_("The WebDAV password is not stored on this device. Set up WebDAV again."))

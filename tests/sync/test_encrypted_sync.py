@@ -147,3 +147,16 @@ def test_a_wrong_webdav_password_is_said_plainly_and_kept_as_the_last_error(devi
         assert "HTTP 401" in a.sync.status().last_error
     finally:
         server.stop()
+
+
+def test_offline_mode_keeps_webdav_closed_but_a_folder_still_syncs(devices):
+    """The offline switch holds for a WebDAV server as for providers; a folder needs no network."""
+    a, _b, shared = devices
+    a.settings.update(offline=True)
+    a.sync.configure_webdav("https://dav.jianguoyun.com/dav/我的坚果云", USER, PASSWORD)
+    with pytest.raises(UserError, match="offline mode"):
+        a.sync.sync_now()
+    assert "offline mode" in a.sync.status().last_error
+    a.sync.configure_folder(shared)
+    a.store.create(TITLE)
+    assert a.sync.sync_now().sent > 0
