@@ -117,3 +117,21 @@ def test_chat_unknown_tools_server_is_refused_before_anything_is_stored(capsys, 
     assert code == 1 and "No MCP server named “nope”" in err
     code, out, _err = run(capsys, monkeypatch, ["list", "--json"])
     assert json.loads(out) == []
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("typed", "decision"), [("o\n", "once"), ("c\n", "chat"), ("always\n", "always"),
+                                                  ("d\n", "deny"), ("\n", "deny"), ("", "deny"), ("x\n", "deny")])
+def test_ask_on_a_terminal(monkeypatch, capsys, typed, decision):
+    from aigc_desktop.cli.tools import terminal_approver
+    from aigc_desktop.tools.approval import ToolRequest
+
+    monkeypatch.setattr("sys.stdin", _Terminal(typed))
+    request = ToolRequest("files", "write_file", "Write text to a file.", {"path": "/tmp/a", "text": "你好"}, False, "f")
+    assert terminal_approver(request) == decision
+    err = capsys.readouterr().err
+    assert "write_file" in err and '"text": "你好"' in err and "not marked read-only" in err
