@@ -159,7 +159,7 @@ class ChatService:
         except ContextOverflowError:  # the draft alone is too long: Send will say so
             return 0
         return engine.prefill(
-            history.messages, draft, cancel,
+            for_engine(engine, history.messages, tools_offered=False), draft, cancel,
             cache_key=f"conv:{conversation_id}", max_tokens=params.max_tokens,
         )
 
