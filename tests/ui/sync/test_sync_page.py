@@ -104,3 +104,27 @@ def test_automatic_sync_follows_a_finished_reply(window, qtbot):
         controller.after_reply.stop()
         controller.auto_sync()  # what the quiet moment does, without waiting for it
     assert any(p.name.endswith(".jsonl.gz") for p in shared.rglob("*"))
+
+
+def test_the_page_reads_chinese(zh_window, qtbot, tmp_path):
+    """In Chinese every visible word of the page is Chinese (product names aside), after a real sync too."""
+    from tests.ui.conftest import english_words, visible_texts
+
+    win = zh_window(load_model=False)
+    shared = tmp_path / "同步"
+    shared.mkdir()
+    win.prompts.ask_folder = lambda caption: str(shared)
+    dialog = win.sync.show_page()
+    page = dialog.page
+    choose_folder(qtbot, page)
+    with qtbot.wait_signal(win.sync.controller.synced, timeout=20_000):
+        qtbot.mouseClick(page.sync_button, Qt.LeftButton)
+    assert page.result.text().startswith("已同步：")
+    assert win.sync.label.text().startswith("已同步 ")
+    qtbot.mouseClick(page.kind.button(2), Qt.LeftButton)  # the WebDAV fields too
+    # Qt's own Close comes from qtbase_zh_CN.qm, which ui/app.py installs and this fixture does not.
+    names = ["WebDAV", "Dropbox", "OneDrive", "iCloud", "Syncthing", "API", "Close", str(shared)]
+    leftovers = {t: english_words(t, names) for t in visible_texts(dialog)}
+    assert {t: w for t, w in leftovers.items() if w} == {}
+    assert dialog.windowTitle() == "设置 — 同步"
+    assert [a.text() for a in win.menuBar().actions()[0].menu().actions() if a is win.sync_action] == ["同步…"]
