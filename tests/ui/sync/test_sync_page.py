@@ -128,3 +128,40 @@ def test_the_page_reads_chinese(zh_window, qtbot, tmp_path):
     assert {t: w for t, w in leftovers.items() if w} == {}
     assert dialog.windowTitle() == "设置 — 同步"
     assert [a.text() for a in win.menuBar().actions()[0].menu().actions() if a is win.sync_action] == ["同步…"]
+
+
+def test_webdav_test_and_encrypted_sync_from_the_page(window, qtbot, tmp_path):
+    """WebDAV against a real wsgidav server on loopback: Test says it works, Sync now with encryption on
+    leaves only sealed files there; the password and passphrase go to the keychain, not the settings."""
+    from aigc_desktop.providers.secrets import SecretStore
+    from aigc_desktop.sync.crypto import is_sealed
+    from tests.sync.dav_server import PASSWORD, USER, DavServer
+
+    win, _shared = window
+    root = tmp_path / "dav"
+    (root / "我的坚果云").mkdir(parents=True)
+    server = DavServer(root)
+    try:
+        page = win.sync.show_page().page
+        qtbot.mouseClick(page.kind.button(2), Qt.LeftButton)
+        page.url.setText(server.url("我的坚果云/"))
+        page.user.setText(USER)
+        page.password.setText(PASSWORD)
+        qtbot.mouseClick(page.test_button, Qt.LeftButton)
+        qtbot.waitUntil(lambda: not win.sync.controller.busy and page.result.text() not in ("", "Testing…"),
+                        timeout=20_000)
+        assert "works" in page.result.text(), page.result.text()
+        page.encrypt.setChecked(True)
+        page.passphrase.setText("全家共用的口令")
+        win.rt.store.create("加密的对话")
+        with qtbot.wait_signal(win.sync.controller.synced, timeout=20_000):
+            qtbot.mouseClick(page.sync_button, Qt.LeftButton)
+        assert page.passphrase.text() == "" and page.password.text() == ""
+        files = [p for p in root.rglob("*.jsonl.gz")]
+        assert files and all(is_sealed(p.read_bytes()) for p in files)
+        settings_file = win.rt.settings_store.path.read_text(encoding="utf-8")
+        assert PASSWORD not in settings_file and "全家共用的口令" not in settings_file
+        assert SecretStore().get("sync-passphrase") == "全家共用的口令"
+        assert not any("全家共用的口令".encode() in p.read_bytes() for p in root.rglob("*") if p.is_file())
+    finally:
+        server.stop()
