@@ -249,6 +249,7 @@ class SyncPage(QWidget):
         if self.controller.sync_now(prepare=partial(apply_form, rt.sync, rt.settings_store, form)) is None:
             return
         self._forget_secrets()
+        self.result.setStyleSheet("")
         self.result.setText(_("Syncing…"))
 
     def save(self) -> bool:
