@@ -98,6 +98,8 @@ def test_approve_runs_the_tool_and_keeps_the_call(qtbot, p):
     target = p.tmp / "a.txt"
     p.answers.decisions = ["once"]
     reply_id = turn(qtbot, p, ["好的。", call(target)], ["已写好。"])
+    reply = p.store.get_message(reply_id)
+    assert target.exists(), (reply.status, reply.stats, reply.tool_calls)
     assert target.read_text(encoding="utf-8") == "你好"
     assert len(p.answers.asked) == 1
     request = p.answers.asked[0]

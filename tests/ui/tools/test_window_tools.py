@@ -44,6 +44,8 @@ def test_a_tool_call_in_the_window_and_its_card_after_a_restart(qtbot, make_wind
     with qtbot.wait_signal(win.turnFinished, timeout=90_000) as done:
         win.composer.set_text("写个文件")
         win.turns.send("写个文件")
+    reply = win.rt.store.get_message(done.args[0])
+    assert target.exists(), (reply.status, reply.stats, reply.tool_calls, asked)
     assert target.read_text(encoding="utf-8") == "来自工具" and len(asked) == 1
     card = win.chat.widget_for(done.args[0]).tool_cards.cards[0]
     assert card.call["status"] == "done" and "write_file" in card.toggle.full
