@@ -230,6 +230,7 @@ QToolButton#toolCardToggle {{ color: {p.muted}; font-size: {t['small']}px; borde
 QToolButton#toolCardToggle:hover {{ color: {p.text}; }}
 QToolButton#toolCardToggle:focus {{ border: 2px solid {p.focus}; }}
 QLabel#toolCardCaption {{ color: {p.muted}; font-size: {t['caption']}px; }}
+QLabel#toolProblems {{ color: {p.warning}; font-size: {t['small']}px; }}
 QTextBrowser#toolCardArguments, QTextBrowser#toolCardResult {{ background: {p.bubble}; color: {p.text};
     border: none; border-radius: {r['sm']}px; }}
 QPushButton#toolsChip {{ border: 1px solid {p.border}; border-radius: 10px; padding: 2px {s['sm'] + 2}px;

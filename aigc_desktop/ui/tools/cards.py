@@ -224,7 +224,6 @@ class ToolCallList(QWidget):
         """Why some servers offered no tools to this reply (``stats["tool_problems"]``, or live)."""
         text = "\n".join(capped(str(p), 1500) for p in problems or [] if p)
         self.problems.setText(text)
-        self.problems.setStyleSheet(f"color: {style.current().warning}; font-size: {style.TYPE['small']}px;")
         self.problems.setVisible(bool(text))
         self.setVisible(bool(self.cards) or bool(text))
 
