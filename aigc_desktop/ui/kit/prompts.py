@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QCheckBox, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 
 class Prompts(QObject):
@@ -87,6 +87,7 @@ class Prompts(QObject):
         from aigc_desktop.ui.tools.approval_dialog import ApprovalDialog
 
         dialog = ApprovalDialog(request, self.window)
+        QApplication.alert(self.window)  # the reply waits for the person: flash the taskbar if they looked away
         try:
             self.run_dialog(dialog)
             return dialog.decision
