@@ -103,7 +103,7 @@ def template_kwargs(thinking: bool | None) -> dict:
 def soft_switched(messages: Sequence[dict], thinking: bool | None, model) -> list[dict]:
     """``messages`` with ``/no_think`` after the last user message when thinking is off for a hybrid
     model whose template does not read ``enable_thinking`` (so the variable alone would do nothing)."""
-    msgs = [{"role": m["role"], "content": m["content"]} for m in messages]
+    msgs = [dict(m) for m in messages]  # copies: a tool exchange's own keys (tool_calls, tool_call_id) stay
     if thinking is not False or model is None or TEMPLATE_SWITCH in (model.chat_template or ""):
         return msgs
     if not model_is_hybrid(model):
