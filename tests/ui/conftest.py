@@ -96,12 +96,12 @@ def short_replies(win) -> None:
 
 
 # -- the window in Chinese -----------------------------------------------------------------------
-# Names a Chinese interface keeps in Latin letters: products, formats, units, keys, and the
+# Names a Chinese interface keeps in Latin letters: products, formats, protocols (MCP), units, keys, and the
 # words of the welcome panel's example prompts (Python, CSV, AI).
 ALLOWED = {
     "AIGC", "Desktop", "GGUF", "Hugging", "Face", "Markdown", "JSON", "HTML", "PDF", "DOCX", "Word",
     "CPU", "GPU", "URL", "Top", "Min", "Esc", "Ctrl", "Shift", "Enter",
-    "MB", "GB", "KB", "AI", "API", "Python", "CSV", "English", "SmolLM", "llama", "cpp",
+    "MB", "GB", "KB", "AI", "API", "MCP", "Python", "CSV", "English", "SmolLM", "llama", "cpp",
 }
 ADDRESS = re.compile(r"https?://\S+|\b[\w.-]+\.(?:gguf|com|json|md)\b")
 
