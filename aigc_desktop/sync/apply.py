@@ -46,6 +46,7 @@ class Applier:
     def __init__(self, conn, schema: Schema, me: str) -> None:
         self.conn, self.schema, self.me = conn, schema, me
         self.changed = 0  # rows inserted, updated or deleted
+        self._later: list[dict] = []  # what is left of an op applied in part (a reference not here yet)
 
     def apply(self, ops: list[tuple[dict, str | None]]) -> int:
         """Apply ``(op, source file)`` pairs from any files in any order (oldest clock first, so a
@@ -55,20 +56,31 @@ class Applier:
             top = max(top, op_clock(op)[0])
             if self.one(op, src) == WAIT:
                 self._wait(op)
+            self._flush_later()
         if top:
             capture.observe(self.conn, top)
         self.retry()
         return self.changed
 
     def retry(self) -> None:
+        """Retry the waiting ops until a round changes nothing more."""
         progress = True
         while progress:
             progress = False
             rows = self.conn.execute(text("SELECT seq, op FROM sync_pending ORDER BY hlc, seq")).all()
             for seq, raw in rows:
+                before = self.changed
                 if self.one(json.loads(raw), None) != WAIT:
                     self.conn.execute(text("DELETE FROM sync_pending WHERE seq = :s"), {"s": seq})
-                    progress = True
+                    self._flush_later()
+                else:
+                    self._later.clear()
+                progress |= self.changed > before
+
+    def _flush_later(self) -> None:
+        for op in self._later:
+            self._wait(op)
+        self._later.clear()
 
     def _wait(self, op: dict) -> None:
         self.conn.execute(text("INSERT INTO sync_pending (entity, uid, hlc, op) VALUES (:e, :u, :h, :o)"),
@@ -131,8 +143,10 @@ class Applier:
             set_row_clocks(self.conn, entity, uid, have[0], merged)
             self.changed += 1
         if later:
-            self._wait({**op, "n": False, "f": {c: op["f"][c] for c in later},
-                        "c": {c: list(clocks[c]) for c in later}})
+            rest = {**op, "n": False, "f": {c: op["f"][c] for c in later}, "c": {c: list(clocks[c]) for c in later}}
+            if not newer:
+                return WAIT
+            self._later.append(rest)
         return APPLIED
 
     def _insert(self, entity: str, uid: str, base: tuple, clocks: dict, values: dict) -> str:
@@ -153,8 +167,8 @@ class Applier:
         self.conn.execute(text("DELETE FROM sync_tombstones WHERE entity = :e AND uid = :u"), {"e": entity, "u": uid})
         self.changed += 1
         if later:
-            self._wait({"e": entity, "u": uid, "k": "put", "n": False, "b": list(base),
-                        "c": {c: list(clocks[c]) for c in later}, "f": later})
+            self._later.append({"e": entity, "u": uid, "k": "put", "n": False, "b": list(base),
+                                "c": {c: list(clocks[c]) for c in later}, "f": later})
         return APPLIED
 
     def _insert_row(self, entity: str, uid: str, row_id, values: dict) -> bool:

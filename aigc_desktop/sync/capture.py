@@ -123,7 +123,7 @@ def observe(conn, hlc: int) -> None:
 def tick(conn) -> int:
     """A fresh clock value for an op the sync engine itself makes (a row re-sent after a refused delete)."""
     conn.execute(text(_TICK))
-    return conn.execute(text(_NOW)).scalar()
+    return conn.execute(text(f"SELECT {_NOW}")).scalar()
 
 
 def set_skew(conn, skew_ms: int) -> None:
