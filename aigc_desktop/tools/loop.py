@@ -98,28 +98,26 @@ class ToolLoop:
         kwargs: dict = {"cache_key": cache_key, "on_progress": on_progress, "tools": self.specs}
         if self.force_tool and self.steps == 0:
             kwargs["tool_choice"] = {"type": "function", "function": {"name": self.force_tool}}
-        holder = None if remote else CallHolder(set(self._by_name))
-        shown: list[str] = []
+        # A server's calls are native; but a server whose chat template is not applied to tools (llama-server
+        # without --jinja, some LM Studio set-ups) returns them as text, so its text is held and read too.
+        holder = CallHolder(set(self._by_name))
         stats = None
         for delta in self.engine.stream_chat(msgs, sampling, cancel, **kwargs):
             if delta.done:
                 stats = delta.stats
                 break
-            text = holder.feed(delta.text) if holder is not None and delta.text else delta.text
-            if text:
-                shown.append(text)
-                self.step_text += text
+            text = holder.feed(delta.text) if delta.text else ""
+            self.step_text += text
             if text or delta.reasoning:
                 yield Delta(text, reasoning=delta.reasoning)
-        if holder is not None:
-            release, parsed = holder.finish()
-            if release:
-                shown.append(release)
-                self.step_text += release
-                yield Delta(release)
+        release, parsed = holder.finish()
+        if release:
+            self.step_text += release
+            yield Delta(release)
+        native = getattr(stats, "tool_calls", ()) or ()
+        if not native:
             step_out.update(text=parsed.text, calls=parsed.calls, errors=parsed.errors)
         else:
-            native = getattr(stats, "tool_calls", ()) or ()
             calls, errors = [], []
             for c in native:
                 if isinstance(c.get("arguments"), dict):
@@ -127,7 +125,7 @@ class ToolLoop:
                 else:
                     errors.append(_("The model's call of “{name}” has arguments that are not a JSON object: "
                                     "{text}").format(name=c["name"], text=str(c.get("arguments"))[:160]))
-            step_out.update(text="".join(shown), calls=calls, errors=errors)
+            step_out.update(text=parsed.text, calls=calls, errors=errors)
         step_out["stats"] = stats
 
     # -- the loop ---------------------------------------------------------------------

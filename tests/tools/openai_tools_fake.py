@@ -3,7 +3,9 @@
 ``POST /v1/chat/completions`` with ``tools`` in the body and no ``tool`` message yet streams a
 ``tool_calls`` reply (the call's id and name in the first delta, its JSON arguments cut in two
 more, ``finish_reason: "tool_calls"``); once the last message is a ``tool`` result it streams a
-text answer quoting that result. Every request body is kept in ``requests``.
+text answer quoting that result. With ``as_text`` the call comes as Hermes ``<tool_call>`` text in
+``content`` instead (a server that does not parse its model's calls). Every request body is kept in
+``requests``.
 """
 
 from __future__ import annotations
@@ -61,6 +63,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._stream([{"role": "assistant", "content": "没有工具可用。"}], "stop")
             return
         args = json.dumps(self.server.arguments, ensure_ascii=False)
+        if self.server.as_text:  # a server that leaves the model's call in its text (no native parser)
+            text = '<tool_call>\n{"name": "%s", "arguments": %s}\n</tool_call>' % (self.server.tool, args)
+            self._stream([{"role": "assistant", "content": text[i:i + 7]} for i in range(0, len(text), 7)], "stop")
+            return
         cut = len(args) // 2
         self._stream([
             {"role": "assistant", "content": None, "tool_calls": [
@@ -74,10 +80,10 @@ class _Handler(BaseHTTPRequestHandler):
 class ToolsServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, tool: str, arguments: dict) -> None:
+    def __init__(self, tool: str, arguments: dict, *, as_text: bool = False) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.requests: list[dict] = []
-        self.tool, self.arguments = tool, arguments
+        self.tool, self.arguments, self.as_text = tool, arguments, as_text
         self.thread = threading.Thread(target=self.serve_forever, name="fake-openai-tools", daemon=True)
 
     @property

@@ -135,3 +135,13 @@ def test_ask_on_a_terminal(monkeypatch, capsys, typed, decision):
     assert terminal_approver(request) == decision
     err = capsys.readouterr().err
     assert "write_file" in err and '"text": "你好"' in err and "not marked read-only" in err
+
+
+def test_a_server_that_leaves_the_call_in_its_text(configured, capsys, monkeypatch):
+    with ToolsServer("echo", {"text": "文本"}, as_text=True) as fake:
+        _provider(capsys, monkeypatch, fake)
+        code, out, err = run(capsys, monkeypatch, ["chat", "回声", "--model", f"fake/{MODEL}", "--tools", "t",
+                                                   "--approve", "always"])
+        assert code == 0, err
+        assert "<tool_call>" not in out and "工具说：echo:本文" in out
+        assert fake.requests[1]["messages"][-1]["content"] == "echo:本文"
