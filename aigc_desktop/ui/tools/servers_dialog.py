@@ -8,7 +8,7 @@ stdio server when it opens (a local program); an HTTP server is contacted only o
 which re-checks the selected one.
 
 Add… (``add_server.py``) pastes an ``mcpServers`` JSON or fills a command or an address;
-Remove asks first. Below, the tools allowed with "Always allow this tool" (``ApprovalPolicy``,
+Remove asks first; Edit mcp.json… changes the file as text (checked before it is saved). Below, the tools allowed with "Always allow this tool" (``ApprovalPolicy``,
 ``tool-approvals.json``) can be revoked one by one.
 
 Built with what it uses: the servers file (``ToolsConfig``), the connections (``ToolHub``), the
@@ -72,6 +72,7 @@ class ServersDialog(QDialog):
         self.add_button = self._button(row, _("Add…"), self.add)
         self.remove_button = self._button(row, _("Remove"), self.remove)
         self.check_button = self._button(row, _("Check again"), self.check_selected)
+        self.edit_button = self._button(row, _("Edit mcp.json…"), self.edit_file)
         row.addStretch(1)
         lay.addLayout(row)
         lay.addWidget(QLabel(_("Tools always allowed (they run without asking):")))
@@ -233,6 +234,30 @@ class ServersDialog(QDialog):
         if op is not None:
             op.cancel()
         self.refresh(check=False)
+        self.serversChanged.emit()
+
+    @Slot()
+    def edit_file(self) -> None:
+        """The whole ``mcp.json`` as text (to change a server's arguments or environment); checked before
+        it is saved, and a broken text is refused in words with the file left as it was."""
+        from aigc_desktop.tools.config import FILE_NAME
+
+        try:
+            text = self.config.text()
+        except UserError as exc:
+            self.detail.setPlainText(str(exc))
+            return
+        edited = self.prompts.ask_long_text(_("Edit {file}").format(file=FILE_NAME),
+                                            _("The MCP servers, as JSON (secret headers show as <keychain>):"), text)
+        if edited is None or edited == text:
+            return
+        try:
+            self.config.save_text(edited)
+        except UserError as exc:
+            self.detail.setPlainText(str(exc))
+            return
+        self.status.clear()
+        self.refresh()
         self.serversChanged.emit()
 
     @Slot()

@@ -144,3 +144,21 @@ def test_an_address_is_not_contacted_until_asked(qtbot, parts):
     dialog.list.setCurrentRow(0)
     dialog.check_selected()
     qtbot.waitUntil(lambda: status(dialog, "remote")[0] == "error", timeout=60_000)
+
+
+def test_edit_the_file_as_text_and_a_broken_edit_is_refused(qtbot, parts):
+    import json
+
+    config, make = parts
+    config.add_stdio("files", sys.executable, [SERVER])
+    dialog = make()
+    dialog.refresh(check=False)
+    edited = json.loads(config.text())
+    edited["mcpServers"]["files"]["env"] = {"NOTES_DIR": "/tmp"}
+    dialog.prompts.ask_long_text = lambda title, label, text: json.dumps(edited)
+    dialog.edit_file()
+    assert config.get("files").env == {"NOTES_DIR": "/tmp"}
+    before = config.text()
+    dialog.prompts.ask_long_text = lambda title, label, text: '{"mcpServers": {'
+    dialog.edit_file()
+    assert config.text() == before and "not valid JSON" in dialog.detail.toPlainText()
