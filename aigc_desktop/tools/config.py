@@ -171,6 +171,7 @@ class ToolsConfig:
     def __init__(self, path: Path, secrets=None) -> None:
         self.path = Path(path)
         self._secrets = secrets
+        self.kept_aside: Path | None = None  # set when a write found the file broken and kept it as .bad
 
     @property
     def secrets(self):
@@ -241,9 +242,8 @@ class ToolsConfig:
         try:
             servers = self.servers()
         except ToolsConfigError:
-            kept = keep_aside(self.path)  # the person's broken file is kept, never overwritten
+            self.kept_aside = keep_aside(self.path)  # the person's broken file is kept, never overwritten
             servers = {}
-            self.kept_aside = kept
         servers[entry.name] = entry
         self._write(servers)
 
@@ -268,8 +268,6 @@ class ToolsConfig:
                 headers[header] = KEYCHAIN_MARK
         return ServerConfig(server.name, server.command, server.args, server.env, server.url, headers,
                             server.disabled, server.problem)
-
-    kept_aside: Path | None = None  # set when a write found the file broken and kept it as .bad
 
 
 def check_name(name: str) -> str:
