@@ -93,6 +93,11 @@ class ToolService:
         if not wanted and not gone:
             return None
         tools, problems = self.hub.tools(wanted, cancel)
+        first: dict[str, str] = {}
+        for tool in tools:  # a model calls tools by name alone: the first server's tool of a name is offered
+            if first.setdefault(tool.name, tool.server) != tool.server:
+                problems.append(_("The tool “{tool}” of “{server}” is not offered: “{other}” has a tool of the "
+                                  "same name.").format(tool=tool.name, server=tool.server, other=first[tool.name]))
         return ToolContext(self.hub, self.policy, approve, tools, conversation_id, on_tool, gone + problems)
 
     def close(self) -> None:

@@ -173,3 +173,19 @@ def test_stats_cover_the_whole_exchange(chat):
     first_len = len(call("echo", text="a"))
     assert reply.stats["completion_tokens"] == first_len + 1  # both steps' tokens
     assert reply.stats["prompt_tokens"] == engine.count_tokens(engine.calls[-1][1])  # the last step's prompt
+
+
+def test_same_tool_name_on_two_servers_is_said(store, tools):
+    tools.config.add_stdio("t2", sys.executable, [SERVER])
+    engine = ScriptedEngine()
+    engine.load("m.gguf")
+    service = ChatService(store, engine, tools=tools, checkpoint_seconds=0)
+    conv = store.create("t")
+    store.set_tools(conv.id, ["t", "t2"])
+    engine.enqueue("好")
+    events = []
+    reply = service.send(conv.id, "x", approve=lambda r: "once", on_tool=events.append).reply
+    problems = [e["message"] for e in events if e["phase"] == "problem"]
+    assert len(problems) == 4 and all("same name" in p and "“t2”" in p for p in problems)
+    assert reply.stats["tool_problems"] == problems
+    assert [t["function"]["name"] for t in engine.tools_offered[0]] == ["echo", "write_file", "slow", "getenv"]
