@@ -109,7 +109,9 @@ def cmd_list(args) -> int:
                 print("    " + line)
         for tool in st.tools:
             mark = _(" (read-only)") if tool.read_only else ""
-            print(f"  - {tool.name}{mark}: {tool.description.splitlines()[0] if tool.description else ''}")
+            about = " ".join(tool.description.split())
+            about = about if len(about) <= 100 else about[:99] + "…"
+            print("  - " + _("{name}{mark}: {description}").format(name=tool.name, mark=mark, description=about))
     return 0
 
 
