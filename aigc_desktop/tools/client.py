@@ -323,7 +323,6 @@ class ToolHub:
              timeout: float | None = None) -> ToolResult:
         """Run one tool; always returns (a failure is an ``error`` or ``timeout`` result, in words)."""
         started = time.monotonic()
-        timeout = self.call_timeout if timeout is None else timeout
 
         def done(text: str, status: str, is_error: bool) -> ToolResult:
             return ToolResult(cap(text), status, is_error, round(time.monotonic() - started, 3))
@@ -336,6 +335,8 @@ class ToolHub:
             return done(str(exc), "error", True)
         conn = self._connections.get(server)
         client = conn.client if conn else None
+        if timeout is None:  # the server's own "timeout", else the hub's
+            timeout = (conn.server.timeout if conn else None) or self.call_timeout
         if client is None:
             return done(self._failed(conn, _("MCP server “{name}” stopped.").format(name=server)), "error", True)
         future = asyncio.run_coroutine_threadsafe(client.call_tool(tool, arguments or {}), self._loop)

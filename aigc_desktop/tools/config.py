@@ -74,6 +74,7 @@ class ServerConfig:
     headers: dict = field(default_factory=dict)
     disabled: bool = False
     problem: str = ""  # why this entry cannot be used (an SSE server, no command or URL), in words
+    timeout: float | None = None  # seconds a call may take ("timeout", as Cherry Studio and Cline write it)
 
     @property
     def kind(self) -> str:
@@ -106,6 +107,8 @@ class ServerConfig:
                 out["env"] = dict(self.env)
         if self.problem:
             out["type"] = "sse"
+        if self.timeout:
+            out["timeout"] = self.timeout
         if self.disabled:
             out["disabled"] = True
         return out
@@ -118,6 +121,13 @@ def _strings(value, what: str, name: str) -> dict:
         raise ToolsConfigError(_("MCP server “{name}”: “{what}” must be an object of names and text values.").format(
             name=name, what=what))
     return {k: "" if v is None else str(v) for k, v in value.items()}
+
+
+def _seconds(value) -> float | None:
+    """A positive number of seconds, else None (the hub's default)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        return None
+    return float(value)
 
 
 def parse_entry(name: str, raw) -> ServerConfig:
@@ -135,7 +145,8 @@ def parse_entry(name: str, raw) -> ServerConfig:
         if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
             raise ToolsConfigError(_("MCP server “{name}”: the URL must start with http:// or https://.").format(
                 name=name))
-        return ServerConfig(name, url=url, headers=_strings(raw.get("headers"), "headers", name), disabled=disabled)
+        return ServerConfig(name, url=url, headers=_strings(raw.get("headers"), "headers", name), disabled=disabled,
+                            timeout=_seconds(raw.get("timeout")))
     command = raw.get("command")
     if not isinstance(command, str) or not command.strip():
         raise ToolsConfigError(_("MCP server “{name}” has neither a “command” nor a “url”.").format(name=name))
@@ -143,7 +154,8 @@ def parse_entry(name: str, raw) -> ServerConfig:
     if not isinstance(args, list):
         raise ToolsConfigError(_("MCP server “{name}”: “args” must be a list.").format(name=name))
     return ServerConfig(name, command=command.strip(), args=tuple(str(a) for a in args),
-                        env=_strings(raw.get("env"), "env", name), disabled=disabled)
+                        env=_strings(raw.get("env"), "env", name), disabled=disabled,
+                        timeout=_seconds(raw.get("timeout")))
 
 
 def parse_text(text: str, where: str = FILE_NAME) -> dict[str, ServerConfig]:
@@ -267,7 +279,7 @@ class ToolsConfig:
                 self.secrets.set(secret_name(server.name, header), value)
                 headers[header] = KEYCHAIN_MARK
         return ServerConfig(server.name, server.command, server.args, server.env, server.url, headers,
-                            server.disabled, server.problem)
+                            server.disabled, server.problem, server.timeout)
 
 
 def check_name(name: str) -> str:

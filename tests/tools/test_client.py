@@ -3,6 +3,7 @@ and, in memory, against an SDK server in this process (result conversion, read-o
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
 import time
@@ -48,6 +49,19 @@ def test_call_past_the_timeout_comes_back_as_timeout(hub):
     assert result.status == "timeout" and "did not answer within 2 s" in result.text
     assert time.monotonic() - started < 10
     assert hub.call("t", "echo", {"text": "ok"}).status == "done"  # the server still answers
+
+
+def test_a_servers_own_timeout(tmp_path):
+    cfg = ToolsConfig(tmp_path / "mcp.json")
+    cfg.save_text('{"mcpServers": {"t": {"command": %s, "args": [%s], "timeout": 1}}}' % (
+        json.dumps(sys.executable), json.dumps(SERVER)))
+    assert cfg.get("t").timeout == 1.0 and '"timeout": 1.0' in (tmp_path / "mcp.json").read_text()
+    h = ToolHub(cfg, start_timeout=15, call_timeout=60)
+    try:
+        result = h.call("t", "slow", {"seconds": 30})
+        assert result.status == "timeout" and "within 1 s" in result.text
+    finally:
+        h.close()
 
 
 def test_stop_ends_a_call_at_once(hub):
