@@ -220,6 +220,7 @@ class ToolHub:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._connections: dict[str, _Connection] = {}
+        self._stderr_files: list[Path] = []  # every connection's stderr file, removed at close()
         self._lock = threading.Lock()
         # How a connection's SDK client is made: open_client, or (tests) an in-process server's Client.
         self.client_factory = open_client
@@ -267,6 +268,7 @@ class ToolHub:
                 return list(conn.tools)
             stale, conn = conn, _Connection(server, self.config.headers_for(server) if server.url else {})
             self._connections[name] = conn
+            self._stderr_files.append(conn.stderr_path)
         if stale is not None:
             self._close(stale)
 
@@ -379,8 +381,6 @@ class ToolHub:
                 _done, pending = await asyncio.wait(tasks, timeout=6.0)
                 for task in pending:
                     task.cancel()
-            for conn in conns:
-                conn.stderr_path.unlink(missing_ok=True)
 
         try:
             asyncio.run_coroutine_threadsafe(shutdown(), loop).result(timeout=10.0)
@@ -389,4 +389,8 @@ class ToolHub:
         loop.call_soon_threadsafe(loop.stop)
         if thread is not None:
             thread.join(5.0)
+        with self._lock:
+            files, self._stderr_files = self._stderr_files, []
+        for path in files:
+            path.unlink(missing_ok=True)
 
