@@ -28,6 +28,7 @@ from aigc_desktop.store.conversations import ConversationStore
 from aigc_desktop.store.documents import DocumentStore
 from aigc_desktop.store.db import Database
 from aigc_desktop.store.templates import TemplateStore
+from aigc_desktop.sync.service import SyncService
 from aigc_desktop.tools.service import ToolService
 from aigc_desktop.writing.service import DocumentService
 
@@ -66,6 +67,7 @@ class Runtime:
     model_cache: ModelCache | None = None  # each provider's model ids as last listed
     kb: KnowledgeBaseService | None = None  # knowledge bases: sources, index, hybrid search (kb/)
     tools: ToolService | None = None  # MCP servers (mcp.json), their connections, remembered approvals (tools/)
+    sync: SyncService | None = None  # sync with the person's other computers (sync/service.py)
 
     @property
     def settings(self) -> Settings:
@@ -135,4 +137,5 @@ def open_runtime(*, recover: bool = True, hold_lock: bool = False,
             lock.release()
     return Runtime(paths, settings_store, db, store, engine, service, lock if sole and hold_lock else None, router,
                    templates=TemplateStore(db), documents=documents, writing=DocumentService(documents, engine, router=router, kb=kb),
-                   model_cache=ModelCache(paths.data / MODEL_CACHE_FILE), tools=tools, kb=kb)
+                   model_cache=ModelCache(paths.data / MODEL_CACHE_FILE), tools=tools, kb=kb,
+                   sync=SyncService(db, settings_store, paths.data))

@@ -16,7 +16,8 @@ import argparse
 import logging
 import sys
 
-from aigc_desktop.cli import chat, compare, doctor, feedback, history, kb, models, providers, serve, templates, tools, write
+from aigc_desktop.cli import (chat, compare, doctor, feedback, history, kb, models, providers, serve, sync, templates, tools,
+                              write)
 from aigc_desktop.cli.args import _Parser
 from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
@@ -24,7 +25,8 @@ from aigc_desktop.i18n import _
 log = logging.getLogger(__name__)
 
 #: The command modules, in the order ``--help`` lists their commands.
-COMMAND_MODULES = (chat, compare, history, write, kb, templates, feedback, doctor, models, providers, tools, serve)
+COMMAND_MODULES = (chat, compare, history, write, kb, templates, feedback, doctor, models, providers, tools, serve,
+                   sync)
 
 
 def build_parser() -> argparse.ArgumentParser:

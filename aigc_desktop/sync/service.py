@@ -178,7 +178,8 @@ class SyncService:
 
         passphrase = self.secrets.get(PASSPHRASE_SECRET)
         if not passphrase:
-            raise UserError(_("Sync encryption is on but this device has no passphrase. Enter it in Settings → Sync."))
+            raise UserError(_("Sync encryption is on but this device has no passphrase. "
+                              "Enter it in Settings → Sync."))
         return (lambda data: seal(data, passphrase)), (lambda data: self._open(data, passphrase))
 
     def _open(self, data: bytes, passphrase: str) -> bytes:
@@ -250,7 +251,8 @@ class SyncService:
         elif s.sync_target == "webdav" and s.sync_webdav_url:
             target = _("WebDAV {url}").format(url=s.sync_webdav_url)
         with self.db.connect() as conn:
-            meta = dict(conn.execute(text("SELECT key, value FROM sync_meta WHERE key IN ('last_sync', 'last_error')")).all())
+            meta = dict(conn.execute(
+                text("SELECT key, value FROM sync_meta WHERE key IN ('last_sync', 'last_error')")).all())
             devices = [DeviceSeen(d, n or d, _aware(t)) for d, n, t in conn.execute(
                 text("SELECT device_id, name, last_seen FROM sync_devices WHERE device_id <> :me "
                      "ORDER BY last_seen DESC"), {"me": self.device_id})]

@@ -70,7 +70,8 @@ def test_random_writes_on_three_replicas_converge(tmp_path_factory, template, da
             elif kind == "pin":
                 d.store.update(conv.id, pinned=not conv.pinned)
             elif kind == "rate" and msgs:
-                d.store.rate(data.draw(st.sampled_from(msgs), label="rated").id, data.draw(st.sampled_from([1, -1, None])))
+                rated = data.draw(st.sampled_from(msgs), label="rated")
+                d.store.rate(rated.id, data.draw(st.sampled_from([1, -1, None]), label="rating"))
             elif kind == "delete":
                 d.store.delete(conv.id)
                 doomed.add(cuid)
