@@ -31,7 +31,7 @@ from sqlalchemy import text
 
 #: Synced tables, parents before children (the order a snapshot is applied in).
 SYNCED = ("conversations", "messages", "documents", "sections", "section_versions", "prompt_templates",
-          "knowledge_bases", "kb_sources")
+          "presets", "knowledge_bases", "kb_sources")
 #: Tables that got their uid from migration 0016 (knowledge_bases and kb_sources had one from 0014).
 UID_ADDED_BY_0016 = ("conversations", "messages", "documents", "sections", "section_versions", "prompt_templates")
 #: References that are not declared foreign keys (so inserts and deletes do not depend on each other).

@@ -2,10 +2,12 @@
 
 Order and crash safety:
 
+0. **Presets**: ``presets.json`` is mirrored into its table (sync/presets.py).
 1. **Receive.** List the other devices' folders; read each ops file not applied yet (a ``.tmp``
    leftover or a cut file is skipped and tried again next time); apply them all in one
    transaction that also records them in ``sync_files``. A device that has applied nothing yet
-   starts from the newest snapshot and then only the files it does not cover.
+   starts from the newest snapshot and then only the files it does not cover. Presets other
+   devices changed are written back to ``presets.json``.
 2. **Send.** Fold the outbox, build the ops (committed state, no lock held), write the file
    (temporary name, then rename), then in a second transaction drop the sent outbox entries.
    Killed before that: the same ops are sent again next time (under the same name if nothing
@@ -24,11 +26,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 
 from sqlalchemy import text
 
 from aigc_desktop.store.db import Database
-from aigc_desktop.sync import capture, layout
+from aigc_desktop.sync import capture, layout, presets
 from aigc_desktop.sync.apply import Applier
 from aigc_desktop.sync.outbox import fold, pending_ops, sent, snapshot_ops, wall_ms
 from aigc_desktop.sync.rows import Schema
@@ -56,8 +59,9 @@ class Replica:
 
     def __init__(self, db: Database, device_id: str, device_name: str = "", *,
                  seal: Callable[[bytes], bytes] | None = None, unseal: Callable[[bytes], bytes] | None = None,
-                 now: Callable[[], datetime] | None = None) -> None:
+                 now: Callable[[], datetime] | None = None, presets_file: Path | None = None) -> None:
         self.db, self.me, self.name = db, device_id, device_name
+        self.presets_file = presets_file  # presets.json, mirrored as rows (sync/presets.py); None: not synced
         self.seal = seal or (lambda b: b)
         self.unseal = unseal or (lambda b: b)
         self.now = now or (lambda: datetime.now(timezone.utc))
@@ -66,8 +70,11 @@ class Replica:
         result = PassResult()
         mine = layout.device_dir(self.me)
         transport.ensure_dir(mine)
-        listing = self._listing(transport)
+        listing = self.listing(transport)
+        seen = presets.mirror_in(self.db, self.presets_file) if self.presets_file else None
         self.receive(transport, listing, result, cancel)
+        if self.presets_file:
+            presets.mirror_out(self.db, self.presets_file, seen)
         if cancel is not None and cancel.is_set():
             return result
         self.send(transport, listing, result)
@@ -75,7 +82,7 @@ class Replica:
         return result
 
     # -- the shared place -------------------------------------------------------------
-    def _listing(self, transport: Transport) -> dict[str, list]:
+    def listing(self, transport: Transport) -> dict[str, list]:
         """Each device's finished files (``.tmp`` leftovers and foreign names left out)."""
         out = {}
         for d in transport.list(layout.DEVICES):

@@ -198,7 +198,10 @@ class SyncService:
     # -- running --------------------------------------------------------------------------
     def replica(self) -> Replica:
         seal, unseal = self._codec()
-        return Replica(self.db, self.device_id, self.device_name(), seal=seal, unseal=unseal)
+        from aigc_desktop.paths import app_paths
+
+        return Replica(self.db, self.device_id, self.device_name(), seal=seal, unseal=unseal,
+                       presets_file=app_paths().config / "presets.json")
 
     def sync_now(self, cancel=None) -> SyncReport:
         """One pass: receive the other devices' changes, send this one's. Off the GUI thread."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from sqlalchemy import text
@@ -28,7 +29,8 @@ class Device:
         self.store = ConversationStore(self.db)
         self.documents = DocumentStore(self.db)
         self.templates = TemplateStore(self.db)
-        self.replica = Replica(self.db, self.id, name)
+        self.presets_file = Path(root) / name / "presets.json"
+        self.replica = Replica(self.db, self.id, name, presets_file=self.presets_file)
         self.shared = Path(shared)
         self.transport = FolderTransport(self.shared / "AIGC-Sync" / "default")
 
@@ -58,6 +60,15 @@ class Device:
     def uid_of(self, table: str, row_id: int) -> str:
         with self.db.connect() as conn:
             return conn.execute(text(f"SELECT uid FROM {table} WHERE id = :i"), {"i": row_id}).scalar()
+
+    def presets(self) -> dict[str, dict]:
+        if not self.presets_file.exists():
+            return {}
+        return {p["name"]: p for p in json.loads(self.presets_file.read_text(encoding="utf-8"))}
+
+    def save_presets(self, presets: list[dict]) -> None:
+        """As chat/presets.py writes the file (its functions use the app's config folder)."""
+        self.presets_file.write_text(json.dumps(presets, ensure_ascii=False), encoding="utf-8")
 
     def contents(self, conv_id: int) -> list[str]:
         return sorted(m.content for m in self.store.messages(conv_id))

@@ -307,3 +307,50 @@ def test_tombstones_go_once_every_device_has_seen_them(pair):
     exchange(a, b)
     with a.db.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM sync_tombstones")).scalar() == 0
+
+
+def test_presets_travel_through_presets_json(pair):
+    a, b = pair
+    writer = {"name": "公文写作", "system_prompt": "用正式的公文语气。", "sampling": {"temperature": 0.3}}
+    a.save_presets([writer])
+    exchange(a, b)
+    assert b.presets() == {"公文写作": writer}
+    b.set_clock(1000)
+    b.save_presets([{**writer, "system_prompt": "用正式、简洁的公文语气。"}, {"name": "Coder 2", "system_prompt": "",
+                                                                  "sampling": {}}])
+    exchange(a, b)
+    assert a.presets() == b.presets() and a.presets()["公文写作"]["system_prompt"] == "用正式、简洁的公文语气。"
+    a.save_presets([p for p in a.presets().values() if p["name"] != "Coder 2"])  # deleted on A
+    exchange(a, b)
+    assert sorted(a.presets()) == sorted(b.presets()) == ["公文写作"]
+    # Both make a preset of one name: both kept, the later uid renamed, alike on both.
+    a.save_presets([*a.presets().values(), {"name": "翻译", "system_prompt": "A", "sampling": {}}])
+    b.save_presets([*b.presets().values(), {"name": "翻译", "system_prompt": "B", "sampling": {}}])
+    exchange(a, b)
+    assert a.presets() == b.presets()
+    names = sorted(a.presets())
+    assert len(names) == 3 and "翻译" in names and any(n.startswith("翻译 (") for n in names)
+    assert a.state() == b.state()
+
+
+def test_knowledge_base_definitions_travel_as_rows_and_their_sources_as_paths(pair):
+    from aigc_desktop.kb.service import KnowledgeBaseService
+
+    a, b = pair
+    kb_a, kb_b = KnowledgeBaseService(a.db), KnowledgeBaseService(b.db)
+    try:
+        notes = kb_a.create("读书笔记")
+        kb_a.index.add_sources(notes.id, ["/home/me/笔记", "/home/me/论文.pdf"])
+        kb_b.create("论文")
+        kb_a.create("论文")  # the same name on both: both kept, the later uid renamed on both
+        exchange(a, b)
+        assert sorted(k.name for k in kb_a.list()) == sorted(k.name for k in kb_b.list())
+        assert sorted(kb_b.get("读书笔记").sources) == ["/home/me/笔记", "/home/me/论文.pdf"]
+        assert kb_b.get("读书笔记").uid == notes.uid and kb_b.get("读书笔记").files == 0  # each device indexes
+        kb_b.index.remove_source(kb_b.get("读书笔记").id, "/home/me/论文.pdf")
+        exchange(a, b)
+        assert kb_a.get("读书笔记").sources == ["/home/me/笔记"]
+        assert a.state() == b.state()
+    finally:
+        kb_a.close()
+        kb_b.close()

@@ -12,6 +12,8 @@ keep working). knowledge_bases and kb_sources had their uid from 0014.
 - ``sync_tombstones``: deleted rows, so an older edit does not bring them back.
 - ``sync_pending``: ops waiting for a row they refer to (files arrive in any order).
 - ``sync_devices``, ``sync_files``: devices seen, files applied; ``sync_meta``: small values.
+- ``presets``: the person's presets as rows (the window and the CLI keep using presets.json in
+  the config folder; sync/presets.py mirrors the two at each sync).
 
 Plain ``ADD COLUMN``s and new tables: a batch rebuild of messages would cascade.
 
@@ -39,6 +41,15 @@ def upgrade() -> None:
             conn.execute(sa.text(f"UPDATE {table} SET uid = :u WHERE id = :i"),
                          [{"u": new_uid(), "i": i} for i in ids])
         op.create_index(f"ux_{table}_uid", table, ["uid"], unique=True)
+    # The person's presets, mirrored from presets.json at each sync (sync/presets.py) so they travel as rows.
+    op.create_table(
+        "presets",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("uid", sa.Text(), unique=True),
+        sa.Column("name", sa.Text(), nullable=False, unique=True),
+        sa.Column("system_prompt", sa.Text(), nullable=False, server_default=""),
+        sa.Column("sampling", sa.Text(), nullable=False, server_default="{}"),
+    )
     op.create_table(
         "sync_clock",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -113,7 +124,7 @@ def downgrade() -> None:
     from aigc_desktop.sync.capture import UID_ADDED_BY_0016, drop
 
     drop(op.get_bind())
-    for table in ("sync_meta", "sync_files", "sync_devices", "sync_pending", "sync_tombstones", "sync_rows",
+    for table in ("presets", "sync_meta", "sync_files", "sync_devices", "sync_pending", "sync_tombstones", "sync_rows",
                   "sync_outbox", "sync_clock"):
         op.drop_table(table)
     for table in UID_ADDED_BY_0016:
