@@ -14,8 +14,6 @@ from PySide6.QtWidgets import QLabel
 
 from aigc_desktop.i18n import _
 from aigc_desktop.ui.kit import style
-from aigc_desktop.ui.kit.elide import shorten
-
 SHOWN_CHARS = 48  # of an error on the status bar line; the tooltip has it all
 
 
@@ -57,7 +55,9 @@ class SyncStatusLabel(QLabel):
 
     def show_error(self, message: str) -> None:
         first = message.splitlines()[0] if message else ""
-        self._show(_("Sync failed: {error}").format(error=shorten(first, SHOWN_CHARS)), message, error=message)
+        if len(first) > SHOWN_CHARS:  # its start says what happened: cut at the end, not in the middle
+            first = first[:SHOWN_CHARS - 1] + "…"
+        self._show(_("Sync failed: {error}").format(error=first), message, error=message)
 
     def _show(self, text: str, tip: str, error: str | None) -> None:
         self.error = error
