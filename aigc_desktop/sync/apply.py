@@ -26,7 +26,6 @@ import json
 import logging
 import re
 
-from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from aigc_desktop.store.db import reserve_ids
@@ -47,11 +46,15 @@ class Applier:
         self.conn, self.schema, self.me = conn, schema, me
         self.changed = 0  # rows inserted, updated or deleted
         self._later: list[dict] = []  # what is left of an op applied in part (a reference not here yet)
+        self._ids: dict[tuple[str, str], int] = {}  # (table, uid) -> local id, for references
+        self._block: dict[str, list[int]] = {}  # table -> [next id, last id] reserved for new rows
+        self._new: dict[str, int] = {}  # table -> rows this batch will insert (to reserve their ids at once)
 
     def apply(self, ops: list[tuple[dict, str | None]]) -> int:
         """Apply ``(op, source file)`` pairs from any files in any order (oldest clock first, so a
         parent comes before its children), then retry the waiting ones; returns rows changed."""
         top = 0
+        self._count_new([op for op, _src in ops])
         for op, src in sorted(ops, key=lambda pair: op_clock(pair[0])):
             top = max(top, op_clock(op)[0])
             if self.one(op, src) == WAIT:
@@ -67,15 +70,47 @@ class Applier:
         progress = True
         while progress:
             progress = False
-            rows = self.conn.execute(text("SELECT seq, op FROM sync_pending ORDER BY hlc, seq")).all()
+            rows = self.conn.exec_driver_sql("SELECT seq, op FROM sync_pending ORDER BY hlc, seq").all()
             for seq, raw in rows:
                 before = self.changed
                 if self.one(json.loads(raw), None) != WAIT:
-                    self.conn.execute(text("DELETE FROM sync_pending WHERE seq = :s"), {"s": seq})
+                    self.conn.exec_driver_sql("DELETE FROM sync_pending WHERE seq = :s", {"s": seq})
                     self._flush_later()
                 else:
                     self._later.clear()
                 progress |= self.changed > before
+
+    def _count_new(self, ops: list[dict]) -> None:
+        """How many rows of each table the batch brings that are not here (one id reservation each)."""
+        uids: dict[str, set[str]] = {}
+        for op in ops:
+            if op.get("k") == "put" and op.get("n") and op.get("e") in self.schema.high_water:
+                uids.setdefault(op["e"], set()).add(op["u"])
+        for table, wanted in uids.items():
+            have, wanted = 0, list(wanted)
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i:i + 500]
+                have += self.conn.exec_driver_sql(
+                    f"SELECT count(*) FROM {table} WHERE uid IN ({','.join('?' * len(chunk))})", tuple(chunk)).scalar()
+            self._new[table] = len(wanted) - have
+
+    def _next_id(self, table: str) -> int:
+        block = self._block.get(table)
+        if not block or block[0] > block[1]:
+            n = max(1, self._new.get(table, 0))
+            first = reserve_ids(self.conn, table, n)
+            block = self._block[table] = [first, first + n - 1]
+        self._new[table] = self._new.get(table, 0) - 1
+        block[0] += 1
+        return block[0] - 1
+
+    def _id_of(self, table: str, uid: str) -> int | None:
+        rid = self._ids.get((table, uid))
+        if rid is None:
+            rid = self.schema.id_of(self.conn, table, uid)
+            if rid is not None:
+                self._ids[(table, uid)] = rid
+        return rid
 
     def _flush_later(self) -> None:
         for op in self._later:
@@ -83,7 +118,7 @@ class Applier:
         self._later.clear()
 
     def _wait(self, op: dict) -> None:
-        self.conn.execute(text("INSERT INTO sync_pending (entity, uid, hlc, op) VALUES (:e, :u, :h, :o)"),
+        self.conn.exec_driver_sql("INSERT INTO sync_pending (entity, uid, hlc, op) VALUES (:e, :u, :h, :o)",
                           {"e": op["e"], "u": op["u"], "h": op_clock(op)[0], "o": json.dumps(op, ensure_ascii=False)})
 
     # -- one op -----------------------------------------------------------------------
@@ -102,7 +137,7 @@ class Applier:
         if value is None:
             return None, APPLIED
         target = self.schema.refs[entity][col]
-        rid = self.schema.id_of(self.conn, target, value)
+        rid = self._id_of(target, value)
         if rid is not None:
             return rid, APPLIED
         dead = tombstone(self.conn, target, value)
@@ -115,14 +150,14 @@ class Applier:
         cols = self.schema.cols[entity]
         clocks = {f: tuple(op.get("c", {}).get(f, base)) for f in op["f"] if f in cols}
         values = {f: decode(op["f"][f]) for f in clocks}
-        rid = self.schema.id_of(self.conn, entity, uid)
+        rid = self._id_of(entity, uid)
         if rid is None:
             dead = tombstone(self.conn, entity, uid)
             if dead is not None and dead >= op_clock(op):
                 return DROPPED
             if not op.get("n"):
                 return WAIT  # a change to a row whose first op has not arrived yet
-            return self._insert(entity, uid, base, clocks, values)
+            return self._insert(entity, uid, base, clocks, values, dead is not None)
         have = row_clocks(self.conn, entity, uid) or (ZERO, {})
         local = {f: have[1].get(f, have[0]) for f in clocks}
         newer = {f: v for f, v in values.items() if clocks[f] > local[f]}
@@ -137,7 +172,7 @@ class Applier:
                 later[col] = newer.pop(col)
         if newer:
             sets = ", ".join(f'"{c}" = :v{i}' for i, c in enumerate(newer))
-            self.conn.execute(text(f"UPDATE {entity} SET {sets} WHERE id = :id"),
+            self.conn.exec_driver_sql(f"UPDATE {entity} SET {sets} WHERE id = :id",
                               {**{f"v{i}": v for i, v in enumerate(newer.values())}, "id": rid})
             merged = {**{f: have[1].get(f, have[0]) for f in have[1]}, **{f: clocks[f] for f in newer}}
             set_row_clocks(self.conn, entity, uid, have[0], merged)
@@ -149,7 +184,7 @@ class Applier:
             self._later.append(rest)
         return APPLIED
 
-    def _insert(self, entity: str, uid: str, base: tuple, clocks: dict, values: dict) -> str:
+    def _insert(self, entity: str, uid: str, base: tuple, clocks: dict, values: dict, dead: bool) -> str:
         later = {}
         for col in [c for c in values if c in self.schema.refs[entity]]:
             rid_ref, status = self._resolve(entity, col, values[col], clocks[col])
@@ -160,11 +195,15 @@ class Applier:
                 values[col] = None
             else:
                 return status  # the parent is not here yet (WAIT) or was deleted after this was written
-        row_id = reserve_ids(self.conn, entity, 1) if entity in self.schema.high_water else None
+        row_id = self._next_id(entity) if entity in self.schema.high_water else None
         if not self._insert_row(entity, uid, row_id, values):
             return DROPPED
+        if row_id is not None:
+            self._ids[(entity, uid)] = row_id
         set_row_clocks(self.conn, entity, uid, base, {**clocks, **{c: ZERO for c in later}})
-        self.conn.execute(text("DELETE FROM sync_tombstones WHERE entity = :e AND uid = :u"), {"e": entity, "u": uid})
+        if dead:  # an older delete: the row is back
+            self.conn.exec_driver_sql("DELETE FROM sync_tombstones WHERE entity = :e AND uid = :u",
+                                      {"e": entity, "u": uid})
         self.changed += 1
         if later:
             self._later.append({"e": entity, "u": uid, "k": "put", "n": False, "b": list(base),
@@ -180,7 +219,7 @@ class Applier:
         sql = f"INSERT INTO {entity} ({quoted}) VALUES ({', '.join(f':p{i}' for i in range(len(cols)))})"
         for _attempt in range(3):
             try:
-                self.conn.execute(text(sql), params)
+                self.conn.exec_driver_sql(sql, params)
                 return True
             except IntegrityError as exc:  # SQLite undid just this statement; the transaction goes on
                 names = _unique_columns(str(exc.orig))
@@ -193,7 +232,7 @@ class Applier:
         """Two rows with one unique value: the larger uid yields (renamed, or dropped). True to retry."""
         where = " AND ".join(f'"{n}" = :w{i}' for i, n in enumerate(names))
         wp = {f"w{i}": values.get(n) for i, n in enumerate(names)}
-        other = self.conn.execute(text(f"SELECT id, uid FROM {entity} WHERE {where}"), wp).first()
+        other = self.conn.exec_driver_sql(f"SELECT id, uid FROM {entity} WHERE {where}", wp).first()
         if other is None or "uid" in names or "id" in names:
             return False
         renamable = [n for n in names if n in ("name", "title") and isinstance(values.get(n), str)]
@@ -204,13 +243,14 @@ class Applier:
                 values[col] = f"{values[col]} ({uid[-4:]})"
                 params[f"p{cols.index(col)}"] = values[col]
             else:
-                self.conn.execute(text(f'UPDATE {entity} SET "{col}" = "{col}" || :s WHERE id = :i'),
+                self.conn.exec_driver_sql(f'UPDATE {entity} SET "{col}" = "{col}" || :s WHERE id = :i',
                                   {"s": f" ({other.uid[-4:]})", "i": other.id})
             return True
         if loser_is_new:
             return False
         self._drop_rows(self.schema.subtree(self.conn, entity, other.id), (0, ""))
-        self.conn.execute(text(f"DELETE FROM {entity} WHERE id = :i"), {"i": other.id})
+        self.conn.exec_driver_sql(f"DELETE FROM {entity} WHERE id = :i", {"i": other.id})
+        self._ids.clear()  # the cascade took rows with it
         return True
 
     # -- deletes ----------------------------------------------------------------------
@@ -226,7 +266,7 @@ class Applier:
         for table, _i, uid in rows:
             if clock != (0, ""):
                 set_tombstone(self.conn, table, uid, clock, src)
-            self.conn.execute(text("DELETE FROM sync_rows WHERE entity = :e AND uid = :u"), {"e": table, "u": uid})
+            self.conn.exec_driver_sql("DELETE FROM sync_rows WHERE entity = :e AND uid = :u", {"e": table, "u": uid})
 
     def _delete(self, entity: str, uid: str, clock: tuple, src: str | None) -> str:
         dead = tombstone(self.conn, entity, uid)
@@ -239,15 +279,16 @@ class Applier:
         rows = self.schema.subtree(self.conn, entity, rid)
         if clock > self._latest(rows):
             self._drop_rows(rows, clock, src)
-            self.conn.execute(text(f"DELETE FROM {entity} WHERE id = :i"), {"i": rid})
+            self.conn.exec_driver_sql(f"DELETE FROM {entity} WHERE id = :i", {"i": rid})
+            self._ids.clear()  # the cascade took rows with it
             self.changed += 1
             return APPLIED
         # An edit here is newer than the delete: keep the rows and send them again, newer than the delete.
         fresh = (capture.tick(self.conn), self.me)
         for table, _i, row_uid in rows:
             set_row_clocks(self.conn, table, row_uid, fresh, {})
-            self.conn.execute(text("INSERT INTO sync_outbox (entity, uid, op, fields, hlc, folded) "
-                                   "VALUES (:e, :u, 'ins', NULL, :h, 1)"), {"e": table, "u": row_uid, "h": fresh[0]})
+            self.conn.exec_driver_sql("INSERT INTO sync_outbox (entity, uid, op, fields, hlc, folded) "
+                                   "VALUES (:e, :u, 'ins', NULL, :h, 1)", {"e": table, "u": row_uid, "h": fresh[0]})
         return APPLIED
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import time
 
-from sqlalchemy import text
 
 from aigc_desktop.sync.rows import Schema
 
@@ -33,7 +32,7 @@ def wall_ms() -> int:
 
 
 def row_clocks(conn, entity: str, uid: str) -> tuple[tuple, dict] | None:
-    row = conn.execute(text("SELECT base_hlc, base_dev, clocks FROM sync_rows WHERE entity = :e AND uid = :u"),
+    row = conn.exec_driver_sql("SELECT base_hlc, base_dev, clocks FROM sync_rows WHERE entity = :e AND uid = :u",
                        {"e": entity, "u": uid}).first()
     if row is None:
         return None
@@ -41,30 +40,30 @@ def row_clocks(conn, entity: str, uid: str) -> tuple[tuple, dict] | None:
 
 
 def set_row_clocks(conn, entity: str, uid: str, base: tuple, clocks: dict) -> None:
-    conn.execute(text("INSERT OR REPLACE INTO sync_rows (entity, uid, base_hlc, base_dev, clocks) "
-                      "VALUES (:e, :u, :h, :d, :c)"),
+    conn.exec_driver_sql("INSERT OR REPLACE INTO sync_rows (entity, uid, base_hlc, base_dev, clocks) "
+                      "VALUES (:e, :u, :h, :d, :c)",
                  {"e": entity, "u": uid, "h": base[0], "d": base[1],
                   "c": json.dumps({k: list(v) for k, v in clocks.items() if tuple(v) != tuple(base)})})
 
 
 def tombstone(conn, entity: str, uid: str) -> tuple | None:
-    row = conn.execute(text("SELECT hlc, dev FROM sync_tombstones WHERE entity = :e AND uid = :u"),
+    row = conn.exec_driver_sql("SELECT hlc, dev FROM sync_tombstones WHERE entity = :e AND uid = :u",
                        {"e": entity, "u": uid}).first()
     return None if row is None else (row[0], row[1])
 
 
 def set_tombstone(conn, entity: str, uid: str, clock: tuple, src: str | None) -> None:
-    conn.execute(text("INSERT INTO sync_tombstones (entity, uid, hlc, dev, src, deleted_at) "
+    conn.exec_driver_sql("INSERT INTO sync_tombstones (entity, uid, hlc, dev, src, deleted_at) "
                       "VALUES (:e, :u, :h, :d, :s, :w) ON CONFLICT (entity, uid) DO UPDATE SET "
                       "hlc = excluded.hlc, dev = excluded.dev, src = excluded.src, deleted_at = excluded.deleted_at "
-                      "WHERE (excluded.hlc, excluded.dev) > (sync_tombstones.hlc, sync_tombstones.dev)"),
+                      "WHERE (excluded.hlc, excluded.dev) > (sync_tombstones.hlc, sync_tombstones.dev)",
                  {"e": entity, "u": uid, "h": clock[0], "d": clock[1], "s": src, "w": wall_ms()})
 
 
 def fold(conn, me: str) -> None:
     """Give the rows written locally since the last fold their field clocks (this device's)."""
-    rows = conn.execute(text("SELECT seq, entity, uid, op, fields, hlc FROM sync_outbox WHERE folded = 0 "
-                             "ORDER BY seq")).all()
+    rows = conn.exec_driver_sql("SELECT seq, entity, uid, op, fields, hlc FROM sync_outbox WHERE folded = 0 "
+                             "ORDER BY seq").all()
     if not rows:
         return
     state: dict[tuple[str, str], tuple | None] = {}
@@ -90,13 +89,13 @@ def fold(conn, me: str) -> None:
             dead[key] = (hlc, me)
     for (entity, uid), value in state.items():
         if value is None:
-            conn.execute(text("DELETE FROM sync_rows WHERE entity = :e AND uid = :u"), {"e": entity, "u": uid})
+            conn.exec_driver_sql("DELETE FROM sync_rows WHERE entity = :e AND uid = :u", {"e": entity, "u": uid})
         else:
             set_row_clocks(conn, entity, uid, *value)
-            conn.execute(text("DELETE FROM sync_tombstones WHERE entity = :e AND uid = :u"), {"e": entity, "u": uid})
+            conn.exec_driver_sql("DELETE FROM sync_tombstones WHERE entity = :e AND uid = :u", {"e": entity, "u": uid})
     for (entity, uid), clock in dead.items():
         set_tombstone(conn, entity, uid, clock, None)
-    conn.execute(text("UPDATE sync_outbox SET folded = 1 WHERE folded = 0 AND seq <= :s"), {"s": rows[-1][0]})
+    conn.exec_driver_sql("UPDATE sync_outbox SET folded = 1 WHERE folded = 0 AND seq <= :s", {"s": rows[-1][0]})
 
 
 def op_clock(op: dict) -> tuple:
@@ -117,8 +116,8 @@ def put_op(schema: Schema, conn, entity: str, uid: str, row: dict, fields, new: 
 def pending_ops(schema: Schema, conn) -> tuple[list[dict], list[int]]:
     """The ops to send for the folded outbox, and the outbox seqs they cover (a row still being
     written stays in the outbox for a later file)."""
-    rows = conn.execute(text("SELECT seq, entity, uid, op, fields FROM sync_outbox WHERE folded = 1 "
-                             "ORDER BY seq")).all()
+    rows = conn.exec_driver_sql("SELECT seq, entity, uid, op, fields FROM sync_outbox WHERE folded = 1 "
+                             "ORDER BY seq").all()
     groups: dict[tuple[str, str], dict] = {}
     for seq, entity, uid, op, fields in rows:
         if uid is None or entity not in schema.tables:
@@ -147,16 +146,16 @@ def sent(conn, seqs: list[int]) -> None:
     """The ops of these outbox rows are in a file in the shared place now."""
     for i in range(0, len(seqs), 500):
         chunk = seqs[i:i + 500]
-        conn.execute(text(f"DELETE FROM sync_outbox WHERE seq IN ({','.join(str(int(s)) for s in chunk)})"))
+        conn.exec_driver_sql(f"DELETE FROM sync_outbox WHERE seq IN ({','.join(str(int(s)) for s in chunk)})")
 
 
 def snapshot_ops(schema: Schema, conn):
     """Every row and tombstone of this database as ops (a snapshot for a new device), parents first."""
     for table in schema.tables:
-        for row in conn.execute(text(f"SELECT * FROM {table} ORDER BY id")).mappings():
+        for row in conn.exec_driver_sql(f"SELECT * FROM {table} ORDER BY id").mappings():
             portable = schema.portable(conn, table, row)
             if row["uid"] is None or schema.unfinished(portable):
                 continue
             yield put_op(schema, conn, table, row["uid"], portable, None, True)
-    for entity, uid, hlc, dev in conn.execute(text("SELECT entity, uid, hlc, dev FROM sync_tombstones")):
+    for entity, uid, hlc, dev in conn.exec_driver_sql("SELECT entity, uid, hlc, dev FROM sync_tombstones"):
         yield {"e": entity, "u": uid, "k": "del", "h": [hlc, dev]}

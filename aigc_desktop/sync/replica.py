@@ -96,7 +96,7 @@ class Replica:
 
     def _applied(self) -> dict[str, set[str]]:
         with self.db.connect() as conn:
-            rows = conn.execute(text("SELECT device_id, name FROM sync_files")).all()
+            rows = conn.exec_driver_sql("SELECT device_id, name FROM sync_files").all()
         out: dict[str, set[str]] = {}
         for dev, name in rows:
             out.setdefault(dev, set()).add(name)
@@ -107,8 +107,10 @@ class Replica:
         applied = self._applied()
         batches: list[tuple[str, str, dict, list[dict]]] = []  # (device, file, header, ops)
         covered: dict[str, set[str]] = {}
-        if not any(dev != self.me for dev in applied):
-            self._start_from_snapshot(transport, listing, batches, covered, result)
+        waiting = {(dev, e.name) for dev, entries in listing.items() if dev != self.me for e in entries
+                   if layout.OPS.match(e.name) and e.name not in applied.get(dev, ())}
+        if waiting and not any(dev != self.me for dev in applied):
+            self._start_from_snapshot(transport, listing, batches, covered, result, waiting)
         for dev, entries in sorted(listing.items()):
             if dev == self.me:
                 continue
@@ -134,17 +136,18 @@ class Replica:
             applier.apply([(op, f"{dev}/{name}") for dev, name, _h, ops in batches for op in ops])
             for dev, name, header, ops in batches:
                 self._seen(conn, dev, header)
-                conn.execute(text("INSERT OR REPLACE INTO sync_files (device_id, name, size, applied_at) "
-                                  "VALUES (:d, :n, :s, :t)"), {"d": dev, "n": name, "s": len(ops), "t": self.now()})
+                conn.exec_driver_sql("INSERT OR REPLACE INTO sync_files (device_id, name, size, applied_at) "
+                                  "VALUES (:d, :n, :s, :t)", {"d": dev, "n": name, "s": len(ops), "t": self.now().isoformat()})
                 result.files_read += 1
             for dev, names in covered.items():
-                conn.execute(text("INSERT OR IGNORE INTO sync_files (device_id, name, size, applied_at) "
-                                  "VALUES (:d, :n, 0, :t)"), [{"d": dev, "n": n, "t": self.now()} for n in names])
+                conn.exec_driver_sql("INSERT OR IGNORE INTO sync_files (device_id, name, size, applied_at) "
+                                  "VALUES (:d, :n, 0, :t)", [{"d": dev, "n": n, "t": self.now().isoformat()} for n in names])
             capture.set_applying(conn, False)
             result.received += applier.changed
 
-    def _start_from_snapshot(self, transport, listing, batches, covered, result) -> None:
-        """A device new to the shared place reads the newest snapshot instead of every old file."""
+    def _start_from_snapshot(self, transport, listing, batches, covered, result, waiting) -> None:
+        """A device new to the shared place reads the newest snapshot instead of every old file
+        (when that snapshot covers some of the files it has not read; else the files are read)."""
         snaps = sorted(((e.name, dev, e) for dev, entries in listing.items() if dev != self.me
                         for e in entries if layout.SNAPSHOT.match(e.name)), reverse=True)
         for name, dev, e in snaps:
@@ -154,17 +157,20 @@ class Replica:
                 result.skipped.append(e.path)
                 log.info("sync: snapshot %s unusable for now: %s", e.path, exc)
                 continue
+            covers = {(d, str(n)) for d, names in (header.get("covers") or {}).items()
+                      if d != self.me and isinstance(names, list) for n in names}
+            if not covers & waiting:
+                return
             batches.append((dev, name, header, ops))
-            for d, names in (header.get("covers") or {}).items():
-                if d != self.me and isinstance(names, list):
-                    covered.setdefault(d, set()).update(str(n) for n in names)
+            for d, n in covers:
+                covered.setdefault(d, set()).add(n)
             return
 
     def _seen(self, conn, dev: str, header: dict) -> None:
-        conn.execute(text("INSERT INTO sync_devices (device_id, name, last_seen, applied) VALUES (:d, :n, :t, :a) "
+        conn.exec_driver_sql("INSERT INTO sync_devices (device_id, name, last_seen, applied) VALUES (:d, :n, :t, :a) "
                           "ON CONFLICT (device_id) DO UPDATE SET name = coalesce(excluded.name, name), "
-                          "last_seen = excluded.last_seen, applied = excluded.applied"),
-                     {"d": dev, "n": header.get("name") or None, "t": self.now(),
+                          "last_seen = excluded.last_seen, applied = excluded.applied",
+                     {"d": dev, "n": header.get("name") or None, "t": self.now().isoformat(),
                       "a": json.dumps(header.get("applied") or {})})
 
     # -- send -------------------------------------------------------------------------
@@ -198,9 +204,9 @@ class Replica:
             with self.db.transaction() as s:
                 conn = s.connection()
                 sent(conn, seqs)
-                conn.execute(text("INSERT OR REPLACE INTO sync_files (device_id, name, size, applied_at) "
-                                  "VALUES (:d, :n, :s, :t)"), {"d": self.me, "n": name, "s": len(ops), "t": self.now()})
-                conn.execute(text("UPDATE sync_tombstones SET src = :s WHERE src IS NULL"), {"s": f"{self.me}/{name}"})
+                conn.exec_driver_sql("INSERT OR REPLACE INTO sync_files (device_id, name, size, applied_at) "
+                                  "VALUES (:d, :n, :s, :t)", {"d": self.me, "n": name, "s": len(ops), "t": self.now().isoformat()})
+                conn.exec_driver_sql("UPDATE sync_tombstones SET src = :s WHERE src IS NULL", {"s": f"{self.me}/{name}"})
             own.add(name)
             result.sent += len(ops)
         snaps = [n for n in own if layout.SNAPSHOT.match(n)]
@@ -211,7 +217,7 @@ class Replica:
     def _empty(self) -> bool:
         with self.db.connect() as conn:
             schema = Schema(conn)
-            return not any(conn.execute(text(f"SELECT 1 FROM {t} LIMIT 1")).first() for t in schema.tables)
+            return not any(conn.exec_driver_sql(f"SELECT 1 FROM {t} LIMIT 1").first() for t in schema.tables)
 
     def snapshot(self, transport: Transport, listing: dict) -> str:
         """Write every row and tombstone, for a device that joins later."""
@@ -219,10 +225,10 @@ class Replica:
         covers = {dev: sorted(names) for dev, names in applied.items()}
         with self.db.connect() as conn:
             schema = Schema(conn)
-            hlc = conn.execute(text("SELECT hlc FROM sync_clock")).scalar() or 0
+            hlc = conn.exec_driver_sql("SELECT hlc FROM sync_clock").scalar() or 0
             ops = list(snapshot_ops(schema, conn))
             # Ops still waiting for a row are part of what the covered files said.
-            ops += [json.loads(raw) for raw in conn.execute(text("SELECT op FROM sync_pending ORDER BY seq")).scalars()]
+            ops += [json.loads(raw) for raw in conn.exec_driver_sql("SELECT op FROM sync_pending ORDER BY seq").scalars()]
         name = layout.snapshot_name(hlc)
         header = {"kind": "snapshot", "device": self.me, "name": self.name, "count": len(ops),
                   "applied": self._applied_vector(listing), "covers": covers}
@@ -231,9 +237,9 @@ class Replica:
         except AlreadyThere:
             pass
         with self.db.transaction() as s:
-            s.connection().execute(text("INSERT OR REPLACE INTO sync_files (device_id, name, size, applied_at) "
-                                        "VALUES (:d, :n, :s, :t)"), {"d": self.me, "n": name, "s": len(ops),
-                                                                      "t": self.now()})
+            s.connection().exec_driver_sql("INSERT OR REPLACE INTO sync_files (device_id, name, size, applied_at) "
+                                        "VALUES (:d, :n, :s, :t)", {"d": self.me, "n": name, "s": len(ops),
+                                                                      "t": self.now().isoformat()})
         return name
 
     # -- tidy -------------------------------------------------------------------------
@@ -242,7 +248,7 @@ class Replica:
         with self.db.transaction() as s:
             conn = s.connection()
             cutoff = wall_ms() - TOMBSTONE_DAYS * 86_400_000
-            dropped = conn.execute(text("DELETE FROM sync_tombstones WHERE deleted_at < :c"), {"c": cutoff}).rowcount
+            dropped = conn.exec_driver_sql("DELETE FROM sync_tombstones WHERE deleted_at < :c", {"c": cutoff}).rowcount
             devices = {d: json.loads(a or "{}") for d, a in conn.execute(
                 text("SELECT device_id, applied FROM sync_devices"))}
             if not devices:
@@ -251,7 +257,7 @@ class Replica:
                     text("SELECT entity, uid, src FROM sync_tombstones WHERE src IS NOT NULL")).all():
                 origin, _sep, file = src.partition("/")
                 if all(d == origin or (seen.get(origin) or "") >= file for d, seen in devices.items()):
-                    conn.execute(text("DELETE FROM sync_tombstones WHERE entity = :e AND uid = :u"),
+                    conn.exec_driver_sql("DELETE FROM sync_tombstones WHERE entity = :e AND uid = :u",
                                  {"e": entity, "u": uid})
                     dropped += 1
         return dropped

@@ -43,7 +43,7 @@ class Schema:
         self.cols = {t: synced_columns(conn, t) for t in self.tables}
         self.hard: dict[str, dict[str, str]] = {t: {} for t in self.tables}
         for t in self.tables:
-            for fk in conn.execute(text(f"PRAGMA foreign_key_list({t})")).mappings():
+            for fk in conn.exec_driver_sql(f"PRAGMA foreign_key_list({t})").mappings():
                 if fk["table"] in self.tables and fk["to"] in ("id", None):
                     self.hard[t][fk["from"]] = fk["table"]
         self.soft = {t: {c: target for (tt, c), target in SOFT_REFS.items()
@@ -53,14 +53,14 @@ class Schema:
         for t in self.tables:
             for col, target in self.hard[t].items():
                 self.children[target].append((t, col))
-        self.high_water = set(conn.execute(text("SELECT name FROM id_high_water")).scalars())
+        self.high_water = set(conn.exec_driver_sql("SELECT name FROM id_high_water").scalars())
         self._uid_cache: dict[tuple[str, int], str] = {}
 
     # -- ids and uids -------------------------------------------------------------
     def uid_of(self, conn, table: str, row_id: int) -> str | None:
         key = (table, row_id)
         if key not in self._uid_cache:
-            uid = conn.execute(text(f"SELECT uid FROM {table} WHERE id = :i"), {"i": row_id}).scalar()
+            uid = conn.exec_driver_sql(f"SELECT uid FROM {table} WHERE id = :i", {"i": row_id}).scalar()
             if uid is None:
                 return None
             if len(self._uid_cache) > 50_000:
@@ -70,12 +70,12 @@ class Schema:
 
     @staticmethod
     def id_of(conn, table: str, uid: str) -> int | None:
-        return conn.execute(text(f"SELECT id FROM {table} WHERE uid = :u"), {"u": uid}).scalar()
+        return conn.exec_driver_sql(f"SELECT id FROM {table} WHERE uid = :u", {"u": uid}).scalar()
 
     # -- reading --------------------------------------------------------------------
     def read(self, conn, table: str, uid: str) -> dict | None:
         """The row's synced columns, references as uids; None if there is no such row."""
-        row = conn.execute(text(f"SELECT * FROM {table} WHERE uid = :u"), {"u": uid}).mappings().first()
+        row = conn.exec_driver_sql(f"SELECT * FROM {table} WHERE uid = :u", {"u": uid}).mappings().first()
         return None if row is None else self.portable(conn, table, row)
 
     def portable(self, conn, table: str, row) -> dict:
@@ -100,7 +100,7 @@ class Schema:
             if (t, i) in seen:
                 continue
             seen.add((t, i))
-            uid = conn.execute(text(f"SELECT uid FROM {t} WHERE id = :i"), {"i": i}).scalar()
+            uid = conn.exec_driver_sql(f"SELECT uid FROM {t} WHERE id = :i", {"i": i}).scalar()
             if uid is None:
                 continue
             out.append((t, i, uid))
