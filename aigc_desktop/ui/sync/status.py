@@ -38,6 +38,8 @@ class SyncStatusLabel(QLabel):
         self.setObjectName("syncStatus")
         self.setTextFormat(Qt.PlainText)  # an error may quote a server's words: shown as they are
         self.setCursor(Qt.PointingHandCursor)
+        self.setMinimumWidth(60)  # a narrow window clips it (whole in the tooltip) instead of growing
+        self.setMaximumWidth(460)
         self.error: str | None = None
         self.setVisible(False)
 

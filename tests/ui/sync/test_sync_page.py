@@ -165,3 +165,12 @@ def test_webdav_test_and_encrypted_sync_from_the_page(window, qtbot, tmp_path):
         assert not any("全家共用的口令".encode() in p.read_bytes() for p in root.rglob("*") if p.is_file())
     finally:
         server.stop()
+
+
+def test_a_long_error_does_not_widen_a_narrow_window(window, qtbot):
+    win, _shared = window
+    before = win.minimumSizeHint().width()
+    win.sync.label.show_error("文件夹 /一个/很长很长的/路径/" * 10 + " 不存在。")
+    win.resize(640, 420)
+    assert win.minimumSizeHint().width() <= max(before, 640), before
+    assert win.sync.label.text().endswith("…") and "不存在" in win.sync.label.toolTip()
