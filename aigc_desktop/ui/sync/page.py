@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from aigc_desktop.i18n import _
+from aigc_desktop.providers.config import Provider, unencrypted_warning
 from aigc_desktop.ui.kit import style
 from aigc_desktop.ui.sync.form import SyncForm, apply_form, form_from_settings
 from aigc_desktop.ui.sync.status import when
@@ -116,6 +117,14 @@ class SyncPage(QWidget):
         buttons.addWidget(self.sync_button)
         buttons.addStretch(1)
         form.addRow("", buttons)
+        self.warning = QLabel("")
+        self.warning.setObjectName("syncWarning")
+        self.warning.setWordWrap(True)
+        self.warning.setTextFormat(Qt.PlainText)
+        self.warning.setStyleSheet(f"color: {style.current().warning};")
+        self.warning.setVisible(False)
+        outer.addWidget(self.warning)
+        self.url.textChanged.connect(self._url_typed)
         self.result = QLabel("")
         self.result.setObjectName("syncResult")
         self.result.setWordWrap(True)
@@ -221,7 +230,20 @@ class SyncPage(QWidget):
         self.where_form.setRowVisible(self.folder_row, target == "folder")
         for field in (self.url, self.user, self.password):
             self.where_form.setRowVisible(field, target == "webdav")
+        self._url_typed()
         self._busy_changed(self.controller.busy)
+
+    @Slot()
+    def _url_typed(self, _text: str = "") -> None:
+        """http:// to another machine: the app password and every change cross the network readable."""
+        text = None
+        if TARGETS[max(0, self.kind.checkedId())] == "webdav":
+            try:
+                text = unencrypted_warning(Provider(name="WebDAV", base_url=self.url.text().strip()))
+            except ValueError:
+                text = None
+        self.warning.setText(text or "")
+        self.warning.setVisible(bool(text))
 
     # -- actions ----------------------------------------------------------------------------
     @Slot()

@@ -174,3 +174,18 @@ def test_a_long_error_does_not_widen_a_narrow_window(window, qtbot):
     win.resize(640, 420)
     assert win.minimumSizeHint().width() <= max(before, 640), before
     assert win.sync.label.text().endswith("…") and "不存在" in win.sync.label.toolTip()
+
+
+def test_an_http_address_to_another_machine_is_warned_about(window, qtbot):
+    win, _shared = window
+    page = win.sync.show_page().page
+    qtbot.mouseClick(page.kind.button(2), Qt.LeftButton)
+    page.url.setText("http://192.168.1.20/dav/")
+    assert page.warning.isVisible() and "not encrypted" in page.warning.text()
+    page.url.setText("https://dav.jianguoyun.com/dav/")
+    assert not page.warning.isVisible()
+    page.url.setText("http://127.0.0.1:8080/dav/")  # this machine
+    assert not page.warning.isVisible()
+    page.url.setText("http://192.168.1.20/dav/")
+    qtbot.mouseClick(page.kind.button(1), Qt.LeftButton)  # a folder: no WebDAV address in use
+    assert not page.warning.isVisible()
