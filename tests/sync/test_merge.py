@@ -354,3 +354,40 @@ def test_knowledge_base_definitions_travel_as_rows_and_their_sources_as_paths(pa
     finally:
         kb_a.close()
         kb_b.close()
+
+
+def test_one_source_path_added_on_both_devices_stays_one_row(pair):
+    from aigc_desktop.kb.service import KnowledgeBaseService
+
+    a, b = pair
+    kb_a, kb_b = KnowledgeBaseService(a.db), KnowledgeBaseService(b.db)
+    try:
+        kb_a.create("资料")
+        exchange(a, b)
+        kb_a.index.add_sources(kb_a.get("资料").id, ["/data/同一个文件夹"])
+        kb_b.index.add_sources(kb_b.get("资料").id, ["/data/同一个文件夹"])
+        exchange(a, b)
+        assert kb_a.get("资料").sources == kb_b.get("资料").sources == ["/data/同一个文件夹"]
+        assert a.state() == b.state()
+    finally:
+        kb_a.close()
+        kb_b.close()
+
+
+def test_tombstones_older_than_180_days_go_even_if_a_device_never_came_back(pair):
+    from aigc_desktop.sync import replica
+
+    a, b = pair
+    conv = _chat(a, "old", "x")
+    exchange(a, b)
+    a.store.delete(conv.id)
+    a.sync()  # B never syncs again
+    with a.db.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM sync_tombstones")).scalar() > 0
+    assert a.replica.tidy() == 0  # B has not seen it
+    with a.db.transaction() as s:
+        s.connection().execute(text("UPDATE sync_tombstones SET deleted_at = deleted_at - :d"),
+                               {"d": (replica.TOMBSTONE_DAYS + 1) * DAY_MS})
+    assert a.replica.tidy() > 0
+    with a.db.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM sync_tombstones")).scalar() == 0
