@@ -57,6 +57,7 @@ from aigc_desktop.ui.kit.theme import install_font
 from aigc_desktop.ui.kit.theme_choice import ThemeChoice
 from aigc_desktop.ui.menus import build_menus, build_toolbar
 from aigc_desktop.ui.kit.prompts import Prompts
+from aigc_desktop.ui.chat.chip_row import ChipRow
 from aigc_desktop.ui.chat.system_chip import SystemPromptChip
 from aigc_desktop.ui.conversations.sidebar import Sidebar
 from aigc_desktop.ui.kit.task_progress import TaskProgress
@@ -117,10 +118,9 @@ class MainWindow(QMainWindow):
         self.sync = SyncParts(ctx, prompts, self)  # ui/sync/: Settings → Sync, its schedule, the status bar's line
         self.statusBar().addPermanentWidget(self.sync.label)
         self.tools = Tools(ctx, engine, conv, prompts, self)  # ui/tools/: the Tools chip, approvals, MCP servers
-        self.chat_pane.layout().insertWidget(self.chat_pane.layout().indexOf(composer), self.tools.chip, 0, Qt.AlignLeft)
         self.knowledge = KnowledgeBases(ctx, engine, conv, banner, prompts, self)  # ui/kb/: chip, window, watch
-        self.chat_pane.layout().insertWidget(self.chat_pane.layout().indexOf(composer), self.knowledge.chip, 0,
-                                             Qt.AlignLeft)
+        self.chip_row.add(self.knowledge.chip)  # one row above the message box: 知识库, then tools
+        self.chip_row.add(self.tools.chip)
         self.sidebar.layout().addWidget(self.knowledge.button)
         self.settings_button.clicked.connect(conv.edit_settings)
         self.documents.modeShown.connect(self._show_page)
@@ -187,6 +187,8 @@ class MainWindow(QMainWindow):
         self.system_chip = SystemPromptChip()
         cl.addWidget(self.system_chip, 0, Qt.AlignLeft)
         cl.addWidget(install_welcome(self.chat, self.welcome), 1)
+        self.chip_row = ChipRow()  # the chat's knowledge bases and tools, filled once their parts exist
+        cl.addWidget(self.chip_row)
         cl.addWidget(self.composer)
         self.studio = DocumentStudio()
         self.stack = QStackedWidget()  # the chat, or the writing studio (the sidebar's switch)

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 CHIP_CHARS = 40
 # The Tools chip's look (ui/kit/style.py) in palette roles, so it follows the theme; no menu arrow.
 CHIP_STYLE = """
-QToolButton#kbChip { border: 1px solid palette(mid); border-radius: 10px; padding: 2px 10px; margin: 4px 16px 0 16px;
+QToolButton#kbChip { border: 1px solid palette(mid); border-radius: 10px; padding: 2px 10px; margin: 4px 0 0 0;
     color: palette(placeholder-text); background: transparent; font-size: 13px; }
 QToolButton#kbChip:hover { background: palette(alternate-base); color: palette(text); }
 QToolButton#kbChip[active="true"] { color: palette(highlight); border-color: palette(highlight); }
