@@ -17,11 +17,14 @@ from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
 from aigc_desktop.kb.chunk import Chunk
 from aigc_desktop.kb.records import KbFile, KbInfo
-from aigc_desktop.kb.segment import fts_query, index_text
+from aigc_desktop.kb.segment import fts_match, index_text, query_terms
 from aigc_desktop.store.db import Database
 from aigc_desktop.store.kb_tables import kb_chunks, kb_files, kb_sources, knowledge_bases
 from aigc_desktop.store.schema import utcnow
 from aigc_desktop.store.uids import new_uid
+
+
+COMMON_SHARE = 0.05  # a query term in more of all passages than this is left out (see KbIndex.keyword)
 
 
 class KbNotFound(UserError, LookupError):
@@ -56,7 +59,9 @@ class KbIndex:
                 uid=new_uid(), name=name, embedding_model=embedding_model, created_at=now, updated_at=now)
             ).inserted_primary_key[0]
 
-    def infos(self, kb_id: int | None = None) -> list[KbInfo]:
+    def infos(self, kb_id: int | None = None, *, counts: bool = True) -> list[KbInfo]:
+        """The bases (one, with ``kb_id``); ``counts=False`` leaves files and chunks 0 (a search needs
+        only names and models, and counting 200,000 chunks takes tens of milliseconds)."""
         with self.db.connect() as conn:
             q = select(knowledge_bases).order_by(knowledge_bases.c.name)
             if kb_id is not None:
@@ -66,6 +71,9 @@ class KbIndex:
             for b in bases:
                 srcs = conn.execute(select(kb_sources.c.path).where(kb_sources.c.kb_id == b.id)
                                     .order_by(kb_sources.c.id)).scalars().all()
+                if not counts:
+                    out.append(KbInfo(b.id, b.uid, b.name, b.embedding_model, list(srcs)))
+                    continue
                 n_files, n_failed, last = conn.execute(
                     select(func.count(kb_files.c.id), func.count(kb_files.c.error), func.max(kb_files.c.indexed_at))
                     .where(kb_files.c.kb_id == b.id)).one()
@@ -74,7 +82,7 @@ class KbIndex:
                                   n_failed, _aware(last)))
         return out
 
-    def find(self, name_or_id) -> KbInfo:
+    def find(self, name_or_id, *, counts: bool = True) -> KbInfo:
         """By name, uid or numeric id."""
         key = str(name_or_id).strip()
         with self.db.connect() as conn:
@@ -84,7 +92,7 @@ class KbIndex:
             kb_id = conn.execute(select(knowledge_bases.c.id).where(cond)).scalar()
         if kb_id is None:
             raise KbNotFound(_("No knowledge base named “{name}”; `kb list` shows them.").format(name=key))
-        return self.infos(kb_id)[0]
+        return self.infos(kb_id, counts=counts)[0]
 
     def delete(self, kb_id: int) -> None:
         with self.db.transaction() as s:
@@ -178,16 +186,35 @@ class KbIndex:
 
     # -- chunks -----------------------------------------------------------------
     def keyword(self, kb_ids: Sequence[int], query: str, k: int = 20) -> list[tuple[int, float]]:
-        """(chunk id, bm25 score, larger is better) of the best ``k`` keyword matches."""
-        match = fts_query(query)
-        if match is None or not kb_ids:
+        """(chunk id, bm25 score, larger is better) of the best ``k`` keyword matches.
+
+        bm25 scores every passage that has any query term, so a term found in more than
+        :data:`COMMON_SHARE` of all passages (我们, 什么 …: it hardly tells passages apart) is left out
+        of the query, unless every term is that common (then the rarest one is kept). The filter by
+        base reads each match's row, so it is skipped when every base is searched."""
+        terms = query_terms(query)
+        if not terms or not kb_ids:
             return []
-        marks = ",".join(str(int(i)) for i in kb_ids)
         with self.db.connect() as conn:
+            terms = self._discriminating(conn, terms)
+            where = ""
+            if conn.execute(select(func.count(knowledge_bases.c.id))).scalar() > len(set(kb_ids)):
+                where = " AND kb_id IN (" + ",".join(str(int(i)) for i in kb_ids) + ")"
             rows = conn.execute(text(
-                f"SELECT rowid, bm25(kb_fts) AS r FROM kb_fts WHERE kb_fts MATCH :q AND kb_id IN ({marks}) "
-                "ORDER BY r LIMIT :k"), {"q": match, "k": k}).all()
+                f"SELECT rowid, bm25(kb_fts) AS r FROM kb_fts WHERE kb_fts MATCH :q{where} ORDER BY r LIMIT :k"),
+                {"q": fts_match(terms), "k": k}).all()
         return [(r[0], -float(r[1])) for r in rows]
+
+    @staticmethod
+    def _discriminating(conn, terms: list[str]) -> list[str]:
+        total = conn.execute(text("SELECT max(id) FROM kb_chunks")).scalar() or 0
+        if total < 1000 or len(terms) < 2:
+            return terms
+        conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.kb_fts_vocab USING fts5vocab(main, kb_fts, row)"))
+        docs = {t: conn.execute(text("SELECT doc FROM temp.kb_fts_vocab WHERE term = :t"), {"t": t}).scalar() or 0
+                for t in terms}
+        kept = [t for t in terms if docs[t] <= COMMON_SHARE * total]
+        return kept or [min(terms, key=lambda t: docs[t])]
 
     def chunk_rows(self, ids: Sequence[int]) -> dict:
         """id → chunk row joined with its file's path and hash and its base's uid and name."""

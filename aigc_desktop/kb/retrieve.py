@@ -48,15 +48,16 @@ class Retriever:
             if kb.embedding_model:
                 by_model.setdefault(kb.embedding_model, []).append(kb)
         for model, group in by_model.items():
-            if not any(self.vectors.count(kb.id, model) for kb in group):
-                continue
+            stamps = {kb.id: self.index.stamp(kb.id) for kb in group}
+            if not any(len(self.vectors.matrix(kb.id, model, stamps[kb.id])[0]) for kb in group):
+                continue  # nothing embedded yet: the embedder is not even loaded
             try:
                 qvec = self.embedder_for(model).embed([query])[0]
             except UserError as exc:  # the model file went away: keyword search still answers
                 log.warning("vector search skipped (%s): %s", model, exc)
                 continue
             for kb in group:
-                found += self.vectors.search(kb.id, model, self.index.stamp(kb.id), qvec, depth)
+                found += self.vectors.search(kb.id, model, stamps[kb.id], qvec, depth)
         found.sort(key=lambda t: -t[1])
         return [cid for cid, _s in found[:depth]]
 

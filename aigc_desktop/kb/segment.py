@@ -62,10 +62,13 @@ def query_terms(query: str) -> list[str]:
     return longer or terms
 
 
-def fts_query(query: str) -> str | None:
+def fts_match(terms: list[str]) -> str:
     """An FTS5 MATCH expression: the terms as quoted strings joined by OR (bm25 ranks the passages
-    with more and rarer terms first); None when the query has no term."""
-    terms = query_terms(query)
-    if not terms:
-        return None
+    with more and rarer terms first)."""
     return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+def fts_query(query: str) -> str | None:
+    """:func:`fts_match` of the query's terms; None when it has none."""
+    terms = query_terms(query)
+    return fts_match(terms) if terms else None

@@ -128,7 +128,7 @@ class KnowledgeBaseService:
         """The best ``k`` passages over these bases (a name, uid or id, or a list of them)."""
         if isinstance(names_or_ids, (str, int)):
             names_or_ids = [names_or_ids]
-        kbs = [self.get(n) for n in names_or_ids]
+        kbs = [self.index.find(n, counts=False) for n in names_or_ids]
         return self.retriever.search(kbs, query, k)
 
     def known(self, uids: Sequence[str]) -> list[KbInfo]:
@@ -136,7 +136,7 @@ class KnowledgeBaseService:
         out = []
         for uid in uids:
             try:
-                out.append(self.get(uid))
+                out.append(self.index.find(uid, counts=False))
             except UserError:
                 continue
         return out

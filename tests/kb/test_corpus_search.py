@@ -77,3 +77,17 @@ def test_names_are_checked(db):
         service.search("nope", "x")
     service.remove("a")
     assert service.list() == []
+
+
+def test_a_term_in_most_passages_is_left_out_of_a_longer_query(db, tmp_path):
+    """bm25 scores every passage a term is in: a term in most of them (here 什么) is dropped, so the
+    rare term decides, and a query of common terms alone still finds passages."""
+    from aigc_desktop.kb.chunk import Chunk
+    from aigc_desktop.kb.index import KbIndex
+
+    index = KbIndex(db)
+    kb_id = index.create("大")
+    chunks = [Chunk(i, "", None, 0, 10, f"什么第{i}段" + ("熊猫在这里" if i == 7 else "")) for i in range(1200)]
+    index.write_file(kb_id, str(tmp_path / "a.md"), size=1, mtime=0.0, sha256="x", chunks=chunks)
+    assert len(index.keyword([kb_id], "什么熊猫", 5)) == 1  # with 什么 kept, 5 passages would match
+    assert len(index.keyword([kb_id], "什么", 5)) == 5
