@@ -36,6 +36,7 @@ from aigc_desktop.sync.rows import Schema, decode
 log = logging.getLogger(__name__)
 
 APPLIED, WAIT, DROPPED = "applied", "wait", "dropped"
+UNSET = (-1, "")  # the clock of a column left empty until the row it refers to arrives: any value wins
 _UNIQUE = re.compile(r"UNIQUE constraint failed: ([\w., ]+)")
 
 
@@ -200,7 +201,7 @@ class Applier:
             return DROPPED
         if row_id is not None:
             self._ids[(entity, uid)] = row_id
-        set_row_clocks(self.conn, entity, uid, base, {**clocks, **{c: ZERO for c in later}})
+        set_row_clocks(self.conn, entity, uid, base, {**clocks, **{c: UNSET for c in later}})
         if dead:  # an older delete: the row is back
             self.conn.exec_driver_sql("DELETE FROM sync_tombstones WHERE entity = :e AND uid = :u",
                                       {"e": entity, "u": uid})

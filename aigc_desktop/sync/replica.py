@@ -107,23 +107,24 @@ class Replica:
         applied = self._applied()
         batches: list[tuple[str, str, dict, list[dict]]] = []  # (device, file, header, ops)
         covered: dict[str, set[str]] = {}
-        waiting = {(dev, e.name) for dev, entries in listing.items() if dev != self.me for e in entries
-                   if layout.OPS.match(e.name) and e.name not in applied.get(dev, ())}
+        wanted = {dev: self._wanted(entries) for dev, entries in listing.items() if dev != self.me}
+        waiting = {(dev, e.name) for dev, entries in wanted.items() for e in entries
+                   if e.name not in applied.get(dev, ())}
         if waiting and not any(dev != self.me for dev in applied):
             self._start_from_snapshot(transport, listing, batches, covered, result, waiting)
-        for dev, entries in sorted(listing.items()):
-            if dev == self.me:
-                continue
+        taken = {(dev, name) for dev, name, _h, _o in batches}
+        for dev, entries in sorted(wanted.items()):
             for e in entries:
                 if cancel is not None and cancel.is_set():
                     break
-                if not layout.OPS.match(e.name) or e.name in applied.get(dev, ()) or e.name in covered.get(dev, ()):
+                if e.name in applied.get(dev, ()) or e.name in covered.get(dev, ()) or (dev, e.name) in taken:
                     continue
                 try:
                     header, ops = self._read(transport, e.path)
                 except layout.BadFile as exc:
                     log.info("sync: skipping %s for now: %s", e.path, exc)
-                    result.skipped.append(e.path)
+                    if e.path not in result.skipped:
+                        result.skipped.append(e.path)
                     continue
                 batches.append((dev, e.name, header, ops))
         if not batches and not covered:
@@ -144,6 +145,13 @@ class Replica:
                                   "VALUES (:d, :n, 0, :t)", [{"d": dev, "n": n, "t": self.now().isoformat()} for n in names])
             capture.set_applying(conn, False)
             result.received += applier.changed
+
+    @staticmethod
+    def _wanted(entries: list) -> list:
+        """A device's files another device reads: its ops files, and its first snapshot, which holds
+        what it had before it first synced (rows from before sync was set up have no ops)."""
+        snaps = sorted((e for e in entries if layout.SNAPSHOT.match(e.name)), key=lambda e: e.name)
+        return snaps[:1] + [e for e in entries if layout.OPS.match(e.name)]
 
     def _start_from_snapshot(self, transport, listing, batches, covered, result, waiting) -> None:
         """A device new to the shared place reads the newest snapshot instead of every old file
@@ -211,7 +219,9 @@ class Replica:
             result.sent += len(ops)
         snaps = [n for n in own if layout.SNAPSHOT.match(n)]
         n_ops = sum(1 for n in own if layout.OPS.match(n))
-        if (snaps and n_ops >= SNAPSHOT_EVERY * len(snaps)) or (not snaps and not self._empty()):
+        if not snaps and not self._empty():  # the first: it sends what was here before sync was set up
+            result.sent += self.snapshot(transport, listing)[1]
+        elif snaps and n_ops >= SNAPSHOT_EVERY * len(snaps):
             self.snapshot(transport, listing)
 
     def _empty(self) -> bool:
@@ -219,8 +229,8 @@ class Replica:
             schema = Schema(conn)
             return not any(conn.exec_driver_sql(f"SELECT 1 FROM {t} LIMIT 1").first() for t in schema.tables)
 
-    def snapshot(self, transport: Transport, listing: dict) -> str:
-        """Write every row and tombstone, for a device that joins later."""
+    def snapshot(self, transport: Transport, listing: dict) -> tuple[str, int]:
+        """Write every row and tombstone, for a device that joins later; returns (file name, ops)."""
         applied = self._applied()
         covers = {dev: sorted(names) for dev, names in applied.items()}
         with self.db.connect() as conn:
@@ -240,7 +250,7 @@ class Replica:
             s.connection().exec_driver_sql("INSERT OR REPLACE INTO sync_files (device_id, name, size, applied_at) "
                                         "VALUES (:d, :n, :s, :t)", {"d": self.me, "n": name, "s": len(ops),
                                                                       "t": self.now().isoformat()})
-        return name
+        return name, len(ops)
 
     # -- tidy -------------------------------------------------------------------------
     def tidy(self) -> int:

@@ -25,6 +25,7 @@ from aigc_desktop.errors import UserError
 from aigc_desktop.i18n import _
 from aigc_desktop.store.db import Database
 from aigc_desktop.sync import capture
+from aigc_desktop.sync.outbox import fold
 from aigc_desktop.sync.replica import Replica
 from aigc_desktop.sync.transport import FolderTransport, Transport
 
@@ -108,7 +109,20 @@ class SyncService:
         self._transport = transport
         self.device_id = device_id(self.data_folder)
         with db.transaction() as s:  # the capture triggers follow columns other migrations added
-            capture.install(s.connection())
+            conn = s.connection()
+            capture.install(conn)
+            if not settings_store.current().sync_target:
+                self._compact_unsent(conn)
+
+    def _compact_unsent(self, conn) -> None:
+        """A device that has never synced keeps no outbox: its first sync sends a snapshot of every
+        row (with the field clocks folded here), which the other devices read."""
+        if conn.exec_driver_sql("SELECT 1 FROM sync_files WHERE device_id = ? LIMIT 1", (self.device_id,)).first():
+            return
+        if conn.exec_driver_sql("SELECT 1 FROM sync_outbox LIMIT 1").first() is None:
+            return
+        fold(conn, self.device_id)
+        conn.exec_driver_sql("DELETE FROM sync_outbox WHERE folded = 1")
 
     # -- configuration ------------------------------------------------------------------
     @property

@@ -391,3 +391,27 @@ def test_tombstones_older_than_180_days_go_even_if_a_device_never_came_back(pair
     assert a.replica.tidy() > 0
     with a.db.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM sync_tombstones")).scalar() == 0
+
+
+def test_a_device_with_chats_from_before_sync_joins_a_place_already_in_use(tmp_path, shared):
+    a, b = Device(tmp_path, "A", shared), Device(tmp_path, "B", shared)
+    try:
+        _chat(b, "B was here first", "b")
+        b.sync()
+        _chat(a, "A's chat from before sync", "written before the uids existed")
+        with a.db.transaction() as s:  # as after migration 0016: the rows are there, no ops for them
+            s.connection().execute(text("DELETE FROM sync_outbox"))
+        a.sync()
+        b.sync()
+        assert sorted(c.title for c in b.store.list()) == ["A's chat from before sync", "B was here first"]
+        c = Device(tmp_path, "C", shared)
+        try:
+            c.sync()
+            exchange(a, b, c)
+            assert a.state() == b.state() == c.state()
+            assert len(c.store.list()) == 2
+        finally:
+            c.close()
+    finally:
+        a.close()
+        b.close()

@@ -116,8 +116,8 @@ def test_a_kill_9_mid_sync_is_followed_by_a_clean_sync(capsys, homes, tmp_path, 
     path = tmp_path / "conversations.json"
     path.write_text(json.dumps([dict(CHATGPT[0], title=f"chat {i}") for i in range(5)], ensure_ascii=False),
                     encoding="utf-8")
-    _run(capsys, "import", str(path))
     _run(capsys, "sync", "folder", str(shared))
+    _run(capsys, "import", str(path))  # after: these writes are in the outbox, sent as an ops file
     env = {**os.environ, "AIGC_DESKTOP_HOME": str(a)}
     proc = subprocess.run([sys.executable, "-c", KILLER, where], env=env, capture_output=True, timeout=120)
     assert proc.returncode == -signal.SIGKILL
