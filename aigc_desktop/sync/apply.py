@@ -12,9 +12,11 @@
 - Applying an op twice changes nothing (clocks equal: no change; a second delete: no row).
 - An op whose row or referenced row is not here yet (files arrive in any order) waits in
   ``sync_pending`` and is retried after each batch.
-- Two devices giving two rows one unique name (two knowledge bases "论文"): the row with the
-  larger uid is renamed "name (abcd)" on every device; where renaming cannot help (a source
-  path listed twice) the row with the larger uid is dropped. Both ways every device ends alike.
+- Two devices giving two rows one unique name (two knowledge bases "论文"), on insert or on a
+  later rename: the row with the larger uid is renamed "name (abcd)"; where renaming cannot help
+  (a source path listed twice) the row with the larger uid is deleted. That change gets a fresh
+  clock and is sent like a local edit, so a later op carrying the old name cannot undo it and
+  every device ends alike.
 
 Rows are written with plain SQL, so the search index's triggers (store/search.py, migration
 0002) index merged messages like local ones.
@@ -50,6 +52,7 @@ class Applier:
         self._ids: dict[tuple[str, str], int] = {}  # (table, uid) -> local id, for references
         self._block: dict[str, list[int]] = {}  # table -> [next id, last id] reserved for new rows
         self._new: dict[str, int] = {}  # table -> rows this batch will insert (to reserve their ids at once)
+        self._renames: list[tuple[str, str, str]] = []  # (table, uid, column) renamed by a unique clash
 
     def apply(self, ops: list[tuple[dict, str | None]]) -> int:
         """Apply ``(op, source file)`` pairs from any files in any order (oldest clock first, so a
@@ -172,11 +175,11 @@ class Applier:
             else:
                 later[col] = newer.pop(col)
         if newer:
-            sets = ", ".join(f'"{c}" = :v{i}' for i, c in enumerate(newer))
-            self.conn.exec_driver_sql(f"UPDATE {entity} SET {sets} WHERE id = :id",
-                              {**{f"v{i}": v for i, v in enumerate(newer.values())}, "id": rid})
+            if not self._write(entity, uid, newer, rid):
+                return DROPPED
             merged = {**{f: have[1].get(f, have[0]) for f in have[1]}, **{f: clocks[f] for f in newer}}
             set_row_clocks(self.conn, entity, uid, have[0], merged)
+            self._stamp_renames()
             self.changed += 1
         if later:
             rest = {**op, "n": False, "f": {c: op["f"][c] for c in later}, "c": {c: list(clocks[c]) for c in later}}
@@ -197,11 +200,12 @@ class Applier:
             else:
                 return status  # the parent is not here yet (WAIT) or was deleted after this was written
         row_id = self._next_id(entity) if entity in self.schema.high_water else None
-        if not self._insert_row(entity, uid, row_id, values):
+        if not self._write(entity, uid, values, None, row_id):
             return DROPPED
         if row_id is not None:
             self._ids[(entity, uid)] = row_id
         set_row_clocks(self.conn, entity, uid, base, {**clocks, **{c: UNSET for c in later}})
+        self._stamp_renames()
         if dead:  # an older delete: the row is back
             self.conn.exec_driver_sql("DELETE FROM sync_tombstones WHERE entity = :e AND uid = :u",
                                       {"e": entity, "u": uid})
@@ -211,48 +215,81 @@ class Applier:
                                 "c": {c: list(clocks[c]) for c in later}, "f": later})
         return APPLIED
 
-    def _insert_row(self, entity: str, uid: str, row_id, values: dict) -> bool:
-        cols = ["uid", *values] + (["id"] if row_id is not None else [])
-        params = {"p0": uid, **{f"p{i + 1}": v for i, v in enumerate(values.values())}}
-        if row_id is not None:
-            params[f"p{len(cols) - 1}"] = row_id
-        quoted = ", ".join(f'"{c}"' for c in cols)
-        sql = f"INSERT INTO {entity} ({quoted}) VALUES ({', '.join(f':p{i}' for i in range(len(cols)))})"
+    def _write(self, entity: str, uid: str, values: dict, rid: int | None, new_id: int | None = None) -> bool:
+        """UPDATE row ``rid`` with ``values``, or INSERT the row (``rid`` None; ``new_id`` its id); a
+        unique clash is settled (:meth:`_settle_unique`) and tried again. False: this row yields."""
         for _attempt in range(3):
+            params = {f"p{i}": v for i, v in enumerate(values.values())}
+            if rid is not None:
+                sets = ", ".join(f'"{c}" = :p{i}' for i, c in enumerate(values))
+                sql, params["id"] = f"UPDATE {entity} SET {sets} WHERE id = :id", rid
+            else:
+                cols = [*values, "uid"] + (["id"] if new_id is not None else [])
+                params["uid"], params["id"] = uid, new_id
+                holes = [f":p{i}" for i in range(len(values))] + [":uid"] + ([":id"] if new_id is not None else [])
+                quoted = ", ".join(f'"{c}"' for c in cols)
+                sql = f"INSERT INTO {entity} ({quoted}) VALUES ({', '.join(holes)})"
             try:
                 self.conn.exec_driver_sql(sql, params)
                 return True
             except IntegrityError as exc:  # SQLite undid just this statement; the transaction goes on
                 names = _unique_columns(str(exc.orig))
-                if not names or not self._settle_unique(entity, uid, names, values, params, cols):
-                    log.warning("sync: %s %s not inserted: %s", entity, uid, exc.orig)
+                if not names or not self._settle_unique(entity, uid, names, values):
+                    log.warning("sync: %s %s not written: %s", entity, uid, exc.orig)
                     return False
         return False
 
-    def _settle_unique(self, entity, uid, names, values, params, cols) -> bool:
-        """Two rows with one unique value: the larger uid yields (renamed, or dropped). True to retry."""
+    def _settle_unique(self, entity: str, uid: str, names: list[str], values: dict) -> bool:
+        """Two rows with one unique value: the larger uid yields, renamed "name (abcd)" (or, where
+        renaming cannot help, deleted), as a change of this device sent like any other, so every
+        device ends alike. True to try the write again."""
+        if "uid" in names or "id" in names:
+            return False
         where = " AND ".join(f'"{n}" = :w{i}' for i, n in enumerate(names))
         wp = {f"w{i}": values.get(n) for i, n in enumerate(names)}
-        other = self.conn.exec_driver_sql(f"SELECT id, uid FROM {entity} WHERE {where}", wp).first()
-        if other is None or "uid" in names or "id" in names:
+        for n, i in ((n, i) for i, n in enumerate(names) if n not in values):  # an unchanged column of the row
+            wp[f"w{i}"] = self.conn.exec_driver_sql(f'SELECT "{n}" FROM {entity} WHERE uid = ?', (uid,)).scalar()
+        other = self.conn.exec_driver_sql(f"SELECT id, uid FROM {entity} WHERE {where} AND uid <> :me",
+                                          {**wp, "me": uid}).first()
+        if other is None:
             return False
         renamable = [n for n in names if n in ("name", "title") and isinstance(values.get(n), str)]
-        loser_is_new = uid > other.uid
         if renamable:
             col = renamable[0]
-            if loser_is_new:
+            if uid > other.uid:
                 values[col] = f"{values[col]} ({uid[-4:]})"
-                params[f"p{cols.index(col)}"] = values[col]
+                self._renames.append((entity, uid, col))
             else:
                 self.conn.exec_driver_sql(f'UPDATE {entity} SET "{col}" = "{col}" || :s WHERE id = :i',
-                                  {"s": f" ({other.uid[-4:]})", "i": other.id})
+                                          {"s": f" ({other.uid[-4:]})", "i": other.id})
+                self._clock_change(entity, other.uid, col)
             return True
-        if loser_is_new:
+        if uid > other.uid:
             return False
-        self._drop_rows(self.schema.subtree(self.conn, entity, other.id), (0, ""))
+        rows = self.schema.subtree(self.conn, entity, other.id)
+        fresh = (capture.tick(self.conn), self.me)
+        self._drop_rows(rows, fresh)
         self.conn.exec_driver_sql(f"DELETE FROM {entity} WHERE id = :i", {"i": other.id})
+        for table, _i, row_uid in rows:
+            self._outbox(table, row_uid, "del", None, fresh[0])
         self._ids.clear()  # the cascade took rows with it
         return True
+
+    def _stamp_renames(self) -> None:
+        for entity, uid, col in self._renames:
+            self._clock_change(entity, uid, col)
+        self._renames.clear()
+
+    def _clock_change(self, entity: str, uid: str, col: str) -> None:
+        """A column the merge itself changed here gets a fresh clock and is sent like a local edit."""
+        fresh = (capture.tick(self.conn), self.me)
+        base, clocks = row_clocks(self.conn, entity, uid) or (ZERO, {})
+        set_row_clocks(self.conn, entity, uid, base, {**clocks, col: fresh})
+        self._outbox(entity, uid, "upd", f",{col}", fresh[0])
+
+    def _outbox(self, entity: str, uid: str, op: str, fields: str | None, hlc: int) -> None:
+        self.conn.exec_driver_sql("INSERT INTO sync_outbox (entity, uid, op, fields, hlc, folded) "
+                                  "VALUES (?, ?, ?, ?, ?, 1)", (entity, uid, op, fields, hlc))
 
     # -- deletes ----------------------------------------------------------------------
     def _latest(self, rows) -> tuple:

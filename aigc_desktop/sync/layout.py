@@ -5,6 +5,7 @@
     AIGC-Sync/<library>/                      (the transport's root)
         devices/<device>/ops-<from>-<to>.jsonl.gz      ops of outbox entries <from>..<to>
         devices/<device>/snapshot-<hlc>.jsonl.gz       every row and tombstone, for a new device
+        devices/<device>/initial-<hlc>.jsonl.gz        what the device had before it first synced
 
 A device writes only into its own folder, each file once under a new name (never modified).
 A file is gzip'd JSON lines: a header, the ops, and an end line carrying the count, so a file
@@ -30,6 +31,7 @@ FORMAT, VERSION = "aigc-sync", 1
 DEVICES = "devices"
 OPS = re.compile(r"^ops-(\d{12})-(\d{12})\.jsonl\.gz$")
 SNAPSHOT = re.compile(r"^snapshot-(\d{20})\.jsonl\.gz$")
+INITIAL = re.compile(r"^initial-(\d{20})\.jsonl\.gz$")
 
 
 class BadFile(UserError):
@@ -42,6 +44,10 @@ def ops_name(first: int, last: int) -> str:
 
 def snapshot_name(hlc: int) -> str:
     return f"snapshot-{hlc:020d}.jsonl.gz"
+
+
+def initial_name(hlc: int) -> str:
+    return f"initial-{hlc:020d}.jsonl.gz"
 
 
 def device_dir(device: str) -> str:

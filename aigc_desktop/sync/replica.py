@@ -72,7 +72,14 @@ class Replica:
         transport.ensure_dir(mine)
         listing = self.listing(transport)
         seen = presets.mirror_in(self.db, self.presets_file) if self.presets_file else None
+        first = self._meta("first_pass") is None
+        if first and not self._empty():
+            # What this device had before it first synced, before anything is received (so the
+            # snapshot every other device reads holds this device's own rows only).
+            result.sent += self.snapshot(transport, listing, initial=True)[1]
         self.receive(transport, listing, result, cancel)
+        if first:
+            self._set_meta("first_pass", self.now().isoformat())
         if self.presets_file:
             presets.mirror_out(self.db, self.presets_file, seen)
         if cancel is not None and cancel.is_set():
@@ -88,7 +95,8 @@ class Replica:
         for d in transport.list(layout.DEVICES):
             if d.is_dir:
                 out[d.name] = [e for e in transport.list(d.path.rstrip("/")) if not e.is_dir
-                               and (layout.OPS.match(e.name) or layout.SNAPSHOT.match(e.name))]
+                               and (layout.OPS.match(e.name) or layout.SNAPSHOT.match(e.name)
+                                    or layout.INITIAL.match(e.name))]
         return out
 
     def _read(self, transport: Transport, path: str) -> tuple[dict, list[dict]]:
@@ -148,16 +156,17 @@ class Replica:
 
     @staticmethod
     def _wanted(entries: list) -> list:
-        """A device's files another device reads: its ops files, and its first snapshot, which holds
-        what it had before it first synced (rows from before sync was set up have no ops)."""
-        snaps = sorted((e for e in entries if layout.SNAPSHOT.match(e.name)), key=lambda e: e.name)
-        return snaps[:1] + [e for e in entries if layout.OPS.match(e.name)]
+        """A device's files another device reads: its initial snapshot, which holds what it had
+        before it first synced (rows from before sync was set up have no ops), and its ops files."""
+        return sorted((e for e in entries if layout.INITIAL.match(e.name) or layout.OPS.match(e.name)),
+                      key=lambda e: e.name)
 
     def _start_from_snapshot(self, transport, listing, batches, covered, result, waiting) -> None:
         """A device new to the shared place reads the newest snapshot instead of every old file
         (when that snapshot covers some of the files it has not read; else the files are read)."""
         snaps = sorted(((e.name, dev, e) for dev, entries in listing.items() if dev != self.me
                         for e in entries if layout.SNAPSHOT.match(e.name)), reverse=True)
+        tried = 0
         for name, dev, e in snaps:
             try:
                 header, ops = self._read(transport, e.path)
@@ -168,7 +177,10 @@ class Replica:
             covers = {(d, str(n)) for d, names in (header.get("covers") or {}).items()
                       if d != self.me and isinstance(names, list) for n in names}
             if not covers & waiting:
-                return
+                tried += 1
+                if tried >= 3:  # a device's own first snapshots cover nothing: read the files instead
+                    return
+                continue
             batches.append((dev, name, header, ops))
             for d, n in covers:
                 covered.setdefault(d, set()).add(n)
@@ -217,20 +229,27 @@ class Replica:
                 conn.exec_driver_sql("UPDATE sync_tombstones SET src = :s WHERE src IS NULL", {"s": f"{self.me}/{name}"})
             own.add(name)
             result.sent += len(ops)
-        snaps = [n for n in own if layout.SNAPSHOT.match(n)]
+        periodic = [n for n in own if layout.SNAPSHOT.match(n)]
         n_ops = sum(1 for n in own if layout.OPS.match(n))
-        if not snaps and not self._empty():  # the first: it sends what was here before sync was set up
-            result.sent += self.snapshot(transport, listing)[1]
-        elif snaps and n_ops >= SNAPSHOT_EVERY * len(snaps):
+        if n_ops >= SNAPSHOT_EVERY * (len(periodic) + 1):  # for devices that join later
             self.snapshot(transport, listing)
+
+    def _meta(self, key: str) -> str | None:
+        with self.db.connect() as conn:
+            return conn.exec_driver_sql("SELECT value FROM sync_meta WHERE key = ?", (key,)).scalar()
+
+    def _set_meta(self, key: str, value: str) -> None:
+        with self.db.transaction() as s:
+            s.connection().exec_driver_sql("INSERT OR REPLACE INTO sync_meta (key, value) VALUES (?, ?)", (key, value))
 
     def _empty(self) -> bool:
         with self.db.connect() as conn:
             schema = Schema(conn)
             return not any(conn.exec_driver_sql(f"SELECT 1 FROM {t} LIMIT 1").first() for t in schema.tables)
 
-    def snapshot(self, transport: Transport, listing: dict) -> tuple[str, int]:
-        """Write every row and tombstone, for a device that joins later; returns (file name, ops)."""
+    def snapshot(self, transport: Transport, listing: dict, *, initial: bool = False) -> tuple[str, int]:
+        """Write every row and tombstone, for a device that joins later (``initial``: at this device's
+        first pass, what it had before it synced, read by every other device); returns (file name, ops)."""
         applied = self._applied()
         covers = {dev: sorted(names) for dev, names in applied.items()}
         with self.db.connect() as conn:
@@ -239,7 +258,7 @@ class Replica:
             ops = list(snapshot_ops(schema, conn))
             # Ops still waiting for a row are part of what the covered files said.
             ops += [json.loads(raw) for raw in conn.exec_driver_sql("SELECT op FROM sync_pending ORDER BY seq").scalars()]
-        name = layout.snapshot_name(hlc)
+        name = layout.initial_name(hlc) if initial else layout.snapshot_name(hlc)
         header = {"kind": "snapshot", "device": self.me, "name": self.name, "count": len(ops),
                   "applied": self._applied_vector(listing), "covers": covers}
         try:
