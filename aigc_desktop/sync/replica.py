@@ -33,13 +33,14 @@ from sqlalchemy import text
 from aigc_desktop.store.db import Database
 from aigc_desktop.sync import capture, layout, presets
 from aigc_desktop.sync.apply import Applier
-from aigc_desktop.sync.outbox import fold, pending_ops, sent, snapshot_ops, wall_ms
+from aigc_desktop.sync.outbox import fold, op_clock, pending_ops, sent, snapshot_ops, wall_ms
 from aigc_desktop.sync.rows import Schema
 from aigc_desktop.sync.transport import AlreadyThere, Transport
 
 log = logging.getLogger(__name__)
 
 SNAPSHOT_EVERY = 200
+APPLY_CHUNK = 2000  # ops per transaction when applying
 TOMBSTONE_DAYS = 180
 
 
@@ -137,12 +138,23 @@ class Replica:
                 batches.append((dev, e.name, header, ops))
         if not batches and not covered:
             return
+        pairs = sorted(((op, f"{dev}/{name}") for dev, name, _h, ops in batches for op in ops),
+                       key=lambda pair: op_clock(pair[0]))
+        # Short transactions, so the window's writes (a reply being saved) never wait long; the files
+        # are recorded with the last one, so a pass cut in between applies them again (no change twice).
+        for start in range(0, len(pairs), APPLY_CHUNK):
+            if cancel is not None and cancel.is_set():
+                return
+            with self.db.transaction() as s:
+                conn = s.connection()
+                fold(conn, self.me)  # this device's own writes get their clocks before anything is compared
+                capture.set_applying(conn, True)
+                applier = Applier(conn, Schema(conn), self.me)
+                applier.apply(pairs[start:start + APPLY_CHUNK])
+                capture.set_applying(conn, False)
+                result.received += applier.changed
         with self.db.transaction() as s:
             conn = s.connection()
-            fold(conn, self.me)  # this device's own writes get their clocks before anything is compared
-            capture.set_applying(conn, True)
-            applier = Applier(conn, Schema(conn), self.me)
-            applier.apply([(op, f"{dev}/{name}") for dev, name, _h, ops in batches for op in ops])
             for dev, name, header, ops in batches:
                 self._seen(conn, dev, header)
                 conn.exec_driver_sql("INSERT OR REPLACE INTO sync_files (device_id, name, size, applied_at) "
@@ -151,8 +163,6 @@ class Replica:
             for dev, names in covered.items():
                 conn.exec_driver_sql("INSERT OR IGNORE INTO sync_files (device_id, name, size, applied_at) "
                                   "VALUES (:d, :n, 0, :t)", [{"d": dev, "n": n, "t": self.now().isoformat()} for n in names])
-            capture.set_applying(conn, False)
-            result.received += applier.changed
 
     @staticmethod
     def _wanted(entries: list) -> list:
@@ -252,10 +262,13 @@ class Replica:
         first pass, what it had before it synced, read by every other device); returns (file name, ops)."""
         applied = self._applied()
         covers = {dev: sorted(names) for dev, names in applied.items()}
-        with self.db.connect() as conn:
+        with self.db.transaction() as s:
+            fold(s.connection(), self.me)  # the rows' clocks as they are now
+        with self.db.connect() as conn, conn.begin():  # one read transaction: rows and outbox agree
             schema = Schema(conn)
             hlc = conn.exec_driver_sql("SELECT hlc FROM sync_clock").scalar() or 0
             ops = list(snapshot_ops(schema, conn))
+            carried = conn.exec_driver_sql("SELECT seq, entity, uid FROM sync_outbox WHERE folded = 1").all()
             # Ops still waiting for a row are part of what the covered files said.
             ops += [json.loads(raw) for raw in conn.exec_driver_sql("SELECT op FROM sync_pending ORDER BY seq").scalars()]
         name = layout.initial_name(hlc) if initial else layout.snapshot_name(hlc)
@@ -266,9 +279,13 @@ class Replica:
         except AlreadyThere:
             pass
         with self.db.transaction() as s:
-            s.connection().exec_driver_sql("INSERT OR REPLACE INTO sync_files (device_id, name, size, applied_at) "
-                                        "VALUES (:d, :n, :s, :t)", {"d": self.me, "n": name, "s": len(ops),
-                                                                      "t": self.now().isoformat()})
+            conn = s.connection()
+            conn.exec_driver_sql("INSERT OR REPLACE INTO sync_files (device_id, name, size, applied_at) "
+                                 "VALUES (:d, :n, :s, :t)", {"d": self.me, "n": name, "s": len(ops),
+                                                             "t": self.now().isoformat()})
+            if initial:  # every device reads the initial file: the outbox entries it carries are sent
+                keys = {(op["e"], op["u"]) for op in ops}
+                sent(conn, [seq for seq, entity, uid in carried if (entity, uid) in keys])
         return name, len(ops)
 
     # -- tidy -------------------------------------------------------------------------

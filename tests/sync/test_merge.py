@@ -129,7 +129,8 @@ def test_the_same_op_file_applied_twice_makes_no_duplicates(pair, tmp_path):
     b.sync()
     before = b.state()
     # The same ops again, directly…
-    path = next(p for p in (a.transport.root / "devices" / a.id).iterdir() if layout.OPS.match(p.name))
+    path = next(p for p in (a.transport.root / "devices" / a.id).iterdir()
+                if layout.OPS.match(p.name) or layout.INITIAL.match(p.name))
     _header, ops = layout.decode(path.read_bytes())
     with b.db.transaction() as s:
         conn = s.connection()
@@ -415,3 +416,15 @@ def test_a_device_with_chats_from_before_sync_joins_a_place_already_in_use(tmp_p
     finally:
         a.close()
         b.close()
+
+
+def test_ops_applied_in_short_transactions_give_the_same_result(pair, monkeypatch):
+    from aigc_desktop.sync import replica
+
+    monkeypatch.setattr(replica, "APPLY_CHUNK", 2)  # the window's writes never wait for a long apply
+    a, b = pair
+    conv = _chat(a, "分批", *(f"第{i}条" for i in range(7)))
+    a.store.rename(conv.id, "分批应用")
+    exchange(a, b)
+    assert a.state() == b.state()
+    assert b.contents(b.store.list()[0].id) == sorted(f"第{i}条" for i in range(7))
