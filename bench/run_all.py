@@ -100,6 +100,9 @@ def main() -> int:
         ("compare", "remote_bench.compare_local"),
         ("two_llamas", "remote_bench.two_llamas"),
         ("writing", "writing_bench.drafting"),
+        ("kb_index", "kb_bench.index_throughput"),
+        ("kb_search", "kb_bench.search_speed"),
+        ("kb_resync", "kb_bench.resync"),
         ("sync", "sync_bench.throughput"),  # 10,000 messages: ops written and applied per second
         ("sync_idle", "sync_bench.no_change"),  # 100,000 messages: a sync with nothing new; folder vs database size
         ("contention", "contention_bench.run"),
