@@ -367,8 +367,8 @@ class ChatService:
 
         def stream():  # runs inside record_stream: a prompt that cannot be built ends the reply as an error
             params = self.sampling_for(conversation_id, sampling, engine)
-            grounding.append(ground_turn(self.kb, self.store.get(conversation_id).kbs, user.content, engine,
-                                         self.history(conversation_id, user)[:1], params.max_tokens))
+            grounding.append(ground_turn(self.kb, self.store.get(conversation_id), user.content, engine,
+                                         params.max_tokens))
             fitted = self.fitted_history(conversation_id, engine, params.max_tokens, upto=user,
                                          grounded=grounding[0].grounded(user.content))
             deltas = turn.stream(fitted.messages, params, cancel, cache_key=f"conv:{conversation_id}",

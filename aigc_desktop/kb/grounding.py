@@ -119,13 +119,15 @@ def _safely(kb_service, kb_uids, query: str, chinese: bool, fits) -> Grounding:
         return Grounding(chinese=chinese)
 
 
-def ground_turn(kb_service, kb_uids, question: str, engine, messages_before: list[dict], max_tokens: int) -> Grounding:
-    """Passages for a chat turn within the context budget of ``engine``: the context, less the reply's
-    room, the system prompt and the question, less a margin."""
+def ground_turn(kb_service, conv, question: str, engine, max_tokens: int) -> Grounding:
+    """Passages for a turn of ``conv`` (a ConversationRecord: its ``kbs`` and system prompt) within the
+    context budget of ``engine``: the context, less the reply's room, the system prompt and the
+    question, less a margin."""
     chinese = is_chinese(question)
+    kb_uids = conv.kbs
     if kb_service is None or not kb_uids:
         return Grounding(chinese=chinese)
-    system = [m for m in messages_before[:1] if m.get("role") == "system"]
+    system = [{"role": "system", "content": conv.system_prompt}] if (conv.system_prompt or "").strip() else []
 
     def render(passages: str) -> list[dict]:
         return system + [{"role": "user", "content": Grounding([{}], passages, chinese).question(question)}]

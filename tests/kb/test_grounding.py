@@ -60,3 +60,26 @@ def test_a_chat_turn_records_the_passages_it_was_given(db, kb):
     assert store.branch(conv.id)[0].content == "熊猫喜欢吃什么？"  # the history keeps what was written
     store.set_kbs(conv.id, [])
     assert chat.send(conv.id, "再说一次").reply.citations == []
+
+
+def test_a_small_context_takes_fewer_passages_and_the_prompt_fits(db, kb):
+    from aigc_desktop.chat.service import ChatService
+    from aigc_desktop.llm.context import reply_budget
+    from aigc_desktop.llm.sampling import SamplingParams
+    from aigc_desktop.store.conversations import ConversationStore
+    from tests.fake_engine import ScriptedEngine
+
+    store = ConversationStore(db)
+    counts = {}
+    for n_ctx in (4096, 700):
+        engine = ScriptedEngine()
+        engine.load("m.gguf", n_ctx=n_ctx)
+        chat = ChatService(store, engine, kb=kb)
+        conv = chat.new_conversation(system_prompt="你是助手。")
+        store.set_kbs(conv.id, [kb.get("资料").uid])
+        reply = chat.send(conv.id, "这一段文字", sampling=SamplingParams(max_tokens=100)).reply
+        counts[n_ctx] = len(reply.citations)
+        sent = engine.calls[-1][1]
+        assert engine.count_tokens(sent) <= n_ctx - reply_budget(n_ctx, 100)
+        assert sent[0] == {"role": "system", "content": "你是助手。"}
+    assert counts[4096] > counts[700] >= 1
