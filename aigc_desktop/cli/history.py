@@ -117,6 +117,10 @@ def cmd_show(args) -> int:
                                                                   tool=call.get("tool") or "?",
                                                                   status=call.get("status")))
             print(m.content)
+            if m.citations:  # a grounded reply's sources, by their numbers
+                from aigc_desktop.kb.citations import references_markdown
+
+                print("\n" + references_markdown(m.citations).replace("**", ""))
     return 0
 
 

@@ -41,7 +41,8 @@ def test_chat_with_a_knowledge_base_records_citations(capsys, corpus, starter_mo
         assert not is_stale(c)
     before, passage, after = passage_context(first, chars=10)
     assert passage == first["text"] and len(before) <= 10
-    # the prompt the model saw carried the passages, numbered, and the Chinese instruction
+    code, out, _err = run(capsys, "show", "1")
+    assert "References" in out and "[1] book.pdf, page 2" in out
     from aigc_desktop.runtime import open_runtime
 
     rt = open_runtime()

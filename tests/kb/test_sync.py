@@ -114,3 +114,12 @@ def test_changing_the_model_re_embeds_everything_and_stop_keeps_what_was_done(db
     rest = kb.sync("笔记")  # the next sync embeds the rest
     assert report.embedded + rest.embedded == chunks and not rest.cancelled
     assert seen and seen[0][1] == chunks
+
+
+def test_warm_reads_the_matrices_before_the_first_search(setup):
+    kb, _emb, _folder, _first = setup
+    info = kb.get("笔记")
+    assert kb.warm() == info.chunks
+    stamp = kb.index.stamp(info.id)
+    assert kb.vectors.matrix(info.id, info.embedding_model, stamp)[1] is kb.vectors.matrix(
+        info.id, info.embedding_model, stamp)[1]
