@@ -70,3 +70,23 @@ def test_a_sentence_longer_than_a_chunk_is_cut():
     doc = parse_markdown("很长的一句，" * 200 + "完。")
     chunks = chunk_doc(doc)
     assert len(chunks) > 1 and all(len(c.text) <= MAX_CHARS for c in chunks)
+
+
+def test_epub_chapters_in_spine_order(tmp_path):
+    import zipfile
+
+    path = tmp_path / "书.epub"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/epub+zip")
+        z.writestr("META-INF/container.xml",
+                   '<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+                   '<rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>'
+                   '</rootfiles></container>')
+        z.writestr("OEBPS/content.opf",
+                   '<package xmlns="http://www.idpf.org/2007/opf"><manifest>'
+                   '<item id="c1" href="one.xhtml"/><item id="c2" href="two.xhtml"/></manifest>'
+                   '<spine><itemref idref="c2"/><itemref idref="c1"/></spine></package>')
+        z.writestr("OEBPS/one.xhtml", "<html><body><h1>第一章</h1><p>春天来了。</p></body></html>")
+        z.writestr("OEBPS/two.xhtml", "<html><body><h1>序言</h1><p>写在前面。</p></body></html>")
+    doc = parse_file(path)
+    assert [(s.heading, s.text) for s in doc.sections] == [("序言", "写在前面。"), ("第一章", "春天来了。")]
