@@ -116,7 +116,12 @@ def from_conversation(conv: ConversationRecord, messages: list[MessageRecord],
             from aigc_desktop.export.tool_calls import tool_calls_markdown
 
             m = replace(m, content=tool_calls_markdown(m.tool_calls) + "\n\n" + m.content)
-        blocks.append(Block(_(label) if label else m.role.title(), m.content, role=m.role,
+        text = m.content
+        if m.citations:  # a grounded reply's sources (kb/citations.py)
+            from aigc_desktop.kb.citations import references_markdown
+
+            text += "\n\n" + references_markdown(m.citations)
+        blocks.append(Block(_(label) if label else m.role.title(), text, role=m.role,
                             meta=message_meta(m, lang), reasoning=m.reasoning.strip() if reasoning else ""))
     return ExportDoc(
         title=conv.title or _("Untitled conversation"),

@@ -106,6 +106,10 @@ def message_block(msg: MessageRecord, reasoning: bool = False) -> str:
     else:
         fence = fence_for(body)
         lines += [f"{fence}markdown", body.rstrip("\n"), fence]
+    if msg.citations:  # a grounded reply's sources (kb/citations.py)
+        from aigc_desktop.kb.citations import references_markdown
+
+        lines += ["", references_markdown(msg.citations)]
     return "\n".join(lines)
 
 
@@ -147,6 +151,7 @@ def message_to_dict(m: MessageRecord) -> dict:
         "model": m.model,
         "stats": m.stats,
         "tool_calls": m.tool_calls,
+        "citations": m.citations,
     }
 
 
