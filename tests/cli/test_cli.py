@@ -33,7 +33,7 @@ def test_chat_list_show_export_doctor(capsys, tmp_path, starter_model):
     shown = json.loads(out)
     assert [m["role"] for m in shown["messages"]] == ["user", "assistant", "user", "assistant"]
     assert set(shown["messages"][0]) == {"id", "role", "content", "status", "created", "model", "rating", "reasoning",
-                                         "citations"}
+                                         "citations", "tool_calls"}
     md = tmp_path / "out.md"
     assert run(capsys, "export", "1", "-o", str(md))[0] == 0
     assert "# 你好" in md.read_text(encoding="utf-8")

@@ -9,11 +9,12 @@ import sys
 import pytest
 
 COMMANDS = {"chat", "list", "show", "export", "doctor", "search", "import", "presets", "models",
-            "compare", "providers", "serve", "write", "rate", "feedback", "templates", "tools", "sync", "delete"}
+            "compare", "providers", "serve", "write", "rate", "feedback", "templates", "tools", "sync", "delete", "kb"}
 MODULES = ["aigc_desktop.cli", "aigc_desktop.cli.args", "aigc_desktop.cli.chat", "aigc_desktop.cli.history",
            "aigc_desktop.cli.models", "aigc_desktop.cli.doctor", "aigc_desktop.cli.compare",
            "aigc_desktop.cli.providers", "aigc_desktop.cli.serve", "aigc_desktop.cli.write", "aigc_desktop.cli.feedback",
-           "aigc_desktop.cli.templates", "aigc_desktop.cli.tools", "aigc_desktop.cli.sync"]
+           "aigc_desktop.cli.templates", "aigc_desktop.cli.tools", "aigc_desktop.cli.sync",
+           "aigc_desktop.cli.kb"]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -32,7 +33,7 @@ def test_parser_knows_every_command():
     [sub] = [a for a in parser._actions if a.dest == "command"]
     assert set(sub.choices) == COMMANDS
     for name, command in sub.choices.items():
-        if name in ("models", "providers", "write", "feedback", "templates", "tools", "sync"):  # on their subcommands
+        if name in ("models", "providers", "write", "feedback", "templates", "tools", "sync", "kb"):  # on subcommands
             continue
         assert callable(command.get_default("handler")), name
     [msub] = [a for a in sub.choices["models"]._actions if a.dest == "models_command"]
@@ -41,6 +42,9 @@ def test_parser_knows_every_command():
     [ssub] = [a for a in sub.choices["sync"]._actions if a.dest == "sync_command"]
     assert set(ssub.choices) == {"folder", "webdav", "now", "status"}
     assert all(callable(p.get_default("handler")) for p in ssub.choices.values())
+    [ksub] = [a for a in sub.choices["kb"]._actions if a.dest == "kb_command"]
+    assert set(ksub.choices) == {"create", "add", "sync", "search", "list", "remove"}
+    assert all(callable(p.get_default("handler")) for p in ksub.choices.values())
     [psub] = [a for a in sub.choices["providers"]._actions if a.dest == "providers_command"]
     assert set(psub.choices) == {"add", "list", "models", "remove"}
     assert all(callable(p.get_default("handler")) for p in psub.choices.values())
