@@ -2,9 +2,11 @@
 
 Knowledge bases are named, keep their sources (files and folders) and optionally an embedding
 model. ``add_sources`` and ``sync`` index incrementally (:mod:`.sync`); ``search`` is hybrid
-(:mod:`.retrieve`). Embedders are made by ``embedder_factory(choice)`` — a
-:class:`~aigc_desktop.llm.embedder.LlamaEmbedder` by default (the CLI); the window passes one
-that runs each embedding as an engine job — and kept per model.
+(:mod:`.retrieve`). Embedders are made by ``embedder_factory(choice)`` (a
+:class:`~aigc_desktop.llm.embedder.LlamaEmbedder` by default) and kept per model. Whoever calls
+the service owns the thread its embedders run on: the CLI calls it directly; the window calls
+it only from engine jobs (``ui/kb/jobs.py``: indexing and search, and a grounded turn's
+retrieval inside ``ChatService``), so the embedding ``Llama`` lives on the engine thread.
 """
 
 from __future__ import annotations
