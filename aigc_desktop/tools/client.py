@@ -113,10 +113,11 @@ def result_text(result) -> str:
     return "\n".join(parts)
 
 
-def child_environment(server: ServerConfig) -> dict[str, str]:
-    """What a stdio server's process gets besides the SDK's defaults: the allow-list and its own env."""
+def child_environment(server: ServerConfig, own: dict | None = None) -> dict[str, str]:
+    """What a stdio server's process gets besides the SDK's defaults: the allow-list and its own env
+    (``own``: the entry's variables with their secrets read from the keychain; the file's by default)."""
     env = {k: os.environ[k] for k in EXTRA_ENV if k in os.environ}
-    env.update({k: str(v) for k, v in server.env.items()})
+    env.update({k: str(v) for k, v in (server.env if own is None else own).items()})
     return env
 
 
@@ -125,7 +126,7 @@ class _Connection:
 
     def __init__(self, server: ServerConfig, headers: dict) -> None:
         self.server = server
-        self.headers = headers
+        self.headers = headers  # with secrets: the HTTP headers, or a stdio server's own environment
         self.client = None
         self.tools: list[ToolInfo] = []
         self.closing: asyncio.Event | None = None
@@ -180,8 +181,9 @@ class _Connection:
 
 
 def open_client(server: ServerConfig, headers: dict, errlog, stack: contextlib.AsyncExitStack):
-    """The SDK ``Client`` for ``server`` (not yet entered): Streamable HTTP with its headers, or a stdio
-    child with the allow-listed environment and its stderr into ``errlog``."""
+    """The SDK ``Client`` for ``server`` (not yet entered): Streamable HTTP with ``headers``, or a stdio
+    child with the allow-listed environment plus ``headers`` (then its own variables) and its stderr
+    into ``errlog``."""
     from mcp import Client
     from mcp.client.stdio import StdioServerParameters, stdio_client
 
@@ -192,7 +194,8 @@ def open_client(server: ServerConfig, headers: dict, errlog, stack: contextlib.A
         http = httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(30.0, read=300.0))
         stack.push_async_callback(http.aclose)
         return Client(streamable_http_client(server.url, http_client=http))
-    params = StdioServerParameters(command=server.command, args=list(server.args), env=child_environment(server))
+    params = StdioServerParameters(command=server.command, args=list(server.args),
+                                   env=child_environment(server, headers))
     return Client(stdio_client(params, errlog=errlog))
 
 
@@ -266,7 +269,8 @@ class ToolHub:
             conn = self._connections.get(name)
             if conn is not None and conn.client is not None and conn.server == server:
                 return list(conn.tools)
-            stale, conn = conn, _Connection(server, self.config.headers_for(server) if server.url else {})
+            own = self.config.headers_for(server) if server.url else self.config.env_for(server)
+            stale, conn = conn, _Connection(server, own)
             self._connections[name] = conn
             self._stderr_files.append(conn.stderr_path)
         if stale is not None:

@@ -14,9 +14,10 @@ A server is **stdio** (``command``, ``args``, ``env``: a child process the app s
 offers none of its tools. A legacy SSE server (``"type": "sse"``) is listed with a note that
 it is not supported.
 
-**Secrets stay out of the file.** A header whose name says it carries a credential
-(``Authorization``, ``Cookie``, anything with key, token, secret, password or auth in it) is
-kept in the system keychain (``providers/secrets.SecretStore``, under ``mcp:<server>:<header>``)
+**Secrets stay out of the file.** A header or a stdio server's environment variable whose name
+says it carries a credential (``Authorization``, ``Cookie``, ``GITHUB_TOKEN``, anything with key,
+token, secret, password or auth in it) is kept in the system keychain
+(``providers/secrets.SecretStore``, under ``mcp:<server>:<header>`` or ``mcp:<server>:env:<NAME>``)
 and the file holds the mark ``<keychain>``. A pasted config that still holds a literal
 secret works as it is, and the next save through the app moves the value into the keychain.
 
@@ -60,6 +61,12 @@ def is_secret_header(name: str) -> bool:
 def secret_name(server: str, header: str) -> str:
     """The keychain entry that holds ``header``'s value for ``server``."""
     return f"mcp:{server}:{header.lower()}"
+
+
+def env_secret_name(server: str, variable: str) -> str:
+    """The keychain entry that holds environment variable ``variable``'s value for stdio ``server``
+    (``GITHUB_TOKEN``, ``OPENAI_API_KEY``…: names are case-sensitive, so kept as written)."""
+    return f"mcp:{server}:env:{variable}"
 
 
 @dataclass(frozen=True)
@@ -224,6 +231,15 @@ class ToolsConfig:
             out[header] = value
         return out
 
+    def env_for(self, server: ServerConfig) -> dict[str, str]:
+        """A stdio server's own environment variables, secrets read from the keychain."""
+        out = {}
+        for variable, value in server.env.items():
+            if value == KEYCHAIN_MARK:
+                value = self.secrets.get(env_secret_name(server.name, variable)) or ""
+            out[variable] = str(value)
+        return out
+
     # -- writing ----------------------------------------------------------------
     def add_stdio(self, name: str, command: str, args: list[str] | tuple = (), env: dict | None = None) -> ServerConfig:
         entry = parse_entry(check_name(name), {"command": command, "args": list(args), "env": env or {}})
@@ -239,9 +255,13 @@ class ToolsConfig:
         servers = self.servers()
         if name not in servers:
             raise ToolsConfigError(_("No MCP server named “{name}”.").format(name=name))
-        for header in servers.pop(name).headers:
+        gone = servers.pop(name)
+        for header in gone.headers:
             if is_secret_header(header):
                 self.secrets.delete(secret_name(name, header))
+        for variable in gone.env:
+            if is_secret_header(variable):
+                self.secrets.delete(env_secret_name(name, variable))
         self._write(servers)
 
     def save_text(self, text: str) -> dict[str, ServerConfig]:
@@ -272,13 +292,17 @@ class ToolsConfig:
                 file=self.path, reason=exc.strerror or exc)) from exc
 
     def _sealed(self, server: ServerConfig) -> ServerConfig:
-        """``server`` with each secret header's value moved into the keychain."""
-        headers = dict(server.headers)
+        """``server`` with each secret header's and environment variable's value moved into the keychain."""
+        headers, env = dict(server.headers), dict(server.env)
         for header, value in server.headers.items():
             if is_secret_header(header) and value and value != KEYCHAIN_MARK:
                 self.secrets.set(secret_name(server.name, header), value)
                 headers[header] = KEYCHAIN_MARK
-        return ServerConfig(server.name, server.command, server.args, server.env, server.url, headers,
+        for variable, value in server.env.items():
+            if is_secret_header(variable) and value and value != KEYCHAIN_MARK:
+                self.secrets.set(env_secret_name(server.name, variable), str(value))
+                env[variable] = KEYCHAIN_MARK
+        return ServerConfig(server.name, server.command, server.args, env, server.url, headers,
                             server.disabled, server.problem, server.timeout)
 
 

@@ -43,6 +43,27 @@ def test_tools_calls_and_environment(hub, monkeypatch):
     assert unknown.status == "error" and unknown.is_error
 
 
+def test_a_secret_environment_variable_lives_in_the_keychain_and_reaches_the_server(tmp_path, monkeypatch):
+    monkeypatch.setattr("aigc_desktop.providers.secrets.keychain_usable", lambda: False)
+    cfg = ToolsConfig(tmp_path / "mcp.json")
+    cfg.add_stdio("gh", sys.executable, [SERVER], {"GITHUB_TOKEN": "ghp-s3cret", "LANGUAGE_HINT": "zh"})
+    saved = json.loads((tmp_path / "mcp.json").read_text(encoding="utf-8"))["mcpServers"]["gh"]["env"]
+    assert saved == {"GITHUB_TOKEN": "<keychain>", "LANGUAGE_HINT": "zh"}
+    hub = ToolHub(cfg, start_timeout=15, call_timeout=5)
+    try:
+        hub.connect("gh")
+        assert hub.call("gh", "getenv", {"name": "GITHUB_TOKEN"}).text == "ghp-s3cret"
+        assert hub.call("gh", "getenv", {"name": "LANGUAGE_HINT"}).text == "zh"
+    finally:
+        hub.close()
+    before = cfg.servers()["gh"].fingerprint()
+    cfg.save_text((tmp_path / "mcp.json").read_text(encoding="utf-8"))  # saved again: the mark stays a mark
+    assert cfg.env_for(cfg.servers()["gh"])["GITHUB_TOKEN"] == "ghp-s3cret"
+    assert cfg.servers()["gh"].fingerprint() == before
+    cfg.remove("gh")
+    assert cfg.secrets.get("mcp:gh:env:GITHUB_TOKEN") is None
+
+
 def test_call_past_the_timeout_comes_back_as_timeout(hub):
     started = time.monotonic()
     result = hub.call("t", "slow", {"seconds": 30})
