@@ -85,6 +85,9 @@ def test_a_reply_cut_while_thinking_says_so_and_keeps_its_thinking_open(make_win
     win = make_window(load_model=False)
     _open_chat(win, "fk-unclosed")
     send_and_wait(qtbot, win, "AIGC 是什么？")
+    # The view may still re-render the finished reply from its stored record: read the widget it shows.
+    qtbot.waitUntil(lambda: _reply_widget(win).thinking is not None
+                    and _reply_widget(win).thinking.rail.isVisible(), timeout=10_000)
     w = _reply_widget(win)
     assert w.thinking.toggle.text() == "Cut off while thinking: no answer"
     assert w.thinking.cut and w.thinking.expanded and w.thinking.rail.isVisible()
