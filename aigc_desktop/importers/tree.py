@@ -14,6 +14,7 @@ from aigc_desktop.i18n import _
 from aigc_desktop.llm.reasoning import split_stored
 from aigc_desktop.store.db import Database, reserve_ids
 from aigc_desktop.store.schema import MESSAGE_STATUSES, Conversation, Message, utcnow
+from aigc_desktop.store.uids import new_uid
 
 
 class ImportCancelled(UserError):
@@ -161,6 +162,7 @@ def write_conversations(db: Database, convs: list[ImportedConversation], cancel=
                     content, reasoning = split_stored(content)  # a reasoning model's inline <think>…</think>
                 msg_rows.append({
                     "id": next_msg,
+                    "uid": new_uid(),
                     "conversation_id": conv_id,
                     "parent_id": id_of.get(m.parent_key) if m.parent_key else None,
                     "role": m.role,

@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from aigc_desktop.store.uids import new_uid
+
 MESSAGE_STATUSES = ("streaming", "done", "stopped", "error", "interrupted")
 ROLES = ("system", "user", "assistant")
 
@@ -23,6 +25,9 @@ class Conversation(Base):
     __tablename__ = "conversations"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # migration 0016: the identity that travels between devices (sync/); made here, so the sync
+    # insert trigger's fallback (a uid made in SQL, then an UPDATE of the row) is not needed.
+    uid: Mapped[str | None] = mapped_column(String(36), default=new_uid)
     title: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
@@ -42,6 +47,7 @@ class Message(Base):
     __table_args__ = (Index("ix_messages_conversation_parent", "conversation_id", "parent_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str | None] = mapped_column(String(36), default=new_uid)  # migration 0016, as Conversation.uid
     conversation_id: Mapped[int] = mapped_column(
         ForeignKey("conversations.id", ondelete="CASCADE"), index=True
     )
