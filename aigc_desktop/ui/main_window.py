@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from aigc_desktop.i18n import _
 from aigc_desktop.ui.kit.banner import Banner
 from aigc_desktop.ui.kb.parts import KnowledgeBases
+from aigc_desktop.ui.side_windows import SideWindows
 from aigc_desktop.ui.tools.parts import Tools
 from aigc_desktop.ui.chat.view import ChatView
 from aigc_desktop.ui.chat.composer import Composer
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self.continuation = ContinueController(engine, composer, banner, self)  # 续写
         self.drafts = DraftKeeper(ctx, conv, composer, self)  # each chat's unsent text
         self.usage = UsageStatus(ctx, engine, conv, chat, self.context_meter, self.speed_label, self)
+        self.side = SideWindows(ctx, engine, conv, self.model_choice, banner, self)  # Providers…, Compare models…
         self.sync = SyncParts(ctx, prompts, self)  # ui/sync/: Settings → Sync, its schedule, the status bar's line
         self.statusBar().addPermanentWidget(self.sync.label)
         self.tools = Tools(ctx, engine, conv, prompts, self)  # ui/tools/: the Tools chip, approvals, MCP servers
@@ -247,8 +249,7 @@ class MainWindow(QMainWindow):
         self.chat.editRequested.connect(turns.edit_message)
         self.chat.editSubmitted.connect(turns.edit_and_resend)
         self.chat.imageRequested.connect(self.exporter.export_message_image)
-        conv.currentChanged.connect(self._show_system_chip)
-        self.system_chip.clicked.connect(conv.edit_settings)
+        self.system_chip.follow(self.ctx, conv)
 
     @property
     def rt(self):
@@ -286,36 +287,11 @@ class MainWindow(QMainWindow):
         self.models_dialog.raise_()
         return self.models_dialog
 
-    @Slot()
     def show_providers(self):
-        """Models → Providers… (OpenAI-compatible servers); their models join the toolbar's list."""
-        from aigc_desktop.ui.dialogs.providers import ProvidersDialog
+        return self.side.show_providers()
 
-        if getattr(self, "providers_dialog", None) is None:
-            self.providers_dialog = ProvidersDialog(self)
-            self.providers_dialog.providersChanged.connect(self.model_choice.refresh_combo)
-        self.providers_dialog.refresh()
-        self.providers_dialog.show()
-        self.providers_dialog.raise_()
-        return self.providers_dialog
-
-    @Slot()
     def show_compare(self):
-        """Chat → Compare models… (one prompt, 2–4 models side by side)."""
-        from aigc_desktop.ui.chat.compare import CompareView
-
-        if getattr(self, "compare_view", None) is None:
-            self.compare_view = CompareView(self.ctx, self.engine, self.conversations, self.banner, self)
-        elif not self.compare_view.running:
-            self.compare_view.refresh_models()
-        self.compare_view.show()
-        self.compare_view.raise_()
-        return self.compare_view
-
-    @Slot(int)
-    def _show_system_chip(self, conversation_id: int) -> None:
-        conv = self.rt.store.get(conversation_id) if conversation_id >= 0 else None
-        self.system_chip.show_prompt(conv.system_prompt if conv else None)
+        return self.side.show_compare()
 
     # -- keys ---------------------------------------------------------------------------
     @Slot()
@@ -361,8 +337,7 @@ class MainWindow(QMainWindow):
         self.knowledge.shutdown()
         self.sync.shutdown()
         self.serve_toggle.shutdown()
-        if getattr(self, "compare_view", None) is not None:
-            self.compare_view.stop()
+        self.side.shutdown()
         self.engine.shutdown()
         self.changes.detach()
         super().closeEvent(event)
