@@ -35,8 +35,8 @@ def _chunks(model: str) -> tuple[list[dict], str]:
     return [{"content": ANSWER}], "stop"
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+class JsonHandler(BaseHTTPRequestHandler):
+    """Quiet, with a JSON reply helper: the base of the fake servers' handlers."""
 
     def log_message(self, *args) -> None:  # quiet
         pass
@@ -48,6 +48,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+
+class _Handler(JsonHandler):
+    server: _Server
 
     def do_GET(self) -> None:  # noqa: N802
         if self.path.rstrip("/").endswith("/models"):
